@@ -1,0 +1,303 @@
+//! The weekly step: an ordered list of phases, each a plain function of the world.
+//!
+//! Later parts of the model (team approaches, modes, services, custody) slot in as phases or
+//! inside them; the order below is the model's schedule, documented in docs/ODD.md. No I/O here.
+
+use rand_distr::{Distribution, Poisson};
+
+use crate::metrics::{Metrics, Recorder, WeekRecord};
+use crate::model::compliance::{AttendanceModel, contacts_and_compliance};
+use crate::model::enforcement::enforce;
+use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
+use crate::model::needs::needs_week;
+use crate::model::offender::{Offender, OffenderFactory, WeeklyDraws};
+use crate::model::organisation::{Patches, allocate_waiting, release};
+use crate::model::reoffending::{HazardModel, reoffending_week};
+use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, recruit, staff_week};
+use crate::model::workload::plan_and_deliver;
+use crate::rng::{Stream, StreamRng, replication_stream};
+use crate::scenario::Scenario;
+
+/// Everything one replication's simulation holds.
+pub struct World<'s> {
+    pub scenario: &'s Scenario,
+    /// The current week (0-based).
+    pub week: i32,
+    /// Cases on an order or in follow-up, in order of arrival.
+    pub offenders: Vec<Offender>,
+    pub managers: Vec<CaseManager>,
+    pub patches: Patches,
+    factory: OffenderFactory,
+    inflow: Option<Poisson<f64>>,
+    arrivals: StreamRng,
+    staff_rng: StreamRng,
+    attendance: AttendanceModel,
+    hazard: HazardModel,
+    staff_rates: StaffEventRates,
+    /// Counts the phases report for this week's record.
+    this_week: WeekRecord,
+    pub recorder: Recorder,
+}
+
+/// A phase of the weekly step.
+pub type Phase = fn(&mut World);
+
+/// The weekly schedule, in order.
+pub const PHASES: [(&str, Phase); 11] = [
+    ("intake", intake),
+    ("weekly_draws", weekly_draws),
+    ("allocation", allocation),
+    ("workload", workload),
+    ("contacts_and_compliance", contacts),
+    ("needs", needs),
+    ("reoffending", reoffending),
+    ("enforcement", enforcement),
+    ("stage_transitions", stage_transitions),
+    ("staff_events", staff_events),
+    ("metrics", metrics),
+];
+
+/// New orders: a Poisson number of arrivals drawn from the population.
+fn intake(w: &mut World) {
+    let arrivals = match &w.inflow {
+        Some(poisson) => poisson.sample(&mut w.arrivals) as u64,
+        None => 0,
+    };
+    for _ in 0..arrivals {
+        let o = w.factory.draw(&mut w.arrivals, w.week, false);
+        w.offenders.push(o);
+    }
+    w.this_week.new_orders = arrivals as u32;
+}
+
+/// Every case draws its week's luck from its own stream (see `WeeklyDraws`).
+fn weekly_draws(w: &mut World) {
+    for o in &mut w.offenders {
+        o.draws = WeeklyDraws::draw(&mut o.rng);
+    }
+}
+
+fn allocation(w: &mut World) {
+    allocate_waiting(&mut w.offenders, &mut w.managers, &w.patches, w.scenario);
+}
+
+fn workload(w: &mut World) {
+    plan_and_deliver(&mut w.offenders, &mut w.managers, w.scenario, w.week);
+}
+
+fn contacts(w: &mut World) {
+    let s = w.scenario;
+    contacts_and_compliance(&mut w.offenders, &w.attendance, &s.compliance, &s.relationship);
+}
+
+fn needs(w: &mut World) {
+    needs_week(&mut w.offenders, &w.scenario.needs);
+}
+
+fn reoffending(w: &mut World) {
+    let counts = reoffending_week(
+        &mut w.offenders,
+        &mut w.managers,
+        &w.hazard,
+        &w.scenario.enforcement,
+        w.week,
+    );
+    w.this_week.proven_reoffences = counts.proven;
+    w.this_week.revocations += counts.revocations;
+}
+
+fn enforcement(w: &mut World) {
+    let s = w.scenario;
+    let counts = enforce(
+        &mut w.offenders,
+        &mut w.managers,
+        &s.enforcement,
+        &s.supervision,
+        w.week,
+    );
+    w.this_week.warnings = counts.warnings;
+    w.this_week.breaches = counts.breaches;
+    w.this_week.revocations += counts.revocations;
+}
+
+/// Orders reaching their end complete; cases whose order and follow-up are both over close.
+fn stage_transitions(w: &mut World) {
+    let follow_up = w.scenario.simulation.follow_up_weeks;
+    let week = w.week;
+    let mut completions = 0;
+    for o in &mut w.offenders {
+        if o.stage == Stage::Order && week + 1 >= o.order_due_end {
+            end_order(o, OrderOutcome::Completed, &mut w.managers, week);
+            completions += 1;
+        }
+        if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, follow_up) {
+            o.stage = Stage::Closed;
+        }
+    }
+    w.this_week.completions = completions;
+}
+
+/// Absence and turnover. A leaver's cases return to the allocation queue; whoever takes them
+/// next week is a handoff.
+fn staff_events(w: &mut World) {
+    for i in 0..w.managers.len() {
+        let event = staff_week(&mut w.managers[i], &w.staff_rates, w.week, &mut w.staff_rng);
+        if event == StaffEvent::Left {
+            for o in w
+                .offenders
+                .iter_mut()
+                .filter(|o| o.manager.index() == Some(i))
+            {
+                release(o, &mut w.managers);
+            }
+            w.managers[i].paperwork_backlog = 0.0;
+        }
+    }
+}
+
+/// Records the week, then removes closed cases (keeping arrival order).
+fn metrics(w: &mut World) {
+    let partial = std::mem::take(&mut w.this_week);
+    w.recorder
+        .record_week(w.week, &w.offenders, &w.managers, partial);
+    w.offenders.retain(|o| o.stage != Stage::Closed);
+}
+
+impl<'s> World<'s> {
+    /// The world at week 0 of replication `replication`: the workforce in post and the initial
+    /// caseload part-way through its orders, not yet allocated.
+    pub fn new(scenario: &'s Scenario, replication: u32) -> Self {
+        let seed = scenario.simulation.seed;
+        let mut arrivals = replication_stream(seed, replication, Stream::Arrivals);
+        let mut factory = OffenderFactory::new(&scenario.population);
+        let offenders = (0..scenario.population.initial_cases)
+            .map(|_| factory.draw(&mut arrivals, 0, true))
+            .collect();
+        let managers = recruit(&scenario.workforce, scenario.population.patches);
+        let patches = Patches::new(scenario.population.patches, &managers);
+        let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
+            Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")
+        });
+        let hazard = HazardModel::new(
+            &scenario.reoffending,
+            factory.expected_need_total(),
+            scenario.population.family_support.mean,
+        );
+        let sim = &scenario.simulation;
+        World {
+            scenario,
+            week: 0,
+            offenders,
+            managers,
+            patches,
+            factory,
+            inflow,
+            arrivals,
+            staff_rng: replication_stream(seed, replication, Stream::Staff),
+            attendance: AttendanceModel::new(&scenario.compliance),
+            hazard,
+            staff_rates: StaffEventRates::new(&scenario.workforce),
+            this_week: WeekRecord::default(),
+            recorder: Recorder::new(sim.warmup_weeks, sim.follow_up_weeks, sim.weeks),
+        }
+    }
+
+    /// Runs one week: every phase in order.
+    pub fn step(&mut self) {
+        for (_, phase) in PHASES {
+            phase(self);
+        }
+        self.week += 1;
+    }
+
+    /// The model's invariants; an error names the first one broken. Checked after every week
+    /// in debug builds and in the tests.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let mut caseloads = vec![0u32; self.managers.len()];
+        for o in &self.offenders {
+            match (o.stage, o.manager.index()) {
+                (Stage::Order, Some(m)) => caseloads[m] += 1,
+                (Stage::Order, None) => {}
+                (Stage::FollowUp, None) if o.outcome.is_some() => {}
+                (stage, manager) => {
+                    return Err(format!(
+                        "case {} is {stage:?} with manager {manager:?} and outcome {:?}",
+                        o.id, o.outcome
+                    ));
+                }
+            }
+            if !(0.0..=1.0).contains(&o.relationship) {
+                return Err(format!("case {} has relationship {}", o.id, o.relationship));
+            }
+        }
+        let cap = self.scenario.workforce.caseload_cap;
+        for (i, m) in self.managers.iter().enumerate() {
+            if m.caseload != caseloads[i] {
+                return Err(format!(
+                    "manager {i} counts {} cases but holds {}",
+                    m.caseload, caseloads[i]
+                ));
+            }
+            if m.caseload > cap {
+                return Err(format!("manager {i} holds {} cases over the cap {cap}", m.caseload));
+            }
+            if !m.in_post() && m.caseload > 0 {
+                return Err(format!("vacant post {i} holds {} cases", m.caseload));
+            }
+            if m.hours_used < 0.0 || m.hours_used > m.hours_available + 1e-6 {
+                return Err(format!(
+                    "manager {i} used {} of {} hours",
+                    m.hours_used, m.hours_available
+                ));
+            }
+            if m.paperwork_backlog < 0.0 {
+                return Err(format!("manager {i} has negative backlog"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One replication's results.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ReplicationResult {
+    pub replication: u32,
+    pub metrics: Metrics,
+    pub by_tier: [Metrics; 4],
+    pub weeks: Vec<WeekRecord>,
+    /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
+    pub offender_weeks: u64,
+}
+
+/// Runs replication `replication` of a (validated) scenario to the horizon.
+pub fn simulate(scenario: &Scenario, replication: u32) -> ReplicationResult {
+    simulate_with(scenario, replication, |_| {})
+}
+
+/// As [`simulate`], calling `inspect` after every week (the tests check invariants this way).
+pub fn simulate_with(
+    scenario: &Scenario,
+    replication: u32,
+    mut inspect: impl FnMut(&World),
+) -> ReplicationResult {
+    let mut world = World::new(scenario, replication);
+    let mut offender_weeks = 0u64;
+    for _ in 0..scenario.simulation.weeks {
+        offender_weeks += world.offenders.len() as u64;
+        world.step();
+        if cfg!(debug_assertions) {
+            if let Err(broken) = world.check_invariants() {
+                panic!("invariant broken in week {}: {broken}", world.week - 1);
+            }
+        }
+        inspect(&world);
+    }
+    let recorder = world.recorder;
+    ReplicationResult {
+        replication,
+        metrics: Metrics::from_recorder(&recorder),
+        by_tier: Metrics::by_tier(&recorder),
+        weeks: recorder.weeks,
+        offender_weeks,
+    }
+}

@@ -1,0 +1,29 @@
+//! casesim: an agent-based simulator of offender case management.
+//!
+//! A synthetic offender population runs week by week through a case-management model —
+//! allocation to case managers under a caseload cap, the core functions as hours of work,
+//! contacts, compliance and enforcement, needs, and reoffending — and the outcomes that
+//! planners and researchers compare (completion, breach, proven reoffending) are measured with
+//! confidence intervals across replications.
+//!
+//! - [`scenario`]: every parameter, read from TOML, with defaults and their sources;
+//! - [`model`]: the domain, one module per concept;
+//! - [`engine`]: the weekly step as an ordered list of phases;
+//! - [`metrics`]: what is recorded;
+//! - [`experiment`]: replications in parallel and their summaries;
+//! - [`output`]: the files of the contract;
+//! - [`commands`]: what each subcommand of the `casesim` binary does.
+
+pub mod commands;
+pub mod engine;
+pub mod error;
+pub mod experiment;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod rng;
+pub mod scenario;
+
+pub use engine::{ReplicationResult, World, simulate};
+pub use error::Error;
+pub use scenario::Scenario;

@@ -1,0 +1,383 @@
+//! What is recorded: each week's state (the time series) and each case's outcome when its order
+//! ends or its follow-up closes. Collection only: nothing here changes the model.
+//!
+//! Measurement follows the published statistics:
+//! - order outcomes (completion, breach) over orders **terminated** in the measurement window
+//!   (weeks from `warmup_weeks` to the end), as the MoJ counts terminations; orders of the
+//!   initial caseload, which started before the simulation, are left out;
+//! - proven reoffending over the **cohort starting** orders in the window whose follow-up
+//!   (`follow_up_weeks`, one year) ends within the horizon, as the MoJ proven reoffending
+//!   measure does;
+//! - workload and staffing as means over the weeks of the window.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::journey::{OrderOutcome, Stage, last_follow_up_week};
+use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::workforce::{CaseManager, StaffStatus};
+
+/// One week of one replication.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WeekRecord {
+    pub week: i32,
+    pub active_orders: u32,
+    pub allocated: u32,
+    pub unallocated: u32,
+    pub in_follow_up: u32,
+    pub managers_in_post: u32,
+    pub managers_present: u32,
+    pub hours_available: f64,
+    pub hours_delivered: f64,
+    pub contacts_due: u32,
+    pub contacts_delivered: u32,
+    pub contacts_attended: u32,
+    pub new_orders: u32,
+    pub completions: u32,
+    pub warnings: u32,
+    pub breaches: u32,
+    pub revocations: u32,
+    pub proven_reoffences: u32,
+    /// Sum of relationship scores over allocated cases on an order (for the mean).
+    pub relationship_sum: f64,
+}
+
+impl WeekRecord {
+    /// Names of the per-week quantities written to `timeseries.csv`, after `week`.
+    pub const COLUMNS: [&'static str; 19] = [
+        "active_orders",
+        "allocated",
+        "unallocated",
+        "in_follow_up",
+        "managers_in_post",
+        "managers_present",
+        "mean_caseload",
+        "hours_available",
+        "hours_delivered",
+        "staff_utilisation",
+        "contacts_due",
+        "contacts_delivered",
+        "contacts_attended",
+        "new_orders",
+        "completions",
+        "warnings",
+        "breaches",
+        "revocations",
+        "proven_reoffences",
+    ];
+
+    /// Values in the order of [`WeekRecord::COLUMNS`]; `None` where a ratio is undefined.
+    pub fn values(&self) -> [Option<f64>; 19] {
+        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
+        [
+            Some(self.active_orders.into()),
+            Some(self.allocated.into()),
+            Some(self.unallocated.into()),
+            Some(self.in_follow_up.into()),
+            Some(self.managers_in_post.into()),
+            Some(self.managers_present.into()),
+            ratio(self.allocated.into(), self.managers_in_post.into()),
+            Some(self.hours_available),
+            Some(self.hours_delivered),
+            ratio(self.hours_delivered, self.hours_available),
+            Some(self.contacts_due.into()),
+            Some(self.contacts_delivered.into()),
+            Some(self.contacts_attended.into()),
+            Some(self.new_orders.into()),
+            Some(self.completions.into()),
+            Some(self.warnings.into()),
+            Some(self.breaches.into()),
+            Some(self.revocations.into()),
+            Some(self.proven_reoffences.into()),
+        ]
+    }
+}
+
+/// Outcome counts for one risk tier (or all tiers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeTally {
+    pub terminated: u64,
+    pub completed: u64,
+    pub breached: u64,
+    pub revoked_on_reconviction: u64,
+    pub handoffs: u64,
+    pub weeks_unallocated: u64,
+    pub needs_met_sum: f64,
+    pub needs_met_cases: u64,
+    pub supervised_weeks: u64,
+    pub contacts_due: u64,
+    pub contacts_delivered: u64,
+    pub followed_up: u64,
+    pub proven_in_follow_up: u64,
+}
+
+impl OutcomeTally {
+    fn add(&mut self, other: &OutcomeTally) {
+        self.terminated += other.terminated;
+        self.completed += other.completed;
+        self.breached += other.breached;
+        self.revoked_on_reconviction += other.revoked_on_reconviction;
+        self.handoffs += other.handoffs;
+        self.weeks_unallocated += other.weeks_unallocated;
+        self.needs_met_sum += other.needs_met_sum;
+        self.needs_met_cases += other.needs_met_cases;
+        self.supervised_weeks += other.supervised_weeks;
+        self.contacts_due += other.contacts_due;
+        self.contacts_delivered += other.contacts_delivered;
+        self.followed_up += other.followed_up;
+        self.proven_in_follow_up += other.proven_in_follow_up;
+    }
+}
+
+/// Sums over the weeks of the measurement window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct WindowTally {
+    pub weeks: u64,
+    pub hours_available: f64,
+    pub hours_delivered: f64,
+    pub allocated_case_weeks: u64,
+    pub manager_weeks_in_post: u64,
+    pub unallocated_case_weeks: u64,
+    pub relationship_sum: f64,
+    pub contacts_delivered: u64,
+    pub contacts_attended: u64,
+}
+
+/// Collects a replication's records as it runs.
+pub struct Recorder {
+    window_start: i32,
+    follow_up_weeks: u32,
+    pub by_tier: [OutcomeTally; RiskTier::COUNT],
+    pub window: WindowTally,
+    pub weeks: Vec<WeekRecord>,
+}
+
+impl Recorder {
+    pub fn new(warmup_weeks: u32, follow_up_weeks: u32, weeks: u32) -> Self {
+        Recorder {
+            window_start: warmup_weeks as i32,
+            follow_up_weeks,
+            by_tier: Default::default(),
+            window: WindowTally::default(),
+            weeks: Vec::with_capacity(weeks as usize),
+        }
+    }
+
+    /// Records this week: outcomes of orders that ended and follow-ups that closed this week,
+    /// and the week's totals. `partial` holds the counts the phases reported.
+    pub fn record_week(
+        &mut self,
+        week: i32,
+        offenders: &[Offender],
+        managers: &[CaseManager],
+        partial: WeekRecord,
+    ) {
+        let in_window = week >= self.window_start;
+        let mut rec = WeekRecord { week, ..partial };
+        for o in offenders {
+            match o.stage {
+                Stage::Order if o.is_allocated() => {
+                    rec.active_orders += 1;
+                    rec.allocated += 1;
+                    rec.relationship_sum += f64::from(o.relationship);
+                }
+                Stage::Order => {
+                    rec.active_orders += 1;
+                    rec.unallocated += 1;
+                }
+                Stage::FollowUp => rec.in_follow_up += 1,
+                Stage::Closed => {}
+            }
+            rec.contacts_due += u32::from(o.events.contact_due);
+            rec.contacts_delivered += u32::from(o.events.contact_offered);
+            rec.contacts_attended += u32::from(o.events.contact_attended);
+            if !in_window {
+                continue;
+            }
+            let tally = &mut self.by_tier[o.risk.index()];
+            if o.order_ended == week && o.order_start >= 0 {
+                let outcome = o.outcome.expect("an ended order has an outcome");
+                tally.terminated += 1;
+                match outcome {
+                    OrderOutcome::Completed => tally.completed += 1,
+                    OrderOutcome::Breached => tally.breached += 1,
+                    OrderOutcome::RevokedOnReconviction => tally.revoked_on_reconviction += 1,
+                }
+                tally.handoffs += u64::from(o.handoffs);
+                tally.weeks_unallocated += u64::from(o.weeks_unallocated);
+                if let Some(share) = o.share_of_needs_met() {
+                    tally.needs_met_sum += share;
+                    tally.needs_met_cases += 1;
+                }
+                tally.supervised_weeks += u64::from(o.supervised_weeks);
+                tally.contacts_due += u64::from(o.contacts_due);
+                tally.contacts_delivered += u64::from(o.contacts_delivered);
+            }
+            if o.order_start >= self.window_start
+                && last_follow_up_week(o, self.follow_up_weeks) == week
+            {
+                tally.followed_up += 1;
+                if o.first_proven_reoffence != NEVER {
+                    tally.proven_in_follow_up += 1;
+                }
+            }
+        }
+        for m in managers {
+            if m.in_post() {
+                rec.managers_in_post += 1;
+            }
+            if m.status == StaffStatus::Present {
+                rec.managers_present += 1;
+            }
+            rec.hours_available += m.hours_available;
+            rec.hours_delivered += m.hours_used;
+        }
+        if in_window {
+            let w = &mut self.window;
+            w.weeks += 1;
+            w.hours_available += rec.hours_available;
+            w.hours_delivered += rec.hours_delivered;
+            w.allocated_case_weeks += u64::from(rec.allocated);
+            w.manager_weeks_in_post += u64::from(rec.managers_in_post);
+            w.unallocated_case_weeks += u64::from(rec.unallocated);
+            w.relationship_sum += rec.relationship_sum;
+            w.contacts_delivered += u64::from(rec.contacts_delivered);
+            w.contacts_attended += u64::from(rec.contacts_attended);
+        }
+        self.weeks.push(rec);
+    }
+}
+
+/// A replication's headline measures. `None` where a measure is undefined (no orders ended in
+/// the window, no cohort followed up, no staff): written as an empty cell, never as NaN.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub completion_rate: Option<f64>,
+    pub breach_rate: Option<f64>,
+    pub reoffending_rate: Option<f64>,
+    pub mean_handoffs: Option<f64>,
+    pub mean_relationship: Option<f64>,
+    pub needs_met_rate: Option<f64>,
+    pub staff_utilisation: Option<f64>,
+    pub mean_caseload: Option<f64>,
+    pub unallocated_cases: Option<f64>,
+    pub staff_hours: Option<f64>,
+    pub revocation_on_reconviction_rate: Option<f64>,
+    pub contacts_per_case_week: Option<f64>,
+    pub contact_delivery_rate: Option<f64>,
+    pub attendance_rate: Option<f64>,
+    pub mean_weeks_unallocated: Option<f64>,
+    pub orders_terminated: Option<f64>,
+    pub cohort_followed_up: Option<f64>,
+}
+
+fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
+    (denominator > 0.0).then(|| numerator / denominator)
+}
+
+impl Metrics {
+    /// Column names, in the order of [`Metrics::values`]. The first ten are the contract's.
+    pub const NAMES: [&'static str; 17] = [
+        "completion_rate",
+        "breach_rate",
+        "reoffending_rate",
+        "mean_handoffs",
+        "mean_relationship",
+        "needs_met_rate",
+        "staff_utilisation",
+        "mean_caseload",
+        "unallocated_cases",
+        "staff_hours",
+        "revocation_on_reconviction_rate",
+        "contacts_per_case_week",
+        "contact_delivery_rate",
+        "attendance_rate",
+        "mean_weeks_unallocated",
+        "orders_terminated",
+        "cohort_followed_up",
+    ];
+
+    /// Metrics that depend only on case outcomes, and so can be given per risk tier.
+    pub const CASE_NAMES: [&'static str; 10] = [
+        "completion_rate",
+        "breach_rate",
+        "reoffending_rate",
+        "mean_handoffs",
+        "needs_met_rate",
+        "revocation_on_reconviction_rate",
+        "contacts_per_case_week",
+        "contact_delivery_rate",
+        "mean_weeks_unallocated",
+        "orders_terminated",
+    ];
+
+    pub fn values(&self) -> [Option<f64>; 17] {
+        [
+            self.completion_rate,
+            self.breach_rate,
+            self.reoffending_rate,
+            self.mean_handoffs,
+            self.mean_relationship,
+            self.needs_met_rate,
+            self.staff_utilisation,
+            self.mean_caseload,
+            self.unallocated_cases,
+            self.staff_hours,
+            self.revocation_on_reconviction_rate,
+            self.contacts_per_case_week,
+            self.contact_delivery_rate,
+            self.attendance_rate,
+            self.mean_weeks_unallocated,
+            self.orders_terminated,
+            self.cohort_followed_up,
+        ]
+    }
+
+    /// Value of a named metric.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        let i = Self::NAMES.iter().position(|n| *n == name)?;
+        self.values()[i]
+    }
+
+    /// The case-outcome measures from a tally (one tier's or all tiers').
+    fn from_outcomes(t: &OutcomeTally) -> Self {
+        let ended = t.terminated as f64;
+        Metrics {
+            completion_rate: ratio(t.completed as f64, ended),
+            breach_rate: ratio(t.breached as f64, ended),
+            reoffending_rate: ratio(t.proven_in_follow_up as f64, t.followed_up as f64),
+            mean_handoffs: ratio(t.handoffs as f64, ended),
+            needs_met_rate: ratio(t.needs_met_sum, t.needs_met_cases as f64),
+            revocation_on_reconviction_rate: ratio(t.revoked_on_reconviction as f64, ended),
+            contacts_per_case_week: ratio(t.contacts_delivered as f64, t.supervised_weeks as f64),
+            contact_delivery_rate: ratio(t.contacts_delivered as f64, t.contacts_due as f64),
+            mean_weeks_unallocated: ratio(t.weeks_unallocated as f64, ended),
+            orders_terminated: Some(ended),
+            cohort_followed_up: Some(t.followed_up as f64),
+            ..Metrics::default()
+        }
+    }
+
+    /// All measures of a replication.
+    pub fn from_recorder(r: &Recorder) -> Self {
+        let mut all = OutcomeTally::default();
+        for t in &r.by_tier {
+            all.add(t);
+        }
+        let w = &r.window;
+        let weeks = w.weeks as f64;
+        Metrics {
+            mean_relationship: ratio(w.relationship_sum, w.allocated_case_weeks as f64),
+            staff_utilisation: ratio(w.hours_delivered, w.hours_available),
+            mean_caseload: ratio(w.allocated_case_weeks as f64, w.manager_weeks_in_post as f64),
+            unallocated_cases: ratio(w.unallocated_case_weeks as f64, weeks),
+            staff_hours: ratio(w.hours_delivered, weeks),
+            attendance_rate: ratio(w.contacts_attended as f64, w.contacts_delivered as f64),
+            ..Self::from_outcomes(&all)
+        }
+    }
+
+    /// Case-outcome measures by risk tier.
+    pub fn by_tier(r: &Recorder) -> [Metrics; RiskTier::COUNT] {
+        r.by_tier.map(|t| Self::from_outcomes(&t))
+    }
+}

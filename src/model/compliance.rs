@@ -1,0 +1,112 @@
+//! Contacts and compliance: whether an offered appointment is kept, what that does to the
+//! working relationship, and which failures to comply are detected.
+//!
+//! Attendance follows a logistic model: log-odds rise with motivation and with the working
+//! relationship, and fall with chaotic needs (drugs, alcohol, mental health, accommodation).
+//! The relationship grows at each kept appointment with the same case manager and decays in
+//! weeks without one; a handoff sets it back (see `organisation::allocate`).
+
+use crate::model::journey::Stage;
+use crate::model::offender::Offender;
+use crate::scenario::{Compliance, Relationship};
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Attendance probabilities precomputed from the scenario.
+pub struct AttendanceModel {
+    base_log_odds: f64,
+    motivation_effect: f64,
+    relationship_effect: f64,
+    chaotic_needs_effect: f64,
+}
+
+impl AttendanceModel {
+    pub fn new(c: &Compliance) -> Self {
+        // Probabilities of exactly 0 or 1 stay exact: clamp the log-odds far out.
+        let base = logit(c.base_attendance).clamp(-40.0, 40.0);
+        AttendanceModel {
+            base_log_odds: base,
+            motivation_effect: c.motivation_effect,
+            relationship_effect: c.relationship_effect,
+            chaotic_needs_effect: c.chaotic_needs_effect,
+        }
+    }
+
+    /// Probability this offender keeps an offered appointment.
+    pub fn probability(&self, o: &Offender) -> f64 {
+        logistic(
+            self.base_log_odds
+                + self.motivation_effect * (f64::from(o.motivation) - 0.5)
+                + self.relationship_effect * f64::from(o.relationship)
+                - self.chaotic_needs_effect * f64::from(o.needs.chaotic_total()),
+        )
+    }
+}
+
+/// The contacts-and-compliance phase for every case on an order.
+pub fn contacts_and_compliance(
+    offenders: &mut [Offender],
+    attendance: &AttendanceModel,
+    compliance: &Compliance,
+    relationship: &Relationship,
+) {
+    for o in offenders.iter_mut().filter(|o| o.stage == Stage::Order) {
+        let d = o.draws;
+        if o.events.contact_offered {
+            if f64::from(d.attendance) < attendance.probability(o) {
+                o.events.contact_attended = true;
+                let r = f64::from(o.relationship);
+                o.relationship = (r + relationship.growth_per_contact * (1.0 - r)) as f32;
+            } else if f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share {
+                o.events.failures += 1;
+            }
+        }
+        if !o.events.contact_attended {
+            o.relationship *= (1.0 - relationship.weekly_decay) as f32;
+        }
+        // Other requirements (residence, activities, conduct). Nobody detects a violation by a
+        // case with no case manager.
+        if o.is_allocated() && f64::from(d.violation) < compliance.violation_rate_per_week {
+            let detection = if o.events.contact_attended {
+                compliance.detection_with_contact
+            } else {
+                compliance.detection_unsupervised
+            };
+            if f64::from(d.violation_detected) < detection {
+                o.events.failures += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::offender::{Needs, OffenderFactory};
+    use crate::scenario::Population;
+
+    #[test]
+    fn attendance_rises_with_motivation_and_relationship_and_falls_with_chaos() {
+        let model = AttendanceModel::new(&Compliance::default());
+        let mut o =
+            OffenderFactory::new(&Population::default()).draw(&mut rand_pcg::Pcg32::new(3, 5), 0, false);
+        o.needs = Needs::default();
+        o.motivation = 0.5;
+        o.relationship = 0.0;
+        let base = model.probability(&o);
+        assert!((base - Compliance::default().base_attendance).abs() < 1e-12);
+        o.motivation = 0.9;
+        let motivated = model.probability(&o);
+        o.relationship = 0.8;
+        let engaged = model.probability(&o);
+        o.needs.0[0] = 3;
+        let chaotic = model.probability(&o);
+        assert!(motivated > base && engaged > motivated && chaotic < engaged);
+    }
+}

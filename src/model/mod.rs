@@ -1,0 +1,12 @@
+//! The domain of case management, one module per concept. The vocabulary is the seeds':
+//! caseload, allocation, handoff, contact, breach, criminogenic need.
+
+pub mod compliance;
+pub mod enforcement;
+pub mod journey;
+pub mod needs;
+pub mod offender;
+pub mod organisation;
+pub mod reoffending;
+pub mod workforce;
+pub mod workload;

@@ -1,0 +1,49 @@
+//! How criminogenic needs change: individual work by the case manager at attended contacts
+//! lowers them, and chaotic needs can flare up.
+//!
+//! Seed 003: case managers in criminal justice "broker services but also are likely to provide
+//! informal guidance"; seed 002: where services do not exist, case managers "are often left
+//! trying to provide an equivalent service themselves". Brokering to services comes with the
+//! services issue; here the case manager's own work is the only thing that meets a need.
+
+use crate::model::journey::Stage;
+use crate::model::offender::{MAX_SEVERITY, Need, Offender};
+use crate::scenario::NeedDynamics;
+
+/// Probability that one attended contact's work lowers the most severe need by a level.
+pub fn work_success_probability(o: &Offender, n: &NeedDynamics) -> f64 {
+    n.work_per_contact
+        * (0.5 + 0.5 * f64::from(o.motivation))
+        * (0.5 + 0.5 * f64::from(o.relationship))
+}
+
+/// The needs phase for every case still in the follow-up.
+pub fn needs_week(offenders: &mut [Offender], n: &NeedDynamics) {
+    for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
+        let d = o.draws;
+        if o.events.contact_attended && f64::from(d.need_work) < work_success_probability(o, n) {
+            if let Some(need) = o.needs.most_severe() {
+                o.needs.0[need as usize] -= 1;
+            }
+        }
+        // A flare-up of one chaotic need present, chosen by the same draw: given u < p,
+        // u / p is uniform on 0..1.
+        let u = f64::from(d.need_relapse);
+        if u < n.relapse_per_week {
+            let present: u32 = Need::ALL
+                .iter()
+                .filter(|need| need.is_chaotic() && o.needs.severity(**need) > 0)
+                .count() as u32;
+            if present > 0 {
+                let pick = ((u / n.relapse_per_week) * f64::from(present)) as usize;
+                let need = Need::ALL
+                    .iter()
+                    .filter(|need| need.is_chaotic() && o.needs.severity(**need) > 0)
+                    .nth(pick.min(present as usize - 1))
+                    .expect("pick < present");
+                let s = &mut o.needs.0[*need as usize];
+                *s = (*s + 1).min(MAX_SEVERITY);
+            }
+        }
+    }
+}

@@ -1,0 +1,474 @@
+//! Offenders: the people under supervision, with their static risk, offence, criminogenic needs,
+//! motivation and family support, and the state that the weekly step changes.
+//!
+//! Vocabulary from the seeds: a *case* is one offender's order; *risk tier* comes from a static
+//! risk score (the OGRS-style banding used in England & Wales); *criminogenic needs* are the
+//! dynamic factors case managers work on (the OASys sections, grouped).
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution};
+use rand_pcg::Pcg32;
+use serde::{Deserialize, Serialize};
+
+use crate::model::journey::{OrderOutcome, Stage};
+use crate::model::workforce::ManagerId;
+use crate::scenario::Population;
+
+/// Static risk of reoffending, banded as probation services band OGRS-type scores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskTier {
+    Low,
+    Medium,
+    High,
+    VeryHigh,
+}
+
+impl RiskTier {
+    pub const ALL: [RiskTier; 4] = [
+        RiskTier::Low,
+        RiskTier::Medium,
+        RiskTier::High,
+        RiskTier::VeryHigh,
+    ];
+    pub const COUNT: usize = 4;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in scenario keys and output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            RiskTier::Low => "low",
+            RiskTier::Medium => "medium",
+            RiskTier::High => "high",
+            RiskTier::VeryHigh => "very_high",
+        }
+    }
+}
+
+/// Principal offence of the current order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffenceType {
+    Violent,
+    Sexual,
+    Acquisitive,
+    Drug,
+    Other,
+}
+
+impl OffenceType {
+    pub const ALL: [OffenceType; 5] = [
+        OffenceType::Violent,
+        OffenceType::Sexual,
+        OffenceType::Acquisitive,
+        OffenceType::Drug,
+        OffenceType::Other,
+    ];
+}
+
+/// A criminogenic need: something that, unmet, raises the chance of reoffending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    Drugs,
+    Alcohol,
+    MentalHealth,
+    Accommodation,
+    Employment,
+    Family,
+    Thinking,
+}
+
+impl Need {
+    pub const ALL: [Need; 7] = [
+        Need::Drugs,
+        Need::Alcohol,
+        Need::MentalHealth,
+        Need::Accommodation,
+        Need::Employment,
+        Need::Family,
+        Need::Thinking,
+    ];
+    pub const COUNT: usize = 7;
+
+    /// "Chaotic" needs make a life hard to organise: they lower attendance and can flare up.
+    pub fn is_chaotic(self) -> bool {
+        matches!(
+            self,
+            Need::Drugs | Need::Alcohol | Need::MentalHealth | Need::Accommodation
+        )
+    }
+}
+
+/// Highest severity of a need (0 = none or met, 1 = mild, 2 = moderate, 3 = severe).
+pub const MAX_SEVERITY: u8 = 3;
+
+/// Severity of each criminogenic need, indexed by `Need as usize`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs(pub [u8; Need::COUNT]);
+
+impl Needs {
+    pub fn severity(&self, need: Need) -> u8 {
+        self.0[need as usize]
+    }
+
+    /// Sum of severities over all needs: the dynamic-risk load in the reoffending hazard.
+    pub fn total(&self) -> u32 {
+        self.0.iter().map(|&s| u32::from(s)).sum()
+    }
+
+    /// Sum of severities of the chaotic needs: lowers attendance.
+    pub fn chaotic_total(&self) -> u32 {
+        Need::ALL
+            .iter()
+            .filter(|n| n.is_chaotic())
+            .map(|&n| u32::from(self.severity(n)))
+            .sum()
+    }
+
+    /// Bit i set when need i is present (severity > 0).
+    pub fn present_mask(&self) -> u8 {
+        self.0
+            .iter()
+            .enumerate()
+            .fold(0, |mask, (i, &s)| if s > 0 { mask | (1 << i) } else { mask })
+    }
+
+    /// The need a case manager works on first: the most severe, ties to the earlier in
+    /// [`Need::ALL`] (chaotic needs come first there, as stabilising them comes first in practice).
+    pub fn most_severe(&self) -> Option<Need> {
+        let (i, &s) = self
+            .0
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &s)| (s, std::cmp::Reverse(i)))?;
+        (s > 0).then_some(Need::ALL[i])
+    }
+}
+
+/// Uniform draws an offender makes every week, whatever happens to them.
+///
+/// Every offender draws the same number of numbers from their own stream each week, so two arms
+/// of a comparison that treat someone differently still give them the same luck next week:
+/// common random numbers hold offender by offender, not only in aggregate.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WeeklyDraws {
+    /// Whether this case's contact is among those delivered when the manager must cut.
+    pub contact_delivery: f32,
+    /// Whether the offender keeps an offered appointment.
+    pub attendance: f32,
+    /// Whether a missed appointment has an acceptable reason.
+    pub acceptable_absence: f32,
+    /// Whether the offender commits a non-appointment violation of the order.
+    pub violation: f32,
+    /// Whether that violation is detected.
+    pub violation_detected: f32,
+    /// Whether an attended contact's work reduces a need.
+    pub need_work: f32,
+    /// Whether a chaotic need flares up.
+    pub need_relapse: f32,
+    /// Whether the offender reoffends this week.
+    pub reoffence: f32,
+    /// Whether that reoffence is proven (detected, charged, convicted or cautioned).
+    pub reoffence_proven: f32,
+    /// The court's decision at a breach or on a new conviction.
+    pub court: f32,
+}
+
+impl WeeklyDraws {
+    pub fn draw(rng: &mut Pcg32) -> Self {
+        WeeklyDraws {
+            contact_delivery: rng.random(),
+            attendance: rng.random(),
+            acceptable_absence: rng.random(),
+            violation: rng.random(),
+            violation_detected: rng.random(),
+            need_work: rng.random(),
+            need_relapse: rng.random(),
+            reoffence: rng.random(),
+            reoffence_proven: rng.random(),
+            court: rng.random(),
+        }
+    }
+}
+
+/// What happened to a case this week (reset at the start of each week).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WeekEvents {
+    pub contact_due: bool,
+    pub contact_offered: bool,
+    pub contact_attended: bool,
+    /// Unacceptable failures to comply detected this week (missed appointments, violations).
+    pub failures: u8,
+}
+
+/// Sentinel for "never happened" in week fields.
+pub const NEVER: i32 = i32::MAX;
+
+/// One offender and their current case.
+#[derive(Clone, Debug)]
+pub struct Offender {
+    pub id: u32,
+    pub risk: RiskTier,
+    pub offence: OffenceType,
+    pub patch: u16,
+    pub needs: Needs,
+    /// Needs present when the case started (bit mask), for the needs-met rate.
+    pub needs_at_start: u8,
+    /// Readiness to change, 0..1. Raises attendance and the benefit of individual work.
+    pub motivation: f32,
+    /// Support from family and friends, 0..1. Protective against reoffending.
+    pub family_support: f32,
+    /// This offender's own random stream (see [`WeeklyDraws`]).
+    pub rng: Pcg32,
+    pub draws: WeeklyDraws,
+    pub events: WeekEvents,
+
+    // The journey.
+    pub stage: Stage,
+    /// Week the order started (negative for the initial caseload, already under way at week 0).
+    pub order_start: i32,
+    /// Week the order is due to end.
+    pub order_due_end: i32,
+    pub outcome: Option<OrderOutcome>,
+    /// Week the order ended ([`NEVER`] while it runs).
+    pub order_ended: i32,
+
+    // Supervision.
+    pub manager: ManagerId,
+    /// Whether the case has had a case manager before (so that the next is a handoff).
+    pub ever_allocated: bool,
+    /// Working relationship with the current case manager, 0..1.
+    pub relationship: f32,
+    /// Whether the assessment and sentence plan have been done.
+    pub assessed: bool,
+    pub next_contact: i32,
+    pub next_review: i32,
+    /// Formal warnings currently live (expire after the scenario's warning period).
+    pub warnings: u8,
+    /// Week of the latest warning (meaningful while `warnings > 0`).
+    pub last_warning: i32,
+    pub handoffs: u16,
+
+    // Running totals for this case's outcome measures.
+    pub supervised_weeks: u16,
+    pub weeks_unallocated: u16,
+    pub contacts_due: u16,
+    pub contacts_delivered: u16,
+    pub first_proven_reoffence: i32,
+}
+
+impl Offender {
+    /// Weeks since the order started.
+    pub fn weeks_on_order(&self, week: i32) -> i32 {
+        week - self.order_start
+    }
+
+    pub fn is_allocated(&self) -> bool {
+        self.manager.is_some()
+    }
+
+    /// Share of the needs present at the start of the order that are now met (severity 0);
+    /// `None` when the case started with no needs.
+    pub fn share_of_needs_met(&self) -> Option<f64> {
+        let at_start = self.needs_at_start.count_ones();
+        if at_start == 0 {
+            return None;
+        }
+        let still_present = self.needs_at_start & self.needs.present_mask();
+        Some(f64::from(at_start - still_present.count_ones()) / f64::from(at_start))
+    }
+}
+
+/// Draws new offenders from the scenario's population section.
+///
+/// All draws come from the replication's arrivals stream and depend only on the population
+/// section, so every arm of a comparison that shares a population gets the same people.
+pub struct OffenderFactory {
+    risk_cumulative: [f64; RiskTier::COUNT],
+    offence_cumulative: [f64; 5],
+    need_prevalence: [[f64; Need::COUNT]; RiskTier::COUNT],
+    severity_cumulative: [f64; MAX_SEVERITY as usize],
+    motivation: Beta<f64>,
+    family_support: Beta<f64>,
+    order_weeks: Vec<u16>,
+    order_cumulative: Vec<f64>,
+    patches: u16,
+    next_id: u32,
+}
+
+fn cumulative<const N: usize>(weights: [f64; N]) -> [f64; N] {
+    let total: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    weights.map(|w| {
+        acc += w / total;
+        acc
+    })
+}
+
+/// Index of the first cumulative weight above `u` (the last one if rounding leaves a gap).
+fn pick(cumulative: &[f64], u: f64) -> usize {
+    cumulative
+        .iter()
+        .position(|&c| u < c)
+        .unwrap_or(cumulative.len() - 1)
+}
+
+/// A beta distribution from its mean and concentration (alpha + beta).
+pub fn beta_from_mean(mean: f64, concentration: f64) -> Beta<f64> {
+    Beta::new(mean * concentration, (1.0 - mean) * concentration)
+        .expect("validated: 0 < mean < 1 and concentration > 0")
+}
+
+impl OffenderFactory {
+    pub fn new(population: &Population) -> Self {
+        let risk = &population.risk_mix;
+        let offence = &population.offence_mix;
+        let prevalence = population.needs.prevalence.as_array();
+        let gradient = population.needs.risk_gradient.as_array();
+        let need_prevalence = gradient.map(|g| prevalence.map(|p| (p * g).min(0.95)));
+        let severity = &population.needs.severity_mix;
+        let order = &population.order_length;
+        let mut acc = 0.0;
+        let total: f64 = order.weights.iter().sum();
+        let order_cumulative = order
+            .weights
+            .iter()
+            .map(|w| {
+                acc += w / total;
+                acc
+            })
+            .collect();
+        OffenderFactory {
+            risk_cumulative: cumulative([risk.low, risk.medium, risk.high, risk.very_high]),
+            offence_cumulative: cumulative([
+                offence.violent,
+                offence.sexual,
+                offence.acquisitive,
+                offence.drug,
+                offence.other,
+            ]),
+            need_prevalence,
+            severity_cumulative: cumulative([severity.mild, severity.moderate, severity.severe]),
+            motivation: beta_from_mean(
+                population.motivation.mean,
+                population.motivation.concentration,
+            ),
+            family_support: beta_from_mean(
+                population.family_support.mean,
+                population.family_support.concentration,
+            ),
+            order_weeks: order.weeks.clone(),
+            order_cumulative,
+            patches: population.patches,
+            next_id: 0,
+        }
+    }
+
+    /// Expected sum of need severities at the start of an order, by risk tier: the reference
+    /// point of the reoffending hazard (a case with typical needs for its tier has the tier's
+    /// base rate).
+    pub fn expected_need_total(&self) -> [f64; RiskTier::COUNT] {
+        let mean_severity = {
+            let c = self.severity_cumulative;
+            c[0] + 2.0 * (c[1] - c[0]) + 3.0 * (c[2] - c[1])
+        };
+        self.need_prevalence
+            .map(|row| row.iter().sum::<f64>() * mean_severity)
+    }
+
+    /// A new offender starting an order at `week`; `elapsed` weeks of it already served (the
+    /// initial caseload is part-way through its orders at week 0).
+    pub fn draw(&mut self, rng: &mut impl Rng, week: i32, initial_caseload: bool) -> Offender {
+        let risk = RiskTier::ALL[pick(&self.risk_cumulative, rng.random())];
+        let offence = OffenceType::ALL[pick(&self.offence_cumulative, rng.random())];
+        let mut needs = Needs::default();
+        for need in Need::ALL {
+            let present = rng.random::<f64>() < self.need_prevalence[risk.index()][need as usize];
+            let severity = 1 + pick(&self.severity_cumulative, rng.random()) as u8;
+            if present {
+                needs.0[need as usize] = severity;
+            }
+        }
+        let motivation = self.motivation.sample(rng) as f32;
+        let family_support = self.family_support.sample(rng) as f32;
+        let patch = rng.random_range(0..self.patches);
+        let length = i32::from(self.order_weeks[pick(&self.order_cumulative, rng.random())]);
+        let elapsed_fraction: f64 = rng.random();
+        let stream_rng = Pcg32::new(rng.random(), rng.random());
+        let elapsed = if initial_caseload {
+            (elapsed_fraction * f64::from(length)) as i32
+        } else {
+            0
+        };
+        let order_start = week - elapsed;
+        let id = self.next_id;
+        self.next_id += 1;
+        Offender {
+            id,
+            risk,
+            offence,
+            patch,
+            needs,
+            needs_at_start: needs.present_mask(),
+            motivation,
+            family_support,
+            rng: stream_rng,
+            draws: WeeklyDraws::default(),
+            events: WeekEvents::default(),
+            stage: Stage::Order,
+            order_start,
+            order_due_end: order_start + length,
+            outcome: None,
+            order_ended: NEVER,
+            manager: ManagerId::NONE,
+            ever_allocated: false,
+            relationship: 0.0,
+            // The initial caseload was assessed before the simulation began.
+            assessed: initial_caseload,
+            next_contact: week,
+            next_review: NEVER,
+            warnings: 0,
+            last_warning: NEVER,
+            handoffs: 0,
+            supervised_weeks: 0,
+            weeks_unallocated: 0,
+            contacts_due: 0,
+            contacts_delivered: 0,
+            first_proven_reoffence: NEVER,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn most_severe_need_prefers_severity_then_order() {
+        let needs = Needs([0, 2, 0, 2, 3, 0, 0]);
+        assert_eq!(needs.most_severe(), Some(Need::Employment));
+        let needs = Needs([0, 2, 0, 2, 0, 0, 1]);
+        assert_eq!(needs.most_severe(), Some(Need::Alcohol));
+        assert_eq!(Needs::default().most_severe(), None);
+    }
+
+    #[test]
+    fn needs_met_share_counts_only_needs_present_at_start() {
+        let mut o = OffenderFactory::new(&Population::default()).draw(
+            &mut rand_pcg::Pcg32::new(1, 1),
+            0,
+            false,
+        );
+        o.needs = Needs([2, 0, 1, 0, 0, 0, 0]);
+        o.needs_at_start = o.needs.present_mask();
+        assert_eq!(o.share_of_needs_met(), Some(0.0));
+        o.needs.0[0] = 0;
+        assert_eq!(o.share_of_needs_met(), Some(0.5));
+        o.needs.0[5] = 3; // a new need does not count against the start's
+        assert_eq!(o.share_of_needs_met(), Some(0.5));
+    }
+}

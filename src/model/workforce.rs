@@ -1,0 +1,235 @@
+//! Case managers: their posts, hours, caseloads, absence and turnover.
+
+use rand::Rng;
+
+use crate::scenario::Workforce;
+
+/// Index of a case manager's post, or none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ManagerId(u32);
+
+impl ManagerId {
+    pub const NONE: ManagerId = ManagerId(u32::MAX);
+
+    pub fn new(index: usize) -> Self {
+        ManagerId(u32::try_from(index).expect("fewer than 2^32 posts (validated)"))
+    }
+
+    pub fn index(self) -> Option<usize> {
+        (self != ManagerId::NONE).then_some(self.0 as usize)
+    }
+
+    pub fn is_some(self) -> bool {
+        self != ManagerId::NONE
+    }
+}
+
+/// Whether the post-holder is at work this week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffStatus {
+    Present,
+    /// Off sick or otherwise away; keeps the caseload, delivers nothing.
+    Absent,
+    /// The post-holder has left; a replacement starts in the given week.
+    Vacant { until: i32 },
+}
+
+/// The hours one case manager needs this week, by core function.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Demand {
+    pub paperwork: f64,
+    pub assessment: f64,
+    pub contacts_by_tier: [f64; 4],
+    pub reviews: f64,
+}
+
+/// Share of each kind of demand a case manager can meet this week (0..1), decided from the
+/// hours available and the prioritisation rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DeliveryShares {
+    pub assessment: f64,
+    pub contacts_by_tier: [f64; 4],
+    pub reviews: f64,
+}
+
+/// One case-manager post.
+#[derive(Clone, Debug)]
+pub struct CaseManager {
+    pub patch: u16,
+    pub status: StaffStatus,
+    /// Cases currently allocated.
+    pub caseload: u32,
+    /// Enforcement paperwork generated but not yet done (hours); done first next week.
+    pub paperwork_backlog: f64,
+    // This week's accounts.
+    pub hours_available: f64,
+    pub hours_used: f64,
+    pub demand: Demand,
+    pub shares: DeliveryShares,
+}
+
+impl CaseManager {
+    pub fn new(patch: u16) -> Self {
+        CaseManager {
+            patch,
+            status: StaffStatus::Present,
+            caseload: 0,
+            paperwork_backlog: 0.0,
+            hours_available: 0.0,
+            hours_used: 0.0,
+            demand: Demand::default(),
+            shares: DeliveryShares::default(),
+        }
+    }
+
+    /// In post (present or absent), and so able to hold cases.
+    pub fn in_post(&self) -> bool {
+        !matches!(self.status, StaffStatus::Vacant { .. })
+    }
+
+    pub fn hours_left(&self) -> f64 {
+        self.hours_available - self.hours_used
+    }
+
+    /// Uses `hours` if they fit in what is left this week.
+    pub fn try_use(&mut self, hours: f64) -> bool {
+        // A small tolerance so that rounding in the shares never refuses the last task.
+        if self.hours_used + hours <= self.hours_available + 1e-9 {
+            self.hours_used += hours;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Posts spread evenly over the patches: post i works in patch i mod patches.
+pub fn recruit(workforce: &Workforce, patches: u16) -> Vec<CaseManager> {
+    (0..workforce.case_managers as usize)
+        .map(|i| CaseManager::new((i % usize::from(patches)) as u16))
+        .collect()
+}
+
+/// Weekly probabilities of the staff events, derived once from the scenario's rates.
+#[derive(Clone, Copy, Debug)]
+pub struct StaffEventRates {
+    /// Probability a present case manager leaves this week.
+    pub leave: f64,
+    /// Probability a present case manager starts an absence this week.
+    pub absence_start: f64,
+    /// Probability an absent case manager returns this week.
+    pub absence_end: f64,
+    pub vacancy_weeks: i32,
+}
+
+impl StaffEventRates {
+    pub fn new(w: &Workforce) -> Self {
+        // Annual turnover as a constant weekly hazard.
+        let leave = 1.0 - (1.0 - w.turnover_rate).powf(1.0 / 52.0);
+        // Absence as a two-state Markov chain: spells end with probability 1/mean length, and
+        // start at the rate that makes the long-run absent share equal `absence_rate`.
+        let absence_end = 1.0 / w.absence_mean_weeks;
+        let absence_start = (w.absence_rate * absence_end / (1.0 - w.absence_rate)).min(1.0);
+        StaffEventRates {
+            leave,
+            absence_start,
+            absence_end,
+            vacancy_weeks: w.vacancy_weeks as i32,
+        }
+    }
+}
+
+/// What happened to one post this week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffEvent {
+    None,
+    /// The post-holder left: their cases must be reallocated.
+    Left,
+}
+
+/// Advances one post's status by a week. Draws exactly two numbers whatever happens, so that
+/// posts keep their luck across arms of a comparison.
+pub fn staff_week(
+    manager: &mut CaseManager,
+    rates: &StaffEventRates,
+    week: i32,
+    rng: &mut impl Rng,
+) -> StaffEvent {
+    let u_leave: f64 = rng.random();
+    let u_absence: f64 = rng.random();
+    match manager.status {
+        StaffStatus::Vacant { until } => {
+            if week + 1 >= until {
+                manager.status = StaffStatus::Present;
+                manager.paperwork_backlog = 0.0;
+            }
+            StaffEvent::None
+        }
+        StaffStatus::Present | StaffStatus::Absent if u_leave < rates.leave => {
+            manager.status = StaffStatus::Vacant {
+                until: week + 1 + rates.vacancy_weeks,
+            };
+            StaffEvent::Left
+        }
+        StaffStatus::Present => {
+            if u_absence < rates.absence_start {
+                manager.status = StaffStatus::Absent;
+            }
+            StaffEvent::None
+        }
+        StaffStatus::Absent => {
+            if u_absence < rates.absence_end {
+                manager.status = StaffStatus::Present;
+            }
+            StaffEvent::None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_pcg::Pcg32;
+
+    #[test]
+    fn long_run_absence_matches_the_rate() {
+        let w = Workforce {
+            absence_rate: 0.1,
+            absence_mean_weeks: 3.0,
+            turnover_rate: 0.0,
+            ..Workforce::default()
+        };
+        let rates = StaffEventRates::new(&w);
+        let mut m = CaseManager::new(0);
+        let mut rng = Pcg32::new(7, 11);
+        let weeks = 200_000;
+        let absent = (0..weeks)
+            .filter(|&week| {
+                staff_week(&mut m, &rates, week, &mut rng);
+                m.status == StaffStatus::Absent
+            })
+            .count();
+        let share = absent as f64 / weeks as f64;
+        assert!((share - 0.1).abs() < 0.01, "absent share {share}");
+    }
+
+    #[test]
+    fn a_vacancy_is_filled_after_the_vacancy_period() {
+        let w = Workforce {
+            turnover_rate: 1.0,
+            vacancy_weeks: 5,
+            ..Workforce::default()
+        };
+        let rates = StaffEventRates::new(&w);
+        let mut m = CaseManager::new(0);
+        let mut rng = Pcg32::new(1, 2);
+        assert_eq!(staff_week(&mut m, &rates, 10, &mut rng), StaffEvent::Left);
+        assert_eq!(m.status, StaffStatus::Vacant { until: 16 });
+        for week in 11..15 {
+            staff_week(&mut m, &rates, week, &mut rng);
+            assert!(!m.in_post(), "week {week}");
+        }
+        staff_week(&mut m, &rates, 15, &mut rng);
+        assert!(m.in_post());
+    }
+}

@@ -1,0 +1,302 @@
+//! Reading a scenario file, applying `--set` overrides, and saying exactly where bad input is.
+//!
+//! The file is parsed to a TOML table, overrides are written into the table at their dotted
+//! keys, and the result is deserialised into [`Scenario`]. Any problem is traced back to where it
+//! came from: the `--set` argument that put the value there, or the file and line of the key.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{InputError, InputProblem, Origin};
+use crate::scenario::{Scenario, validate};
+
+/// A scenario file's path and text, kept to locate problems by line.
+pub struct ScenarioSource {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// One `--set KEY=VALUE` override.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Override {
+    /// Dotted key, e.g. `workforce.caseload_cap`.
+    pub key: String,
+    pub value: toml::Value,
+    /// The argument as given, for messages.
+    pub raw: String,
+}
+
+/// A dotted key: one or more bare TOML keys joined by dots.
+fn is_dotted_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+}
+
+/// Parses a value as TOML; a bare word that is not TOML (`task`, `very_high`) is a string.
+pub fn parse_value(raw: &str) -> Option<toml::Value> {
+    let text = format!("value = {raw}");
+    if let Ok(mut table) = text.parse::<toml::Table>() {
+        if table.len() == 1 {
+            return table.remove("value");
+        }
+    }
+    let bare_word = !raw.is_empty()
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    bare_word.then(|| toml::Value::String(raw.to_string()))
+}
+
+/// Parses `KEY=VALUE` (the argument of `--set`).
+pub fn parse_override(arg: &str) -> Result<Override, InputError> {
+    let problem = |message: String| {
+        InputError::from(InputProblem {
+            origin: Origin::Set(arg.to_string()),
+            key: None,
+            message,
+        })
+    };
+    let Some((key, raw_value)) = arg.split_once('=') else {
+        return Err(problem(
+            "expected KEY=VALUE, e.g. --set workforce.caseload_cap=40".into(),
+        ));
+    };
+    let key = key.trim();
+    if !is_dotted_key(key) {
+        return Err(problem(format!(
+            "`{key}` is not a dotted key such as workforce.caseload_cap"
+        )));
+    }
+    let raw_value = raw_value.trim();
+    let Some(value) = parse_value(raw_value) else {
+        return Err(InputProblem {
+            origin: Origin::Set(arg.to_string()),
+            key: Some(key.to_string()),
+            message: format!(
+                "`{raw_value}` is not a TOML value (a number, true/false, a \"string\", an array) \
+                 or a bare word"
+            ),
+        }
+        .into());
+    };
+    Ok(Override {
+        key: key.to_string(),
+        value,
+        raw: arg.to_string(),
+    })
+}
+
+/// Writes an override into the table, creating intermediate tables as needed.
+fn apply_override(table: &mut toml::Table, ov: &Override) -> Result<(), InputProblem> {
+    let parts: Vec<&str> = ov.key.split('.').collect();
+    let (last, parents) = parts.split_last().expect("a dotted key has a part");
+    let mut current = table;
+    for (depth, part) in parents.iter().enumerate() {
+        let entry = current
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = match entry {
+            toml::Value::Table(t) => t,
+            _ => {
+                return Err(InputProblem {
+                    origin: Origin::Set(ov.raw.clone()),
+                    key: Some(parts[..=depth].join(".")),
+                    message: "is a value, not a section, so it has no keys below it".into(),
+                });
+            }
+        };
+    }
+    current.insert(last.to_string(), ov.value.clone());
+    Ok(())
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// The line of the deepest part of `key` that the file spells out (the key itself, or the
+/// section it sits in when the key is left at its default).
+fn line_of_key(source: &ScenarioSource, key: &str) -> Option<usize> {
+    let doc: toml_edit::Document<String> = source.text.parse().ok()?;
+    let mut item = doc.as_item();
+    let mut line = None;
+    for part in key.split('.') {
+        let table = item.as_table_like()?;
+        let Some((k, v)) = table.get_key_value(part) else {
+            break;
+        };
+        if let Some(span) = k.span() {
+            line = Some(line_of(&source.text, span.start));
+        }
+        item = v;
+    }
+    line
+}
+
+/// Where the value at `key` came from: the last `--set` that wrote it (or a key above or below
+/// it), else the file.
+fn origin_of(key: &str, source: &ScenarioSource, overrides: &[Override]) -> Origin {
+    let related = |a: &str, b: &str| {
+        a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+    };
+    if let Some(ov) = overrides.iter().rev().find(|ov| related(&ov.key, key)) {
+        return Origin::Set(ov.raw.clone());
+    }
+    Origin::File {
+        path: source.path.clone(),
+        line: line_of_key(source, key),
+    }
+}
+
+/// Reads, overrides, deserialises and validates a scenario.
+pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputProblem {
+        origin: Origin::File {
+            path: path.to_path_buf(),
+            line: None,
+        },
+        key: None,
+        message: format!("cannot read the scenario file: {e}"),
+    })?;
+    let source = ScenarioSource {
+        path: path.to_path_buf(),
+        text,
+    };
+    scenario_from_source(&source, overrides)
+}
+
+/// As [`load_scenario`], from text already read.
+pub fn scenario_from_source(
+    source: &ScenarioSource,
+    overrides: &[Override],
+) -> Result<Scenario, InputError> {
+    let mut table: toml::Table = source.text.parse().map_err(|e: toml::de::Error| {
+        InputProblem {
+            origin: Origin::File {
+                path: source.path.clone(),
+                line: e.span().map(|s| line_of(&source.text, s.start)),
+            },
+            key: None,
+            message: format!("not valid TOML: {}", e.message()),
+        }
+    })?;
+    for ov in overrides {
+        apply_override(&mut table, ov)?;
+    }
+    let mut scenario: Scenario =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+            let key = e.path().to_string();
+            let message = e.inner().message().to_string();
+            InputProblem {
+                origin: origin_of(&key, source, overrides),
+                key: Some(key),
+                message,
+            }
+        })?;
+    if scenario.name.is_empty() {
+        scenario.name = source
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+    }
+    let problems = validate(&scenario);
+    if !problems.is_empty() {
+        return Err(InputError(
+            problems
+                .into_iter()
+                .map(|p| InputProblem {
+                    origin: origin_of(&p.key, source, overrides),
+                    key: Some(p.key),
+                    message: p.message,
+                })
+                .collect(),
+        ));
+    }
+    Ok(scenario)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> ScenarioSource {
+        ScenarioSource {
+            path: PathBuf::from("test.toml"),
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn values_parse_as_toml_and_bare_words_as_strings() {
+        assert_eq!(parse_value("0.3"), Some(toml::Value::Float(0.3)));
+        assert_eq!(parse_value("40"), Some(toml::Value::Integer(40)));
+        assert_eq!(parse_value("true"), Some(toml::Value::Boolean(true)));
+        assert_eq!(
+            parse_value("discretionary"),
+            Some(toml::Value::String("discretionary".into()))
+        );
+        assert_eq!(
+            parse_value("\"two words\""),
+            Some(toml::Value::String("two words".into()))
+        );
+        assert!(matches!(parse_value("[1, 2]"), Some(toml::Value::Array(_))));
+        assert_eq!(parse_value("two words"), None);
+        assert_eq!(parse_value(""), None);
+    }
+
+    #[test]
+    fn override_needs_a_dotted_key_and_a_value() {
+        assert!(parse_override("workforce.caseload_cap=40").is_ok());
+        assert!(parse_override("workforce.caseload_cap").is_err());
+        assert!(parse_override("=40").is_err());
+        assert!(parse_override("workforce..cap=40").is_err());
+        assert!(parse_override("workforce.caseload_cap=4 0").is_err());
+    }
+
+    #[test]
+    fn overrides_replace_file_values() {
+        let src = source("[workforce]\ncaseload_cap = 30\n");
+        let ov = parse_override("workforce.caseload_cap=45").unwrap();
+        let s = scenario_from_source(&src, &[ov]).unwrap();
+        assert_eq!(s.workforce.caseload_cap, 45);
+        assert_eq!(s.name, "test");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let src = source("[simulation]\nweeks = 100\n\n[workforce]\ncaseload_capp = 30\n");
+        let err = scenario_from_source(&src, &[]).unwrap_err();
+        let p = &err.0[0];
+        assert_eq!(p.key.as_deref(), Some("workforce.caseload_capp"));
+        assert_eq!(
+            p.origin,
+            Origin::File {
+                path: "test.toml".into(),
+                line: Some(5)
+            }
+        );
+    }
+
+    #[test]
+    fn out_of_range_value_from_set_names_the_argument() {
+        let src = source("");
+        let ov = parse_override("workforce.caseload_cap=0").unwrap();
+        let err = scenario_from_source(&src, &[ov]).unwrap_err();
+        let p = &err.0[0];
+        assert_eq!(p.key.as_deref(), Some("workforce.caseload_cap"));
+        assert_eq!(p.origin, Origin::Set("workforce.caseload_cap=0".into()));
+    }
+
+    #[test]
+    fn set_below_a_plain_value_is_refused() {
+        let src = source("");
+        let ov = parse_override("workforce.caseload_cap.x=1").unwrap();
+        let err = scenario_from_source(&src, &[ov]).unwrap_err();
+        assert_eq!(err.0[0].key.as_deref(), Some("workforce.caseload_cap"));
+    }
+}

@@ -1,0 +1,345 @@
+//! Range checks on a deserialised scenario. Every problem names the dotted key at fault, so
+//! that the loader can point at the file line or `--set` argument that supplied it.
+
+use crate::scenario::{BetaParams, PerNeed, PerTier, Scenario};
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+/// Collects problems as the checks run.
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    fn probability(&mut self, key: &str, value: f64) {
+        if !(0.0..=1.0).contains(&value) {
+            self.fail(key, format!("must be a probability between 0 and 1 (got {value})"));
+        }
+    }
+
+    fn non_negative(&mut self, key: &str, value: f64) {
+        if !(value >= 0.0 && value.is_finite()) {
+            self.fail(key, format!("must be a finite number of at least 0 (got {value})"));
+        }
+    }
+
+    fn positive(&mut self, key: &str, value: f64) {
+        if !(value > 0.0 && value.is_finite()) {
+            self.fail(key, format!("must be a finite number above 0 (got {value})"));
+        }
+    }
+
+    fn finite(&mut self, key: &str, value: f64) {
+        if !value.is_finite() {
+            self.fail(key, format!("must be a finite number (got {value})"));
+        }
+    }
+
+    fn at_least(&mut self, key: &str, value: u64, min: u64) {
+        if value < min {
+            self.fail(key, format!("must be at least {min} (got {value})"));
+        }
+    }
+
+    fn at_most(&mut self, key: &str, value: u64, max: u64) {
+        if value > max {
+            self.fail(key, format!("must be at most {max} (got {value})"));
+        }
+    }
+
+    /// Shares that must each be in 0..1 and sum to 1.
+    fn shares(&mut self, key: &str, named: &[(&str, f64)]) {
+        for (name, value) in named {
+            self.probability(&format!("{key}.{name}"), *value);
+        }
+        let sum: f64 = named.iter().map(|(_, v)| v).sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.fail(key, format!("shares must sum to 1 (they sum to {sum})"));
+        }
+    }
+
+    fn tier_probabilities(&mut self, key: &str, values: &PerTier<f64>) {
+        for (name, value) in tier_named(values) {
+            self.probability(&format!("{key}.{name}"), value);
+        }
+    }
+
+    fn beta(&mut self, key: &str, b: &BetaParams) {
+        if !(b.mean > 0.0 && b.mean < 1.0) {
+            self.fail(
+                format!("{key}.mean"),
+                format!("must be strictly between 0 and 1 (got {})", b.mean),
+            );
+        }
+        self.positive(&format!("{key}.concentration"), b.concentration);
+    }
+}
+
+fn tier_named<T: Copy>(v: &PerTier<T>) -> [(&'static str, T); 4] {
+    [
+        ("low", v.low),
+        ("medium", v.medium),
+        ("high", v.high),
+        ("very_high", v.very_high),
+    ]
+}
+
+fn need_named<T: Copy>(v: &PerNeed<T>) -> [(&'static str, T); 7] {
+    [
+        ("drugs", v.drugs),
+        ("alcohol", v.alcohol),
+        ("mental_health", v.mental_health),
+        ("accommodation", v.accommodation),
+        ("employment", v.employment),
+        ("family", v.family),
+        ("thinking", v.thinking),
+    ]
+}
+
+/// Longest horizon accepted: 100 years of weeks. Week numbers are kept in 32 bits.
+const MAX_WEEKS: u64 = 5_200;
+/// Most case-manager posts, patches, initial cases or weekly inflow accepted: far above a
+/// national service, low enough that counters cannot overflow.
+const MAX_CASE_MANAGERS: u64 = 1_000_000;
+const MAX_CASES: u64 = 50_000_000;
+
+/// Checks every range and consistency rule; an empty list means the scenario is valid.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+
+    let sim = &s.simulation;
+    c.at_least("simulation.weeks", sim.weeks.into(), 1);
+    c.at_most("simulation.weeks", sim.weeks.into(), MAX_WEEKS);
+    if sim.warmup_weeks >= sim.weeks {
+        c.fail(
+            "simulation.warmup_weeks",
+            format!(
+                "must be less than simulation.weeks ({}) so that something is measured (got {})",
+                sim.weeks, sim.warmup_weeks
+            ),
+        );
+    }
+    c.at_least("simulation.replications", sim.replications.into(), 1);
+    c.at_most("simulation.replications", sim.replications.into(), 1_000_000);
+    c.at_least("simulation.follow_up_weeks", sim.follow_up_weeks.into(), 1);
+    c.at_most("simulation.follow_up_weeks", sim.follow_up_weeks.into(), MAX_WEEKS);
+
+    let pop = &s.population;
+    c.at_most("population.initial_cases", pop.initial_cases.into(), MAX_CASES);
+    c.non_negative("population.inflow_per_week", pop.inflow_per_week);
+    if pop.inflow_per_week > 1_000_000.0 {
+        c.fail(
+            "population.inflow_per_week",
+            format!("must be at most 1000000 (got {})", pop.inflow_per_week),
+        );
+    }
+    c.at_least("population.patches", pop.patches.into(), 1);
+    c.shares("population.risk_mix", &tier_named(&pop.risk_mix));
+    let o = &pop.offence_mix;
+    c.shares(
+        "population.offence_mix",
+        &[
+            ("violent", o.violent),
+            ("sexual", o.sexual),
+            ("acquisitive", o.acquisitive),
+            ("drug", o.drug),
+            ("other", o.other),
+        ],
+    );
+    for (name, value) in need_named(&pop.needs.prevalence) {
+        c.probability(&format!("population.needs.prevalence.{name}"), value);
+    }
+    for (name, value) in tier_named(&pop.needs.risk_gradient) {
+        c.non_negative(&format!("population.needs.risk_gradient.{name}"), value);
+    }
+    let sev = &pop.needs.severity_mix;
+    c.shares(
+        "population.needs.severity_mix",
+        &[
+            ("mild", sev.mild),
+            ("moderate", sev.moderate),
+            ("severe", sev.severe),
+        ],
+    );
+    c.beta("population.motivation", &pop.motivation);
+    c.beta("population.family_support", &pop.family_support);
+    let ol = &pop.order_length;
+    if ol.weeks.is_empty() {
+        c.fail("population.order_length.weeks", "must list at least one length");
+    }
+    if ol.weeks.len() != ol.weights.len() {
+        c.fail(
+            "population.order_length.weights",
+            format!(
+                "must have one weight per length ({} lengths, {} weights)",
+                ol.weeks.len(),
+                ol.weights.len()
+            ),
+        );
+    }
+    if ol.weeks.contains(&0) {
+        c.fail("population.order_length.weeks", "every length must be at least 1 week");
+    }
+    if ol.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+        || !(ol.weights.iter().sum::<f64>() > 0.0)
+    {
+        c.fail(
+            "population.order_length.weights",
+            "weights must be finite, at least 0, and not all 0",
+        );
+    }
+
+    let w = &s.workforce;
+    c.at_most("workforce.case_managers", w.case_managers.into(), MAX_CASE_MANAGERS);
+    c.at_least("workforce.caseload_cap", w.caseload_cap.into(), 1);
+    c.at_most("workforce.caseload_cap", w.caseload_cap.into(), 1_000_000);
+    c.non_negative("workforce.hours_per_week", w.hours_per_week);
+    if w.hours_per_week > 168.0 {
+        c.fail(
+            "workforce.hours_per_week",
+            format!("must be at most 168, the hours in a week (got {})", w.hours_per_week),
+        );
+    }
+    c.probability("workforce.absence_rate", w.absence_rate);
+    if w.absence_rate >= 1.0 {
+        c.fail(
+            "workforce.absence_rate",
+            "must be below 1 (a case manager who is never present holds no cases)",
+        );
+    }
+    if !(w.absence_mean_weeks >= 1.0 && w.absence_mean_weeks.is_finite()) {
+        c.fail(
+            "workforce.absence_mean_weeks",
+            format!("must be at least 1 week (got {})", w.absence_mean_weeks),
+        );
+    }
+    c.probability("workforce.turnover_rate", w.turnover_rate);
+    c.at_most("workforce.vacancy_weeks", w.vacancy_weeks.into(), MAX_WEEKS);
+
+    let sup = &s.supervision;
+    for (name, value) in tier_named(&sup.contact_interval_weeks) {
+        let key = format!("supervision.contact_interval_weeks.{name}");
+        c.at_least(&key, value.into(), 1);
+        c.at_most(&key, value.into(), MAX_WEEKS);
+    }
+    for (key, value) in [
+        ("supervision.hours_per_contact", sup.hours_per_contact),
+        ("supervision.assessment_hours", sup.assessment_hours),
+        ("supervision.planning_hours", sup.planning_hours),
+        ("supervision.review_hours", sup.review_hours),
+        ("supervision.warning_hours", sup.warning_hours),
+        ("supervision.breach_hours", sup.breach_hours),
+    ] {
+        c.non_negative(key, value);
+    }
+    c.at_least("supervision.review_interval_weeks", sup.review_interval_weeks.into(), 1);
+    c.at_most("supervision.review_interval_weeks", sup.review_interval_weeks.into(), MAX_WEEKS);
+
+    let r = &s.relationship;
+    c.probability("relationship.growth_per_contact", r.growth_per_contact);
+    c.probability("relationship.weekly_decay", r.weekly_decay);
+    c.probability("relationship.retained_on_handoff", r.retained_on_handoff);
+
+    let comp = &s.compliance;
+    c.probability("compliance.base_attendance", comp.base_attendance);
+    c.finite("compliance.motivation_effect", comp.motivation_effect);
+    c.finite("compliance.relationship_effect", comp.relationship_effect);
+    c.finite("compliance.chaotic_needs_effect", comp.chaotic_needs_effect);
+    c.probability("compliance.acceptable_absence_share", comp.acceptable_absence_share);
+    c.probability("compliance.violation_rate_per_week", comp.violation_rate_per_week);
+    c.probability("compliance.detection_unsupervised", comp.detection_unsupervised);
+    c.probability("compliance.detection_with_contact", comp.detection_with_contact);
+
+    let e = &s.enforcement;
+    c.at_most("enforcement.warnings_before_breach", e.warnings_before_breach.into(), 100);
+    c.at_least("enforcement.warning_period_weeks", e.warning_period_weeks.into(), 1);
+    c.probability("enforcement.breach_revocation_prob", e.breach_revocation_prob);
+    c.probability(
+        "enforcement.reconviction_revocation_prob",
+        e.reconviction_revocation_prob,
+    );
+
+    c.probability("needs.work_per_contact", s.needs.work_per_contact);
+    c.probability("needs.relapse_per_week", s.needs.relapse_per_week);
+
+    let re = &s.reoffending;
+    c.tier_probabilities("reoffending.proven_rate_by_tier", &re.proven_rate_by_tier);
+    for (name, value) in tier_named(&re.proven_rate_by_tier) {
+        if value >= 1.0 {
+            c.fail(
+                format!("reoffending.proven_rate_by_tier.{name}"),
+                "must be below 1 (a certain reoffence has no weekly hazard)",
+            );
+        }
+    }
+    c.probability("reoffending.detection_prob", re.detection_prob);
+    if re.detection_prob <= 0.0 {
+        c.fail(
+            "reoffending.detection_prob",
+            "must be above 0 (proven rates are set through it)",
+        );
+    }
+    c.finite("reoffending.need_effect", re.need_effect);
+    c.probability("reoffending.relationship_effect", re.relationship_effect);
+    c.finite("reoffending.family_support_effect", re.family_support_effect);
+
+    c.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(validate(&Scenario::default()), vec![]);
+    }
+
+    #[test]
+    fn risk_mix_must_sum_to_one() {
+        let mut s = Scenario::default();
+        s.population.risk_mix.low = 0.5;
+        let problems = validate(&s);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].key, "population.risk_mix");
+    }
+
+    #[test]
+    fn every_problem_is_reported_not_just_the_first() {
+        let mut s = Scenario::default();
+        s.workforce.caseload_cap = 0;
+        s.compliance.base_attendance = 1.5;
+        s.simulation.warmup_weeks = s.simulation.weeks;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.key).collect();
+        assert_eq!(
+            keys,
+            [
+                "simulation.warmup_weeks",
+                "workforce.caseload_cap",
+                "compliance.base_attendance"
+            ]
+        );
+    }
+
+    #[test]
+    fn nan_is_out_of_range() {
+        let mut s = Scenario::default();
+        s.workforce.hours_per_week = f64::NAN;
+        s.reoffending.need_effect = f64::INFINITY;
+        assert_eq!(validate(&s).len(), 2);
+    }
+}
