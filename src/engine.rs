@@ -87,7 +87,12 @@ fn workload(w: &mut World) {
 
 fn contacts(w: &mut World) {
     let s = w.scenario;
-    contacts_and_compliance(&mut w.offenders, &w.attendance, &s.compliance, &s.relationship);
+    contacts_and_compliance(
+        &mut w.offenders,
+        &w.attendance,
+        &s.compliance,
+        &s.relationship,
+    );
 }
 
 fn needs(w: &mut World) {
@@ -239,7 +244,10 @@ impl<'s> World<'s> {
                 ));
             }
             if m.caseload > cap {
-                return Err(format!("manager {i} holds {} cases over the cap {cap}", m.caseload));
+                return Err(format!(
+                    "manager {i} holds {} cases over the cap {cap}",
+                    m.caseload
+                ));
             }
             if !m.in_post() && m.caseload > 0 {
                 return Err(format!("vacant post {i} holds {} cases", m.caseload));

@@ -368,7 +368,10 @@ impl Metrics {
         Metrics {
             mean_relationship: ratio(w.relationship_sum, w.allocated_case_weeks as f64),
             staff_utilisation: ratio(w.hours_delivered, w.hours_available),
-            mean_caseload: ratio(w.allocated_case_weeks as f64, w.manager_weeks_in_post as f64),
+            mean_caseload: ratio(
+                w.allocated_case_weeks as f64,
+                w.manager_weeks_in_post as f64,
+            ),
             unallocated_cases: ratio(w.unallocated_case_weeks as f64, weeks),
             staff_hours: ratio(w.hours_delivered, weeks),
             attendance_rate: ratio(w.contacts_attended as f64, w.contacts_delivered as f64),

@@ -52,7 +52,10 @@ mod tests {
     fn generators_are_pinned() {
         let mut r = replication_stream(20_261_124, 3, Stream::Staff);
         let mut o = OffenderRng::new(42, 54);
-        assert_eq!((r.next_u64(), o.next_u32()), (PINNED_STREAM, PINNED_OFFENDER));
+        assert_eq!(
+            (r.next_u64(), o.next_u32()),
+            (PINNED_STREAM, PINNED_OFFENDER)
+        );
     }
 
     const PINNED_STREAM: u64 = 17_184_276_857_346_760_840;

@@ -64,7 +64,8 @@ impl RunResults {
                 let week = self.replications[0].weeks[w].week;
                 let mut means = [None; WeekRecord::COLUMNS.len()];
                 for (c, mean) in means.iter_mut().enumerate() {
-                    *mean = summarise(self.replications.iter().map(|r| r.weeks[w].values()[c])).mean;
+                    *mean =
+                        summarise(self.replications.iter().map(|r| r.weeks[w].values()[c])).mean;
                 }
                 (week, means)
             })

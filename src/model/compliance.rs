@@ -94,8 +94,11 @@ mod tests {
     #[test]
     fn attendance_rises_with_motivation_and_relationship_and_falls_with_chaos() {
         let model = AttendanceModel::new(&Compliance::default());
-        let mut o =
-            OffenderFactory::new(&Population::default()).draw(&mut rand_pcg::Pcg32::new(3, 5), 0, false);
+        let mut o = OffenderFactory::new(&Population::default()).draw(
+            &mut rand_pcg::Pcg32::new(3, 5),
+            0,
+            false,
+        );
         o.needs = Needs::default();
         o.motivation = 0.5;
         o.relationship = 0.0;

@@ -131,10 +131,10 @@ impl Needs {
 
     /// Bit i set when need i is present (severity > 0).
     pub fn present_mask(&self) -> u8 {
-        self.0
-            .iter()
-            .enumerate()
-            .fold(0, |mask, (i, &s)| if s > 0 { mask | (1 << i) } else { mask })
+        self.0.iter().enumerate().fold(
+            0,
+            |mask, (i, &s)| if s > 0 { mask | (1 << i) } else { mask },
+        )
     }
 
     /// The need a case manager works on first: the most severe, ties to the earlier in

@@ -46,8 +46,7 @@ impl HazardModel {
     pub fn hazard(&self, o: &Offender) -> f64 {
         let t = o.risk.index();
         let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
-            - self.family_support_effect
-                * (f64::from(o.family_support) - self.mean_family_support);
+            - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
         let supervision = if o.stage == Stage::Order && o.is_allocated() {
             1.0 - self.relationship_effect * f64::from(o.relationship)
         } else {

@@ -31,7 +31,9 @@ pub enum StaffStatus {
     /// Off sick or otherwise away; keeps the caseload, delivers nothing.
     Absent,
     /// The post-holder has left; a replacement starts in the given week.
-    Vacant { until: i32 },
+    Vacant {
+        until: i32,
+    },
 }
 
 /// The hours one case manager needs this week, by core function.

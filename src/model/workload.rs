@@ -42,7 +42,12 @@ fn open_accounts(managers: &mut [CaseManager], hours_per_week: f64) {
 }
 
 /// Adds up each case manager's demand and marks the cases whose contact is due.
-fn add_up_demand(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenario, week: i32) {
+fn add_up_demand(
+    offenders: &mut [Offender],
+    managers: &mut [CaseManager],
+    s: &Scenario,
+    week: i32,
+) {
     let sup = &s.supervision;
     for o in offenders.iter_mut() {
         o.events = Default::default();
@@ -133,7 +138,8 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
         {
             o.events.contact_offered = true;
             o.contacts_delivered += 1;
-            o.next_contact = week + s.supervision.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+            o.next_contact =
+                week + s.supervision.contact_interval_weeks.as_array()[o.risk.index()] as i32;
         }
         if o.assessed
             && o.next_review != NEVER
@@ -192,7 +198,10 @@ mod tests {
             ms[0].demand.assessment = 6.0;
             decide_shares(&mut ms, rule);
             let s = ms[0].shares;
-            assert_eq!((s.assessment, s.contacts_by_tier, s.reviews), (1.0, [1.0; 4], 1.0));
+            assert_eq!(
+                (s.assessment, s.contacts_by_tier, s.reviews),
+                (1.0, [1.0; 4], 1.0)
+            );
         }
     }
 }

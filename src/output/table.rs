@@ -11,16 +11,56 @@ struct Label {
 }
 
 const HEADLINES: [Label; 10] = [
-    Label { metric: "completion_rate", text: "orders completed", percent: true },
-    Label { metric: "breach_rate", text: "orders revoked for breach", percent: true },
-    Label { metric: "reoffending_rate", text: "proven reoffending within a year", percent: true },
-    Label { metric: "contact_delivery_rate", text: "contacts due that were delivered", percent: true },
-    Label { metric: "attendance_rate", text: "contacts attended", percent: true },
-    Label { metric: "mean_relationship", text: "working relationship (0-1)", percent: false },
-    Label { metric: "mean_handoffs", text: "handoffs per order", percent: false },
-    Label { metric: "mean_caseload", text: "cases per case manager", percent: false },
-    Label { metric: "unallocated_cases", text: "cases waiting for allocation", percent: false },
-    Label { metric: "staff_utilisation", text: "case managers' hours in use", percent: true },
+    Label {
+        metric: "completion_rate",
+        text: "orders completed",
+        percent: true,
+    },
+    Label {
+        metric: "breach_rate",
+        text: "orders revoked for breach",
+        percent: true,
+    },
+    Label {
+        metric: "reoffending_rate",
+        text: "proven reoffending within a year",
+        percent: true,
+    },
+    Label {
+        metric: "contact_delivery_rate",
+        text: "contacts due that were delivered",
+        percent: true,
+    },
+    Label {
+        metric: "attendance_rate",
+        text: "contacts attended",
+        percent: true,
+    },
+    Label {
+        metric: "mean_relationship",
+        text: "working relationship (0-1)",
+        percent: false,
+    },
+    Label {
+        metric: "mean_handoffs",
+        text: "handoffs per order",
+        percent: false,
+    },
+    Label {
+        metric: "mean_caseload",
+        text: "cases per case manager",
+        percent: false,
+    },
+    Label {
+        metric: "unallocated_cases",
+        text: "cases waiting for allocation",
+        percent: false,
+    },
+    Label {
+        metric: "staff_utilisation",
+        text: "case managers' hours in use",
+        percent: true,
+    },
 ];
 
 fn number(value: Option<f64>, percent: bool) -> String {

@@ -174,21 +174,23 @@ pub fn scenario_from_source(
     source: &ScenarioSource,
     overrides: &[Override],
 ) -> Result<Scenario, InputError> {
-    let mut table: toml::Table = source.text.parse().map_err(|e: toml::de::Error| {
-        InputProblem {
-            origin: Origin::File {
-                path: source.path.clone(),
-                line: e.span().map(|s| line_of(&source.text, s.start)),
-            },
-            key: None,
-            message: format!("not valid TOML: {}", e.message()),
-        }
-    })?;
+    let mut table: toml::Table =
+        source
+            .text
+            .parse()
+            .map_err(|e: toml::de::Error| InputProblem {
+                origin: Origin::File {
+                    path: source.path.clone(),
+                    line: e.span().map(|s| line_of(&source.text, s.start)),
+                },
+                key: None,
+                message: format!("not valid TOML: {}", e.message()),
+            })?;
     for ov in overrides {
         apply_override(&mut table, ov)?;
     }
-    let mut scenario: Scenario =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|e| {
             let key = e.path().to_string();
             let message = e.inner().message().to_string();
             InputProblem {

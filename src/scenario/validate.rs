@@ -25,19 +25,28 @@ impl Checker {
 
     fn probability(&mut self, key: &str, value: f64) {
         if !(0.0..=1.0).contains(&value) {
-            self.fail(key, format!("must be a probability between 0 and 1 (got {value})"));
+            self.fail(
+                key,
+                format!("must be a probability between 0 and 1 (got {value})"),
+            );
         }
     }
 
     fn non_negative(&mut self, key: &str, value: f64) {
         if !(value >= 0.0 && value.is_finite()) {
-            self.fail(key, format!("must be a finite number of at least 0 (got {value})"));
+            self.fail(
+                key,
+                format!("must be a finite number of at least 0 (got {value})"),
+            );
         }
     }
 
     fn positive(&mut self, key: &str, value: f64) {
         if !(value > 0.0 && value.is_finite()) {
-            self.fail(key, format!("must be a finite number above 0 (got {value})"));
+            self.fail(
+                key,
+                format!("must be a finite number above 0 (got {value})"),
+            );
         }
     }
 
@@ -134,12 +143,24 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.at_least("simulation.replications", sim.replications.into(), 1);
-    c.at_most("simulation.replications", sim.replications.into(), 1_000_000);
+    c.at_most(
+        "simulation.replications",
+        sim.replications.into(),
+        1_000_000,
+    );
     c.at_least("simulation.follow_up_weeks", sim.follow_up_weeks.into(), 1);
-    c.at_most("simulation.follow_up_weeks", sim.follow_up_weeks.into(), MAX_WEEKS);
+    c.at_most(
+        "simulation.follow_up_weeks",
+        sim.follow_up_weeks.into(),
+        MAX_WEEKS,
+    );
 
     let pop = &s.population;
-    c.at_most("population.initial_cases", pop.initial_cases.into(), MAX_CASES);
+    c.at_most(
+        "population.initial_cases",
+        pop.initial_cases.into(),
+        MAX_CASES,
+    );
     c.non_negative("population.inflow_per_week", pop.inflow_per_week);
     if pop.inflow_per_week > 1_000_000.0 {
         c.fail(
@@ -179,7 +200,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.beta("population.family_support", &pop.family_support);
     let ol = &pop.order_length;
     if ol.weeks.is_empty() {
-        c.fail("population.order_length.weeks", "must list at least one length");
+        c.fail(
+            "population.order_length.weeks",
+            "must list at least one length",
+        );
     }
     if ol.weeks.len() != ol.weights.len() {
         c.fail(
@@ -192,11 +216,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     if ol.weeks.contains(&0) {
-        c.fail("population.order_length.weeks", "every length must be at least 1 week");
+        c.fail(
+            "population.order_length.weeks",
+            "every length must be at least 1 week",
+        );
     }
-    if ol.weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
-        || !(ol.weights.iter().sum::<f64>() > 0.0)
-    {
+    let all_weights_valid = ol.weights.iter().all(|w| w.is_finite() && *w >= 0.0);
+    let some_weight_positive = ol.weights.iter().any(|w| *w > 0.0);
+    if !(all_weights_valid && some_weight_positive) {
         c.fail(
             "population.order_length.weights",
             "weights must be finite, at least 0, and not all 0",
@@ -204,14 +231,21 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     let w = &s.workforce;
-    c.at_most("workforce.case_managers", w.case_managers.into(), MAX_CASE_MANAGERS);
+    c.at_most(
+        "workforce.case_managers",
+        w.case_managers.into(),
+        MAX_CASE_MANAGERS,
+    );
     c.at_least("workforce.caseload_cap", w.caseload_cap.into(), 1);
     c.at_most("workforce.caseload_cap", w.caseload_cap.into(), 1_000_000);
     c.non_negative("workforce.hours_per_week", w.hours_per_week);
     if w.hours_per_week > 168.0 {
         c.fail(
             "workforce.hours_per_week",
-            format!("must be at most 168, the hours in a week (got {})", w.hours_per_week),
+            format!(
+                "must be at most 168, the hours in a week (got {})",
+                w.hours_per_week
+            ),
         );
     }
     c.probability("workforce.absence_rate", w.absence_rate);
@@ -246,8 +280,16 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     ] {
         c.non_negative(key, value);
     }
-    c.at_least("supervision.review_interval_weeks", sup.review_interval_weeks.into(), 1);
-    c.at_most("supervision.review_interval_weeks", sup.review_interval_weeks.into(), MAX_WEEKS);
+    c.at_least(
+        "supervision.review_interval_weeks",
+        sup.review_interval_weeks.into(),
+        1,
+    );
+    c.at_most(
+        "supervision.review_interval_weeks",
+        sup.review_interval_weeks.into(),
+        MAX_WEEKS,
+    );
 
     let r = &s.relationship;
     c.probability("relationship.growth_per_contact", r.growth_per_contact);
@@ -259,15 +301,38 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.finite("compliance.motivation_effect", comp.motivation_effect);
     c.finite("compliance.relationship_effect", comp.relationship_effect);
     c.finite("compliance.chaotic_needs_effect", comp.chaotic_needs_effect);
-    c.probability("compliance.acceptable_absence_share", comp.acceptable_absence_share);
-    c.probability("compliance.violation_rate_per_week", comp.violation_rate_per_week);
-    c.probability("compliance.detection_unsupervised", comp.detection_unsupervised);
-    c.probability("compliance.detection_with_contact", comp.detection_with_contact);
+    c.probability(
+        "compliance.acceptable_absence_share",
+        comp.acceptable_absence_share,
+    );
+    c.probability(
+        "compliance.violation_rate_per_week",
+        comp.violation_rate_per_week,
+    );
+    c.probability(
+        "compliance.detection_unsupervised",
+        comp.detection_unsupervised,
+    );
+    c.probability(
+        "compliance.detection_with_contact",
+        comp.detection_with_contact,
+    );
 
     let e = &s.enforcement;
-    c.at_most("enforcement.warnings_before_breach", e.warnings_before_breach.into(), 100);
-    c.at_least("enforcement.warning_period_weeks", e.warning_period_weeks.into(), 1);
-    c.probability("enforcement.breach_revocation_prob", e.breach_revocation_prob);
+    c.at_most(
+        "enforcement.warnings_before_breach",
+        e.warnings_before_breach.into(),
+        100,
+    );
+    c.at_least(
+        "enforcement.warning_period_weeks",
+        e.warning_period_weeks.into(),
+        1,
+    );
+    c.probability(
+        "enforcement.breach_revocation_prob",
+        e.breach_revocation_prob,
+    );
     c.probability(
         "enforcement.reconviction_revocation_prob",
         e.reconviction_revocation_prob,
@@ -295,7 +360,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.finite("reoffending.need_effect", re.need_effect);
     c.probability("reoffending.relationship_effect", re.relationship_effect);
-    c.finite("reoffending.family_support_effect", re.family_support_effect);
+    c.finite(
+        "reoffending.family_support_effect",
+        re.family_support_effect,
+    );
 
     c.problems
 }

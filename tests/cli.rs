@@ -1,0 +1,322 @@
+//! The `casesim` binary keeps the contract: its files, its determinism, and its answers to bad
+//! input (exit 2, the key and line named, no output left behind, no panic).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_casesim");
+
+/// Small and quick, but every mechanism at work.
+const QUICK: [&str; 8] = [
+    "--set",
+    "simulation.weeks=120",
+    "--set",
+    "simulation.warmup_weeks=52",
+    "--set",
+    "population.initial_cases=600",
+    "--reps",
+    "4",
+];
+
+fn casesim(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
+    let mut args = vec!["run", "scenarios/baseline.toml", "--quiet", "--out"];
+    args.push(out.to_str().unwrap());
+    args.extend(QUICK);
+    args.extend(extra);
+    casesim(&args, threads)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const CSVS: [&str; 4] = ["summary.csv", "stats.csv", "by_tier.csv", "timeseries.csv"];
+
+#[test]
+fn run_writes_every_output_file_with_the_contract_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("baseline");
+    let o = run_into(&out, &[], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in CSVS.iter().chain(&["run.json"]) {
+        assert!(out.join(name).is_file(), "{name} missing");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    for column in [
+        "completion_rate",
+        "breach_rate",
+        "reoffending_rate",
+        "mean_handoffs",
+        "mean_relationship",
+        "needs_met_rate",
+        "staff_utilisation",
+        "mean_caseload",
+        "unallocated_cases",
+        "staff_hours",
+    ] {
+        assert!(
+            header.split(',').any(|c| c == column),
+            "summary.csv lacks {column}"
+        );
+    }
+    assert_eq!(summary.lines().count(), 1 + 4, "one row per replication");
+    let stats = std::fs::read_to_string(out.join("stats.csv")).unwrap();
+    assert!(stats.starts_with("metric,mean,ci_low,ci_high,n\n"));
+    assert!(!stats.contains("NaN") && !summary.contains("NaN"));
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["replications"], 4);
+    assert_eq!(run["scenario"]["workforce"]["caseload_cap"], 50);
+    assert_eq!(run["scenario"]["population"]["initial_cases"], 600);
+    // No temporary files are left behind.
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn same_seed_gives_byte_identical_csvs_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    assert!(run_into(&one, &[], Some("1")).status.success());
+    assert!(run_into(&two, &[], Some("2")).status.success());
+    for name in CSVS {
+        let a = std::fs::read(one.join(name)).unwrap();
+        let b = std::fs::read(two.join(name)).unwrap();
+        assert!(a == b, "{name} differs between 1 and 2 threads");
+    }
+    // --threads does the same as RAYON_NUM_THREADS.
+    let flag = dir.path().join("flag");
+    assert!(run_into(&flag, &["--threads", "2"], None).status.success());
+    for name in CSVS {
+        assert_eq!(
+            std::fs::read(one.join(name)).unwrap(),
+            std::fs::read(flag.join(name)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_different_seed_gives_different_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    let b = dir.path().join("b");
+    assert!(run_into(&a, &[], None).status.success());
+    assert!(run_into(&b, &["--seed", "7"], None).status.success());
+    assert_ne!(
+        std::fs::read(a.join("summary.csv")).unwrap(),
+        std::fs::read(b.join("summary.csv")).unwrap()
+    );
+}
+
+/// Runs with a bad scenario text or arguments and checks the contract for bad input.
+fn assert_bad_input(scenario_text: &str, extra: &[&str], expect_in_message: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, scenario_text).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let o = casesim(&args, None);
+    let message = stderr(&o);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "exit code for {expect_in_message:?}: {message}"
+    );
+    for needle in expect_in_message {
+        assert!(message.contains(needle), "`{needle}` not in: {message}");
+    }
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(!out.exists(), "an output directory was left behind");
+
+    // `check` says the same, with the same code.
+    let mut args = vec!["check", file.to_str().unwrap()];
+    args.extend(extra.iter().filter(|a| !a.starts_with("--reps")));
+    let o = casesim(&args, None);
+    assert_eq!(o.status.code(), Some(2), "check: {}", stderr(&o));
+}
+
+#[test]
+fn malformed_toml_names_the_file_and_line() {
+    assert_bad_input(
+        "[simulation]\nweeks = 100\n[workforce\ncaseload_cap = 3\n",
+        &[],
+        &["bad.toml:3", "not valid TOML"],
+    );
+}
+
+#[test]
+fn unknown_key_names_the_key_and_line() {
+    assert_bad_input(
+        "[simulation]\nweeks = 100\n\n[workforce]\ncaseload_capp = 30\n",
+        &[],
+        &["bad.toml:5", "workforce.caseload_capp", "unknown field"],
+    );
+}
+
+#[test]
+fn out_of_range_value_names_the_key_and_line() {
+    assert_bad_input(
+        "[workforce]\ncase_managers = 10\ncaseload_cap = 0\n",
+        &[],
+        &["bad.toml:3", "workforce.caseload_cap", "at least 1"],
+    );
+    assert_bad_input(
+        "[population.risk_mix]\nlow = 0.5\nmedium = 0.4\nhigh = 0.22\nvery_high = 0.08\n",
+        &[],
+        &["bad.toml:1", "population.risk_mix", "sum to 1"],
+    );
+    assert_bad_input(
+        "[compliance]\nbase_attendance = 1.5\n",
+        &[],
+        &["bad.toml:2", "compliance.base_attendance", "probability"],
+    );
+}
+
+#[test]
+fn wrong_type_names_the_key_and_line() {
+    assert_bad_input(
+        "[workforce]\ncaseload_cap = \"forty\"\n",
+        &[],
+        &["bad.toml:2", "workforce.caseload_cap", "invalid type"],
+    );
+    assert_bad_input(
+        "[organisation]\nprioritisation = \"whatever\"\n",
+        &[],
+        &[
+            "bad.toml:2",
+            "organisation.prioritisation",
+            "unknown variant",
+        ],
+    );
+}
+
+#[test]
+fn bad_set_names_the_argument_and_key() {
+    assert_bad_input(
+        "",
+        &["--set", "workforce.caseload_cap"],
+        &["--set", "KEY=VALUE"],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "workforce.caseload_cap=0"],
+        &[
+            "--set workforce.caseload_cap=0",
+            "workforce.caseload_cap",
+            "at least 1",
+        ],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "workforce.casload_cap=40"],
+        &[
+            "--set workforce.casload_cap=40",
+            "workforce.casload_cap",
+            "unknown field",
+        ],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "workforce.caseload_cap=forty"],
+        &["workforce.caseload_cap", "invalid type"],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "workforce.caseload_cap=4 0"],
+        &["workforce.caseload_cap", "not a TOML value"],
+    );
+    assert_bad_input(
+        "[workforce]\ncaseload_cap = 40\n",
+        &["--set", "workforce.caseload_cap.x=1"],
+        &["workforce.caseload_cap"],
+    );
+}
+
+#[test]
+fn a_missing_scenario_file_is_bad_input() {
+    let o = casesim(&["check", "scenarios/no_such_file.toml"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no_such_file.toml"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        vec!["run", "scenarios/baseline.toml", "--reps", "0"],
+        vec!["run", "scenarios/baseline.toml", "--threads", "many"],
+        vec!["run"],
+        vec!["fly"],
+    ] {
+        let o = casesim(&args, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn check_prints_the_resolved_scenario_with_every_section() {
+    let o = casesim(
+        &[
+            "check",
+            "scenarios/baseline.toml",
+            "--set",
+            "organisation.prioritisation=structured",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resolved: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+    for section in [
+        "simulation",
+        "population",
+        "workforce",
+        "organisation",
+        "supervision",
+        "relationship",
+        "compliance",
+        "enforcement",
+        "needs",
+        "reoffending",
+    ] {
+        assert!(resolved.contains_key(section), "{section} missing");
+    }
+    assert_eq!(
+        resolved["organisation"]["prioritisation"].as_str(),
+        Some("structured")
+    );
+}
+
+#[test]
+fn every_shipped_scenario_is_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let o = casesim(&["check", path.to_str().unwrap()], None);
+            assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
+}

@@ -1,0 +1,31 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use casesim::Scenario;
+use casesim::experiment::stats::t_quantile_975;
+
+/// A small unit (about 1,000 orders) that runs fast but is big enough for stable rates.
+pub fn small_scenario() -> Scenario {
+    let mut s = Scenario {
+        name: "small".into(),
+        ..Scenario::default()
+    };
+    s.simulation.weeks = 260;
+    s.simulation.warmup_weeks = 104;
+    s.simulation.replications = 12;
+    s.population.initial_cases = 1_000;
+    s.population.inflow_per_week = 20.0;
+    s.workforce.case_managers = 24;
+    s
+}
+
+/// Mean and 95% t-interval of paired differences `a - b`.
+pub fn paired_difference(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
+    assert_eq!(a.len(), b.len());
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
+    (mean, mean - half, mean + half)
+}

@@ -1,0 +1,192 @@
+//! The model's mechanisms move outcomes the right way, and switched off change nothing.
+//! Arms share seeds, so the same people arrive in both (common random numbers), and each
+//! assertion is on a paired difference whose 95% CI must exclude zero.
+
+mod common;
+
+use casesim::experiment::run_replications;
+use casesim::scenario::Prioritisation;
+use casesim::{Scenario, simulate};
+use common::{paired_difference, small_scenario};
+
+fn metric(s: &Scenario, name: &str) -> Vec<f64> {
+    run_replications(s)
+        .replications
+        .iter()
+        .map(|r| {
+            r.metrics
+                .get(name)
+                .unwrap_or_else(|| panic!("{name} undefined"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_lower_caseload_cap_with_enough_staff_gives_more_contact_and_less_reoffending() {
+    // About 1,000 orders. Low caps: 60 posts capped at 25 (about 17 cases each, hours to
+    // spare). High caps: 20 posts capped at 60 (about 50 cases each, more demand than hours).
+    // Neither arm leaves cases unallocated, so only the caseload differs.
+    let mut low = small_scenario();
+    low.simulation.replications = 16;
+    low.workforce.case_managers = 60;
+    low.workforce.caseload_cap = 25;
+    let mut high = low.clone();
+    high.workforce.case_managers = 20;
+    high.workforce.caseload_cap = 60;
+
+    let contact_low = metric(&low, "contacts_per_case_week");
+    let contact_high = metric(&high, "contacts_per_case_week");
+    let (d, lo, _) = paired_difference(&contact_low, &contact_high);
+    assert!(
+        lo > 0.0,
+        "contacts per case-week: low-cap minus high-cap {d:.4}, CI low {lo:.4}"
+    );
+
+    let reoffending_low = metric(&low, "reoffending_rate");
+    let reoffending_high = metric(&high, "reoffending_rate");
+    let (d, _, hi) = paired_difference(&reoffending_low, &reoffending_high);
+    assert!(
+        hi < 0.0,
+        "reoffending: low-cap minus high-cap {d:.4}, CI high {hi:.4}"
+    );
+
+    for arm in [&low, &high] {
+        let unallocated = metric(arm, "unallocated_cases");
+        let mean = unallocated.iter().sum::<f64>() / unallocated.len() as f64;
+        // Only the leavers' cases awaiting next week's reallocation.
+        assert!(mean < 10.0, "unallocated {mean}");
+    }
+}
+
+#[test]
+fn with_no_case_managers_every_case_waits_unallocated() {
+    let mut s = small_scenario();
+    s.workforce.case_managers = 0;
+    s.simulation.replications = 2;
+    for r in 0..2 {
+        let result = simulate(&s, r);
+        for w in &result.weeks {
+            assert_eq!(w.allocated, 0, "week {}", w.week);
+            assert_eq!(w.unallocated, w.active_orders, "week {}", w.week);
+            assert_eq!(w.contacts_delivered, 0);
+            assert_eq!(w.warnings + w.breaches, 0, "no one to enforce");
+        }
+        let m = result.metrics;
+        assert_eq!(m.contacts_per_case_week, Some(0.0));
+        assert_eq!(m.breach_rate, Some(0.0));
+        assert_eq!(
+            m.mean_caseload, None,
+            "no case managers: undefined, not zero"
+        );
+        assert!(m.unallocated_cases.unwrap() > 500.0);
+    }
+}
+
+#[test]
+fn invariants_hold_every_week() {
+    // Tight caps, high turnover and absence: the hardest case for the bookkeeping.
+    let mut s = small_scenario();
+    s.workforce.case_managers = 18;
+    s.workforce.caseload_cap = 45;
+    s.workforce.turnover_rate = 0.5;
+    s.workforce.absence_rate = 0.2;
+    for r in 0..3 {
+        casesim::engine::simulate_with(&s, r, |world| {
+            if let Err(broken) = world.check_invariants() {
+                panic!("week {}: {broken}", world.week - 1);
+            }
+        });
+    }
+}
+
+#[test]
+fn without_turnover_there_are_no_handoffs_and_with_it_relationships_weaken() {
+    let mut none = small_scenario();
+    none.workforce.turnover_rate = 0.0;
+    let handoffs = metric(&none, "mean_handoffs");
+    assert!(handoffs.iter().all(|&h| h == 0.0), "{handoffs:?}");
+
+    let mut high = none.clone();
+    high.workforce.turnover_rate = 0.5;
+    let (d, _, hi) = paired_difference(
+        &metric(&high, "mean_relationship"),
+        &metric(&none, "mean_relationship"),
+    );
+    assert!(
+        hi < 0.0,
+        "relationship: high turnover minus none {d:.4}, CI high {hi:.4}"
+    );
+}
+
+#[test]
+fn structured_prioritisation_protects_high_risk_contact() {
+    // Overloaded: 16 posts for about 1,000 orders.
+    let mut discretionary = small_scenario();
+    discretionary.workforce.case_managers = 16;
+    discretionary.workforce.caseload_cap = 80;
+    discretionary.organisation.prioritisation = Prioritisation::Discretionary;
+    let mut structured = discretionary.clone();
+    structured.organisation.prioritisation = Prioritisation::Structured;
+    let delivery = |s: &Scenario, tier: usize| -> Vec<f64> {
+        run_replications(s)
+            .replications
+            .iter()
+            .map(|r| r.by_tier[tier].contact_delivery_rate.unwrap())
+            .collect()
+    };
+    let (d, lo, _) = paired_difference(&delivery(&structured, 3), &delivery(&discretionary, 3));
+    assert!(
+        lo > 0.0,
+        "very high risk delivery: structured minus discretionary {d:.4}"
+    );
+    let (d, _, hi) = paired_difference(&delivery(&structured, 0), &delivery(&discretionary, 0));
+    assert!(
+        hi < 0.0,
+        "low risk delivery: structured minus discretionary {d:.4}"
+    );
+}
+
+#[test]
+fn perfect_compliance_means_no_enforcement() {
+    let mut s = small_scenario();
+    s.simulation.replications = 3;
+    s.compliance.base_attendance = 1.0;
+    s.compliance.chaotic_needs_effect = 0.0;
+    s.compliance.violation_rate_per_week = 0.0;
+    for r in run_replications(&s).replications {
+        assert_eq!(r.metrics.breach_rate, Some(0.0));
+        assert_eq!(r.metrics.attendance_rate, Some(1.0));
+        assert!(r.weeks.iter().all(|w| w.warnings == 0 && w.breaches == 0));
+    }
+}
+
+#[test]
+fn the_working_relationship_lowers_reoffending_only_when_it_has_an_effect() {
+    // Switched off, the relationship's strength changes nothing in the reoffending hazard.
+    // (Attendance still depends on it, so hold that channel shut too.)
+    let mut off = small_scenario();
+    off.reoffending.relationship_effect = 0.0;
+    off.compliance.relationship_effect = 0.0;
+    off.needs.work_per_contact = 0.0;
+    let mut faster_bonding = off.clone();
+    faster_bonding.relationship.growth_per_contact = 0.5;
+    assert_eq!(
+        metric(&off, "reoffending_rate"),
+        metric(&faster_bonding, "reoffending_rate"),
+        "with every channel off, a stronger relationship must change nothing"
+    );
+
+    // Switched on, faster bonding lowers reoffending.
+    let mut on = small_scenario();
+    on.reoffending.relationship_effect = 0.6;
+    let mut on_faster = on.clone();
+    on_faster.relationship.growth_per_contact = 0.5;
+    let (d, _, hi) = paired_difference(
+        &metric(&on_faster, "reoffending_rate"),
+        &metric(&on, "reoffending_rate"),
+    );
+    assert!(
+        hi < 0.0,
+        "reoffending: faster bonding minus baseline {d:.4}, CI high {hi:.4}"
+    );
+}
