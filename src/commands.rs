@@ -7,25 +7,20 @@ use crate::error::Error;
 use crate::experiment::{RunResults, run_replications};
 use crate::output::table::headline_table;
 use crate::output::{RunRecord, write_run};
-use crate::scenario::{Override, Scenario, load_scenario, parse_override};
+use crate::scenario::{Scenario, load_scenario, parse_override};
 
-/// Reads a scenario and applies `--set` arguments (and any overrides the caller adds).
-pub fn resolve_scenario(
-    path: &Path,
-    set: &[String],
-    extra: Vec<Override>,
-) -> Result<Scenario, Error> {
-    let mut overrides = set
+/// Reads a scenario and applies `--set` arguments.
+pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> {
+    let overrides = set
         .iter()
         .map(|arg| parse_override(arg))
         .collect::<Result<Vec<_>, _>>()?;
-    overrides.extend(extra);
     Ok(load_scenario(path, &overrides)?)
 }
 
 /// `casesim check`: the resolved scenario as TOML (every key, defaults included).
 pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
-    let scenario = resolve_scenario(path, set, Vec::new())?;
+    let scenario = resolve_scenario(path, set)?;
     Ok(toml::to_string_pretty(&scenario).expect("a scenario serialises to TOML"))
 }
 
@@ -69,31 +64,17 @@ impl RunReport {
     }
 }
 
-fn simulation_override(key: &str, value: toml::Value) -> Override {
-    Override {
-        raw: format!("{key}={value}"),
-        key: key.to_string(),
-        value,
-    }
-}
-
 /// `casesim run`: replications of one scenario, written to the output directory.
 pub fn run(request: &RunRequest) -> Result<RunReport, Error> {
-    let mut extra = Vec::new();
+    let mut scenario = resolve_scenario(&request.scenario, &request.set)?;
+    // Applied after validation: clap has range-checked --reps, and every u64 is a valid seed
+    // (one above 2^63 would not survive a round trip through a TOML integer).
     if let Some(reps) = request.replications {
-        extra.push(simulation_override(
-            "simulation.replications",
-            toml::Value::Integer(reps.into()),
-        ));
+        scenario.simulation.replications = reps;
     }
     if let Some(seed) = request.seed {
-        // TOML integers are signed 64-bit: larger seeds keep their bits.
-        extra.push(simulation_override(
-            "simulation.seed",
-            toml::Value::Integer(seed as i64),
-        ));
+        scenario.simulation.seed = seed;
     }
-    let scenario = resolve_scenario(&request.scenario, &request.set, extra)?;
     let out = request
         .out
         .clone()

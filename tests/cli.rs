@@ -111,12 +111,16 @@ fn same_seed_gives_byte_identical_csvs_for_one_and_two_threads() {
 }
 
 #[test]
-fn a_different_seed_gives_different_results() {
+fn a_different_seed_gives_different_results_and_any_u64_is_a_seed() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a");
     let b = dir.path().join("b");
     assert!(run_into(&a, &[], None).status.success());
-    assert!(run_into(&b, &["--seed", "7"], None).status.success());
+    assert!(
+        run_into(&b, &["--seed", "18446744073709551615"], None)
+            .status
+            .success()
+    );
     assert_ne!(
         std::fs::read(a.join("summary.csv")).unwrap(),
         std::fs::read(b.join("summary.csv")).unwrap()

@@ -93,6 +93,19 @@ impl Checker {
             );
         }
         self.positive(&format!("{key}.concentration"), b.concentration);
+        // Below this the distribution is all but two spikes at 0 and 1, and sampling it
+        // underflows.
+        let alpha = b.mean * b.concentration;
+        let beta = (1.0 - b.mean) * b.concentration;
+        if !(alpha >= 1e-3 && beta >= 1e-3) {
+            self.fail(
+                format!("{key}.concentration"),
+                format!(
+                    "mean x concentration and (1 - mean) x concentration must each be at least \
+                     0.001 (got {alpha} and {beta})"
+                ),
+            );
+        }
     }
 }
 
@@ -400,6 +413,17 @@ mod tests {
                 "workforce.caseload_cap",
                 "compliance.base_attendance"
             ]
+        );
+    }
+
+    #[test]
+    fn a_degenerate_beta_distribution_is_refused() {
+        let mut s = Scenario::default();
+        s.population.motivation.concentration = 1e-320;
+        assert!(
+            validate(&s)
+                .iter()
+                .any(|p| p.key == "population.motivation.concentration")
         );
     }
 
