@@ -34,6 +34,8 @@ pub struct World<'s> {
     attendance: AttendanceModel,
     hazard: HazardModel,
     staff_rates: StaffEventRates,
+    /// Which posts' holders left this week (kept to avoid allocating every week).
+    left_this_week: Vec<bool>,
     /// Counts the phases report for this week's record.
     this_week: WeekRecord,
     pub recorder: Recorder,
@@ -145,17 +147,20 @@ fn stage_transitions(w: &mut World) {
 /// Absence and turnover. A leaver's cases return to the allocation queue; whoever takes them
 /// next week is a handoff.
 fn staff_events(w: &mut World) {
-    for i in 0..w.managers.len() {
-        let event = staff_week(&mut w.managers[i], &w.staff_rates, w.week, &mut w.staff_rng);
-        if event == StaffEvent::Left {
-            for o in w
-                .offenders
-                .iter_mut()
-                .filter(|o| o.manager.index() == Some(i))
-            {
+    let mut anyone_left = false;
+    for (m, left) in w.managers.iter_mut().zip(w.left_this_week.iter_mut()) {
+        *left = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng) == StaffEvent::Left;
+        if *left {
+            m.paperwork_backlog = 0.0;
+            anyone_left = true;
+        }
+    }
+    if anyone_left {
+        // One pass over the cases, however many left.
+        for o in &mut w.offenders {
+            if o.manager.index().is_some_and(|m| w.left_this_week[m]) {
                 release(o, &mut w.managers);
             }
-            w.managers[i].paperwork_backlog = 0.0;
         }
     }
 }
@@ -193,6 +198,7 @@ impl<'s> World<'s> {
             scenario,
             week: 0,
             offenders,
+            left_this_week: vec![false; managers.len()],
             managers,
             patches,
             factory,

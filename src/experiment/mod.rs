@@ -61,13 +61,13 @@ impl RunResults {
         let weeks = self.replications.first().map_or(0, |r| r.weeks.len());
         (0..weeks)
             .map(|w| {
-                let week = self.replications[0].weeks[w].week;
-                let mut means = [None; WeekRecord::COLUMNS.len()];
-                for (c, mean) in means.iter_mut().enumerate() {
-                    *mean =
-                        summarise(self.replications.iter().map(|r| r.weeks[w].values()[c])).mean;
-                }
-                (week, means)
+                let values: Vec<_> = self
+                    .replications
+                    .iter()
+                    .map(|r| r.weeks[w].values())
+                    .collect();
+                let means = std::array::from_fn(|c| summarise(values.iter().map(|v| v[c])).mean);
+                (self.replications[0].weeks[w].week, means)
             })
             .collect()
     }
