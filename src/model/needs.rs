@@ -30,18 +30,19 @@ pub fn needs_week(offenders: &mut [Offender], n: &NeedDynamics) {
         // u / p is uniform on 0..1.
         let u = f64::from(d.need_relapse);
         if u < n.relapse_per_week {
-            let present: u32 = Need::ALL
-                .iter()
-                .filter(|need| need.is_chaotic() && o.needs.severity(**need) > 0)
-                .count() as u32;
+            let needs = o.needs;
+            let chaotic_present = || {
+                Need::ALL
+                    .into_iter()
+                    .filter(move |need| need.is_chaotic() && needs.severity(*need) > 0)
+            };
+            let present = chaotic_present().count();
             if present > 0 {
-                let pick = ((u / n.relapse_per_week) * f64::from(present)) as usize;
-                let need = Need::ALL
-                    .iter()
-                    .filter(|need| need.is_chaotic() && o.needs.severity(**need) > 0)
-                    .nth(pick.min(present as usize - 1))
+                let pick = ((u / n.relapse_per_week) * present as f64) as usize;
+                let need = chaotic_present()
+                    .nth(pick.min(present - 1))
                     .expect("pick < present");
-                let s = &mut o.needs.0[*need as usize];
+                let s = &mut o.needs.0[need as usize];
                 *s = (*s + 1).min(MAX_SEVERITY);
             }
         }

@@ -288,10 +288,10 @@ impl Offender {
 /// All draws come from the replication's arrivals stream and depend only on the population
 /// section, so every arm of a comparison that shares a population gets the same people.
 pub struct OffenderFactory {
-    risk_cumulative: [f64; RiskTier::COUNT],
-    offence_cumulative: [f64; 5],
+    risk_cumulative: Vec<f64>,
+    offence_cumulative: Vec<f64>,
     need_prevalence: [[f64; Need::COUNT]; RiskTier::COUNT],
-    severity_cumulative: [f64; MAX_SEVERITY as usize],
+    severity_cumulative: Vec<f64>,
     motivation: Beta<f64>,
     family_support: Beta<f64>,
     order_weeks: Vec<u16>,
@@ -300,13 +300,17 @@ pub struct OffenderFactory {
     next_id: u32,
 }
 
-fn cumulative<const N: usize>(weights: [f64; N]) -> [f64; N] {
+/// Running shares of the weights (the last is 1): the thresholds for a categorical draw.
+fn cumulative(weights: &[f64]) -> Vec<f64> {
     let total: f64 = weights.iter().sum();
     let mut acc = 0.0;
-    weights.map(|w| {
-        acc += w / total;
-        acc
-    })
+    weights
+        .iter()
+        .map(|w| {
+            acc += w / total;
+            acc
+        })
+        .collect()
 }
 
 /// Index of the first cumulative weight above `u` (the last one if rounding leaves a gap).
@@ -332,19 +336,9 @@ impl OffenderFactory {
         let need_prevalence = gradient.map(|g| prevalence.map(|p| (p * g).min(0.95)));
         let severity = &population.needs.severity_mix;
         let order = &population.order_length;
-        let mut acc = 0.0;
-        let total: f64 = order.weights.iter().sum();
-        let order_cumulative = order
-            .weights
-            .iter()
-            .map(|w| {
-                acc += w / total;
-                acc
-            })
-            .collect();
         OffenderFactory {
-            risk_cumulative: cumulative([risk.low, risk.medium, risk.high, risk.very_high]),
-            offence_cumulative: cumulative([
+            risk_cumulative: cumulative(&risk.as_array()),
+            offence_cumulative: cumulative(&[
                 offence.violent,
                 offence.sexual,
                 offence.acquisitive,
@@ -352,7 +346,7 @@ impl OffenderFactory {
                 offence.other,
             ]),
             need_prevalence,
-            severity_cumulative: cumulative([severity.mild, severity.moderate, severity.severe]),
+            severity_cumulative: cumulative(&[severity.mild, severity.moderate, severity.severe]),
             motivation: beta_from_mean(
                 population.motivation.mean,
                 population.motivation.concentration,
@@ -362,7 +356,7 @@ impl OffenderFactory {
                 population.family_support.concentration,
             ),
             order_weeks: order.weeks.clone(),
-            order_cumulative,
+            order_cumulative: cumulative(&order.weights),
             patches: population.patches,
             next_id: 0,
         }
@@ -373,7 +367,7 @@ impl OffenderFactory {
     /// base rate).
     pub fn expected_need_total(&self) -> [f64; RiskTier::COUNT] {
         let mean_severity = {
-            let c = self.severity_cumulative;
+            let c = &self.severity_cumulative;
             c[0] + 2.0 * (c[1] - c[0]) + 3.0 * (c[2] - c[1])
         };
         self.need_prevalence

@@ -130,7 +130,7 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
             && m.try_use(sup.assessment_hours + sup.planning_hours)
         {
             o.assessed = true;
-            o.next_review = week + s.supervision.review_interval_weeks as i32;
+            o.next_review = week + sup.review_interval_weeks as i32;
         }
         if o.events.contact_due
             && rank < m.shares.contacts_by_tier[o.risk.index()]
@@ -138,8 +138,7 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
         {
             o.events.contact_offered = true;
             o.contacts_delivered += 1;
-            o.next_contact =
-                week + s.supervision.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+            o.next_contact = week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
         }
         if o.assessed
             && o.next_review != NEVER
@@ -147,7 +146,7 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
             && rank < m.shares.reviews
             && m.try_use(sup.review_hours)
         {
-            o.next_review = week + s.supervision.review_interval_weeks as i32;
+            o.next_review = week + sup.review_interval_weeks as i32;
         }
     }
 }
