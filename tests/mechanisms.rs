@@ -1,25 +1,12 @@
 //! The model's mechanisms move outcomes the right way, and switched off change nothing.
 //! Arms share seeds, so the same people arrive in both (common random numbers), and each
-//! assertion is on a paired difference whose 95% CI must exclude zero.
+//! assertion is on a paired difference whose 95% CI must exclude zero. Each arm runs once.
 
 mod common;
 
-use casesim::experiment::run_replications;
 use casesim::scenario::Prioritisation;
-use casesim::{Scenario, simulate};
-use common::{paired_difference, small_scenario};
-
-fn metric(s: &Scenario, name: &str) -> Vec<f64> {
-    run_replications(s)
-        .replications
-        .iter()
-        .map(|r| {
-            r.metrics
-                .get(name)
-                .unwrap_or_else(|| panic!("{name} undefined"))
-        })
-        .collect()
-}
+use casesim::simulate;
+use common::{assert_higher, assert_lower, metric, per_replication, replicate, small_scenario};
 
 #[test]
 fn a_lower_caseload_cap_with_enough_staff_gives_more_contact_and_less_reoffending() {
@@ -34,22 +21,18 @@ fn a_lower_caseload_cap_with_enough_staff_gives_more_contact_and_less_reoffendin
     high.workforce.case_managers = 20;
     high.workforce.caseload_cap = 60;
 
-    let contact_low = metric(&low, "contacts_per_case_week");
-    let contact_high = metric(&high, "contacts_per_case_week");
-    let (d, lo, _) = paired_difference(&contact_low, &contact_high);
-    assert!(
-        lo > 0.0,
-        "contacts per case-week: low-cap minus high-cap {d:.4}, CI low {lo:.4}"
-    );
+    let (low, high) = (replicate(&low), replicate(&high));
 
-    let reoffending_low = metric(&low, "reoffending_rate");
-    let reoffending_high = metric(&high, "reoffending_rate");
-    let (d, _, hi) = paired_difference(&reoffending_low, &reoffending_high);
-    assert!(
-        hi < 0.0,
-        "reoffending: low-cap minus high-cap {d:.4}, CI high {hi:.4}"
+    assert_higher(
+        &metric(&low, "contacts_per_case_week"),
+        &metric(&high, "contacts_per_case_week"),
+        "contacts per case-week, low cap minus high cap",
     );
-
+    assert_lower(
+        &metric(&low, "reoffending_rate"),
+        &metric(&high, "reoffending_rate"),
+        "reoffending, low cap minus high cap",
+    );
     for arm in [&low, &high] {
         let unallocated = metric(arm, "unallocated_cases");
         let mean = unallocated.iter().sum::<f64>() / unallocated.len() as f64;
@@ -103,18 +86,16 @@ fn invariants_hold_every_week() {
 fn without_turnover_there_are_no_handoffs_and_with_it_relationships_weaken() {
     let mut none = small_scenario();
     none.workforce.turnover_rate = 0.0;
-    let handoffs = metric(&none, "mean_handoffs");
-    assert!(handoffs.iter().all(|&h| h == 0.0), "{handoffs:?}");
-
     let mut high = none.clone();
     high.workforce.turnover_rate = 0.5;
-    let (d, _, hi) = paired_difference(
+    let (none, high) = (replicate(&none), replicate(&high));
+
+    let handoffs = metric(&none, "mean_handoffs");
+    assert!(handoffs.iter().all(|&h| h == 0.0), "{handoffs:?}");
+    assert_lower(
         &metric(&high, "mean_relationship"),
         &metric(&none, "mean_relationship"),
-    );
-    assert!(
-        hi < 0.0,
-        "relationship: high turnover minus none {d:.4}, CI high {hi:.4}"
+        "relationship, high turnover minus none",
     );
 }
 
@@ -127,22 +108,18 @@ fn structured_prioritisation_protects_high_risk_contact() {
     discretionary.organisation.prioritisation = Prioritisation::Discretionary;
     let mut structured = discretionary.clone();
     structured.organisation.prioritisation = Prioritisation::Structured;
-    let delivery = |s: &Scenario, tier: usize| -> Vec<f64> {
-        run_replications(s)
-            .replications
-            .iter()
-            .map(|r| r.by_tier[tier].contact_delivery_rate.unwrap())
-            .collect()
-    };
-    let (d, lo, _) = paired_difference(&delivery(&structured, 3), &delivery(&discretionary, 3));
-    assert!(
-        lo > 0.0,
-        "very high risk delivery: structured minus discretionary {d:.4}"
+    let (structured, discretionary) = (replicate(&structured), replicate(&discretionary));
+    let delivery =
+        |results, tier: usize| per_replication(results, |r| r.by_tier[tier].contact_delivery_rate);
+    assert_higher(
+        &delivery(&structured, 3),
+        &delivery(&discretionary, 3),
+        "very high risk delivery, structured minus discretionary",
     );
-    let (d, _, hi) = paired_difference(&delivery(&structured, 0), &delivery(&discretionary, 0));
-    assert!(
-        hi < 0.0,
-        "low risk delivery: structured minus discretionary {d:.4}"
+    assert_lower(
+        &delivery(&structured, 0),
+        &delivery(&discretionary, 0),
+        "low risk delivery, structured minus discretionary",
     );
 }
 
@@ -153,7 +130,7 @@ fn perfect_compliance_means_no_enforcement() {
     s.compliance.base_attendance = 1.0;
     s.compliance.chaotic_needs_effect = 0.0;
     s.compliance.violation_rate_per_week = 0.0;
-    for r in run_replications(&s).replications {
+    for r in replicate(&s) {
         assert_eq!(r.metrics.breach_rate, Some(0.0));
         assert_eq!(r.metrics.attendance_rate, Some(1.0));
         assert!(r.weeks.iter().all(|w| w.warnings == 0 && w.breaches == 0));
@@ -171,8 +148,8 @@ fn the_working_relationship_lowers_reoffending_only_when_it_has_an_effect() {
     let mut faster_bonding = off.clone();
     faster_bonding.relationship.growth_per_contact = 0.5;
     assert_eq!(
-        metric(&off, "reoffending_rate"),
-        metric(&faster_bonding, "reoffending_rate"),
+        metric(&replicate(&off), "reoffending_rate"),
+        metric(&replicate(&faster_bonding), "reoffending_rate"),
         "with every channel off, a stronger relationship must change nothing"
     );
 
@@ -181,12 +158,9 @@ fn the_working_relationship_lowers_reoffending_only_when_it_has_an_effect() {
     on.reoffending.relationship_effect = 0.6;
     let mut on_faster = on.clone();
     on_faster.relationship.growth_per_contact = 0.5;
-    let (d, _, hi) = paired_difference(
-        &metric(&on_faster, "reoffending_rate"),
-        &metric(&on, "reoffending_rate"),
-    );
-    assert!(
-        hi < 0.0,
-        "reoffending: faster bonding minus baseline {d:.4}, CI high {hi:.4}"
+    assert_lower(
+        &metric(&replicate(&on_faster), "reoffending_rate"),
+        &metric(&replicate(&on), "reoffending_rate"),
+        "reoffending, faster bonding minus baseline",
     );
 }

@@ -1,8 +1,9 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
-use casesim::Scenario;
+use casesim::experiment::run_replications;
 use casesim::experiment::stats::t_quantile_975;
+use casesim::{ReplicationResult, Scenario};
 
 /// A small unit (about 1,000 orders) that runs fast but is big enough for stable rates.
 pub fn small_scenario() -> Scenario {
@@ -28,4 +29,37 @@ pub fn paired_difference(a: &[f64], b: &[f64]) -> (f64, f64, f64) {
     let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     let half = t_quantile_975(d.len() - 1) * sd / n.sqrt();
     (mean, mean - half, mean + half)
+}
+
+/// Runs every replication of a scenario once.
+pub fn replicate(s: &Scenario) -> Vec<ReplicationResult> {
+    run_replications(s).replications
+}
+
+/// One value per replication, from results already run.
+pub fn per_replication(
+    results: &[ReplicationResult],
+    value: impl Fn(&ReplicationResult) -> Option<f64>,
+) -> Vec<f64> {
+    results
+        .iter()
+        .map(|r| value(r).expect("defined in every replication"))
+        .collect()
+}
+
+/// A headline metric, one value per replication.
+pub fn metric(results: &[ReplicationResult], name: &str) -> Vec<f64> {
+    per_replication(results, |r| r.metrics.get(name))
+}
+
+/// Asserts that `a - b`, paired by replication, is above zero with 95% confidence.
+pub fn assert_higher(a: &[f64], b: &[f64], what: &str) {
+    let (d, lo, _) = paired_difference(a, b);
+    assert!(lo > 0.0, "{what}: difference {d:.4}, CI low {lo:.4}");
+}
+
+/// Asserts that `a - b`, paired by replication, is below zero with 95% confidence.
+pub fn assert_lower(a: &[f64], b: &[f64], what: &str) {
+    let (d, _, hi) = paired_difference(a, b);
+    assert!(hi < 0.0, "{what}: difference {d:.4}, CI high {hi:.4}");
 }
