@@ -1,21 +1,44 @@
 //! What each subcommand does, apart from argument parsing (in `main.rs`).
+//!
+//! Every input is resolved and validated before anything runs, so bad input never leaves a
+//! half-written output; results are written only once every replication has finished.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::Error;
-use crate::experiment::{RunResults, run_replications};
-use crate::output::table::headline_table;
-use crate::output::{RunRecord, write_run};
-use crate::scenario::{Scenario, load_scenario, parse_override};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::{Error, InputError, InputProblem, Origin};
+use crate::experiment::{RunResults, independent_seed, paired_differences, run_arms};
+use crate::output::table::{compare_table, headline_table, sweep_table};
+use crate::output::{
+    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, json_file, result_files,
+    write_files,
+};
+use crate::scenario::{
+    Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
+    read_source, scenario_from_source, sweep_points, value_text,
+};
 
 /// Reads a scenario and applies `--set` arguments.
 pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> {
-    let overrides = set
-        .iter()
-        .map(|arg| parse_override(arg))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(load_scenario(path, &overrides)?)
+    Ok(load_scenario(path, &parse_overrides(set)?)?)
+}
+
+fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
+    let mut overrides = Vec::new();
+    let mut problems = Vec::new();
+    for arg in set {
+        match parse_override(arg) {
+            Ok(ov) => overrides.push(ov),
+            Err(e) => problems.extend(e.0),
+        }
+    }
+    if problems.is_empty() {
+        Ok(overrides)
+    } else {
+        Err(InputError(problems))
+    }
 }
 
 /// `casesim check`: the resolved scenario as TOML (every key, defaults included).
@@ -24,15 +47,74 @@ pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
     Ok(toml::to_string_pretty(&scenario).expect("a scenario serialises to TOML"))
 }
 
-/// What `casesim run` was asked to do.
-pub struct RunRequest {
-    pub scenario: PathBuf,
+/// The options `run`, `sweep` and `compare` share.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--set KEY=VALUE` arguments, applied to every arm.
     pub set: Vec<String>,
     pub replications: Option<u32>,
     pub seed: Option<u64>,
     pub out: Option<PathBuf>,
+    /// Draw progress bars on stderr (when it is a terminal).
+    pub progress: bool,
     /// The command line, recorded in run.json.
     pub command: String,
+}
+
+impl Options {
+    /// Applies `--reps` and `--seed`, after validation: clap has range-checked --reps, and
+    /// every u64 is a valid seed (one above 2^63 would not survive a round trip through a TOML
+    /// integer).
+    fn apply(&self, scenario: &mut Scenario) {
+        if let Some(reps) = self.replications {
+            scenario.simulation.replications = reps;
+        }
+        if let Some(seed) = self.seed {
+            scenario.simulation.seed = seed;
+        }
+    }
+}
+
+/// A progress bar on stderr counting replications: done, rate and time left. Hidden when not
+/// asked for, and by indicatif when stderr is not a terminal.
+fn progress_bar(total: u64, show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} replications  {rate}  {eta} left  {elapsed} elapsed",
+        )
+        .expect("a valid template")
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1}/s", state.per_sec());
+            },
+        ),
+    );
+    bar
+}
+
+/// Runs the arms with a progress bar; returns the results and the wall time in seconds.
+fn run_with_progress(arms: &[&Scenario], show: bool) -> (Vec<RunResults>, f64) {
+    let total = arms
+        .iter()
+        .map(|s| u64::from(s.simulation.replications))
+        .sum();
+    let bar = progress_bar(total, show);
+    let started = Instant::now();
+    let results = run_arms(arms, &|| bar.inc(1));
+    bar.finish_and_clear();
+    (results, started.elapsed().as_secs_f64())
+}
+
+fn rate_text(offender_weeks: u64, seconds: f64) -> String {
+    format!(
+        "{seconds:.1} s, {:.1} million offender-weeks per second",
+        offender_weeks as f64 / seconds.max(1e-9) / 1e6
+    )
 }
 
 /// What a finished run reports.
@@ -47,17 +129,15 @@ impl RunReport {
     /// The text printed at the end of a run.
     pub fn text(&self) -> String {
         let sim = &self.scenario.simulation;
-        let rate = self.results.offender_weeks() as f64 / self.seconds.max(1e-9);
         format!(
             "casesim run: {} — {} replications of {} weeks (measured from week {}), seed {}\n\
-             {:.1} s, {:.1} million offender-weeks per second\n\n{}\nOutputs in {}\n",
+             {}\n\n{}\nOutputs in {}\n",
             self.scenario.name,
             sim.replications,
             sim.weeks,
             sim.warmup_weeks,
             sim.seed,
-            self.seconds,
-            rate / 1e6,
+            rate_text(self.results.offender_weeks(), self.seconds),
             headline_table(&self.results.stats()),
             self.out.display()
         )
@@ -65,27 +145,19 @@ impl RunReport {
 }
 
 /// `casesim run`: replications of one scenario, written to the output directory.
-pub fn run(request: &RunRequest) -> Result<RunReport, Error> {
-    let mut scenario = resolve_scenario(&request.scenario, &request.set)?;
-    // Applied after validation: clap has range-checked --reps, and every u64 is a valid seed
-    // (one above 2^63 would not survive a round trip through a TOML integer).
-    if let Some(reps) = request.replications {
-        scenario.simulation.replications = reps;
-    }
-    if let Some(seed) = request.seed {
-        scenario.simulation.seed = seed;
-    }
-    let out = request
+pub fn run(path: &Path, options: &Options) -> Result<RunReport, Error> {
+    let mut scenario = resolve_scenario(path, &options.set)?;
+    options.apply(&mut scenario);
+    let out = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let started = Instant::now();
-    let results = run_replications(&scenario);
-    let seconds = started.elapsed().as_secs_f64();
+    let (mut results, seconds) = run_with_progress(&[&scenario], options.progress);
+    let results = results.pop().expect("one arm");
     let record = RunRecord {
         casesim_version: env!("CARGO_PKG_VERSION"),
-        command: request.command.clone(),
-        scenario_file: &request.scenario,
+        command: options.command.clone(),
+        scenario_file: path,
         seed: scenario.simulation.seed,
         replications: scenario.simulation.replications,
         threads: rayon::current_num_threads(),
@@ -94,11 +166,325 @@ pub fn run(request: &RunRequest) -> Result<RunReport, Error> {
         measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
         scenario: &scenario,
     };
-    write_run(&out, &results, &record)?;
+    let mut files = result_files(&Grouped::single(&results));
+    files.push(json_file(&record));
+    write_files(&out, &files)?;
     Ok(RunReport {
         scenario,
         results,
         out,
         seconds,
     })
+}
+
+/// One arm of a sweep or comparison, resolved.
+pub struct Arm {
+    /// The `arm` column.
+    pub label: String,
+    pub scenario_file: PathBuf,
+    /// The varied keys and values (a sweep point); empty in a comparison.
+    pub varied: Vec<(String, toml::Value)>,
+    pub scenario: Scenario,
+}
+
+/// What a finished sweep or comparison reports.
+pub struct ExperimentReport {
+    pub kind: &'static str,
+    pub arms: Vec<Arm>,
+    pub results: Vec<RunResults>,
+    /// Things the user should know that are not errors (a seed aligned across arms).
+    pub notes: Vec<String>,
+    pub out: PathBuf,
+    pub seconds: f64,
+}
+
+impl ExperimentReport {
+    fn labels(&self) -> Vec<String> {
+        self.arms.iter().map(|a| a.label.clone()).collect()
+    }
+
+    /// The text printed at the end of a sweep or comparison.
+    pub fn text(&self) -> String {
+        let first = &self.arms[0].scenario.simulation;
+        let offender_weeks = self.results.iter().map(|r| r.offender_weeks()).sum();
+        let stats: Vec<_> = self.results.iter().map(|r| r.stats()).collect();
+        let table = match self.kind {
+            "sweep" => sweep_table(&self.labels(), &stats),
+            _ => {
+                let differences: Vec<_> = self.results[1..]
+                    .iter()
+                    .map(|r| paired_differences(&self.results[0], r))
+                    .collect();
+                let seeds = self.arms.iter().map(|a| a.scenario.simulation.seed);
+                let common = seeds.clone().all(|s| s == first.seed);
+                compare_table(&self.labels(), &stats, &differences, common)
+            }
+        };
+        format!(
+            "casesim {}: {} arms x {} replications of {} weeks (measured from week {}), seed {}\n\
+             {}\n\n{}\nOutputs in {}\n",
+            self.kind,
+            self.arms.len(),
+            first.replications,
+            first.weeks,
+            first.warmup_weeks,
+            first.seed,
+            rate_text(offender_weeks, self.seconds),
+            table,
+            self.out.display()
+        )
+    }
+}
+
+/// Runs resolved arms and writes every output: the contract's files grouped by arm (and by
+/// the varied keys in a sweep), `compare.csv` against the first arm, and `run.json`.
+fn run_experiment(
+    kind: &'static str,
+    arms: Vec<Arm>,
+    varied_keys: &[String],
+    notes: Vec<String>,
+    out: PathBuf,
+    options: &Options,
+) -> Result<ExperimentReport, Error> {
+    let scenarios: Vec<&Scenario> = arms.iter().map(|a| &a.scenario).collect();
+    let (results, seconds) = run_with_progress(&scenarios, options.progress);
+    let grouped = Grouped {
+        columns: std::iter::once("arm".to_string())
+            .chain(varied_keys.iter().cloned())
+            .collect(),
+        arms: arms
+            .iter()
+            .zip(&results)
+            .map(|(arm, r)| {
+                let groups = std::iter::once(arm.label.clone())
+                    .chain(arm.varied.iter().map(|(_, v)| value_text(v)))
+                    .collect();
+                (groups, r)
+            })
+            .collect(),
+    };
+    let labels: Vec<String> = arms.iter().map(|a| a.label.clone()).collect();
+    let mut files = result_files(&grouped);
+    files.push((
+        "compare.csv",
+        compare_csv(&labels, &results.iter().collect::<Vec<_>>()),
+    ));
+    let seeds: Vec<u64> = arms.iter().map(|a| a.scenario.simulation.seed).collect();
+    let record = ExperimentRecord {
+        casesim_version: env!("CARGO_PKG_VERSION"),
+        kind,
+        command: options.command.clone(),
+        common_random_numbers: seeds.iter().all(|&s| s == seeds[0]),
+        replications: arms[0].scenario.simulation.replications,
+        threads: rayon::current_num_threads(),
+        wall_time_seconds: seconds,
+        offender_weeks: results.iter().map(|r| r.offender_weeks()).sum(),
+        arms: arms
+            .iter()
+            .map(|a| ArmRecord {
+                arm: &a.label,
+                scenario_file: &a.scenario_file,
+                varied: a.varied.clone(),
+                seed: a.scenario.simulation.seed,
+                measurement_window_weeks: [
+                    a.scenario.simulation.warmup_weeks,
+                    a.scenario.simulation.weeks,
+                ],
+                scenario: &a.scenario,
+            })
+            .collect(),
+    };
+    files.push(json_file(&record));
+    write_files(&out, &files)?;
+    Ok(ExperimentReport {
+        kind,
+        arms,
+        results,
+        notes,
+        out,
+        seconds,
+    })
+}
+
+/// `casesim sweep`: the scenario at every point of its sweep (from `--vary`, else the file's
+/// `[[sweep.vary]]` entries), all points on the same seed (common random numbers).
+pub fn sweep(path: &Path, vary: &[String], options: &Options) -> Result<ExperimentReport, Error> {
+    let source = read_source(path)?;
+    let set = parse_overrides(&options.set)?;
+    let base = scenario_from_source(&source, &set)?;
+    let from_arguments = !vary.is_empty();
+    let spec: Sweep = if from_arguments {
+        parse_vary_args(vary)?
+    } else {
+        base.sweep.clone()
+    };
+    if spec.is_empty() {
+        return Err(InputProblem {
+            origin: Origin::File {
+                path: path.to_path_buf(),
+                line: None,
+            },
+            key: None,
+            message: "nothing to vary: give --vary KEY=V1,V2,... or [[sweep.vary]] entries in \
+                      the file"
+                .into(),
+        }
+        .into());
+    }
+    // Where each entry's values came from, for messages about them.
+    let entry_origin = |i: usize| {
+        if from_arguments {
+            Origin::Argument(format!("--vary {}", vary[i]))
+        } else {
+            Origin::File {
+                path: path.to_path_buf(),
+                line: line_of_key(&source, &format!("sweep.vary[{i}].values")),
+            }
+        }
+    };
+    let mut problems = Vec::new();
+    for ov in &set {
+        if let Some(v) = spec.vary.iter().find(|v| v.key == ov.key) {
+            problems.push(InputProblem {
+                origin: ov.origin.clone(),
+                key: Some(ov.key.clone()),
+                message: format!(
+                    "is varied by the sweep, so it cannot also be set to one value (`{}`)",
+                    v.key
+                ),
+            });
+        }
+    }
+    let mut arms = Vec::new();
+    for point in sweep_points(&spec) {
+        let mut overrides: Vec<Override> = point
+            .values
+            .iter()
+            .map(|(i, value)| Override {
+                key: spec.vary[*i].key.clone(),
+                value: value.clone(),
+                origin: entry_origin(*i),
+            })
+            .collect();
+        overrides.extend(set.iter().cloned());
+        match scenario_from_source(&source, &overrides) {
+            Ok(mut scenario) => {
+                options.apply(&mut scenario);
+                scenario.sweep = Sweep::default();
+                let varied: Vec<(String, toml::Value)> = point
+                    .values
+                    .iter()
+                    .map(|(i, v)| (spec.vary[*i].key.clone(), v.clone()))
+                    .collect();
+                let label = varied
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", short_key(k, &spec), value_text(v)))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                arms.push(Arm {
+                    label,
+                    scenario_file: path.to_path_buf(),
+                    varied,
+                    scenario,
+                });
+            }
+            Err(e) => {
+                for p in e.0 {
+                    if !problems.contains(&p) {
+                        problems.push(p);
+                    }
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(problems).into());
+    }
+    let varied_keys: Vec<String> = spec.vary.iter().map(|v| v.key.clone()).collect();
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", base.name)));
+    run_experiment("sweep", arms, &varied_keys, Vec::new(), out, options)
+}
+
+/// A varied key as an arm's label shows it: its last part (`caseload_cap`) when no other
+/// varied key ends the same way, else in full.
+fn short_key<'k>(key: &'k str, spec: &Sweep) -> &'k str {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let clashes = spec
+        .vary
+        .iter()
+        .filter(|v| v.key.rsplit('.').next() == Some(last))
+        .count();
+    if clashes > 1 { key } else { last }
+}
+
+/// `casesim compare`: several scenarios on common random numbers (the first arm's seed and
+/// number of replications for all), unless `independent` gives each arm its own seed.
+pub fn compare(
+    paths: &[PathBuf],
+    independent: bool,
+    options: &Options,
+) -> Result<ExperimentReport, Error> {
+    let mut problems = Vec::new();
+    let mut scenarios = Vec::new();
+    for path in paths {
+        match resolve_scenario(path, &options.set) {
+            Ok(s) => scenarios.push(s),
+            Err(Error::Input(e)) => problems.extend(e.0),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(problems).into());
+    }
+    let mut notes = Vec::new();
+    let (seed, replications) = {
+        let first = &scenarios[0].simulation;
+        (
+            options.seed.unwrap_or(first.seed),
+            options.replications.unwrap_or(first.replications),
+        )
+    };
+    let mut arms: Vec<Arm> = Vec::new();
+    for (k, (path, mut scenario)) in paths.iter().zip(scenarios).enumerate() {
+        let sim = &mut scenario.simulation;
+        if options.seed.is_none() && sim.seed != seed && !independent {
+            notes.push(format!(
+                "{}: seed {} replaced by {seed}, the first arm's, so the arms share random numbers",
+                path.display(),
+                sim.seed
+            ));
+        }
+        if options.replications.is_none() && sim.replications != replications {
+            notes.push(format!(
+                "{}: {} replications replaced by {replications}, the first arm's, so \
+                 replications pair up",
+                path.display(),
+                sim.replications
+            ));
+        }
+        sim.seed = if independent {
+            independent_seed(seed, k)
+        } else {
+            seed
+        };
+        sim.replications = replications;
+        let mut label = scenario.name.clone();
+        if arms.iter().any(|a| a.label == label) {
+            label = format!("{label}#{}", k + 1);
+        }
+        arms.push(Arm {
+            label,
+            scenario_file: path.clone(),
+            varied: Vec::new(),
+            scenario,
+        });
+    }
+    let out = options.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = arms.iter().map(|a| a.scenario.name.as_str()).collect();
+        Path::new("output").join(names.join("-vs-"))
+    });
+    run_experiment("compare", arms, &[], notes, out, options)
 }

@@ -5,7 +5,7 @@
 
 use rand_distr::{Distribution, Poisson};
 
-use crate::metrics::{Metrics, Recorder, WeekRecord};
+use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
 use crate::model::compliance::{AttendanceModel, contacts_and_compliance};
 use crate::model::enforcement::enforce;
 use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
@@ -279,6 +279,8 @@ pub struct ReplicationResult {
     pub metrics: Metrics,
     pub by_tier: [Metrics; 4],
     pub weeks: Vec<WeekRecord>,
+    /// Times to first proven reoffence and to breach of the cohort starting in the window.
+    pub survival: Survival,
     /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
     pub offender_weeks: u64,
 }
@@ -306,12 +308,15 @@ pub fn simulate_with(
         }
         inspect(&world);
     }
-    let recorder = world.recorder;
+    let last_week = world.week - 1;
+    let mut recorder = world.recorder;
+    recorder.finish(&world.offenders, last_week);
     ReplicationResult {
         replication,
         metrics: Metrics::from_recorder(&recorder),
         by_tier: Metrics::by_tier(&recorder),
         weeks: recorder.weeks,
+        survival: recorder.survival,
         offender_weeks,
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use casesim::commands::{self, RunRequest};
+use casesim::commands::{self, ExperimentReport, Options};
 
 #[derive(Parser)]
 #[command(
@@ -26,40 +26,102 @@ struct Cli {
 enum Command {
     /// Run replications of one scenario and write the results.
     Run(RunArgs),
+    /// Run one scenario at every combination of the values of one or more keys.
+    Sweep(SweepArgs),
+    /// Run several scenarios on common random numbers and report paired differences.
+    Compare(CompareArgs),
     /// Parse and validate a scenario without running it; print it as resolved.
-    Check(ScenarioArgs),
+    Check(CheckArgs),
 }
 
 #[derive(Args)]
-struct ScenarioArgs {
+struct CheckArgs {
     /// Scenario file (TOML), e.g. scenarios/baseline.toml.
     scenario: PathBuf,
-    /// Override a scenario key: --set workforce.caseload_cap=40. The value is TOML
-    /// (0.3, true, [1, 2], "text"); a bare word is a string. Repeatable.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
 }
 
+const SET_HELP: &str = "Override a scenario key: --set workforce.caseload_cap=40. The value is \
+                        TOML (0.3, true, [1, 2], \"text\"); a bare word is a string. Repeatable.";
+
+/// Options every running command takes.
 #[derive(Args)]
-struct RunArgs {
-    #[command(flatten)]
-    scenario: ScenarioArgs,
+struct Common {
+    #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
+    set: Vec<String>,
     /// Replications (overrides simulation.replications).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     reps: Option<u32>,
     /// Master seed (overrides simulation.seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Output directory [default: output/<scenario name>/].
+    /// Output directory [default: output/<scenario name>/ for run, output/<name>-sweep/ for
+    /// sweep, output/<name>-vs-<name>/ for compare].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads [default: RAYON_NUM_THREADS, else one per core]. Results do not depend
     /// on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario file (TOML), e.g. scenarios/baseline.toml.
+    scenario: PathBuf,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Scenario file (TOML), e.g. scenarios/caseload_sweep.toml.
+    scenario: PathBuf,
+    /// A key and its values: --vary workforce.caseload_cap=30,40,50. Repeat for a full grid of
+    /// every combination. Prefix the key with + to move it in step with the --vary before it
+    /// instead (--vary +workforce.case_managers=80,60,48). Values are TOML, as for --set.
+    /// Replaces the file's [[sweep.vary]] entries.
+    #[arg(long, value_name = "KEY=V1,V2,...", allow_hyphen_values = true)]
+    vary: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// Two or more scenario files; the first is the reference the others are compared with.
+    #[arg(required = true, num_args = 2..)]
+    scenarios: Vec<PathBuf>,
+    /// Give each arm its own random numbers instead of common ones (to see what pairing
+    /// gains; the intervals are wider).
+    #[arg(long)]
+    independent: bool,
+    #[command(flatten)]
+    common: Common,
+}
+
+impl Common {
+    /// Builds the thread pool and the library's options.
+    fn options(&self) -> Options {
+        if let Some(threads) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.into())
+                .build_global()
+                .expect("the global pool is built once, before any use");
+        }
+        Options {
+            set: self.set.clone(),
+            replications: self.reps,
+            seed: self.seed,
+            out: self.out.clone(),
+            progress: !self.quiet,
+            command: std::env::args().collect::<Vec<_>>().join(" "),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -70,25 +132,22 @@ fn main() -> ExitCode {
             print!("{resolved}");
         }),
         Command::Run(args) => {
-            if let Some(threads) = args.threads {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads.into())
-                    .build_global()
-                    .expect("the global pool is built once, before any use");
-            }
-            let request = RunRequest {
-                scenario: args.scenario.scenario,
-                set: args.scenario.set,
-                replications: args.reps,
-                seed: args.seed,
-                out: args.out,
-                command: std::env::args().collect::<Vec<_>>().join(" "),
-            };
-            commands::run(&request).map(|report| {
-                if !args.quiet {
+            let quiet = args.common.quiet;
+            commands::run(&args.scenario, &args.common.options()).map(|report| {
+                if !quiet {
                     print!("{}", report.text());
                 }
             })
+        }
+        Command::Sweep(args) => {
+            let quiet = args.common.quiet;
+            commands::sweep(&args.scenario, &args.vary, &args.common.options())
+                .map(|report| print_experiment(&report, quiet))
+        }
+        Command::Compare(args) => {
+            let quiet = args.common.quiet;
+            commands::compare(&args.scenarios, args.independent, &args.common.options())
+                .map(|report| print_experiment(&report, quiet))
         }
     };
     match outcome {
@@ -100,4 +159,14 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+fn print_experiment(report: &ExperimentReport, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
+    print!("{}", report.text());
 }

@@ -142,6 +142,67 @@ pub struct WindowTally {
     pub contacts_attended: u64,
 }
 
+/// Times to an event for a cohort, in whole weeks since the order started (1 = within its first
+/// week): how many cases had the event at each time, and how many were last seen then without
+/// it (censored). Index 0 is unused. Summed over replications, these are what the
+/// Kaplan-Meier estimator needs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeToEvent {
+    pub events: Vec<u64>,
+    pub censored: Vec<u64>,
+}
+
+impl TimeToEvent {
+    fn grow(&mut self, weeks: usize) {
+        if self.events.len() <= weeks {
+            self.events.resize(weeks + 1, 0);
+            self.censored.resize(weeks + 1, 0);
+        }
+    }
+
+    pub fn event(&mut self, weeks: i32) {
+        let t = weeks.max(1) as usize;
+        self.grow(t);
+        self.events[t] += 1;
+    }
+
+    pub fn censor(&mut self, weeks: i32) {
+        let t = weeks.max(1) as usize;
+        self.grow(t);
+        self.censored[t] += 1;
+    }
+
+    /// Adds another cohort's counts (another replication's).
+    pub fn add(&mut self, other: &TimeToEvent) {
+        self.grow(other.events.len().saturating_sub(1));
+        for (t, (e, c)) in other.events.iter().zip(&other.censored).enumerate() {
+            self.events[t] += e;
+            self.censored[t] += c;
+        }
+    }
+
+    pub fn cases(&self) -> u64 {
+        self.events.iter().sum::<u64>() + self.censored.iter().sum::<u64>()
+    }
+}
+
+/// The time-to-event cohorts: orders starting in the measurement window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Survival {
+    /// Time to the first proven reoffence, within the follow-up period.
+    pub reoffence: TimeToEvent,
+    /// Time to revocation for breach, while on the order; the order ending otherwise
+    /// (completion, revocation on reconviction) censors it.
+    pub breach: TimeToEvent,
+}
+
+impl Survival {
+    pub fn add(&mut self, other: &Survival) {
+        self.reoffence.add(&other.reoffence);
+        self.breach.add(&other.breach);
+    }
+}
+
 /// Collects a replication's records as it runs.
 pub struct Recorder {
     window_start: i32,
@@ -149,6 +210,7 @@ pub struct Recorder {
     pub by_tier: [OutcomeTally; RiskTier::COUNT],
     pub window: WindowTally,
     pub weeks: Vec<WeekRecord>,
+    pub survival: Survival,
 }
 
 impl Recorder {
@@ -159,6 +221,38 @@ impl Recorder {
             by_tier: Default::default(),
             window: WindowTally::default(),
             weeks: Vec::with_capacity(weeks as usize),
+            survival: Survival::default(),
+        }
+    }
+
+    /// Weeks from the start of `o`'s order to the end of `week`.
+    fn weeks_since_start(o: &Offender, week: i32) -> i32 {
+        week - o.order_start + 1
+    }
+
+    /// At the horizon (the end of week `last_week`): cases of the cohort still on their order or
+    /// in follow-up are censored there.
+    pub fn finish(&mut self, offenders: &[Offender], last_week: i32) {
+        for o in offenders {
+            if o.order_start < self.window_start {
+                continue;
+            }
+            if o.stage == Stage::Order {
+                self.survival
+                    .breach
+                    .censor(Self::weeks_since_start(o, last_week));
+            }
+            if last_follow_up_week(o, self.follow_up_weeks) > last_week {
+                if o.first_proven_reoffence == NEVER {
+                    self.survival
+                        .reoffence
+                        .censor(Self::weeks_since_start(o, last_week));
+                } else {
+                    self.survival
+                        .reoffence
+                        .event(Self::weeks_since_start(o, o.first_proven_reoffence));
+                }
+            }
         }
     }
 
@@ -194,6 +288,15 @@ impl Recorder {
                 continue;
             }
             let tally = &mut self.by_tier[o.risk.index()];
+            let in_cohort = o.order_start >= self.window_start;
+            if in_cohort && o.order_ended == week {
+                let t = Self::weeks_since_start(o, week);
+                if o.outcome == Some(OrderOutcome::Breached) {
+                    self.survival.breach.event(t);
+                } else {
+                    self.survival.breach.censor(t);
+                }
+            }
             if o.order_ended == week && o.order_start >= 0 {
                 let outcome = o.outcome.expect("an ended order has an outcome");
                 tally.terminated += 1;
@@ -212,12 +315,17 @@ impl Recorder {
                 tally.contacts_due += u64::from(o.contacts_due);
                 tally.contacts_delivered += u64::from(o.contacts_delivered);
             }
-            if o.order_start >= self.window_start
-                && last_follow_up_week(o, self.follow_up_weeks) == week
-            {
+            if in_cohort && last_follow_up_week(o, self.follow_up_weeks) == week {
                 tally.followed_up += 1;
                 if o.first_proven_reoffence != NEVER {
                     tally.proven_in_follow_up += 1;
+                    self.survival
+                        .reoffence
+                        .event(Self::weeks_since_start(o, o.first_proven_reoffence));
+                } else {
+                    self.survival
+                        .reoffence
+                        .censor(Self::weeks_since_start(o, week));
                 }
             }
         }

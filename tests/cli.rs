@@ -39,7 +39,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const CSVS: [&str; 4] = ["summary.csv", "stats.csv", "by_tier.csv", "timeseries.csv"];
+const CSVS: [&str; 5] = [
+    "summary.csv",
+    "stats.csv",
+    "by_tier.csv",
+    "timeseries.csv",
+    "survival.csv",
+];
 
 #[test]
 fn run_writes_every_output_file_with_the_contract_columns() {
@@ -72,6 +78,11 @@ fn run_writes_every_output_file_with_the_contract_columns() {
     assert_eq!(summary.lines().count(), 1 + 4, "one row per replication");
     let stats = std::fs::read_to_string(out.join("stats.csv")).unwrap();
     assert!(stats.starts_with("metric,mean,ci_low,ci_high,n\n"));
+    let survival = std::fs::read_to_string(out.join("survival.csv")).unwrap();
+    assert!(survival.starts_with(
+        "event,week,at_risk,events,censored,survival,std_error,ci_low,ci_high\nreoffence,0,"
+    ));
+    assert!(survival.contains("\nbreach,0,"));
     assert!(!stats.contains("NaN") && !summary.contains("NaN"));
     let run: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();

@@ -1,18 +1,24 @@
-//! Experiments: replications of a scenario, run in parallel, and their summaries.
+//! Experiments: replications of one or several scenarios (the arms of a comparison, the points
+//! of a sweep), run in parallel, and their summaries.
 //!
-//! This is the only place that uses rayon. Replication r always draws from the streams of
-//! (seed, r), and results are collected in replication order, so outputs do not depend on the
-//! number of threads.
+//! This is the only place that uses rayon. Replication r of every arm draws from the streams of
+//! (seed, r), so arms that share a seed run on common random numbers: the same offenders arrive
+//! with the same luck, and only what the arms change differs. Results are collected in arm and
+//! replication order, so outputs do not depend on the number of threads.
 
+pub mod compare;
 pub mod stats;
+pub mod survival;
 
 use rayon::prelude::*;
 
 use crate::engine::{ReplicationResult, simulate};
-use crate::metrics::{Metrics, WeekRecord};
+use crate::metrics::{Metrics, Survival, WeekRecord};
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
+pub use compare::{independent_seed, paired_differences};
 pub use stats::{Summary, summarise};
+pub use survival::{KaplanMeierRow, kaplan_meier};
 
 /// All replications of one scenario.
 pub struct RunResults {
@@ -21,11 +27,37 @@ pub struct RunResults {
 
 /// Runs the scenario's replications on the current rayon pool.
 pub fn run_replications(scenario: &Scenario) -> RunResults {
-    let replications = (0..scenario.simulation.replications)
-        .into_par_iter()
-        .map(|r| simulate(scenario, r))
+    run_arms(&[scenario], &|| {})
+        .pop()
+        .expect("one result per arm")
+}
+
+/// Runs every replication of every arm on the current rayon pool, as one pool of jobs (so a
+/// sweep keeps every core busy to its end), calling `replication_done` after each.
+pub fn run_arms(arms: &[&Scenario], replication_done: &(dyn Fn() + Sync)) -> Vec<RunResults> {
+    let jobs: Vec<(usize, u32)> = arms
+        .iter()
+        .enumerate()
+        .flat_map(|(a, s)| (0..s.simulation.replications).map(move |r| (a, r)))
         .collect();
-    RunResults { replications }
+    let finished: Vec<(usize, ReplicationResult)> = jobs
+        .into_par_iter()
+        .map(|(a, r)| {
+            let result = simulate(arms[a], r);
+            replication_done();
+            (a, result)
+        })
+        .collect();
+    let mut results: Vec<RunResults> = arms
+        .iter()
+        .map(|s| RunResults {
+            replications: Vec::with_capacity(s.simulation.replications as usize),
+        })
+        .collect();
+    for (a, result) in finished {
+        results[a].replications.push(result);
+    }
+    results
 }
 
 impl RunResults {
@@ -70,6 +102,15 @@ impl RunResults {
                 (self.replications[0].weeks[w].week, means)
             })
             .collect()
+    }
+
+    /// The time-to-event cohorts of all replications, pooled.
+    pub fn survival(&self) -> Survival {
+        let mut pooled = Survival::default();
+        for r in &self.replications {
+            pooled.add(&r.survival);
+        }
+        pooled
     }
 
     /// Offender-weeks simulated in all replications.

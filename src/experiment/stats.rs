@@ -16,6 +16,10 @@ pub struct Summary {
     pub n: usize,
 }
 
+/// The standard normal's 97.5% quantile: the half-width, in standard errors, of a 95% interval
+/// on a normal scale.
+pub const Z_975: f64 = 1.959_963_984_540_054;
+
 /// Two-sided 97.5% quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: usize) -> f64 {
     StudentsT::new(0.0, 1.0, df as f64)
@@ -64,6 +68,13 @@ mod tests {
         for (df, expected) in [(1, 12.706), (4, 2.776), (19, 2.093), (1000, 1.962)] {
             assert!((t_quantile_975(df) - expected).abs() < 1e-3, "df {df}");
         }
+    }
+
+    #[test]
+    fn z_is_the_normal_quantile() {
+        use statrs::distribution::Normal;
+        let z = Normal::new(0.0, 1.0).unwrap().inverse_cdf(0.975);
+        assert!((z - Z_975).abs() < 1e-9);
     }
 
     #[test]

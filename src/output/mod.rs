@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::experiment::{RunResults, Summary};
+use crate::experiment::{RunResults, Summary, kaplan_meier, paired_differences};
 use crate::metrics::{Metrics, WeekRecord};
 use crate::scenario::Scenario;
 
@@ -30,7 +30,49 @@ fn summary_cells(s: &Summary) -> [String; 4] {
     ]
 }
 
-fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+/// The arms of a run, sweep or comparison as the outputs group them: the names of the grouping
+/// columns (none for a single run; `arm` and the varied keys for a sweep; `arm` for a
+/// comparison) and each arm's values of them, ahead of its results. Every CSV starts with the
+/// grouping columns, so the files load as tidy tables.
+pub struct Grouped<'a> {
+    pub columns: Vec<String>,
+    pub arms: Vec<(Vec<String>, &'a RunResults)>,
+}
+
+impl<'a> Grouped<'a> {
+    /// A single run: no grouping columns.
+    pub fn single(results: &'a RunResults) -> Self {
+        Grouped {
+            columns: Vec::new(),
+            arms: vec![(Vec::new(), results)],
+        }
+    }
+
+    fn header(&self, rest: &[&str]) -> Vec<String> {
+        self.columns
+            .iter()
+            .cloned()
+            .chain(rest.iter().map(|c| c.to_string()))
+            .collect()
+    }
+
+    /// One block of rows per arm, each row led by the arm's grouping values.
+    fn rows<'s, I>(&'s self, per_arm: impl Fn(&'a RunResults) -> I + 's) -> Vec<Vec<String>>
+    where
+        I: IntoIterator<Item = Vec<String>>,
+    {
+        self.arms
+            .iter()
+            .flat_map(|(groups, results)| {
+                per_arm(results)
+                    .into_iter()
+                    .map(move |row| groups.iter().cloned().chain(row).collect::<Vec<String>>())
+            })
+            .collect()
+    }
+}
+
+fn csv_bytes(header: &[String], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).expect("writing to memory");
     for row in rows {
@@ -39,57 +81,142 @@ fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Ve
     w.into_inner().expect("writing to memory")
 }
 
-/// `summary.csv`: one row per replication, every metric a column.
-pub fn summary_csv(results: &RunResults) -> Vec<u8> {
-    let mut header = vec!["replication"];
-    header.extend(Metrics::NAMES);
+/// `summary.csv`: one row per replication (per arm), every metric a column.
+pub fn summary_csv(g: &Grouped) -> Vec<u8> {
+    let mut columns = vec!["replication"];
+    columns.extend(Metrics::NAMES);
     csv_bytes(
-        &header,
-        results.replications.iter().map(|r| {
-            std::iter::once(r.replication.to_string())
-                .chain(r.metrics.values().map(cell))
-                .collect()
+        &g.header(&columns),
+        g.rows(|results| {
+            results.replications.iter().map(|r| {
+                std::iter::once(r.replication.to_string())
+                    .chain(r.metrics.values().map(cell))
+                    .collect()
+            })
         }),
     )
 }
 
 /// `stats.csv`: `metric,mean,ci_low,ci_high,n`.
-pub fn stats_csv(results: &RunResults) -> Vec<u8> {
+pub fn stats_csv(g: &Grouped) -> Vec<u8> {
     csv_bytes(
-        &["metric", "mean", "ci_low", "ci_high", "n"],
-        results.stats().iter().map(|(name, s)| {
-            std::iter::once(name.to_string())
-                .chain(summary_cells(s))
-                .collect()
+        &g.header(&["metric", "mean", "ci_low", "ci_high", "n"]),
+        g.rows(|results| {
+            results.stats().into_iter().map(|(name, s)| {
+                std::iter::once(name.to_string())
+                    .chain(summary_cells(&s))
+                    .collect()
+            })
         }),
     )
 }
 
 /// `by_tier.csv`: `tier,metric,mean,ci_low,ci_high,n` for the case-outcome metrics.
-pub fn by_tier_csv(results: &RunResults) -> Vec<u8> {
+pub fn by_tier_csv(g: &Grouped) -> Vec<u8> {
     csv_bytes(
-        &["tier", "metric", "mean", "ci_low", "ci_high", "n"],
-        results.stats_by_tier().iter().map(|(tier, name, s)| {
-            [tier.name().to_string(), name.to_string()]
-                .into_iter()
-                .chain(summary_cells(s))
-                .collect()
+        &g.header(&["tier", "metric", "mean", "ci_low", "ci_high", "n"]),
+        g.rows(|results| {
+            results.stats_by_tier().into_iter().map(|(tier, name, s)| {
+                [tier.name().to_string(), name.to_string()]
+                    .into_iter()
+                    .chain(summary_cells(&s))
+                    .collect()
+            })
         }),
     )
 }
 
 /// `timeseries.csv`: one row per week, the mean over replications of each weekly quantity.
-pub fn timeseries_csv(results: &RunResults) -> Vec<u8> {
-    let mut header = vec!["week"];
-    header.extend(WeekRecord::COLUMNS);
+pub fn timeseries_csv(g: &Grouped) -> Vec<u8> {
+    let mut columns = vec!["week"];
+    columns.extend(WeekRecord::COLUMNS);
     csv_bytes(
-        &header,
-        results.mean_timeseries().into_iter().map(|(week, means)| {
-            std::iter::once(week.to_string())
-                .chain(means.map(cell))
-                .collect()
+        &g.header(&columns),
+        g.rows(|results| {
+            results.mean_timeseries().into_iter().map(|(week, means)| {
+                std::iter::once(week.to_string())
+                    .chain(means.map(cell))
+                    .collect()
+            })
         }),
     )
+}
+
+/// `survival.csv`: Kaplan–Meier curves of time to first proven reoffence (`event` =
+/// `reoffence`) and to breach (`breach`), week by week, pooled over replications.
+pub fn survival_csv(g: &Grouped) -> Vec<u8> {
+    csv_bytes(
+        &g.header(&[
+            "event",
+            "week",
+            "at_risk",
+            "events",
+            "censored",
+            "survival",
+            "std_error",
+            "ci_low",
+            "ci_high",
+        ]),
+        g.rows(|results| {
+            let pooled = results.survival();
+            [("reoffence", pooled.reoffence), ("breach", pooled.breach)]
+                .into_iter()
+                .flat_map(|(event, times)| {
+                    kaplan_meier(&times).into_iter().map(move |row| {
+                        vec![
+                            event.to_string(),
+                            row.week.to_string(),
+                            row.at_risk.to_string(),
+                            row.events.to_string(),
+                            row.censored.to_string(),
+                            row.survival.to_string(),
+                            row.std_error.to_string(),
+                            row.ci_low.to_string(),
+                            row.ci_high.to_string(),
+                        ]
+                    })
+                })
+                .collect::<Vec<_>>()
+        }),
+    )
+}
+
+/// `compare.csv`: for every arm after the first (the reference) and every metric, the paired
+/// difference `arm − reference` with its 95% CI.
+pub fn compare_csv(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
+    let header = [
+        "arm",
+        "reference",
+        "metric",
+        "reference_mean",
+        "arm_mean",
+        "difference",
+        "ci_low",
+        "ci_high",
+        "n",
+    ]
+    .map(String::from);
+    let reference = arms[0];
+    let reference_stats = reference.stats();
+    let mut rows = Vec::new();
+    for (label, arm) in labels.iter().zip(arms).skip(1) {
+        let arm_stats = arm.stats();
+        for (i, (name, d)) in paired_differences(reference, arm).into_iter().enumerate() {
+            rows.push(
+                [
+                    label.clone(),
+                    labels[0].clone(),
+                    name.to_string(),
+                    cell(reference_stats[i].1.mean),
+                    cell(arm_stats[i].1.mean),
+                ]
+                .into_iter()
+                .chain(summary_cells(&d))
+                .collect(),
+            );
+        }
+    }
+    csv_bytes(&header, rows)
 }
 
 /// What `run.json` records about a run.
@@ -106,6 +233,44 @@ pub struct RunRecord<'a> {
     pub measurement_window_weeks: [u32; 2],
     /// The scenario as resolved: file, defaults and overrides together.
     pub scenario: &'a Scenario,
+}
+
+/// What `run.json` records about a sweep or comparison.
+#[derive(Serialize)]
+pub struct ExperimentRecord<'a> {
+    pub casesim_version: &'static str,
+    /// `sweep` or `compare`.
+    pub kind: &'static str,
+    pub command: String,
+    /// True when every arm used the same seed (common random numbers).
+    pub common_random_numbers: bool,
+    pub replications: u32,
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+    pub offender_weeks: u64,
+    pub arms: Vec<ArmRecord<'a>>,
+}
+
+/// One arm in `run.json`.
+#[derive(Serialize)]
+pub struct ArmRecord<'a> {
+    pub arm: &'a str,
+    pub scenario_file: &'a Path,
+    /// The varied keys and their values at this sweep point (empty in a comparison).
+    #[serde(serialize_with = "as_map")]
+    pub varied: Vec<(String, toml::Value)>,
+    pub seed: u64,
+    pub measurement_window_weeks: [u32; 2],
+    /// The scenario as resolved: file, defaults, sweep values and overrides together.
+    pub scenario: &'a Scenario,
+}
+
+/// Key-value pairs as a JSON object, in their order.
+fn as_map<S: serde::Serializer>(
+    pairs: &[(String, toml::Value)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file renamed into place.
@@ -134,24 +299,33 @@ pub fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf,
     Ok(path)
 }
 
-/// Writes every output file of a run into `dir`, creating it.
-pub fn write_run(dir: &Path, results: &RunResults, record: &RunRecord) -> Result<(), Error> {
-    let files: Vec<(&str, Vec<u8>)> = vec![
-        ("summary.csv", summary_csv(results)),
-        ("stats.csv", stats_csv(results)),
-        ("by_tier.csv", by_tier_csv(results)),
-        ("timeseries.csv", timeseries_csv(results)),
-        (
-            "run.json",
-            serde_json::to_vec_pretty(record).expect("the record serialises"),
-        ),
-    ];
+/// The contract's CSV files for a run, sweep or comparison.
+pub fn result_files(g: &Grouped) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("summary.csv", summary_csv(g)),
+        ("stats.csv", stats_csv(g)),
+        ("by_tier.csv", by_tier_csv(g)),
+        ("timeseries.csv", timeseries_csv(g)),
+        ("survival.csv", survival_csv(g)),
+    ]
+}
+
+/// Writes output files into `dir`, creating it. Every file is complete before any is written.
+pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
         path: dir.to_path_buf(),
         source,
     })?;
     for (name, bytes) in files {
-        write_atomically(dir, name, &bytes)?;
+        write_atomically(dir, name, bytes)?;
     }
     Ok(())
+}
+
+/// The run record as `run.json`.
+pub fn json_file(record: &impl Serialize) -> (&'static str, Vec<u8>) {
+    (
+        "run.json",
+        serde_json::to_vec_pretty(record).expect("the record serialises"),
+    )
 }

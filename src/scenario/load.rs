@@ -21,12 +21,13 @@ pub struct Override {
     /// Dotted key, e.g. `workforce.caseload_cap`.
     pub key: String,
     pub value: toml::Value,
-    /// The argument as given, for messages.
-    pub raw: String,
+    /// Where the override came from, for messages: a `--set` or `--vary` argument, or a
+    /// sweep entry in the file.
+    pub origin: Origin,
 }
 
 /// A dotted key: one or more bare TOML keys joined by dots.
-fn is_dotted_key(key: &str) -> bool {
+pub(crate) fn is_dotted_key(key: &str) -> bool {
     !key.is_empty()
         && key.split('.').all(|part| {
             !part.is_empty()
@@ -86,7 +87,7 @@ pub fn parse_override(arg: &str) -> Result<Override, InputError> {
     Ok(Override {
         key: key.to_string(),
         value,
-        raw: arg.to_string(),
+        origin: Origin::Set(arg.to_string()),
     })
 }
 
@@ -103,7 +104,7 @@ fn apply_override(table: &mut toml::Table, ov: &Override) -> Result<(), InputPro
             toml::Value::Table(t) => t,
             _ => {
                 return Err(InputProblem {
-                    origin: Origin::Set(ov.raw.clone()),
+                    origin: ov.origin.clone(),
                     key: Some(parts[..=depth].join(".")),
                     message: "is a value, not a section, so it has no keys below it".into(),
                 });
@@ -119,20 +120,39 @@ fn line_of(text: &str, byte: usize) -> usize {
 }
 
 /// The line of the deepest part of `key` that the file spells out (the key itself, or the
-/// section it sits in when the key is left at its default).
-fn line_of_key(source: &ScenarioSource, key: &str) -> Option<usize> {
+/// section it sits in when the key is left at its default). A part may index an array, as
+/// serde's paths do: `sweep.vary[1].values`.
+pub fn line_of_key(source: &ScenarioSource, key: &str) -> Option<usize> {
     let doc: toml_edit::Document<String> = source.text.parse().ok()?;
     let mut item = doc.as_item();
     let mut line = None;
     for part in key.split('.') {
-        let table = item.as_table_like()?;
-        let Some((k, v)) = table.get_key_value(part) else {
+        let (name, index) = match part.split_once('[') {
+            Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let Some((k, v)) = item.as_table_like().and_then(|t| t.get_key_value(name)) else {
             break;
         };
         if let Some(span) = k.span() {
             line = Some(line_of(&source.text, span.start));
         }
         item = v;
+        let Some(i) = index else { continue };
+        let span = match item {
+            toml_edit::Item::ArrayOfTables(tables) => tables.get(i).and_then(|t| t.span()),
+            toml_edit::Item::Value(toml_edit::Value::Array(values)) => {
+                values.get(i).and_then(|v| v.span())
+            }
+            _ => None,
+        };
+        if let Some(span) = span {
+            line = Some(line_of(&source.text, span.start));
+        }
+        match item.get(i) {
+            Some(element) => item = element,
+            None => break,
+        }
     }
     line
 }
@@ -144,7 +164,7 @@ fn origin_of(key: &str, source: &ScenarioSource, overrides: &[Override]) -> Orig
         a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
     };
     if let Some(ov) = overrides.iter().rev().find(|ov| related(&ov.key, key)) {
-        return Origin::Set(ov.raw.clone());
+        return ov.origin.clone();
     }
     Origin::File {
         path: source.path.clone(),
@@ -152,8 +172,8 @@ fn origin_of(key: &str, source: &ScenarioSource, overrides: &[Override]) -> Orig
     }
 }
 
-/// Reads, overrides, deserialises and validates a scenario.
-pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
+/// Reads a scenario file, keeping its text to locate problems by line.
+pub fn read_source(path: &Path) -> Result<ScenarioSource, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputProblem {
         origin: Origin::File {
             path: path.to_path_buf(),
@@ -162,11 +182,15 @@ pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario, In
         key: None,
         message: format!("cannot read the scenario file: {e}"),
     })?;
-    let source = ScenarioSource {
+    Ok(ScenarioSource {
         path: path.to_path_buf(),
         text,
-    };
-    scenario_from_source(&source, overrides)
+    })
+}
+
+/// Reads, overrides, deserialises and validates a scenario.
+pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
+    scenario_from_source(&read_source(path)?, overrides)
 }
 
 /// As [`load_scenario`], from text already read.

@@ -6,9 +6,14 @@
 //! same sources; keep the two in step.
 
 mod load;
+mod sweep;
 mod validate;
 
-pub use load::{Override, ScenarioSource, load_scenario, parse_override};
+pub use load::{
+    Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
+    scenario_from_source,
+};
+pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_text};
 pub use validate::{Problem, validate};
 
 use serde::{Deserialize, Serialize};
@@ -75,6 +80,9 @@ pub struct Scenario {
     pub enforcement: Enforcement,
     pub needs: NeedDynamics,
     pub reoffending: Reoffending,
+    /// Keys to run the scenario at several values of (`casesim sweep`); ignored by `run`.
+    #[serde(skip_serializing_if = "Sweep::is_empty")]
+    pub sweep: Sweep,
 }
 
 /// Horizon, measurement window, replications and seed.

@@ -378,6 +378,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         re.family_support_effect,
     );
 
+    for (i, field, message) in super::sweep::sweep_problems(&s.sweep) {
+        c.fail(format!("sweep.vary[{i}].{field}"), message);
+    }
+
     c.problems
 }
 
