@@ -11,9 +11,11 @@ use crate::model::enforcement::enforce;
 use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
 use crate::model::needs::needs_week;
 use crate::model::offender::{Offender, OffenderFactory, WeeklyDraws};
-use crate::model::organisation::{Patches, allocate_waiting, release};
+use crate::model::organisation::{
+    Establishment, HandoffCause, allocate_waiting, discretion_weights, release, transfer_misfits,
+};
 use crate::model::reoffending::{HazardModel, reoffending_week};
-use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, recruit, staff_week};
+use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::plan_and_deliver;
 use crate::rng::{Stream, StreamRng, replication_stream};
 use crate::scenario::Scenario;
@@ -26,11 +28,13 @@ pub struct World<'s> {
     /// Cases on an order or in follow-up, in order of arrival.
     pub offenders: Vec<Offender>,
     pub managers: Vec<CaseManager>,
-    pub patches: Patches,
+    pub establishment: Establishment,
     factory: OffenderFactory,
     inflow: Option<Poisson<f64>>,
     arrivals: StreamRng,
     staff_rng: StreamRng,
+    /// Draws each new post-holder's discretion weights.
+    discretion_rng: StreamRng,
     attendance: AttendanceModel,
     hazard: HazardModel,
     staff_rates: StaffEventRates,
@@ -79,12 +83,25 @@ fn weekly_draws(w: &mut World) {
     }
 }
 
+/// Cases that no longer fit their holder move on; then waiting cases are allocated.
 fn allocation(w: &mut World) {
-    allocate_waiting(&mut w.offenders, &mut w.managers, &w.patches, w.scenario);
+    transfer_misfits(&mut w.offenders, &mut w.managers, &w.establishment);
+    allocate_waiting(
+        &mut w.offenders,
+        &mut w.managers,
+        &w.establishment,
+        w.scenario,
+    );
 }
 
 fn workload(w: &mut World) {
-    plan_and_deliver(&mut w.offenders, &mut w.managers, w.scenario, w.week);
+    plan_and_deliver(
+        &mut w.offenders,
+        &mut w.managers,
+        &w.establishment.cover_groups,
+        w.scenario,
+        w.week,
+    );
 }
 
 fn contacts(w: &mut World) {
@@ -98,7 +115,12 @@ fn contacts(w: &mut World) {
 }
 
 fn needs(w: &mut World) {
-    needs_week(&mut w.offenders, &w.scenario.needs);
+    needs_week(
+        &mut w.offenders,
+        &w.managers,
+        &w.scenario.needs,
+        &w.scenario.organisation,
+    );
 }
 
 fn reoffending(w: &mut World) {
@@ -127,12 +149,20 @@ fn enforcement(w: &mut World) {
     w.this_week.revocations += counts.revocations;
 }
 
-/// Orders reaching their end complete; cases whose order and follow-up are both over close.
+/// Sentence starts the orders whose report is done; orders reaching their end complete; cases
+/// whose order and follow-up are both over close.
 fn stage_transitions(w: &mut World) {
     let follow_up = w.scenario.simulation.follow_up_weeks;
+    let report_hours = w.scenario.reports.hours as f32;
     let week = w.week;
     let mut completions = 0;
     for o in &mut w.offenders {
+        if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
+            // The report's assessment stands if the report was written in full.
+            o.report_done = o.interviewed && o.report_hours_done >= report_hours * 0.999;
+            o.stage = Stage::Order;
+            o.next_contact = o.order_start;
+        }
         if o.stage == Stage::Order && week + 1 >= o.order_due_end {
             end_order(o, OrderOutcome::Completed, &mut w.managers, week);
             completions += 1;
@@ -148,18 +178,23 @@ fn stage_transitions(w: &mut World) {
 /// next week is a handoff.
 fn staff_events(w: &mut World) {
     let mut anyone_left = false;
+    let spread = w.scenario.organisation.discretion_spread;
     for (m, left) in w.managers.iter_mut().zip(w.left_this_week.iter_mut()) {
-        *left = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng) == StaffEvent::Left;
+        let event = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng);
+        *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
             anyone_left = true;
+        }
+        if event == StaffEvent::Joined {
+            m.discretion = discretion_weights(spread, &mut w.discretion_rng);
         }
     }
     if anyone_left {
         // One pass over the cases, however many left.
         for o in &mut w.offenders {
             if o.manager.index().is_some_and(|m| w.left_this_week[m]) {
-                release(o, &mut w.managers);
+                release(o, &mut w.managers, HandoffCause::StaffLeft);
             }
         }
     }
@@ -179,12 +214,13 @@ impl<'s> World<'s> {
     pub fn new(scenario: &'s Scenario, replication: u32) -> Self {
         let seed = scenario.simulation.seed;
         let mut arrivals = replication_stream(seed, replication, Stream::Arrivals);
-        let mut factory = OffenderFactory::new(&scenario.population);
+        let mut factory = OffenderFactory::new(&scenario.population)
+            .with_reports(scenario.reports.share, scenario.reports.weeks);
         let offenders = (0..scenario.population.initial_cases)
             .map(|_| factory.draw(&mut arrivals, 0, true))
             .collect();
-        let managers = recruit(&scenario.workforce, scenario.population.patches);
-        let patches = Patches::new(scenario.population.patches, &managers);
+        let mut discretion_rng = replication_stream(seed, replication, Stream::Discretion);
+        let (managers, establishment) = Establishment::establish(scenario, &mut discretion_rng);
         let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")
         });
@@ -200,11 +236,12 @@ impl<'s> World<'s> {
             offenders,
             left_this_week: vec![false; managers.len()],
             managers,
-            patches,
+            establishment,
             factory,
             inflow,
             arrivals,
             staff_rng: replication_stream(seed, replication, Stream::Staff),
+            discretion_rng,
             attendance: AttendanceModel::new(&scenario.compliance),
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),
@@ -227,8 +264,8 @@ impl<'s> World<'s> {
         let mut caseloads = vec![0u32; self.managers.len()];
         for o in &self.offenders {
             match (o.stage, o.manager.index()) {
-                (Stage::Order, Some(m)) => caseloads[m] += 1,
-                (Stage::Order, None) => {}
+                (Stage::PreSentence | Stage::Order, Some(m)) => caseloads[m] += 1,
+                (Stage::PreSentence | Stage::Order, None) => {}
                 (Stage::FollowUp, None) if o.outcome.is_some() => {}
                 (stage, manager) => {
                     return Err(format!(
@@ -237,12 +274,29 @@ impl<'s> World<'s> {
                     ));
                 }
             }
+            if let Some(m) = o.manager.index() {
+                let holder = &self.managers[m];
+                if o.risk >= self.scenario.workforce.qualified_from_tier
+                    && holder.grade != crate::model::workforce::Grade::Qualified
+                {
+                    return Err(format!(
+                        "complex case {} held by a {:?}",
+                        o.id, holder.grade
+                    ));
+                }
+                if !holder.is_staff() && o.risk != crate::model::offender::RiskTier::Low {
+                    return Err(format!(
+                        "volunteer holds case {} of tier {:?}",
+                        o.id, o.risk
+                    ));
+                }
+            }
             if !(0.0..=1.0).contains(&o.relationship) {
                 return Err(format!("case {} has relationship {}", o.id, o.relationship));
             }
         }
-        let cap = self.scenario.workforce.caseload_cap;
         for (i, m) in self.managers.iter().enumerate() {
+            let cap = m.cap;
             if m.caseload != caseloads[i] {
                 return Err(format!(
                     "manager {i} counts {} cases but holds {}",

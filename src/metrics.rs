@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::journey::{OrderOutcome, Stage, last_follow_up_week};
 use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::organisation::HandoffCause;
 use crate::model::workforce::{CaseManager, StaffStatus};
 
 /// One week of one replication.
@@ -39,11 +40,16 @@ pub struct WeekRecord {
     pub proven_reoffences: u32,
     /// Sum of relationship scores over allocated cases on an order (for the mean).
     pub relationship_sum: f64,
+    /// Cases awaiting sentence while a pre-sentence report is written.
+    pub pre_sentence: u32,
+    /// Cases (reports and orders) held by paid staff, and by volunteers.
+    pub held_by_staff: u32,
+    pub held_by_volunteers: u32,
 }
 
 impl WeekRecord {
     /// Names of the per-week quantities written to `timeseries.csv`, after `week`.
-    pub const COLUMNS: [&'static str; 19] = [
+    pub const COLUMNS: [&'static str; 22] = [
         "active_orders",
         "allocated",
         "unallocated",
@@ -63,10 +69,13 @@ impl WeekRecord {
         "breaches",
         "revocations",
         "proven_reoffences",
+        "pre_sentence",
+        "held_by_staff",
+        "held_by_volunteers",
     ];
 
     /// Values in the order of [`WeekRecord::COLUMNS`]; `None` where a ratio is undefined.
-    pub fn values(&self) -> [Option<f64>; 19] {
+    pub fn values(&self) -> [Option<f64>; 22] {
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         [
             Some(self.active_orders.into()),
@@ -75,7 +84,7 @@ impl WeekRecord {
             Some(self.in_follow_up.into()),
             Some(self.managers_in_post.into()),
             Some(self.managers_present.into()),
-            ratio(self.allocated.into(), self.managers_in_post.into()),
+            ratio(self.held_by_staff.into(), self.managers_in_post.into()),
             Some(self.hours_available),
             Some(self.hours_delivered),
             ratio(self.hours_delivered, self.hours_available),
@@ -88,6 +97,9 @@ impl WeekRecord {
             Some(self.breaches.into()),
             Some(self.revocations.into()),
             Some(self.proven_reoffences.into()),
+            Some(self.pre_sentence.into()),
+            Some(self.held_by_staff.into()),
+            Some(self.held_by_volunteers.into()),
         ]
     }
 }
@@ -100,6 +112,7 @@ pub struct OutcomeTally {
     pub breached: u64,
     pub revoked_on_reconviction: u64,
     pub handoffs: u64,
+    pub handoffs_by_cause: [u64; HandoffCause::COUNT],
     pub weeks_unallocated: u64,
     pub needs_met_sum: f64,
     pub needs_met_cases: u64,
@@ -117,6 +130,13 @@ impl OutcomeTally {
         self.breached += other.breached;
         self.revoked_on_reconviction += other.revoked_on_reconviction;
         self.handoffs += other.handoffs;
+        for (a, b) in self
+            .handoffs_by_cause
+            .iter_mut()
+            .zip(other.handoffs_by_cause)
+        {
+            *a += b;
+        }
         self.weeks_unallocated += other.weeks_unallocated;
         self.needs_met_sum += other.needs_met_sum;
         self.needs_met_cases += other.needs_met_cases;
@@ -135,6 +155,7 @@ pub struct WindowTally {
     pub hours_available: f64,
     pub hours_delivered: f64,
     pub allocated_case_weeks: u64,
+    pub staff_held_case_weeks: u64,
     pub manager_weeks_in_post: u64,
     pub unallocated_case_weeks: u64,
     pub relationship_sum: f64,
@@ -234,7 +255,7 @@ impl Recorder {
     /// in follow-up are censored there.
     pub fn finish(&mut self, offenders: &[Offender], last_week: i32) {
         for o in offenders {
-            if o.order_start < self.window_start {
+            if o.order_start < self.window_start || o.stage == Stage::PreSentence {
                 continue;
             }
             if o.stage == Stage::Order {
@@ -268,7 +289,20 @@ impl Recorder {
         let in_window = week >= self.window_start;
         let mut rec = WeekRecord { week, ..partial };
         for o in offenders {
+            if let Some(m) = o.manager.index() {
+                if managers[m].is_staff() {
+                    rec.held_by_staff += 1;
+                } else {
+                    rec.held_by_volunteers += 1;
+                }
+            }
             match o.stage {
+                Stage::PreSentence => {
+                    rec.pre_sentence += 1;
+                    if !o.is_allocated() {
+                        rec.unallocated += 1;
+                    }
+                }
                 Stage::Order if o.is_allocated() => {
                     rec.active_orders += 1;
                     rec.allocated += 1;
@@ -281,9 +315,11 @@ impl Recorder {
                 Stage::FollowUp => rec.in_follow_up += 1,
                 Stage::Closed => {}
             }
-            rec.contacts_due += u32::from(o.events.contact_due);
-            rec.contacts_delivered += u32::from(o.events.contact_offered);
-            rec.contacts_attended += u32::from(o.events.contact_attended);
+            if o.stage != Stage::PreSentence {
+                rec.contacts_due += u32::from(o.events.contact_due);
+                rec.contacts_delivered += u32::from(o.events.contact_offered);
+                rec.contacts_attended += u32::from(o.events.contact_attended);
+            }
             if !in_window {
                 continue;
             }
@@ -306,6 +342,9 @@ impl Recorder {
                     OrderOutcome::RevokedOnReconviction => tally.revoked_on_reconviction += 1,
                 }
                 tally.handoffs += u64::from(o.handoffs);
+                for (a, b) in tally.handoffs_by_cause.iter_mut().zip(o.handoffs_by_cause) {
+                    *a += u64::from(b);
+                }
                 tally.weeks_unallocated += u64::from(o.weeks_unallocated);
                 if let Some(share) = o.share_of_needs_met() {
                     tally.needs_met_sum += share;
@@ -329,7 +368,8 @@ impl Recorder {
                 }
             }
         }
-        for m in managers {
+        // Staff measures are of paid staff; volunteers are counted apart.
+        for m in managers.iter().filter(|m| m.is_staff()) {
             if m.in_post() {
                 rec.managers_in_post += 1;
             }
@@ -345,6 +385,7 @@ impl Recorder {
             w.hours_available += rec.hours_available;
             w.hours_delivered += rec.hours_delivered;
             w.allocated_case_weeks += u64::from(rec.allocated);
+            w.staff_held_case_weeks += u64::from(rec.held_by_staff);
             w.manager_weeks_in_post += u64::from(rec.managers_in_post);
             w.unallocated_case_weeks += u64::from(rec.unallocated);
             w.relationship_sum += rec.relationship_sum;
@@ -376,6 +417,11 @@ pub struct Metrics {
     pub mean_weeks_unallocated: Option<f64>,
     pub orders_terminated: Option<f64>,
     pub cohort_followed_up: Option<f64>,
+    /// `mean_handoffs` by cause: at a change of stage, after a case manager left, after a
+    /// change of case type.
+    pub handoffs_stage_change: Option<f64>,
+    pub handoffs_staff_left: Option<f64>,
+    pub handoffs_type_change: Option<f64>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -384,7 +430,7 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 
 impl Metrics {
     /// Column names, in the order of [`Metrics::values`]. The first ten are the contract's.
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 20] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -402,10 +448,13 @@ impl Metrics {
         "mean_weeks_unallocated",
         "orders_terminated",
         "cohort_followed_up",
+        "handoffs_stage_change",
+        "handoffs_staff_left",
+        "handoffs_type_change",
     ];
 
     /// Metrics that depend only on case outcomes, and so can be given per risk tier.
-    pub const CASE_NAMES: [&'static str; 10] = [
+    pub const CASE_NAMES: [&'static str; 13] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -416,9 +465,12 @@ impl Metrics {
         "contact_delivery_rate",
         "mean_weeks_unallocated",
         "orders_terminated",
+        "handoffs_stage_change",
+        "handoffs_staff_left",
+        "handoffs_type_change",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 17] {
+    pub fn values(&self) -> [Option<f64>; 20] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -437,6 +489,9 @@ impl Metrics {
             self.mean_weeks_unallocated,
             self.orders_terminated,
             self.cohort_followed_up,
+            self.handoffs_stage_change,
+            self.handoffs_staff_left,
+            self.handoffs_type_change,
         ]
     }
 
@@ -460,6 +515,18 @@ impl Metrics {
             contact_delivery_rate: ratio(t.contacts_delivered as f64, t.contacts_due as f64),
             mean_weeks_unallocated: ratio(t.weeks_unallocated as f64, ended),
             orders_terminated: Some(ended),
+            handoffs_stage_change: ratio(
+                t.handoffs_by_cause[HandoffCause::StageChange as usize] as f64,
+                ended,
+            ),
+            handoffs_staff_left: ratio(
+                t.handoffs_by_cause[HandoffCause::StaffLeft as usize] as f64,
+                ended,
+            ),
+            handoffs_type_change: ratio(
+                t.handoffs_by_cause[HandoffCause::TypeChange as usize] as f64,
+                ended,
+            ),
             cohort_followed_up: Some(t.followed_up as f64),
             ..Metrics::default()
         }
@@ -477,7 +544,7 @@ impl Metrics {
             mean_relationship: ratio(w.relationship_sum, w.allocated_case_weeks as f64),
             staff_utilisation: ratio(w.hours_delivered, w.hours_available),
             mean_caseload: ratio(
-                w.allocated_case_weeks as f64,
+                w.staff_held_case_weeks as f64,
                 w.manager_weeks_in_post as f64,
             ),
             unallocated_cases: ratio(w.unallocated_case_weeks as f64, weeks),

@@ -23,6 +23,9 @@ pub enum Stream {
     Arrivals = 0,
     /// Staff events: absence and turnover, two draws per post per week.
     Staff = 1,
+    /// Each post-holder's personal weights for cutting contact under discretion, drawn when
+    /// the post is first filled and at each refill.
+    Discretion = 2,
 }
 
 /// The stream `stream` of replication `replication` under master seed `seed`.

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use casesim::Scenario;
 use casesim::experiment::{independent_seed, kaplan_meier, paired_differences, run_arms};
+use casesim::metrics::Metrics;
 use common::{metric, small_scenario};
 
 const BIN: &str = env!("CARGO_BIN_EXE_casesim");
@@ -189,7 +190,7 @@ fn a_grid_of_two_keys_runs_every_combination_once_in_tidy_tables() {
             "arm,reference,metric,reference_mean,arm_mean,difference,ci_low,ci_high,n\n"
         )
     );
-    assert_eq!(compare.lines().count(), 1 + 3 * 17);
+    assert_eq!(compare.lines().count(), 1 + 3 * Metrics::NAMES.len());
 
     let run: serde_json::Value = serde_json::from_str(&read(&out, "run.json")).unwrap();
     assert_eq!(run["kind"], "sweep");
@@ -396,7 +397,7 @@ fn compare_pairs_arms_and_reports_every_metric() {
     );
 
     let compare = read(&out, "compare.csv");
-    assert_eq!(compare.lines().count(), 1 + 17);
+    assert_eq!(compare.lines().count(), 1 + Metrics::NAMES.len());
     assert!(compare.contains("\nsmaller_caseloads,baseline,mean_caseload,"));
     let stats = read(&out, "stats.csv");
     assert!(stats.starts_with("arm,metric,mean,"));

@@ -3,8 +3,11 @@
 //!
 //! Attendance follows a logistic model: log-odds rise with motivation and with the working
 //! relationship, and fall with chaotic needs (drugs, alcohol, mental health, accommodation).
-//! The relationship grows at each kept appointment with the same case manager and decays in
-//! weeks without one; a handoff sets it back (see `organisation::allocate`).
+//! The relationship grows at each kept appointment with the case manager and decays in weeks
+//! without one; a handoff sets it back (see `organisation::allocate`). An appointment kept with
+//! a colleague covering an absence holds the relationship where it is: the bond is with the
+//! named case manager. The pre-sentence report's interview is kept or missed like any
+//! appointment, but missing it is not a failure to comply with an order.
 
 use crate::model::journey::Stage;
 use crate::model::offender::Offender;
@@ -56,19 +59,30 @@ pub fn contacts_and_compliance(
     compliance: &Compliance,
     relationship: &Relationship,
 ) {
-    for o in offenders.iter_mut().filter(|o| o.stage == Stage::Order) {
+    for o in offenders
+        .iter_mut()
+        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order))
+    {
         let d = o.draws;
+        let on_order = o.stage == Stage::Order;
         if o.events.contact_offered {
             if f64::from(d.attendance) < attendance.probability(o) {
                 o.events.contact_attended = true;
-                let r = f64::from(o.relationship);
-                o.relationship = (r + relationship.growth_per_contact * (1.0 - r)) as f32;
-            } else if f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share {
+                if !o.events.contact_by_cover {
+                    let r = f64::from(o.relationship);
+                    o.relationship = (r + relationship.growth_per_contact * (1.0 - r)) as f32;
+                }
+            } else if on_order
+                && f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share
+            {
                 o.events.failures += 1;
             }
         }
         if !o.events.contact_attended {
             o.relationship *= (1.0 - relationship.weekly_decay) as f32;
+        }
+        if !on_order {
+            continue;
         }
         // Other requirements (residence, activities, conduct). Nobody detects a violation by a
         // case with no case manager.

@@ -1,6 +1,7 @@
 //! The correctional journey (seed 001: pre-sentence, non-custodial, custody, supervised release).
 //!
-//! The foundation models the non-custodial leg: a community order that runs to its end
+//! The model covers the pre-sentence and non-custodial legs: a pre-sentence report for some
+//! cases, then a community order that runs to its end
 //! (completion) unless the court revokes it for breach or for a new offence, then a follow-up
 //! period in which proven reoffending is still counted (the one-year measure runs from the start
 //! of the order, whatever happens to the order).
@@ -14,6 +15,8 @@ use crate::model::workforce::{CaseManager, ManagerId};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
+    /// Awaiting sentence while a pre-sentence report is written.
+    PreSentence,
     /// Serving a community order under supervision (allocated to a case manager or waiting).
     Order,
     /// The order has ended; the reoffending follow-up is still running.

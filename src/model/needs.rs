@@ -8,20 +8,44 @@
 
 use crate::model::journey::Stage;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
-use crate::scenario::NeedDynamics;
+use crate::model::organisation::case_type;
+use crate::model::workforce::{CaseManager, NO_SPECIALISM};
+use crate::scenario::{NeedDynamics, Organisation};
 
-/// Probability that one attended contact's work lowers the most severe need by a level.
-pub fn work_success_probability(o: &Offender, n: &NeedDynamics) -> f64 {
+/// Probability that one attended contact's work lowers the most severe need by a level;
+/// `specialist` multiplies it when the case manager specialises in the case's type.
+pub fn work_success_probability(o: &Offender, n: &NeedDynamics, specialist: f64) -> f64 {
     n.work_per_contact
+        * specialist
         * (0.5 + 0.5 * f64::from(o.motivation))
         * (0.5 + 0.5 * f64::from(o.relationship))
 }
 
 /// The needs phase for every case still in the follow-up.
-pub fn needs_week(offenders: &mut [Offender], n: &NeedDynamics) {
+pub fn needs_week(
+    offenders: &mut [Offender],
+    managers: &[CaseManager],
+    n: &NeedDynamics,
+    org: &Organisation,
+) {
     for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
         let d = o.draws;
-        if o.events.contact_attended && f64::from(d.need_work) < work_success_probability(o, n) {
+        // Work at a report interview or a covered contact is not the specialist's.
+        let specialist = match o.manager.index() {
+            Some(i)
+                if o.stage == Stage::Order
+                    && !o.events.contact_by_cover
+                    && managers[i].specialism != NO_SPECIALISM
+                    && usize::from(managers[i].specialism) == case_type(o, org.streaming) =>
+            {
+                org.specialist_effect
+            }
+            _ => 1.0,
+        };
+        if o.stage == Stage::Order
+            && o.events.contact_attended
+            && f64::from(d.need_work) < work_success_probability(o, n, specialist)
+        {
             if let Some(need) = o.needs.most_severe() {
                 o.needs.0[need as usize] -= 1;
             }

@@ -11,7 +11,8 @@ use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
 use crate::model::journey::{OrderOutcome, Stage};
-use crate::model::workforce::ManagerId;
+use crate::model::organisation::HandoffCause;
+use crate::model::workforce::{ManagerId, NO_GROUP};
 use crate::scenario::Population;
 
 /// Static risk of reoffending, banded as probation services band OGRS-type scores.
@@ -201,6 +202,10 @@ pub struct WeekEvents {
     pub contact_due: bool,
     pub contact_offered: bool,
     pub contact_attended: bool,
+    /// The contact was delivered by a colleague covering an absent case manager.
+    pub contact_by_cover: bool,
+    /// The plan was reviewed this week.
+    pub reviewed: bool,
     /// Unacceptable failures to comply detected this week (missed appointments, violations).
     pub failures: u8,
 }
@@ -245,6 +250,8 @@ pub struct Offender {
     pub relationship: f32,
     /// Whether the assessment and sentence plan have been done.
     pub assessed: bool,
+    /// Hours of assessment and planning done so far.
+    pub assessment_hours_done: f32,
     pub next_contact: i32,
     pub next_review: i32,
     /// Formal warnings currently live (expire after the scenario's warning period).
@@ -252,6 +259,19 @@ pub struct Offender {
     /// Week of the latest warning (meaningful while `warnings > 0`).
     pub last_warning: i32,
     pub handoffs: u16,
+    /// Handoffs by cause, in [`HandoffCause`] order.
+    pub handoffs_by_cause: [u16; HandoffCause::COUNT],
+    /// Why the case is waiting for a new case manager, for the next handoff.
+    pub pending_handoff: HandoffCause,
+    /// The cover group of a case manager who left, whose members take the case first.
+    pub cover_hint: u32,
+
+    // The pre-sentence report.
+    pub report_hours_done: f32,
+    /// The report was written in full: its assessment stands for the order's.
+    pub report_done: bool,
+    /// The report's interview has taken place (or been offered and missed).
+    pub interviewed: bool,
 
     // Running totals for this case's outcome measures.
     pub supervised_weeks: u16,
@@ -297,6 +317,8 @@ pub struct OffenderFactory {
     order_weeks: Vec<u16>,
     order_cumulative: Vec<f64>,
     patches: u16,
+    report_share: f64,
+    report_weeks: i32,
     next_id: u32,
 }
 
@@ -358,8 +380,18 @@ impl OffenderFactory {
             order_weeks: order.weeks.clone(),
             order_cumulative: cumulative(&order.weights),
             patches: population.patches,
+            report_share: 0.0,
+            report_weeks: 0,
             next_id: 0,
         }
+    }
+
+    /// New orders are preceded by a pre-sentence report with probability `share`, requested
+    /// `weeks` before sentence.
+    pub fn with_reports(mut self, share: f64, weeks: u32) -> Self {
+        self.report_share = share;
+        self.report_weeks = weeks as i32;
+        self
     }
 
     /// Expected sum of need severities at the start of an order, by risk tier: the reference
@@ -393,12 +425,21 @@ impl OffenderFactory {
         let length = i32::from(self.order_weeks[pick(&self.order_cumulative, rng.random())]);
         let elapsed_fraction: f64 = rng.random();
         let stream_rng = Pcg32::new(rng.random(), rng.random());
+        // Drawn for every case, so that the arrivals stream does not depend on the share.
+        let report_draw: f64 = rng.random();
+        let with_report = !initial_caseload && report_draw < self.report_share;
         let elapsed = if initial_caseload {
             (elapsed_fraction * f64::from(length)) as i32
         } else {
             0
         };
-        let order_start = week - elapsed;
+        // A case with a pre-sentence report arrives as the court's request; the order starts
+        // at sentence.
+        let order_start = if with_report {
+            week + self.report_weeks
+        } else {
+            week - elapsed
+        };
         let id = self.next_id;
         self.next_id += 1;
         Offender {
@@ -413,7 +454,11 @@ impl OffenderFactory {
             rng: stream_rng,
             draws: WeeklyDraws::default(),
             events: WeekEvents::default(),
-            stage: Stage::Order,
+            stage: if with_report {
+                Stage::PreSentence
+            } else {
+                Stage::Order
+            },
             order_start,
             order_due_end: order_start + length,
             outcome: None,
@@ -423,11 +468,18 @@ impl OffenderFactory {
             relationship: 0.0,
             // The initial caseload was assessed before the simulation began.
             assessed: initial_caseload,
+            assessment_hours_done: 0.0,
             next_contact: week,
             next_review: NEVER,
             warnings: 0,
             last_warning: NEVER,
             handoffs: 0,
+            handoffs_by_cause: [0; HandoffCause::COUNT],
+            pending_handoff: HandoffCause::StaffLeft,
+            cover_hint: NO_GROUP,
+            report_hours_done: 0.0,
+            report_done: false,
+            interviewed: false,
             supervised_weeks: 0,
             weeks_unallocated: 0,
             contacts_due: 0,

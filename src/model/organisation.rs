@@ -1,47 +1,530 @@
-//! How responsibility for cases is organised: who a case is allocated to, and what a change of
-//! responsible person (a handoff) costs.
+//! How responsibility for cases is organised (seeds 001 and 002): which posts exist and what
+//! work they do, who a case is allocated to, and what a change of responsible person (a
+//! handoff) costs.
 //!
-//! The foundation implements the individual approach with generic (patch) streaming (seed 001):
-//! one named case manager, from the offender's own patch, holds the case throughout. A case
-//! arriving when every case manager in its patch is at the caseload cap waits unallocated, with
-//! administrative processing only (no contact, no assessment, no enforcement).
+//! - **Streaming** divides the work. `generic` (patch) posts take every case from their patch at
+//!   every stage, so the report writer supervises the order. `task` splits report writers from
+//!   supervising case managers (vertical segmentation): a handoff at sentence. `risk`,
+//!   `offence` and `need` make supervising case managers specialists in one type of case,
+//!   across patches, after a report written by the patch's report writers; under `need`, a
+//!   review that finds a different most severe need moves the case to that need's specialist.
+//! - **Grades**: cases at or above `workforce.qualified_from_tier` go to qualified staff only;
+//!   the others go to the lower grade first. Volunteers take low-risk orders before staff do.
+//! - **Cover groups** (individual approach): small groups of case managers who take an absent
+//!   colleague's contacts from their spare hours (see `workload`) and a leaver's cases first.
+//!
+//! Posts are divided between functions, and specialists between types, by the work each is
+//! expected to have, estimated from the scenario's population before the run: first enough
+//! posts to hold the expected cases under the cap with 10% to spare, then the rest in
+//! proportion to the expected hours (an assumption: services divide staff by workload).
+//! A case arriving when no eligible post has room waits unallocated, with administrative
+//! processing only (no contact, no assessment, no enforcement).
+
+use rand::Rng;
+use rand_distr::StandardNormal;
+use rand_pcg::Pcg32;
 
 use crate::model::journey::Stage;
-use crate::model::offender::Offender;
-use crate::model::workforce::{CaseManager, ManagerId};
-use crate::scenario::Scenario;
+use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
+use crate::model::workforce::{CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM};
+use crate::scenario::{Scenario, Streaming};
 
-/// The case-manager posts of each patch, fixed for the run (a leaver's post is refilled).
-pub struct Patches {
-    posts: Vec<Vec<ManagerId>>,
+/// Why a case changed hands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoffCause {
+    /// A change of stage handed to other staff (task and type streaming at sentence).
+    StageChange,
+    /// The case manager left the post.
+    StaffLeft,
+    /// The case's type changed, so it moved to another specialist (need streaming).
+    TypeChange,
 }
 
-impl Patches {
-    pub fn new(patches: u16, managers: &[CaseManager]) -> Self {
-        let mut posts = vec![Vec::new(); usize::from(patches)];
-        for (i, m) in managers.iter().enumerate() {
-            posts[usize::from(m.patch)].push(ManagerId::new(i));
+impl HandoffCause {
+    pub const COUNT: usize = 3;
+    pub const ALL: [HandoffCause; 3] = [
+        HandoffCause::StageChange,
+        HandoffCause::StaffLeft,
+        HandoffCause::TypeChange,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            HandoffCause::StageChange => "stage_change",
+            HandoffCause::StaffLeft => "staff_left",
+            HandoffCause::TypeChange => "type_change",
         }
-        Patches { posts }
+    }
+}
+
+/// Number of case types under a streaming (1 when staff do not specialise by type).
+pub fn type_count(streaming: Streaming) -> usize {
+    match streaming {
+        Streaming::Generic | Streaming::Task => 1,
+        Streaming::Risk => RiskTier::COUNT,
+        Streaming::Offence => 5,
+        // Each need, and cases with none.
+        Streaming::Need => Need::COUNT + 1,
+    }
+}
+
+/// A case's type under a streaming: its tier, offence, or most severe need now.
+pub fn case_type(o: &Offender, streaming: Streaming) -> usize {
+    match streaming {
+        Streaming::Generic | Streaming::Task => 0,
+        Streaming::Risk => o.risk.index(),
+        Streaming::Offence => o.offence as usize,
+        Streaming::Need => o.needs.most_severe().map_or(Need::COUNT, |n| n as usize),
+    }
+}
+
+/// Whether a case must go to qualified staff.
+pub fn is_complex(o: &Offender, s: &Scenario) -> bool {
+    o.risk >= s.workforce.qualified_from_tier
+}
+
+/// The fewest staff posts a streaming can work with: a report writer per patch (when there are
+/// reports) besides a supervising post per patch or per type.
+pub fn posts_needed(s: &Scenario) -> u64 {
+    let patches = u64::from(s.population.patches);
+    let writers = if s.reports.share > 0.0 { patches } else { 0 };
+    match s.organisation.streaming {
+        Streaming::Generic => 0,
+        Streaming::Task => writers + patches,
+        streaming => writers + type_count(streaming) as u64,
+    }
+}
+
+/// What a function or type of case is expected to need: its cases in force at a time, and its
+/// hours a week.
+struct ExpectedWork {
+    reports: Need2,
+    supervision_by_type: Vec<Need2>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Need2 {
+    cases: f64,
+    hours: f64,
+}
+
+/// Estimates the work from a fixed sample of the scenario's population (the same for every
+/// replication, so the establishment does not vary between replications), scaled to the
+/// steady state: arrivals a week times weeks on the order (or the initial caseload if there
+/// is no inflow).
+fn expected_work(s: &Scenario) -> ExpectedWork {
+    const SAMPLE: usize = 4_000;
+    let sup = &s.supervision;
+    let mut factory = OffenderFactory::new(&s.population);
+    let mut rng = Pcg32::new(0x0e57_ab11_5e55, 0);
+    let types = type_count(s.organisation.streaming);
+    let mut by_type = vec![Need2::default(); types];
+    let mut mean_weeks = 0.0;
+    for _ in 0..SAMPLE {
+        let o = factory.draw(&mut rng, 0, false);
+        let weeks = f64::from(o.order_due_end - o.order_start);
+        let interval = f64::from(sup.contact_interval_weeks.as_array()[o.risk.index()]);
+        let t = &mut by_type[case_type(&o, s.organisation.streaming)];
+        t.hours += sup.assessment_hours
+            + sup.planning_hours
+            + weeks
+                * (sup.hours_per_contact / interval
+                    + sup.review_hours / f64::from(sup.review_interval_weeks));
+        t.cases += weeks;
+        mean_weeks += weeks / SAMPLE as f64;
+    }
+    let pop = &s.population;
+    let arrivals = if pop.inflow_per_week > 0.0 {
+        pop.inflow_per_week
+    } else {
+        f64::from(pop.initial_cases) / mean_weeks.max(1.0)
+    };
+    // Per sampled case, times arrivals a week: cases in force and hours a week.
+    let scale = arrivals / SAMPLE as f64;
+    let r = &s.reports;
+    ExpectedWork {
+        reports: Need2 {
+            cases: arrivals * r.share * f64::from(r.weeks),
+            hours: arrivals * r.share * r.hours,
+        },
+        supervision_by_type: by_type
+            .into_iter()
+            .map(|t| Need2 {
+                cases: t.cases * scale,
+                hours: t.hours * scale,
+            })
+            .collect(),
+    }
+}
+
+/// Room to spare under the cap when posts are first given for the cases: 10% (assumption).
+const CASE_HEADROOM: f64 = 1.1;
+
+/// Divides `total` posts among parts: each first gets the posts its expected cases need under
+/// the cap with 10% headroom (at least `minimum`), and the posts left follow the expected
+/// hours. If there are too few posts even for the cases, they follow the cases.
+fn divide_posts(total: usize, parts: &[Need2], cap: u32, minimum: usize) -> Vec<usize> {
+    let for_cases: Vec<usize> = parts
+        .iter()
+        .map(|p| {
+            if p.cases > 0.0 {
+                ((p.cases * CASE_HEADROOM / f64::from(cap)).ceil() as usize).max(minimum)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let needed: usize = for_cases.iter().sum();
+    if needed > total {
+        let cases: Vec<f64> = parts.iter().map(|p| p.cases).collect();
+        return apportion(total, &cases, minimum);
+    }
+    let hours: Vec<f64> = parts.iter().map(|p| p.hours).collect();
+    let rest = apportion(total - needed, &hours, 0);
+    for_cases.iter().zip(rest).map(|(a, b)| a + b).collect()
+}
+
+/// Splits `total` into whole parts in proportion to `weights` (largest remainders), giving
+/// every part with a positive weight at least `minimum` while the total allows.
+fn apportion(total: usize, weights: &[f64], minimum: usize) -> Vec<usize> {
+    let sum: f64 = weights.iter().sum();
+    let positive = weights.iter().filter(|w| **w > 0.0).count();
+    let floor = if total >= minimum * positive {
+        minimum
+    } else {
+        0
+    };
+    let mut parts: Vec<usize> = weights
+        .iter()
+        .map(|w| if *w > 0.0 { floor } else { 0 })
+        .collect();
+    let rest = total - parts.iter().sum::<usize>();
+    if sum <= 0.0 || rest == 0 {
+        if sum <= 0.0 && !parts.is_empty() {
+            parts[0] += rest;
+        }
+        return parts;
+    }
+    let exact: Vec<f64> = weights.iter().map(|w| w / sum * rest as f64).collect();
+    for (p, e) in parts.iter_mut().zip(&exact) {
+        *p += e.floor() as usize;
+    }
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    let mut left = total - parts.iter().sum::<usize>();
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        parts[i] += 1;
+        left -= 1;
+    }
+    parts
+}
+
+/// The posts and the pools cases are allocated from.
+pub struct Establishment {
+    /// Each pool's posts, in post order.
+    pools: Vec<Vec<ManagerId>>,
+    /// The pool writing reports for each patch.
+    report_pool: Vec<usize>,
+    /// The pool supervising each (patch, type): index `patch * types + type`.
+    supervision_pool: Vec<usize>,
+    types: usize,
+    /// The volunteers of each patch, if any.
+    volunteer_pool: Vec<Option<usize>>,
+    /// The members of each cover group.
+    pub cover_groups: Vec<Vec<ManagerId>>,
+    streaming: Streaming,
+}
+
+/// Draws a post-holder's personal weights for cutting contact under discretion.
+pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; 4] {
+    std::array::from_fn(|_| {
+        let z: f64 = rng.sample(StandardNormal);
+        (spread * z).exp()
+    })
+}
+
+impl Establishment {
+    /// Creates the posts of a scenario and the pools they serve. `rng` draws each post-holder's
+    /// discretion weights.
+    pub fn establish(s: &Scenario, rng: &mut impl Rng) -> (Vec<CaseManager>, Establishment) {
+        let w = &s.workforce;
+        let patches = usize::from(s.population.patches);
+        let streaming = s.organisation.streaming;
+        let types = type_count(streaming);
+        let staff = w.case_managers as usize;
+        let expected = expected_work(s);
+
+        let mut managers: Vec<CaseManager> = Vec::with_capacity(staff + w.volunteers as usize);
+        let mut pools: Vec<Vec<ManagerId>> = Vec::new();
+        let mut add_pool = |posts: Vec<CaseManager>, managers: &mut Vec<CaseManager>| {
+            let ids = (managers.len()..managers.len() + posts.len())
+                .map(ManagerId::new)
+                .collect();
+            managers.extend(posts);
+            pools.push(ids);
+            pools.len() - 1
+        };
+        let post = |patch: usize, function: Function, specialism: u8| {
+            let mut m = CaseManager::new(patch as u16);
+            m.function = function;
+            m.specialism = specialism;
+            m.cap = w.caseload_cap;
+            m.weekly_hours = w.hours_per_week;
+            m
+        };
+        // Posts of one kind spread round-robin over the patches: counts per patch.
+        let per_patch = |n: usize| -> Vec<usize> {
+            (0..patches)
+                .map(|p| n / patches + usize::from(p < n % patches))
+                .collect()
+        };
+
+        let report_pool;
+        let supervision_pool;
+        match streaming {
+            Streaming::Generic => {
+                let counts = per_patch(staff);
+                let ids: Vec<usize> = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(p, &n)| {
+                        add_pool(
+                            (0..n)
+                                .map(|_| post(p, Function::All, NO_SPECIALISM))
+                                .collect(),
+                            &mut managers,
+                        )
+                    })
+                    .collect();
+                report_pool = ids.clone();
+                supervision_pool = ids;
+            }
+            _ => {
+                let supervision =
+                    expected
+                        .supervision_by_type
+                        .iter()
+                        .fold(Need2::default(), |a, t| Need2 {
+                            cases: a.cases + t.cases,
+                            hours: a.hours + t.hours,
+                        });
+                let split = if s.reports.share > 0.0 {
+                    let mut split =
+                        divide_posts(staff, &[expected.reports, supervision], w.caseload_cap, 1);
+                    // A writer in every patch.
+                    if split[0] < patches && staff >= 2 * patches {
+                        split = vec![patches, staff - patches];
+                    }
+                    split
+                } else {
+                    vec![0, staff]
+                };
+                let writers = per_patch(split[0]);
+                report_pool = writers
+                    .iter()
+                    .enumerate()
+                    .map(|(p, &n)| {
+                        add_pool(
+                            (0..n)
+                                .map(|_| post(p, Function::Reports, NO_SPECIALISM))
+                                .collect(),
+                            &mut managers,
+                        )
+                    })
+                    .collect();
+                if streaming == Streaming::Task {
+                    supervision_pool = per_patch(split[1])
+                        .iter()
+                        .enumerate()
+                        .map(|(p, &n)| {
+                            add_pool(
+                                (0..n)
+                                    .map(|_| post(p, Function::Supervision, NO_SPECIALISM))
+                                    .collect(),
+                                &mut managers,
+                            )
+                        })
+                        .collect();
+                } else {
+                    // Specialists serve every patch; a post's patch only spreads them.
+                    let counts =
+                        divide_posts(split[1], &expected.supervision_by_type, w.caseload_cap, 1);
+                    let type_pools: Vec<usize> = counts
+                        .iter()
+                        .enumerate()
+                        .map(|(t, &n)| {
+                            add_pool(
+                                (0..n)
+                                    .map(|i| post(i % patches, Function::Supervision, t as u8))
+                                    .collect(),
+                                &mut managers,
+                            )
+                        })
+                        .collect();
+                    supervision_pool = (0..patches)
+                        .flat_map(|_| type_pools.iter().copied())
+                        .collect();
+                }
+            }
+        }
+
+        // Volunteers, spread over the patches.
+        let volunteer_pool: Vec<Option<usize>> = per_patch(w.volunteers as usize)
+            .iter()
+            .enumerate()
+            .map(|(p, &n)| {
+                (n > 0).then(|| {
+                    let posts = (0..n)
+                        .map(|_| {
+                            let mut m = post(p, Function::Supervision, NO_SPECIALISM);
+                            m.grade = Grade::Volunteer;
+                            m.cap = w.volunteer_caseload_cap;
+                            m.weekly_hours = w.volunteer_hours_per_week;
+                            m
+                        })
+                        .collect();
+                    add_pool(posts, &mut managers)
+                })
+            })
+            .collect();
+
+        // Grades: within each pool, qualified posts spread evenly, the first always qualified;
+        // under risk streaming, the pools of the tiers reserved for qualified staff are all
+        // qualified.
+        for (p, ids) in pools.iter().enumerate() {
+            if volunteer_pool.contains(&Some(p)) {
+                continue;
+            }
+            let reserved = streaming == Streaming::Risk
+                && ids.first().is_some_and(|id| {
+                    let m = &managers[id.index().expect("real post")];
+                    m.function == Function::Supervision
+                        && usize::from(m.specialism) >= w.qualified_from_tier.index()
+                })
+                && !report_pool.contains(&p);
+            let q = w.qualified_share;
+            for (k, id) in ids.iter().enumerate() {
+                let qualified = reserved || (q * (k + 1) as f64).ceil() > (q * k as f64).ceil();
+                managers[id.index().expect("real post")].grade = if qualified {
+                    Grade::Qualified
+                } else {
+                    Grade::Assistant
+                };
+            }
+        }
+
+        // Cover groups: consecutive posts of a pool.
+        let mut cover_groups = Vec::new();
+        let size = s.organisation.cover_group_size as usize;
+        if size > 1 {
+            for (p, ids) in pools.iter().enumerate() {
+                if volunteer_pool.contains(&Some(p)) {
+                    continue;
+                }
+                for chunk in ids.chunks(size) {
+                    let g = cover_groups.len() as u32;
+                    for id in chunk {
+                        managers[id.index().expect("real post")].cover_group = g;
+                    }
+                    cover_groups.push(chunk.to_vec());
+                }
+            }
+        }
+
+        for m in &mut managers {
+            m.discretion = discretion_weights(s.organisation.discretion_spread, rng);
+        }
+        let establishment = Establishment {
+            pools,
+            report_pool,
+            supervision_pool,
+            types,
+            volunteer_pool,
+            cover_groups,
+            streaming,
+        };
+        (managers, establishment)
     }
 
-    /// The case manager in the patch with room and the smallest caseload (ties to the earlier
-    /// post), if any. Absent case managers still receive cases: allocation does not wait for
-    /// their return.
-    pub fn choose(&self, patch: u16, managers: &[CaseManager], cap: u32) -> Option<ManagerId> {
-        self.posts[usize::from(patch)]
-            .iter()
-            .copied()
-            .filter(|id| {
-                let m = &managers[id.index().expect("posts hold real ids")];
-                m.in_post() && m.caseload < cap
-            })
-            .min_by_key(|id| managers[id.index().expect("posts hold real ids")].caseload)
+    /// The least-loaded eligible post with room among `candidates`: for a complex case a
+    /// qualified one; otherwise the lower grade first. Ties go to the earlier post. Absent case
+    /// managers still receive cases: allocation does not wait for their return.
+    fn least_loaded<'a>(
+        candidates: impl IntoIterator<Item = &'a ManagerId>,
+        managers: &[CaseManager],
+        complex: bool,
+    ) -> Option<ManagerId> {
+        let mut best: [Option<(u32, ManagerId)>; 2] = [None, None];
+        for &id in candidates {
+            let m = &managers[id.index().expect("pools hold real posts")];
+            if !m.can_take(complex) {
+                continue;
+            }
+            let slot = usize::from(m.grade == Grade::Qualified);
+            if best[slot].is_none_or(|(load, _)| m.caseload < load) {
+                best[slot] = Some((m.caseload, id));
+            }
+        }
+        best[0].or(best[1]).map(|(_, id)| id)
+    }
+
+    /// Who should take a waiting case now, if anyone has room.
+    pub fn choose(
+        &self,
+        o: &Offender,
+        managers: &[CaseManager],
+        s: &Scenario,
+    ) -> Option<ManagerId> {
+        let complex = is_complex(o, s);
+        let patch = usize::from(o.patch);
+        if o.stage == Stage::PreSentence {
+            return Self::least_loaded(&self.pools[self.report_pool[patch]], managers, complex);
+        }
+        if o.cover_hint != NO_GROUP {
+            let group = &self.cover_groups[o.cover_hint as usize];
+            let fits = |id: &&ManagerId| {
+                let m = &managers[id.index().expect("real post")];
+                m.function != Function::Reports
+                    && (m.specialism == NO_SPECIALISM
+                        || usize::from(m.specialism) == case_type(o, self.streaming))
+            };
+            if let Some(id) = Self::least_loaded(group.iter().filter(fits), managers, complex) {
+                return Some(id);
+            }
+        }
+        if o.risk == RiskTier::Low {
+            if let Some(pool) = self.volunteer_pool[patch] {
+                if let Some(id) = Self::least_loaded(&self.pools[pool], managers, false) {
+                    return Some(id);
+                }
+            }
+        }
+        let pool = self.supervision_pool[patch * self.types + case_type(o, self.streaming)];
+        Self::least_loaded(&self.pools[pool], managers, complex)
+    }
+
+    /// Whether the post holding a case may go on holding it at its current stage and type.
+    pub fn still_fits(&self, o: &Offender, m: &CaseManager) -> bool {
+        let function_fits = match (o.stage, m.function) {
+            (_, Function::All) => true,
+            (Stage::PreSentence, f) => f == Function::Reports,
+            (_, f) => f == Function::Supervision,
+        };
+        function_fits
+            && (m.specialism == NO_SPECIALISM
+                || usize::from(m.specialism) == case_type(o, self.streaming))
     }
 }
 
 /// Gives a case to a case manager. A case that has had a case manager before counts a handoff,
-/// and the working relationship falls back to the share retained on handoff.
+/// under the cause recorded when it was released, and the working relationship falls back to
+/// the share retained on handoff.
 pub fn allocate(
     offender: &mut Offender,
     to: ManagerId,
@@ -51,40 +534,139 @@ pub fn allocate(
     debug_assert!(!offender.is_allocated());
     if offender.ever_allocated {
         offender.handoffs += 1;
+        offender.handoffs_by_cause[offender.pending_handoff as usize] += 1;
         offender.relationship *= retained_on_handoff as f32;
     }
     offender.ever_allocated = true;
+    offender.cover_hint = NO_GROUP;
     offender.manager = to;
     managers[to.index().expect("allocated to a real post")].caseload += 1;
 }
 
-/// Takes a case off its case manager (who has left), leaving it to be reallocated.
-pub fn release(offender: &mut Offender, managers: &mut [CaseManager]) {
+/// Takes a case off its case manager, leaving it to be reallocated; `cause` is recorded for
+/// the handoff that follows.
+pub fn release(offender: &mut Offender, managers: &mut [CaseManager], cause: HandoffCause) {
     if let Some(index) = offender.manager.index() {
         managers[index].caseload -= 1;
         offender.manager = ManagerId::NONE;
+        offender.pending_handoff = cause;
+        if cause == HandoffCause::StaffLeft {
+            offender.cover_hint = managers[index].cover_group;
+        }
     }
 }
 
-/// Allocates waiting cases, oldest first, while their patches have room. Returns how many are
+/// Moves cases whose holder no longer fits them: at sentence, to supervising staff (task and
+/// type streaming); after a review that changed the case's type, to another specialist.
+pub fn transfer_misfits(
+    offenders: &mut [Offender],
+    managers: &mut [CaseManager],
+    establishment: &Establishment,
+) {
+    for o in offenders.iter_mut() {
+        let Some(index) = o.manager.index() else {
+            continue;
+        };
+        if o.stage == Stage::Order && o.supervised_weeks == 0 {
+            // The order has just started: the report writer hands over unless generic.
+            if !establishment.still_fits(o, &managers[index]) {
+                release(o, managers, HandoffCause::StageChange);
+            }
+        } else if o.events.reviewed && !establishment.still_fits(o, &managers[index]) {
+            release(o, managers, HandoffCause::TypeChange);
+        }
+    }
+}
+
+/// Allocates waiting cases, oldest first, while eligible posts have room. Returns how many are
 /// still waiting.
 pub fn allocate_waiting(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
-    patches: &Patches,
+    establishment: &Establishment,
     scenario: &Scenario,
 ) -> u32 {
-    let cap = scenario.workforce.caseload_cap;
     let retained = scenario.relationship.retained_on_handoff;
     let mut waiting = 0;
     for offender in offenders
         .iter_mut()
-        .filter(|o| o.stage == Stage::Order && !o.is_allocated())
+        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order) && !o.is_allocated())
     {
-        match patches.choose(offender.patch, managers, cap) {
+        match establishment.choose(offender, managers, scenario) {
             Some(id) => allocate(offender, id, managers, retained),
             None => waiting += 1,
         }
     }
     waiting
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_by_largest_remainder_with_a_minimum() {
+        assert_eq!(apportion(10, &[1.0, 1.0, 2.0], 0), vec![3, 2, 5]);
+        assert_eq!(apportion(10, &[0.01, 9.0], 1), vec![1, 9]);
+        assert_eq!(apportion(3, &[1.0, 1.0, 1.0, 1.0], 1), vec![1, 1, 1, 0]);
+        assert_eq!(apportion(7, &[0.0, 1.0], 1), vec![0, 7]);
+    }
+
+    fn establish(s: &Scenario) -> (Vec<CaseManager>, Establishment) {
+        Establishment::establish(s, &mut Pcg32::new(1, 1))
+    }
+
+    #[test]
+    fn generic_posts_do_everything_in_their_patch() {
+        let s = Scenario::default();
+        let (managers, e) = establish(&s);
+        assert_eq!(managers.len(), 60);
+        assert!(managers.iter().all(|m| m.function == Function::All));
+        assert_eq!(e.report_pool, e.supervision_pool);
+    }
+
+    #[test]
+    fn task_streaming_splits_writers_from_supervisors_by_expected_hours() {
+        let mut s = Scenario::default();
+        s.organisation.streaming = Streaming::Task;
+        let (managers, _) = establish(&s);
+        let writers = managers
+            .iter()
+            .filter(|m| m.function == Function::Reports)
+            .count();
+        // Reports ask for 3 hours per arrival (half of them, 6 hours each) against roughly
+        // 60-80 hours of supervision: a few posts of 60.
+        assert!((3..=6).contains(&writers), "{writers} writers");
+        assert_eq!(managers.len(), 60);
+    }
+
+    #[test]
+    fn risk_streaming_gives_each_tier_specialists_and_qualified_staff_the_complex_tiers() {
+        let mut s = Scenario::default();
+        s.organisation.streaming = Streaming::Risk;
+        s.workforce.qualified_share = 0.4;
+        let (managers, _) = establish(&s);
+        for t in 0..4u8 {
+            let posts: Vec<&CaseManager> = managers.iter().filter(|m| m.specialism == t).collect();
+            assert!(!posts.is_empty(), "tier {t}");
+            if t >= 2 {
+                assert!(posts.iter().all(|m| m.grade == Grade::Qualified));
+            }
+        }
+    }
+
+    #[test]
+    fn cover_groups_are_chunks_of_a_pool() {
+        let mut s = Scenario::default();
+        s.organisation.cover_group_size = 4;
+        let (managers, e) = establish(&s);
+        assert_eq!(e.cover_groups.len(), 15);
+        assert!(e.cover_groups.iter().all(|g| g.len() == 4));
+        let patch_of = |id: &ManagerId| managers[id.index().unwrap()].patch;
+        assert!(
+            e.cover_groups
+                .iter()
+                .all(|g| g.iter().all(|id| patch_of(id) == patch_of(&g[0])))
+        );
+    }
 }

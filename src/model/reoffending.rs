@@ -72,7 +72,12 @@ pub fn reoffending_week(
     week: i32,
 ) -> ReoffendingCounts {
     let mut counts = ReoffendingCounts::default();
-    for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
+    // Reoffending is counted from the start of the order, as the proven reoffending measure
+    // does; offences while awaiting sentence are not followed.
+    for o in offenders
+        .iter_mut()
+        .filter(|o| matches!(o.stage, Stage::Order | Stage::FollowUp))
+    {
         let d = o.draws;
         let p = 1.0 - (-model.hazard(o)).exp();
         if f64::from(d.reoffence) >= p || f64::from(d.reoffence_proven) >= model.detection_prob {

@@ -40,6 +40,8 @@ pub enum StaffStatus {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Demand {
     pub paperwork: f64,
+    /// Pre-sentence report writing (a court deadline, so done before casework).
+    pub reports: f64,
     pub assessment: f64,
     pub contacts_by_tier: [f64; 4],
     pub reviews: f64,
@@ -49,15 +51,59 @@ pub struct Demand {
 /// hours available and the prioritisation rule.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct DeliveryShares {
+    pub reports: f64,
     pub assessment: f64,
     pub contacts_by_tier: [f64; 4],
     pub reviews: f64,
 }
 
+/// A post's grade (seed 002: two grades of case manager in some places, and volunteers for
+/// some lower-risk cases).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grade {
+    /// A qualified officer: may hold any case.
+    Qualified,
+    /// The lower grade: holds cases below `workforce.qualified_from_tier`.
+    Assistant,
+    /// A volunteer: holds a few low-risk cases.
+    Volunteer,
+}
+
+/// The part of the journey a post works on (seed 001: task specialisation, "vertical
+/// segmentation").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    /// Every stage (generic, patch work).
+    All,
+    /// Pre-sentence reports.
+    Reports,
+    /// Supervision of community orders.
+    Supervision,
+}
+
+/// No type specialism.
+pub const NO_SPECIALISM: u8 = u8::MAX;
+
+/// No cover group.
+pub const NO_GROUP: u32 = u32::MAX;
+
 /// One case-manager post.
 #[derive(Clone, Debug)]
 pub struct CaseManager {
     pub patch: u16,
+    pub grade: Grade,
+    pub function: Function,
+    /// The type of case held under type streaming, else [`NO_SPECIALISM`].
+    pub specialism: u8,
+    /// The cover group (individual approach), else [`NO_GROUP`].
+    pub cover_group: u32,
+    /// Most cases this post may hold.
+    pub cap: u32,
+    /// Casework hours a week when present.
+    pub weekly_hours: f64,
+    /// How much this post-holder protects each tier's contact when cutting under discretion
+    /// (weights, 1 = even).
+    pub discretion: [f64; 4],
     pub status: StaffStatus,
     /// Cases currently allocated.
     pub caseload: u32,
@@ -68,12 +114,27 @@ pub struct CaseManager {
     pub hours_used: f64,
     pub demand: Demand,
     pub shares: DeliveryShares,
+    /// Hours left after this week's own planned work, offered to absent colleagues in the
+    /// cover group.
+    pub spare: f64,
+    /// While absent: the colleague covering this week, and the share of the contacts they can
+    /// take.
+    pub covered_by: ManagerId,
+    pub cover_share: f64,
 }
 
 impl CaseManager {
+    /// A qualified, generic post with the scenario's cap and hours set by the caller.
     pub fn new(patch: u16) -> Self {
         CaseManager {
             patch,
+            grade: Grade::Qualified,
+            function: Function::All,
+            specialism: NO_SPECIALISM,
+            cover_group: NO_GROUP,
+            cap: u32::MAX,
+            weekly_hours: 0.0,
+            discretion: [1.0; 4],
             status: StaffStatus::Present,
             caseload: 0,
             paperwork_backlog: 0.0,
@@ -81,7 +142,21 @@ impl CaseManager {
             hours_used: 0.0,
             demand: Demand::default(),
             shares: DeliveryShares::default(),
+            spare: 0.0,
+            covered_by: ManagerId::NONE,
+            cover_share: 0.0,
         }
+    }
+
+    /// Paid staff, as opposed to a volunteer.
+    pub fn is_staff(&self) -> bool {
+        self.grade != Grade::Volunteer
+    }
+
+    /// Whether this post may hold a case: in post, under its cap, and of a grade allowed the
+    /// case (`complex`: at or above the tier reserved for qualified staff).
+    pub fn can_take(&self, complex: bool) -> bool {
+        self.in_post() && self.caseload < self.cap && !(complex && self.grade != Grade::Qualified)
     }
 
     /// In post (present or absent), and so able to hold cases.
@@ -103,13 +178,6 @@ impl CaseManager {
             false
         }
     }
-}
-
-/// Posts spread evenly over the patches: post i works in patch i mod patches.
-pub fn recruit(workforce: &Workforce, patches: u16) -> Vec<CaseManager> {
-    (0..workforce.case_managers as usize)
-        .map(|i| CaseManager::new((i % usize::from(patches)) as u16))
-        .collect()
 }
 
 /// Weekly probabilities of the staff events, derived once from the scenario's rates.
@@ -147,6 +215,8 @@ pub enum StaffEvent {
     None,
     /// The post-holder left: their cases must be reallocated.
     Left,
+    /// A replacement started in the vacant post.
+    Joined,
 }
 
 /// Advances one post's status by a week. Draws exactly two numbers whatever happens, so that
@@ -164,8 +234,10 @@ pub fn staff_week(
             if week + 1 >= until {
                 manager.status = StaffStatus::Present;
                 manager.paperwork_backlog = 0.0;
+                StaffEvent::Joined
+            } else {
+                StaffEvent::None
             }
-            StaffEvent::None
         }
         StaffStatus::Present | StaffStatus::Absent if u_leave < rates.leave => {
             manager.status = StaffStatus::Vacant {

@@ -1,17 +1,22 @@
 //! The core functions of case management as hours of work, and what gets done when the hours
 //! run out.
 //!
-//! Every allocated case asks for hours each week: assessment and planning at the start, contacts
-//! at its tier's interval, reviews of the plan, and paperwork for any enforcement. A case manager
-//! meets the demand in a fixed order — enforcement paperwork (a legal duty), then assessments,
-//! then contacts, then reviews — and when the hours run short the prioritisation rule decides
-//! whose contacts go (seed 002): `structured` cuts the lowest-risk cases' contact first;
-//! `discretionary` cuts every case's contact with the same probability. This is the channel by
-//! which caseload reaches outcomes.
+//! Every allocated case asks for hours each week: a pre-sentence report before sentence,
+//! assessment and planning at the start of the order (planning only when a report's assessment
+//! stands), contacts at its tier's interval, reviews of the plan, and paperwork for any
+//! enforcement. A case manager meets the demand in a fixed order — enforcement paperwork (a
+//! legal duty), then reports (a court deadline), then assessments, then contacts, then reviews —
+//! and when the hours run short the prioritisation rule decides whose contacts go (seed 002):
+//! `structured` cuts the lowest-risk cases' contact first; `discretionary` leaves it to each
+//! case manager, who protects the tiers they personally weight more (`discretion_spread`).
+//! This is the channel by which caseload reaches outcomes.
+//!
+//! In a cover group, a present colleague with spare hours delivers an absent case manager's
+//! contacts and report work, up to those spare hours.
 
 use crate::model::journey::Stage;
 use crate::model::offender::{NEVER, Offender, RiskTier};
-use crate::model::workforce::{CaseManager, DeliveryShares, StaffStatus};
+use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
 use crate::scenario::{Prioritisation, Scenario};
 
 /// Share of `demand` met by `hours` (1 when there is no demand).
@@ -25,13 +30,15 @@ fn share(hours: f64, demand: f64) -> f64 {
 
 /// Opens each case manager's weekly account: hours available, and the paperwork backlog paid
 /// first.
-fn open_accounts(managers: &mut [CaseManager], hours_per_week: f64) {
+fn open_accounts(managers: &mut [CaseManager]) {
     for m in managers.iter_mut() {
         m.hours_available = if m.status == StaffStatus::Present {
-            hours_per_week
+            m.weekly_hours
         } else {
             0.0
         };
+        m.covered_by = ManagerId::NONE;
+        m.cover_share = 0.0;
         m.hours_used = 0.0;
         m.demand = Default::default();
         let paid = m.paperwork_backlog.min(m.hours_available);
@@ -49,8 +56,15 @@ fn add_up_demand(
     week: i32,
 ) {
     let sup = &s.supervision;
+    let report_weekly = s.reports.hours / f64::from(s.reports.weeks);
     for o in offenders.iter_mut() {
         o.events = Default::default();
+        if o.stage == Stage::PreSentence {
+            if let Some(index) = o.manager.index() {
+                managers[index].demand.reports += report_weekly;
+            }
+            continue;
+        }
         if o.stage != Stage::Order {
             continue;
         }
@@ -67,7 +81,7 @@ fn add_up_demand(
         };
         let d = &mut managers[index].demand;
         if !o.assessed {
-            d.assessment += sup.assessment_hours + sup.planning_hours;
+            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done);
         }
         if o.events.contact_due {
             d.contacts_by_tier[o.risk.index()] += sup.hours_per_contact;
@@ -78,11 +92,70 @@ fn add_up_demand(
     }
 }
 
-/// Splits each case manager's remaining hours over the demand, by the prioritisation rule.
+/// Hours to assess and plan a new order: planning only when a completed report's assessment
+/// stands.
+fn assessment_hours(o: &Offender, s: &Scenario) -> f64 {
+    let sup = &s.supervision;
+    if o.report_done {
+        sup.planning_hours
+    } else {
+        sup.assessment_hours + sup.planning_hours
+    }
+}
+
+/// Shares of each tier's contact demand met from `hours` when each tier is protected in
+/// proportion to `weights`: share_t = min(1, λ·w_t), with λ such that the hours are used up
+/// (or every contact is met). Equal weights cut every tier alike.
+fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] {
+    let total: f64 = demand.iter().sum();
+    if hours >= total {
+        return [1.0; 4];
+    }
+    let mut shares = [0.0; 4];
+    let mut open = [true; 4];
+    let mut left = hours.max(0.0);
+    // Each pass fills every open tier at λ·w; a tier whose share would pass 1 is met in full
+    // and closed, and λ recomputed for the rest. At most four passes.
+    for _ in 0..4 {
+        let weighted: f64 = (0..4)
+            .filter(|&t| open[t])
+            .map(|t| weights[t] * demand[t])
+            .sum();
+        if weighted <= 0.0 {
+            break;
+        }
+        let lambda = left / weighted;
+        let saturated: Vec<usize> = (0..4)
+            .filter(|&t| open[t] && demand[t] > 0.0 && lambda * weights[t] >= 1.0)
+            .collect();
+        if saturated.is_empty() {
+            for t in (0..4).filter(|&t| open[t]) {
+                shares[t] = lambda * weights[t];
+            }
+            break;
+        }
+        for t in saturated {
+            shares[t] = 1.0;
+            open[t] = false;
+            left -= demand[t];
+        }
+    }
+    for (t, s) in shares.iter_mut().enumerate() {
+        if demand[t] <= 0.0 {
+            *s = 1.0;
+        }
+    }
+    shares
+}
+
+/// Splits each case manager's remaining hours over the demand, by the prioritisation rule, and
+/// works out the spare hours offered to colleagues.
 fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
     for m in managers.iter_mut() {
         let mut left = m.hours_left();
         let d = m.demand;
+        let reports = share(left, d.reports);
+        left -= reports * d.reports;
         let assessment = share(left, d.assessment);
         left -= assessment * d.assessment;
         let mut contacts = [0.0; 4];
@@ -95,14 +168,17 @@ fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
                 }
             }
             Prioritisation::Discretionary => {
-                let total: f64 = d.contacts_by_tier.iter().sum();
-                let common = share(left, total);
-                contacts = [common; 4];
-                left -= common * total;
+                contacts = weighted_shares(left, d.contacts_by_tier, m.discretion);
+                left -= (0..4)
+                    .map(|t| contacts[t] * d.contacts_by_tier[t])
+                    .sum::<f64>();
             }
         }
         let reviews = share(left, d.reviews);
+        left -= reviews * d.reviews;
+        m.spare = left.max(0.0);
         m.shares = DeliveryShares {
+            reports,
             assessment,
             contacts_by_tier: contacts,
             reviews,
@@ -110,27 +186,96 @@ fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
     }
 }
 
+/// Cover groups: each absent case manager's contacts and report work go to the present
+/// colleague in the group with the most spare hours, up to those hours.
+fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
+    for group in groups {
+        for absent in group {
+            let a = absent.index().expect("real post");
+            if managers[a].status != StaffStatus::Absent {
+                continue;
+            }
+            let best = group
+                .iter()
+                .filter(|id| {
+                    managers[id.index().expect("real post")].status == StaffStatus::Present
+                })
+                .max_by(|x, y| {
+                    let (mx, my) = (&managers[x.index().unwrap()], &managers[y.index().unwrap()]);
+                    mx.spare.total_cmp(&my.spare).then(y.cmp(x))
+                });
+            let Some(&coverer) = best else { continue };
+            let c = coverer.index().expect("real post");
+            let d = managers[a].demand;
+            let wanted = d.reports + d.contacts_by_tier.iter().sum::<f64>();
+            let cover = share(managers[c].spare, wanted);
+            managers[c].spare -= cover * wanted;
+            managers[a].covered_by = coverer;
+            managers[a].cover_share = cover;
+        }
+    }
+}
+
 /// Delivers this week's work case by case: a task is done when the case is within its
 /// manager's share for that kind of work and the hours are still there.
 fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenario, week: i32) {
     let sup = &s.supervision;
+    let report_weekly = s.reports.hours / f64::from(s.reports.weeks);
     for o in offenders.iter_mut() {
-        if o.stage != Stage::Order {
-            continue;
-        }
-        let Some(index) = o.manager.index() else {
+        let Some(mut index) = o.manager.index() else {
             continue;
         };
-        let m = &mut managers[index];
         // One draw ranks the case for all its tasks: a manager who cuts a case's contact
         // also puts off its review.
         let rank = f64::from(o.draws.contact_delivery);
-        if !o.assessed
-            && rank < m.shares.assessment
-            && m.try_use(sup.assessment_hours + sup.planning_hours)
-        {
-            o.assessed = true;
-            o.next_review = week + sup.review_interval_weeks as i32;
+        // An absent case manager's contacts and report work go to the colleague covering.
+        let mut by_cover = false;
+        if managers[index].status == StaffStatus::Absent {
+            let m = &managers[index];
+            match m.covered_by.index() {
+                Some(c) if rank < m.cover_share => {
+                    index = c;
+                    by_cover = true;
+                }
+                _ => continue,
+            }
+        }
+        let m = &mut managers[index];
+        if o.stage == Stage::PreSentence {
+            if (by_cover || rank < m.shares.reports) && m.try_use(report_weekly) {
+                o.report_hours_done += report_weekly as f32;
+                if !o.interviewed {
+                    // The report's interview: the offender's first contact with the service.
+                    o.interviewed = true;
+                    o.events.contact_offered = true;
+                    o.events.contact_by_cover = by_cover;
+                }
+            }
+            continue;
+        }
+        if o.stage != Stage::Order {
+            continue;
+        }
+        if by_cover {
+            if o.events.contact_due && m.try_use(sup.hours_per_contact) {
+                o.events.contact_offered = true;
+                o.events.contact_by_cover = true;
+                o.contacts_delivered += 1;
+                o.next_contact =
+                    week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+            }
+            continue;
+        }
+        if !o.assessed && rank < m.shares.assessment {
+            // Assessment and planning may take more than a week's hours: work done is kept.
+            let needed = assessment_hours(o, s) - f64::from(o.assessment_hours_done);
+            let used = needed.min(m.hours_left()).max(0.0);
+            m.hours_used += used;
+            o.assessment_hours_done += used as f32;
+            if used >= needed - 1e-6 {
+                o.assessed = true;
+                o.next_review = week + sup.review_interval_weeks as i32;
+            }
         }
         if o.events.contact_due
             && rank < m.shares.contacts_by_tier[o.risk.index()]
@@ -147,6 +292,7 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
             && m.try_use(sup.review_hours)
         {
             o.next_review = week + sup.review_interval_weeks as i32;
+            o.events.reviewed = true;
         }
     }
 }
@@ -155,12 +301,14 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
 pub fn plan_and_deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
+    cover_groups: &[Vec<ManagerId>],
     s: &Scenario,
     week: i32,
 ) {
-    open_accounts(managers, s.workforce.hours_per_week);
+    open_accounts(managers);
     add_up_demand(offenders, managers, s, week);
     decide_shares(managers, s.organisation.prioritisation);
+    arrange_cover(managers, cover_groups);
     deliver(offenders, managers, s, week);
 }
 
@@ -183,10 +331,28 @@ mod tests {
     }
 
     #[test]
-    fn discretionary_cuts_every_tier_alike() {
+    fn discretion_with_even_weights_cuts_every_tier_alike() {
         let mut ms = [manager_with(8.0, [4.0, 4.0, 4.0, 4.0])];
         decide_shares(&mut ms, Prioritisation::Discretionary);
         assert_eq!(ms[0].shares.contacts_by_tier, [0.5; 4]);
+    }
+
+    #[test]
+    fn discretion_protects_the_tiers_a_manager_weights_more() {
+        // Weights 1, 1, 1, 3 with 8 hours for 16 of demand: λ = 8 / (4 + 4 + 4 + 12) = 1/3
+        // gives the last tier a share of 1, so it is met in full; the other three share the 4
+        // hours left: 1/3 each.
+        let mut m = manager_with(8.0, [4.0, 4.0, 4.0, 4.0]);
+        m.discretion = [1.0, 1.0, 1.0, 3.0];
+        let mut ms = [m];
+        decide_shares(&mut ms, Prioritisation::Discretionary);
+        let s = ms[0].shares.contacts_by_tier;
+        assert!((s[3] - 1.0).abs() < 1e-12);
+        for t in 0..3 {
+            assert!((s[t] - 1.0 / 3.0).abs() < 1e-12, "{s:?}");
+        }
+        let used: f64 = s.iter().map(|x| x * 4.0).sum();
+        assert!((used - 8.0).abs() < 1e-9);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub use validate::{Problem, validate};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::offender::RiskTier;
+
 /// One value per risk tier.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,9 +82,39 @@ pub struct Scenario {
     pub enforcement: Enforcement,
     pub needs: NeedDynamics,
     pub reoffending: Reoffending,
+    pub reports: Reports,
     /// Keys to run the scenario at several values of (`casesim sweep`); ignored by `run`.
     #[serde(skip_serializing_if = "Sweep::is_empty")]
     pub sweep: Sweep,
+}
+
+/// Pre-sentence reports: the court asks the service to assess the offender before sentence
+/// (the PRE-SENTENCE stage of the journey, seed 001). The report's interview is the offender's
+/// first contact, and its assessment is the order's starting assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reports {
+    /// Share of new orders preceded by a pre-sentence report from the service.
+    pub share: f64,
+    /// Weeks from the court's request to sentence.
+    pub weeks: u32,
+    /// Hours to prepare the report, interview included.
+    pub hours: f64,
+}
+
+impl Default for Reports {
+    fn default() -> Self {
+        Reports {
+            // Assumption: about half of community orders follow a written report; the rest are
+            // sentenced on an oral report or none.
+            share: 0.5,
+            // National Standards for the Management of Offenders (2007): a standard delivery
+            // report within 15 working days.
+            weeks: 3,
+            // Assumption: of the order of HMPPS workload-measurement times for a written report.
+            hours: 6.0,
+        }
+    }
 }
 
 /// Horizon, measurement window, replications and seed.
@@ -299,6 +331,18 @@ pub struct Workforce {
     pub turnover_rate: f64,
     /// Weeks a post stays vacant after a leaver before the replacement starts.
     pub vacancy_weeks: u32,
+    /// Share of case-manager posts at the higher grade (qualified officers); the rest are
+    /// assistants, who hold only cases below `qualified_from_tier` (seed 002: "two grades of
+    /// case manager where the most highly trained and paid are assigned the more complex
+    /// cases"). 1: one grade.
+    pub qualified_share: f64,
+    /// The lowest risk tier that only a qualified case manager may hold.
+    pub qualified_from_tier: RiskTier,
+    /// Volunteer posts, each holding a few low-risk cases (seed 002: "volunteers are
+    /// responsible for some lower risk cases"). They take low-risk cases first.
+    pub volunteers: u32,
+    pub volunteer_hours_per_week: f64,
+    pub volunteer_caseload_cap: u32,
 }
 
 impl Default for Workforce {
@@ -321,6 +365,15 @@ impl Default for Workforce {
             turnover_rate: 0.12,
             // Assumption: three months to recruit and start a replacement.
             vacancy_weeks: 13,
+            // One grade by default: seed 002 reports two grades in "some places".
+            qualified_share: 1.0,
+            // Assumption, after practice in England & Wales, where probation officers hold high
+            // and very high risk cases and probation services officers the rest.
+            qualified_from_tier: RiskTier::High,
+            volunteers: 0,
+            // Assumptions: a volunteer gives about half a day a week to a handful of cases.
+            volunteer_hours_per_week: 4.0,
+            volunteer_caseload_cap: 3,
         }
     }
 }
@@ -332,6 +385,16 @@ pub struct Organisation {
     pub approach: Approach,
     pub streaming: Streaming,
     pub prioritisation: Prioritisation,
+    /// Under `discretionary` prioritisation, how unevenly each case manager cuts contact across
+    /// risk tiers: the standard deviation of the log of each manager's personal weight for each
+    /// tier. 0: every case's contact is equally likely to go.
+    pub discretion_spread: f64,
+    /// Individual approach: case managers in a cover group, who deliver an absent colleague's
+    /// contacts from their spare hours and take a leaver's cases first (seed 001). 1: no cover.
+    pub cover_group_size: u32,
+    /// Type streaming (`risk`, `offence`, `need`): how much more a specialist's work on a need
+    /// achieves with a case of their own type, as a multiplier on `needs.work_per_contact`.
+    pub specialist_effect: f64,
 }
 
 impl Default for Organisation {
@@ -343,6 +406,15 @@ impl Default for Organisation {
             // priorities. In most places managing the demand is left to the discretion of the
             // individual case manager".
             prioritisation: Prioritisation::Discretionary,
+            // Assumption: seed 002 says discretion is the norm but not how uneven it is. A
+            // spread of 0.5 gives one manager's weight for a tier about 1.6 times another's.
+            discretion_spread: 0.5,
+            // Seed 001 describes cover groups as something that happens "sometimes": none by
+            // default.
+            cover_group_size: 1,
+            // Assumption: no study gives the size of a specialist's advantage; none by default
+            // (the generic_vs_specialised scenario sets one and says so).
+            specialist_effect: 1.0,
         }
     }
 }
@@ -356,12 +428,29 @@ pub enum Approach {
     Individual,
 }
 
-/// How the caseload is divided among staff (seed 001). Only patch work (`generic`) exists so far.
+/// How the caseload is divided among staff (seed 001).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Streaming {
-    /// Locality work: one case manager throughout the case.
+    /// Locality ("patch") work: one case manager from the case's patch at every stage.
     Generic,
+    /// Vertical segmentation: report writers and supervising case managers are different
+    /// staff, so a case changes hands at sentence (and at each later stage change).
+    Task,
+    /// Type specialisation by risk tier: supervising case managers hold one tier only.
+    Risk,
+    /// Type specialisation by offence type.
+    Offence,
+    /// Type specialisation by the most severe criminogenic need; a case moves to another
+    /// specialist when a review finds its most severe need has changed.
+    Need,
+}
+
+impl Streaming {
+    /// Whether supervising staff specialise in a type of case.
+    pub fn by_type(self) -> bool {
+        matches!(self, Streaming::Risk | Streaming::Offence | Streaming::Need)
+    }
 }
 
 /// How a case manager cuts work when demand exceeds hours (seed 002).

@@ -276,6 +276,92 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     c.probability("workforce.turnover_rate", w.turnover_rate);
     c.at_most("workforce.vacancy_weeks", w.vacancy_weeks.into(), MAX_WEEKS);
+    c.probability("workforce.qualified_share", w.qualified_share);
+    let complex_share: f64 = s.population.risk_mix.as_array()[w.qualified_from_tier.index()..]
+        .iter()
+        .sum();
+    let qualified_posts = (w.qualified_share * f64::from(w.case_managers)).round();
+    if w.case_managers > 0 && qualified_posts < 1.0 && complex_share > 0.0 {
+        c.fail(
+            "workforce.qualified_share",
+            format!(
+                "leaves no qualified case manager for the {} tier and above, which {:.0}% of \
+                 cases are in (got {})",
+                w.qualified_from_tier.name(),
+                complex_share * 100.0,
+                w.qualified_share
+            ),
+        );
+    }
+    c.at_most(
+        "workforce.volunteers",
+        w.volunteers.into(),
+        MAX_CASE_MANAGERS,
+    );
+    c.non_negative(
+        "workforce.volunteer_hours_per_week",
+        w.volunteer_hours_per_week,
+    );
+    if w.volunteer_hours_per_week > 168.0 {
+        c.fail(
+            "workforce.volunteer_hours_per_week",
+            "must be at most 168, the hours in a week",
+        );
+    }
+    c.at_least(
+        "workforce.volunteer_caseload_cap",
+        w.volunteer_caseload_cap.into(),
+        1,
+    );
+    c.at_most(
+        "workforce.volunteer_caseload_cap",
+        w.volunteer_caseload_cap.into(),
+        1_000_000,
+    );
+
+    let org = &s.organisation;
+    c.non_negative("organisation.discretion_spread", org.discretion_spread);
+    if org.discretion_spread > 5.0 {
+        c.fail(
+            "organisation.discretion_spread",
+            format!("must be at most 5 (got {})", org.discretion_spread),
+        );
+    }
+    c.at_least(
+        "organisation.cover_group_size",
+        org.cover_group_size.into(),
+        1,
+    );
+    c.at_most(
+        "organisation.cover_group_size",
+        org.cover_group_size.into(),
+        MAX_CASE_MANAGERS,
+    );
+    c.positive("organisation.specialist_effect", org.specialist_effect);
+    if org.specialist_effect > 10.0 {
+        c.fail(
+            "organisation.specialist_effect",
+            format!("must be at most 10 (got {})", org.specialist_effect),
+        );
+    }
+    let needed = crate::model::organisation::posts_needed(s);
+    if u64::from(w.case_managers) < needed && w.case_managers > 0 {
+        c.fail(
+            "workforce.case_managers",
+            format!(
+                "{} streaming needs at least {needed} posts here (a report writer per patch and \
+                 a supervising case manager per patch or type); got {}",
+                format!("{:?}", org.streaming).to_lowercase(),
+                w.case_managers
+            ),
+        );
+    }
+
+    let r = &s.reports;
+    c.probability("reports.share", r.share);
+    c.at_least("reports.weeks", r.weeks.into(), 1);
+    c.at_most("reports.weeks", r.weeks.into(), 52);
+    c.non_negative("reports.hours", r.hours);
 
     let sup = &s.supervision;
     for (name, value) in tier_named(&sup.contact_interval_weeks) {
