@@ -12,13 +12,14 @@ use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week}
 use crate::model::needs::needs_week;
 use crate::model::offender::{Offender, OffenderFactory, WeeklyDraws};
 use crate::model::organisation::{
-    Establishment, HandoffCause, allocate_waiting, discretion_weights, release, transfer_misfits,
+    Establishment, HandoffCause, allocate_waiting, discretion_weights, release, release_member,
+    transfer_misfits,
 };
 use crate::model::reoffending::{HazardModel, reoffending_week};
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::plan_and_deliver;
 use crate::rng::{Stream, StreamRng, replication_stream};
-use crate::scenario::Scenario;
+use crate::scenario::{Approach, Scenario};
 
 /// Everything one replication's simulation holds.
 pub struct World<'s> {
@@ -95,7 +96,7 @@ fn allocation(w: &mut World) {
 }
 
 fn workload(w: &mut World) {
-    plan_and_deliver(
+    w.this_week.senior_hours = plan_and_deliver(
         &mut w.offenders,
         &mut w.managers,
         &w.establishment.cover_groups,
@@ -106,11 +107,18 @@ fn workload(w: &mut World) {
 
 fn contacts(w: &mut World) {
     let s = w.scenario;
+    // Under the team approach contacts rotate among the members: each kept appointment builds
+    // the bond with one of them, so the relationship with the team grows by a member's share.
+    let growth_scale = match s.organisation.approach {
+        Approach::Team => 1.0 / f64::from(s.team.size),
+        Approach::Individual | Approach::Hybrid => 1.0,
+    };
     contacts_and_compliance(
         &mut w.offenders,
         &w.attendance,
         &s.compliance,
         &s.relationship,
+        growth_scale,
     );
 }
 
@@ -192,9 +200,16 @@ fn staff_events(w: &mut World) {
     }
     if anyone_left {
         // One pass over the cases, however many left.
+        let retained = w.scenario.relationship.retained_on_handoff;
+        let size = w.scenario.team.size;
         for o in &mut w.offenders {
             if o.manager.index().is_some_and(|m| w.left_this_week[m]) {
                 release(o, &mut w.managers, HandoffCause::StaffLeft);
+            }
+            for slot in 0..o.team.len() {
+                if o.team[slot].index().is_some_and(|m| w.left_this_week[m]) {
+                    release_member(o, slot, &mut w.managers, retained, size);
+                }
             }
         }
     }
@@ -262,7 +277,14 @@ impl<'s> World<'s> {
     /// in debug builds and in the tests.
     pub fn check_invariants(&self) -> Result<(), String> {
         let mut caseloads = vec![0u32; self.managers.len()];
+        let mut memberships = vec![0u32; self.managers.len()];
         for o in &self.offenders {
+            for member in o.team.iter().filter_map(|m| m.index()) {
+                memberships[member] += 1;
+                if o.stage != Stage::Order || Some(member) == o.manager.index() {
+                    return Err(format!("case {} has a misplaced team member", o.id));
+                }
+            }
             match (o.stage, o.manager.index()) {
                 (Stage::PreSentence | Stage::Order, Some(m)) => caseloads[m] += 1,
                 (Stage::PreSentence | Stage::Order, None) => {}
@@ -309,7 +331,13 @@ impl<'s> World<'s> {
                     m.caseload
                 ));
             }
-            if !m.in_post() && m.caseload > 0 {
+            if m.memberships != memberships[i] {
+                return Err(format!(
+                    "manager {i} counts {} teams but sits on {}",
+                    m.memberships, memberships[i]
+                ));
+            }
+            if !m.in_post() && (m.caseload > 0 || m.memberships > 0) {
                 return Err(format!("vacant post {i} holds {} cases", m.caseload));
             }
             if m.hours_used < 0.0 || m.hours_used > m.hours_available + 1e-6 {

@@ -45,11 +45,13 @@ pub struct WeekRecord {
     /// Cases (reports and orders) held by paid staff, and by volunteers.
     pub held_by_staff: u32,
     pub held_by_volunteers: u32,
+    /// Hours of seniors chairing case conferences (team and hybrid approaches).
+    pub senior_hours: f64,
 }
 
 impl WeekRecord {
     /// Names of the per-week quantities written to `timeseries.csv`, after `week`.
-    pub const COLUMNS: [&'static str; 22] = [
+    pub const COLUMNS: [&'static str; 23] = [
         "active_orders",
         "allocated",
         "unallocated",
@@ -72,10 +74,11 @@ impl WeekRecord {
         "pre_sentence",
         "held_by_staff",
         "held_by_volunteers",
+        "senior_hours",
     ];
 
     /// Values in the order of [`WeekRecord::COLUMNS`]; `None` where a ratio is undefined.
-    pub fn values(&self) -> [Option<f64>; 22] {
+    pub fn values(&self) -> [Option<f64>; 23] {
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         [
             Some(self.active_orders.into()),
@@ -100,6 +103,7 @@ impl WeekRecord {
             Some(self.pre_sentence.into()),
             Some(self.held_by_staff.into()),
             Some(self.held_by_volunteers.into()),
+            Some(self.senior_hours),
         ]
     }
 }
@@ -154,6 +158,7 @@ pub struct WindowTally {
     pub weeks: u64,
     pub hours_available: f64,
     pub hours_delivered: f64,
+    pub senior_hours: f64,
     pub allocated_case_weeks: u64,
     pub staff_held_case_weeks: u64,
     pub manager_weeks_in_post: u64,
@@ -384,6 +389,7 @@ impl Recorder {
             w.weeks += 1;
             w.hours_available += rec.hours_available;
             w.hours_delivered += rec.hours_delivered;
+            w.senior_hours += rec.senior_hours;
             w.allocated_case_weeks += u64::from(rec.allocated);
             w.staff_held_case_weeks += u64::from(rec.held_by_staff);
             w.manager_weeks_in_post += u64::from(rec.managers_in_post);
@@ -548,7 +554,7 @@ impl Metrics {
                 w.manager_weeks_in_post as f64,
             ),
             unallocated_cases: ratio(w.unallocated_case_weeks as f64, weeks),
-            staff_hours: ratio(w.hours_delivered, weeks),
+            staff_hours: ratio(w.hours_delivered + w.senior_hours, weeks),
             attendance_rate: ratio(w.contacts_attended as f64, w.contacts_delivered as f64),
             ..Self::from_outcomes(&all)
         }

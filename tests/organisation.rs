@@ -236,3 +236,61 @@ fn volunteers_take_low_risk_cases_and_assistants_never_hold_complex_ones() {
         "low-risk contact delivery with volunteers",
     );
 }
+
+/// A unit with hours to spare, so that what a model asks for is what it spends.
+fn unhurried() -> Scenario {
+    let mut s = small_scenario();
+    s.workforce.hours_per_week = 60.0;
+    s
+}
+
+#[test]
+fn a_team_spends_more_staff_hours_per_case_than_an_individual_case_manager() {
+    let individual = unhurried();
+    let mut team = unhurried();
+    team.organisation.approach = casesim::scenario::Approach::Team;
+    let (i, t) = (replicate(&individual), replicate(&team));
+    let per_case = |results: &[casesim::ReplicationResult]| {
+        per_replication(results, |r| {
+            Some(r.metrics.staff_hours? / r.metrics.mean_caseload? / 24.0)
+        })
+    };
+    // Same workforce and population, so the same cases: staff hours per case-week differ by
+    // what the approach asks for (members' assessments, conferences and their chairs).
+    assert_higher(
+        &per_case(&t),
+        &per_case(&i),
+        "staff hours per case, team vs individual",
+    );
+    assert_eq!(
+        metric(&i, "staff_hours").len(),
+        metric(&t, "staff_hours").len()
+    );
+}
+
+#[test]
+fn the_member_who_drives_the_plan_keeps_the_relationship_a_rotating_team_spreads() {
+    let mut team = small_scenario();
+    team.organisation.approach = casesim::scenario::Approach::Team;
+    let mut hybrid = small_scenario();
+    hybrid.organisation.approach = casesim::scenario::Approach::Hybrid;
+    assert_higher(
+        &metric(&replicate(&hybrid), "mean_relationship"),
+        &metric(&replicate(&team), "mean_relationship"),
+        "relationship, hybrid vs team",
+    );
+}
+
+#[test]
+fn members_who_attend_conferences_meet_more_needs() {
+    let mut absent = unhurried();
+    absent.organisation.approach = casesim::scenario::Approach::Hybrid;
+    absent.team.conference_attendance = 0.0;
+    let mut present = absent.clone();
+    present.team.conference_attendance = 1.0;
+    assert_higher(
+        &metric(&replicate(&present), "needs_met_rate"),
+        &metric(&replicate(&absent), "needs_met_rate"),
+        "needs met, full vs no conference attendance",
+    );
+}

@@ -58,7 +58,9 @@ pub fn contacts_and_compliance(
     attendance: &AttendanceModel,
     compliance: &Compliance,
     relationship: &Relationship,
+    growth_scale: f64,
 ) {
+    let growth = relationship.growth_per_contact * growth_scale;
     for o in offenders
         .iter_mut()
         .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order))
@@ -70,7 +72,7 @@ pub fn contacts_and_compliance(
                 o.events.contact_attended = true;
                 if !o.events.contact_by_cover {
                     let r = f64::from(o.relationship);
-                    o.relationship = (r + relationship.growth_per_contact * (1.0 - r)) as f32;
+                    o.relationship = (r + growth * (1.0 - r)) as f32;
                 }
             } else if on_order
                 && f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share

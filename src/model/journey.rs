@@ -61,6 +61,12 @@ pub fn end_order(
         managers[index].caseload -= 1;
         offender.manager = ManagerId::NONE;
     }
+    for member in &mut offender.team {
+        if let Some(index) = member.index() {
+            managers[index].memberships -= 1;
+            *member = ManagerId::NONE;
+        }
+    }
 }
 
 /// Last week of the reoffending follow-up (inclusive).

@@ -42,6 +42,17 @@ pub fn needs_week(
             }
             _ => 1.0,
         };
+        // Work agreed at a case conference: each member who attended works on the most severe
+        // need, as at an attended contact.
+        let members = i32::from(o.events.conference_members);
+        if o.stage == Stage::Order && members > 0 {
+            let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
+            if f64::from(d.team_work) < p {
+                if let Some(need) = o.needs.most_severe() {
+                    o.needs.0[need as usize] -= 1;
+                }
+            }
+        }
         if o.stage == Stage::Order
             && o.events.contact_attended
             && f64::from(d.need_work) < work_success_probability(o, n, specialist)

@@ -177,6 +177,10 @@ pub struct WeeklyDraws {
     pub reoffence_proven: f32,
     /// The court's decision at a breach or on a new conviction.
     pub court: f32,
+    /// Who attends a case conference.
+    pub team: f32,
+    /// Whether the members' work agreed at a conference lowers a need.
+    pub team_work: f32,
 }
 
 impl WeeklyDraws {
@@ -192,6 +196,8 @@ impl WeeklyDraws {
             reoffence: rng.random(),
             reoffence_proven: rng.random(),
             court: rng.random(),
+            team: rng.random(),
+            team_work: rng.random(),
         }
     }
 }
@@ -206,9 +212,14 @@ pub struct WeekEvents {
     pub contact_by_cover: bool,
     /// The plan was reviewed this week.
     pub reviewed: bool,
+    /// Team members other than the lead who attended a case conference this week.
+    pub conference_members: u8,
     /// Unacceptable failures to comply detected this week (missed appointments, violations).
     pub failures: u8,
 }
+
+/// Most team members besides the lead.
+pub const MAX_MEMBERS: usize = 3;
 
 /// Sentinel for "never happened" in week fields.
 pub const NEVER: i32 = i32::MAX;
@@ -265,6 +276,12 @@ pub struct Offender {
     pub pending_handoff: HandoffCause,
     /// The cover group of a case manager who left, whose members take the case first.
     pub cover_hint: u32,
+
+    /// The other members of the case's team (team and hybrid approaches), or none.
+    pub team: [ManagerId; MAX_MEMBERS],
+    /// Which members have made their own assessment (bit i: `team[i]`).
+    pub team_assessed: u8,
+    pub next_conference: i32,
 
     // The pre-sentence report.
     pub report_hours_done: f32,
@@ -477,6 +494,9 @@ impl OffenderFactory {
             handoffs_by_cause: [0; HandoffCause::COUNT],
             pending_handoff: HandoffCause::StaffLeft,
             cover_hint: NO_GROUP,
+            team: [ManagerId::NONE; MAX_MEMBERS],
+            team_assessed: 0,
+            next_conference: NEVER,
             report_hours_done: 0.0,
             report_done: false,
             interviewed: false,

@@ -10,6 +10,9 @@
 //!   review that finds a different most severe need moves the case to that need's specialist.
 //! - **Grades**: cases at or above `workforce.qualified_from_tier` go to qualified staff only;
 //!   the others go to the lower grade first. Volunteers take low-risk orders before staff do.
+//! - **Teams** (`team` and `hybrid` approaches): besides its lead (who holds the case), an order
+//!   has `team.size - 1` members from the posts that could supervise it, on fewest teams
+//!   first. A member who leaves is replaced at the next allocation.
 //! - **Cover groups** (individual approach): small groups of case managers who take an absent
 //!   colleague's contacts from their spare hours (see `workload`) and a leaver's cases first.
 //!
@@ -27,7 +30,7 @@ use rand_pcg::Pcg32;
 use crate::model::journey::Stage;
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::{CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM};
-use crate::scenario::{Scenario, Streaming};
+use crate::scenario::{Approach, Scenario, Streaming};
 
 /// Why a case changed hands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -509,6 +512,33 @@ impl Establishment {
         Self::least_loaded(&self.pools[pool], managers, complex)
     }
 
+    /// Fills a team's empty member places (team and hybrid approaches) from the posts that
+    /// could supervise the case, other than its lead and current members: the post on fewest
+    /// teams first. Members sit on teams without taking a caseload place; their hours are the
+    /// limit.
+    pub fn fill_team(&self, o: &mut Offender, managers: &mut [CaseManager], size: u32) {
+        let pool = &self.pools[self.supervision_pool
+            [usize::from(o.patch) * self.types + case_type(o, self.streaming)]];
+        for slot in 0..(size as usize - 1).min(o.team.len()) {
+            if o.team[slot].is_some() {
+                continue;
+            }
+            let taken = |id: ManagerId| id == o.manager || o.team.contains(&id);
+            let best = pool
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    let m = &managers[id.index().expect("real post")];
+                    m.in_post() && m.is_staff() && !taken(id)
+                })
+                .min_by_key(|id| managers[id.index().expect("real post")].memberships);
+            if let Some(id) = best {
+                o.team[slot] = id;
+                managers[id.index().expect("real post")].memberships += 1;
+            }
+        }
+    }
+
     /// Whether the post holding a case may go on holding it at its current stage and type.
     pub fn still_fits(&self, o: &Offender, m: &CaseManager) -> bool {
         let function_fits = match (o.stage, m.function) {
@@ -541,6 +571,24 @@ pub fn allocate(
     offender.cover_hint = NO_GROUP;
     offender.manager = to;
     managers[to.index().expect("allocated to a real post")].caseload += 1;
+}
+
+/// Takes a member who left off a case's team; the place is filled again at the next
+/// allocation. The relationship with the team loses that member's part of the handoff cost.
+pub fn release_member(
+    offender: &mut Offender,
+    slot: usize,
+    managers: &mut [CaseManager],
+    retained_on_handoff: f64,
+    size: u32,
+) {
+    if let Some(index) = offender.team[slot].index() {
+        managers[index].memberships -= 1;
+        offender.team[slot] = ManagerId::NONE;
+        offender.team_assessed &= !(1 << slot);
+        let lost = (1.0 - retained_on_handoff) / f64::from(size);
+        offender.relationship *= (1.0 - lost) as f32;
+    }
 }
 
 /// Takes a case off its case manager, leaving it to be reallocated; `cause` is recorded for
@@ -587,14 +635,20 @@ pub fn allocate_waiting(
     scenario: &Scenario,
 ) -> u32 {
     let retained = scenario.relationship.retained_on_handoff;
+    let teams = scenario.organisation.approach != Approach::Individual;
     let mut waiting = 0;
     for offender in offenders
         .iter_mut()
-        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order) && !o.is_allocated())
+        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order))
     {
-        match establishment.choose(offender, managers, scenario) {
-            Some(id) => allocate(offender, id, managers, retained),
-            None => waiting += 1,
+        if !offender.is_allocated() {
+            match establishment.choose(offender, managers, scenario) {
+                Some(id) => allocate(offender, id, managers, retained),
+                None => waiting += 1,
+            }
+        }
+        if teams && offender.stage == Stage::Order && offender.is_allocated() {
+            establishment.fill_team(offender, managers, scenario.team.size);
         }
     }
     waiting

@@ -42,6 +42,9 @@ pub struct Demand {
     pub paperwork: f64,
     /// Pre-sentence report writing (a court deadline, so done before casework).
     pub reports: f64,
+    /// Team coordination: members' own assessments and case conferences (meetings at set
+    /// times, so done before casework).
+    pub team: f64,
     pub assessment: f64,
     pub contacts_by_tier: [f64; 4],
     pub reviews: f64,
@@ -52,6 +55,7 @@ pub struct Demand {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct DeliveryShares {
     pub reports: f64,
+    pub team: f64,
     pub assessment: f64,
     pub contacts_by_tier: [f64; 4],
     pub reviews: f64,
@@ -107,6 +111,8 @@ pub struct CaseManager {
     pub status: StaffStatus,
     /// Cases currently allocated.
     pub caseload: u32,
+    /// Teams this post sits on as a member, not the lead.
+    pub memberships: u32,
     /// Enforcement paperwork generated but not yet done (hours); done first next week.
     pub paperwork_backlog: f64,
     // This week's accounts.
@@ -137,6 +143,7 @@ impl CaseManager {
             discretion: [1.0; 4],
             status: StaffStatus::Present,
             caseload: 0,
+            memberships: 0,
             paperwork_backlog: 0.0,
             hours_available: 0.0,
             hours_used: 0.0,

@@ -17,7 +17,7 @@
 use crate::model::journey::Stage;
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
-use crate::scenario::{Prioritisation, Scenario};
+use crate::scenario::{Approach, Prioritisation, Scenario};
 
 /// Share of `demand` met by `hours` (1 when there is no demand).
 fn share(hours: f64, demand: f64) -> f64 {
@@ -79,17 +79,93 @@ fn add_up_demand(
         let Some(index) = o.manager.index() else {
             continue;
         };
+        let teams = s.organisation.approach != Approach::Individual;
+        if o.events.contact_due {
+            let holder = contact_holder(o, managers, s);
+            managers[holder].demand.contacts_by_tier[o.risk.index()] += sup.hours_per_contact;
+        }
+        if teams {
+            // Conference hours are planned for the members expected to attend.
+            let conference = o.assessed && week >= o.next_conference;
+            let expected = s.team.conference_hours * s.team.conference_attendance;
+            if conference {
+                managers[index].demand.team += expected;
+            }
+            for (slot, member) in o.team.iter().enumerate() {
+                let Some(m) = member.index() else { continue };
+                if o.team_assessed & (1 << slot) == 0 {
+                    managers[m].demand.team += s.team.member_assessment_hours;
+                }
+                if conference {
+                    managers[m].demand.team += expected;
+                }
+            }
+        }
         let d = &mut managers[index].demand;
         if !o.assessed {
             d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done);
         }
-        if o.events.contact_due {
-            d.contacts_by_tier[o.risk.index()] += sup.hours_per_contact;
-        }
-        if o.assessed && week >= o.next_review {
+        // Under a team, the case conference reviews the plan.
+        if !teams && o.assessed && week >= o.next_review {
             d.reviews += sup.review_hours;
         }
     }
+}
+
+/// The post that makes a case's contact this week: the lead, except under the team approach,
+/// where contacts rotate among the members present (each monitoring their own tasks).
+fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize {
+    let lead = o.manager.index().expect("an allocated case");
+    if s.organisation.approach != Approach::Team {
+        return lead;
+    }
+    let k = usize::from(o.contacts_delivered) % s.team.size as usize;
+    match k.checked_sub(1).and_then(|slot| o.team.get(slot)?.index()) {
+        Some(m) if managers[m].status == StaffStatus::Present => m,
+        _ => lead,
+    }
+}
+
+/// The uniform draw of team member `j` (0 = the lead) for a conference, spread from the case's
+/// one draw by the golden-ratio sequence.
+fn member_draw(u: f32, j: usize) -> f64 {
+    (f64::from(u) + j as f64 * 0.618_033_988_749_895).fract()
+}
+
+/// A case conference (team and hybrid approaches): the lead and each member attend if present,
+/// drawn to attend, within their share of coordination work and with the hours. It reviews
+/// the plan if anyone attends; the senior chairing spends `chair_hours`. Returns the chair's
+/// hours.
+fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
+    let t = &s.team;
+    let rank = f64::from(o.draws.contact_delivery);
+    let lead = o.manager.index().expect("an allocated case");
+    let participants = std::iter::once(Some(lead)).chain(o.team.iter().map(|m| m.index()));
+    let mut lead_attended = false;
+    let mut members = 0u8;
+    for (j, post) in participants.enumerate() {
+        let Some(p) = post else { continue };
+        let m = &mut managers[p];
+        if m.status == StaffStatus::Present
+            && member_draw(o.draws.team, j) < t.conference_attendance
+            && rank < m.shares.team
+            && m.try_use(t.conference_hours)
+        {
+            if j == 0 {
+                lead_attended = true;
+            } else {
+                members += 1;
+            }
+        }
+    }
+    o.next_conference = week + t.conference_interval_weeks as i32;
+    if !lead_attended && members == 0 {
+        return 0.0;
+    }
+    o.events.reviewed = true;
+    o.events.conference_members = members;
+    o.next_review = week + s.supervision.review_interval_weeks as i32;
+    t.chair_hours
 }
 
 /// Hours to assess and plan a new order: planning only when a completed report's assessment
@@ -156,6 +232,8 @@ fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
         let d = m.demand;
         let reports = share(left, d.reports);
         left -= reports * d.reports;
+        let team = share(left, d.team);
+        left -= team * d.team;
         let assessment = share(left, d.assessment);
         left -= assessment * d.assessment;
         let mut contacts = [0.0; 4];
@@ -179,6 +257,7 @@ fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
         m.spare = left.max(0.0);
         m.shares = DeliveryShares {
             reports,
+            team,
             assessment,
             contacts_by_tier: contacts,
             reviews,
@@ -218,9 +297,16 @@ fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
 
 /// Delivers this week's work case by case: a task is done when the case is within its
 /// manager's share for that kind of work and the hours are still there.
-fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenario, week: i32) {
+/// Returns the hours of the seniors chairing case conferences.
+fn deliver(
+    offenders: &mut [Offender],
+    managers: &mut [CaseManager],
+    s: &Scenario,
+    week: i32,
+) -> f64 {
     let sup = &s.supervision;
     let report_weekly = s.reports.hours / f64::from(s.reports.weeks);
+    let mut chair_hours = 0.0;
     for o in offenders.iter_mut() {
         let Some(mut index) = o.manager.index() else {
             continue;
@@ -275,17 +361,42 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
             if used >= needed - 1e-6 {
                 o.assessed = true;
                 o.next_review = week + sup.review_interval_weeks as i32;
+                o.next_conference = week + s.team.conference_interval_weeks as i32;
             }
         }
-        if o.events.contact_due
-            && rank < m.shares.contacts_by_tier[o.risk.index()]
-            && m.try_use(sup.hours_per_contact)
-        {
-            o.events.contact_offered = true;
-            o.contacts_delivered += 1;
-            o.next_contact = week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+        let teams = s.organisation.approach != Approach::Individual;
+        if teams {
+            for slot in 0..o.team.len() {
+                let Some(p) = o.team[slot].index() else {
+                    continue;
+                };
+                let member = &mut managers[p];
+                if o.team_assessed & (1 << slot) == 0
+                    && member.status == StaffStatus::Present
+                    && rank < member.shares.team
+                    && member.try_use(s.team.member_assessment_hours)
+                {
+                    o.team_assessed |= 1 << slot;
+                }
+            }
+            if o.assessed && week >= o.next_conference {
+                chair_hours += hold_conference(o, managers, s, week);
+            }
         }
-        if o.assessed
+        if o.events.contact_due {
+            let holder = contact_holder(o, managers, s);
+            let h = &mut managers[holder];
+            if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(sup.hours_per_contact)
+            {
+                o.events.contact_offered = true;
+                o.contacts_delivered += 1;
+                o.next_contact =
+                    week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+            }
+        }
+        let m = &mut managers[index];
+        if !teams
+            && o.assessed
             && o.next_review != NEVER
             && week >= o.next_review
             && rank < m.shares.reviews
@@ -295,21 +406,23 @@ fn deliver(offenders: &mut [Offender], managers: &mut [CaseManager], s: &Scenari
             o.events.reviewed = true;
         }
     }
+    chair_hours
 }
 
-/// The workload phase: demand, shares, delivery.
+/// The workload phase: demand, shares, delivery. Returns the hours of the seniors chairing
+/// case conferences.
 pub fn plan_and_deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     cover_groups: &[Vec<ManagerId>],
     s: &Scenario,
     week: i32,
-) {
+) -> f64 {
     open_accounts(managers);
     add_up_demand(offenders, managers, s, week);
     decide_shares(managers, s.organisation.prioritisation);
     arrange_cover(managers, cover_groups);
-    deliver(offenders, managers, s, week);
+    deliver(offenders, managers, s, week)
 }
 
 #[cfg(test)]

@@ -83,6 +83,7 @@ pub struct Scenario {
     pub needs: NeedDynamics,
     pub reoffending: Reoffending,
     pub reports: Reports,
+    pub team: TeamWork,
     /// Keys to run the scenario at several values of (`casesim sweep`); ignored by `run`.
     #[serde(skip_serializing_if = "Sweep::is_empty")]
     pub sweep: Sweep,
@@ -113,6 +114,43 @@ impl Default for Reports {
             weeks: 3,
             // Assumption: of the order of HMPPS workload-measurement times for a written report.
             hours: 6.0,
+        }
+    }
+}
+
+/// How a team (the `team` and `hybrid` approaches) works a case (seed 001).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TeamWork {
+    /// Staff on a case's team, the lead included (2 to 4).
+    pub size: u32,
+    /// Hours for each member's own assessment at the start, before the plan is agreed.
+    pub member_assessment_hours: f64,
+    /// Weeks between case conferences, which review the whole plan.
+    pub conference_interval_weeks: u32,
+    /// Hours each member spends on a conference (preparation included).
+    pub conference_hours: f64,
+    /// Hours of the senior who chairs each conference (not a case manager's hours).
+    pub chair_hours: f64,
+    /// Probability that a member attends a conference.
+    pub conference_attendance: f64,
+}
+
+impl Default for TeamWork {
+    fn default() -> Self {
+        TeamWork {
+            // Assumption: the case manager and two members from other disciplines.
+            size: 3,
+            // Assumptions: a shorter assessment from each other discipline, a quarterly
+            // conference, an hour and a half for each member, an hour for the chair.
+            member_assessment_hours: 2.0,
+            conference_interval_weeks: 12,
+            conference_hours: 1.5,
+            chair_hours: 1.0,
+            // Seed 004 (Scottish ICM survey, 4.1): four-fifths of social workers said case
+            // conferences were always well attended, while other professionals attended "far
+            // fewer"; 0.8 is the social workers' figure, generous for other disciplines.
+            conference_attendance: 0.8,
         }
     }
 }
@@ -419,13 +457,17 @@ impl Default for Organisation {
     }
 }
 
-/// Who holds responsibility for a case (seed 001). Team and hybrid come with the organisation
-/// models; until then only `individual` is accepted.
+/// Who holds responsibility for a case (seed 001).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Approach {
-    /// One named case manager.
+    /// One named case manager (optionally in a cover group).
     Individual,
+    /// A team unique to the offender: members' own assessments, tasks shared among them,
+    /// progress reviewed at case conferences chaired by a senior.
+    Team,
+    /// A team in which one member "drives the plan": day-to-day contact and support.
+    Hybrid,
 }
 
 /// How the caseload is divided among staff (seed 001).

@@ -357,6 +357,24 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
 
+    let t = &s.team;
+    c.at_least("team.size", t.size.into(), 2);
+    c.at_most("team.size", t.size.into(), 4);
+    c.non_negative("team.member_assessment_hours", t.member_assessment_hours);
+    c.at_least(
+        "team.conference_interval_weeks",
+        t.conference_interval_weeks.into(),
+        1,
+    );
+    c.at_most(
+        "team.conference_interval_weeks",
+        t.conference_interval_weeks.into(),
+        MAX_WEEKS,
+    );
+    c.non_negative("team.conference_hours", t.conference_hours);
+    c.non_negative("team.chair_hours", t.chair_hours);
+    c.probability("team.conference_attendance", t.conference_attendance);
+
     let r = &s.reports;
     c.probability("reports.share", r.share);
     c.at_least("reports.weeks", r.weeks.into(), 1);
