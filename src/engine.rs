@@ -128,6 +128,7 @@ fn needs(w: &mut World) {
         &w.managers,
         &w.scenario.needs,
         &w.scenario.organisation,
+        w.week,
     );
 }
 

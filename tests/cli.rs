@@ -335,3 +335,95 @@ fn every_shipped_scenario_is_valid() {
     }
     assert!(seen >= 1);
 }
+
+#[test]
+fn every_organisation_option_is_reachable_by_set_and_listed_by_check() {
+    for (set, section, key, expected) in [
+        (
+            "organisation.approach=team",
+            "organisation",
+            "approach",
+            "\"team\"",
+        ),
+        (
+            "organisation.approach=hybrid",
+            "organisation",
+            "approach",
+            "\"hybrid\"",
+        ),
+        (
+            "organisation.streaming=task",
+            "organisation",
+            "streaming",
+            "\"task\"",
+        ),
+        (
+            "organisation.streaming=risk",
+            "organisation",
+            "streaming",
+            "\"risk\"",
+        ),
+        (
+            "organisation.streaming=offence",
+            "organisation",
+            "streaming",
+            "\"offence\"",
+        ),
+        (
+            "organisation.streaming=need",
+            "organisation",
+            "streaming",
+            "\"need\"",
+        ),
+        (
+            "organisation.prioritisation=structured",
+            "organisation",
+            "prioritisation",
+            "\"structured\"",
+        ),
+        (
+            "organisation.discretion_spread=1.5",
+            "organisation",
+            "discretion_spread",
+            "1.5",
+        ),
+        (
+            "organisation.cover_group_size=4",
+            "organisation",
+            "cover_group_size",
+            "4",
+        ),
+        (
+            "organisation.specialist_effect=1.25",
+            "organisation",
+            "specialist_effect",
+            "1.25",
+        ),
+        (
+            "workforce.qualified_share=0.5",
+            "workforce",
+            "qualified_share",
+            "0.5",
+        ),
+        (
+            "workforce.qualified_from_tier=very_high",
+            "workforce",
+            "qualified_from_tier",
+            "\"very_high\"",
+        ),
+        ("workforce.volunteers=6", "workforce", "volunteers", "6"),
+        ("team.size=4", "team", "size", "4"),
+        (
+            "team.conference_attendance=0.5",
+            "team",
+            "conference_attendance",
+            "0.5",
+        ),
+        ("reports.share=0.8", "reports", "share", "0.8"),
+    ] {
+        let o = casesim(&["check", "scenarios/baseline.toml", "--set", set], None);
+        assert!(o.status.success(), "{set}: {}", stderr(&o));
+        let resolved: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+        assert_eq!(resolved[section][key].to_string(), expected, "{set}");
+    }
+}

@@ -27,6 +27,7 @@ pub fn needs_week(
     managers: &[CaseManager],
     n: &NeedDynamics,
     org: &Organisation,
+    week: i32,
 ) {
     for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
         let d = o.draws;
@@ -79,6 +80,11 @@ pub fn needs_week(
                     .expect("pick < present");
                 let s = &mut o.needs.0[need as usize];
                 *s = (*s + 1).min(MAX_SEVERITY);
+                // An acute need: a contact is due next week, whatever the schedule (a cover
+                // group responds if the case manager is away).
+                if o.stage == Stage::Order {
+                    o.next_contact = o.next_contact.min(week + 1);
+                }
             }
         }
     }
