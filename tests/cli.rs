@@ -1,10 +1,12 @@
 //! The `casesim` binary keeps the contract: its files, its determinism, and its answers to bad
 //! input (exit 2, the key and line named, no output left behind, no panic).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_casesim");
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::{casesim, stderr};
 
 /// Small and quick, but every mechanism at work.
 const QUICK: [&str; 8] = [
@@ -18,25 +20,12 @@ const QUICK: [&str; 8] = [
     "4",
 ];
 
-fn casesim(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd.output().expect("the binary runs")
-}
-
 fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
     let mut args = vec!["run", "scenarios/baseline.toml", "--quiet", "--out"];
     args.push(out.to_str().unwrap());
     args.extend(QUICK);
     args.extend(extra);
     casesim(&args, threads)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 const CSVS: [&str; 5] = [

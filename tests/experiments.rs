@@ -5,27 +5,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use casesim::Scenario;
 use casesim::experiment::{independent_seed, kaplan_meier, paired_differences, run_arms};
 use casesim::metrics::Metrics;
-use common::{metric, small_scenario};
-
-const BIN: &str = env!("CARGO_BIN_EXE_casesim");
-
-fn casesim(args: &[&str], threads: Option<&str>) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
-    if let Some(t) = threads {
-        cmd.env("RAYON_NUM_THREADS", t);
-    }
-    cmd.output().expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{casesim, metric, small_scenario, stderr};
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -101,12 +101,12 @@ pub fn posts_needed(s: &Scenario) -> u64 {
 /// What a function or type of case is expected to need: its cases in force at a time, and its
 /// hours a week.
 struct ExpectedWork {
-    reports: Need2,
-    supervision_by_type: Vec<Need2>,
+    reports: Work,
+    supervision_by_type: Vec<Work>,
 }
 
 #[derive(Clone, Copy, Default)]
-struct Need2 {
+struct Work {
     cases: f64,
     hours: f64,
 }
@@ -121,7 +121,7 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let mut factory = OffenderFactory::new(&s.population);
     let mut rng = Pcg32::new(0x0e57_ab11_5e55, 0);
     let types = type_count(s.organisation.streaming);
-    let mut by_type = vec![Need2::default(); types];
+    let mut by_type = vec![Work::default(); types];
     let mut mean_weeks = 0.0;
     for _ in 0..SAMPLE {
         let o = factory.draw(&mut rng, 0, false);
@@ -146,13 +146,13 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let scale = arrivals / SAMPLE as f64;
     let r = &s.reports;
     ExpectedWork {
-        reports: Need2 {
+        reports: Work {
             cases: arrivals * r.share * f64::from(r.weeks),
             hours: arrivals * r.share * r.hours,
         },
         supervision_by_type: by_type
             .into_iter()
-            .map(|t| Need2 {
+            .map(|t| Work {
                 cases: t.cases * scale,
                 hours: t.hours * scale,
             })
@@ -166,7 +166,7 @@ const CASE_HEADROOM: f64 = 1.1;
 /// Divides `total` posts among parts: each first gets the posts its expected cases need under
 /// the cap with 10% headroom (at least `minimum`), and the posts left follow the expected
 /// hours. If there are too few posts even for the cases, they follow the cases.
-fn divide_posts(total: usize, parts: &[Need2], cap: u32, minimum: usize) -> Vec<usize> {
+fn divide_posts(total: usize, parts: &[Work], cap: u32, minimum: usize) -> Vec<usize> {
     let for_cases: Vec<usize> = parts
         .iter()
         .map(|p| {
@@ -288,32 +288,32 @@ impl Establishment {
                 .collect()
         };
 
-        let report_pool;
-        let supervision_pool;
+        // Generic, report-writing or supervising posts, `n` spread over the patches: a pool each.
+        let mut patch_pools = |n: usize, function: Function, managers: &mut Vec<CaseManager>| {
+            per_patch(n)
+                .iter()
+                .enumerate()
+                .map(|(p, &k)| {
+                    add_pool(
+                        (0..k).map(|_| post(p, function, NO_SPECIALISM)).collect(),
+                        managers,
+                    )
+                })
+                .collect::<Vec<usize>>()
+        };
+        let report_pool: Vec<usize>;
+        let supervision_pool: Vec<usize>;
         match streaming {
             Streaming::Generic => {
-                let counts = per_patch(staff);
-                let ids: Vec<usize> = counts
-                    .iter()
-                    .enumerate()
-                    .map(|(p, &n)| {
-                        add_pool(
-                            (0..n)
-                                .map(|_| post(p, Function::All, NO_SPECIALISM))
-                                .collect(),
-                            &mut managers,
-                        )
-                    })
-                    .collect();
-                report_pool = ids.clone();
-                supervision_pool = ids;
+                report_pool = patch_pools(staff, Function::All, &mut managers);
+                supervision_pool = report_pool.clone();
             }
             _ => {
                 let supervision =
                     expected
                         .supervision_by_type
                         .iter()
-                        .fold(Need2::default(), |a, t| Need2 {
+                        .fold(Work::default(), |a, t| Work {
                             cases: a.cases + t.cases,
                             hours: a.hours + t.hours,
                         });
@@ -328,32 +328,9 @@ impl Establishment {
                 } else {
                     vec![0, staff]
                 };
-                let writers = per_patch(split[0]);
-                report_pool = writers
-                    .iter()
-                    .enumerate()
-                    .map(|(p, &n)| {
-                        add_pool(
-                            (0..n)
-                                .map(|_| post(p, Function::Reports, NO_SPECIALISM))
-                                .collect(),
-                            &mut managers,
-                        )
-                    })
-                    .collect();
+                report_pool = patch_pools(split[0], Function::Reports, &mut managers);
                 if streaming == Streaming::Task {
-                    supervision_pool = per_patch(split[1])
-                        .iter()
-                        .enumerate()
-                        .map(|(p, &n)| {
-                            add_pool(
-                                (0..n)
-                                    .map(|_| post(p, Function::Supervision, NO_SPECIALISM))
-                                    .collect(),
-                                &mut managers,
-                            )
-                        })
-                        .collect();
+                    supervision_pool = patch_pools(split[1], Function::Supervision, &mut managers);
                 } else {
                     // Specialists serve every patch; a post's patch only spreads them.
                     let counts =

@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
+use std::process::{Command, Output};
+
 use casesim::experiment::run_replications;
 use casesim::experiment::stats::t_quantile_975;
 use casesim::{ReplicationResult, Scenario};
@@ -62,4 +64,18 @@ pub fn assert_higher(a: &[f64], b: &[f64], what: &str) {
 pub fn assert_lower(a: &[f64], b: &[f64], what: &str) {
     let (d, _, hi) = paired_difference(a, b);
     assert!(hi < 0.0, "{what}: difference {d:.4}, CI high {hi:.4}");
+}
+
+/// Runs the `casesim` binary from the crate's root, with `RAYON_NUM_THREADS` if given.
+pub fn casesim(args: &[&str], threads: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_casesim"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    cmd.output().expect("the binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
