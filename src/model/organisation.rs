@@ -551,7 +551,8 @@ pub fn allocate(
 }
 
 /// Takes a member who left off a case's team; the place is filled again at the next
-/// allocation. The relationship with the team loses that member's part of the handoff cost.
+/// allocation. Responsibility rests with the whole team, so a change of member is a handoff,
+/// but the relationship with the team loses only that member's part of the handoff cost.
 pub fn release_member(
     offender: &mut Offender,
     slot: usize,
@@ -563,6 +564,8 @@ pub fn release_member(
         managers[index].memberships -= 1;
         offender.team[slot] = ManagerId::NONE;
         offender.team_assessed &= !(1 << slot);
+        offender.handoffs += 1;
+        offender.handoffs_by_cause[HandoffCause::StaffLeft as usize] += 1;
         let lost = (1.0 - retained_on_handoff) / f64::from(size);
         offender.relationship *= (1.0 - lost) as f32;
     }
