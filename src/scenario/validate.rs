@@ -68,6 +68,12 @@ impl Checker {
         }
     }
 
+    /// `min <= value <= max`, reported as `at_least` and `at_most` do.
+    fn within(&mut self, key: &str, value: u64, min: u64, max: u64) {
+        self.at_least(key, value, min);
+        self.at_most(key, value, max);
+    }
+
     /// Shares that must each be in 0..1 and sum to 1.
     fn shares(&mut self, key: &str, named: &[(&str, f64)]) {
         for (name, value) in named {
@@ -144,8 +150,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     };
 
     let sim = &s.simulation;
-    c.at_least("simulation.weeks", sim.weeks.into(), 1);
-    c.at_most("simulation.weeks", sim.weeks.into(), MAX_WEEKS);
+    c.within("simulation.weeks", sim.weeks.into(), 1, MAX_WEEKS);
     if sim.warmup_weeks >= sim.weeks {
         c.fail(
             "simulation.warmup_weeks",
@@ -155,16 +160,16 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             ),
         );
     }
-    c.at_least("simulation.replications", sim.replications.into(), 1);
-    c.at_most(
+    c.within(
         "simulation.replications",
         sim.replications.into(),
+        1,
         1_000_000,
     );
-    c.at_least("simulation.follow_up_weeks", sim.follow_up_weeks.into(), 1);
-    c.at_most(
+    c.within(
         "simulation.follow_up_weeks",
         sim.follow_up_weeks.into(),
+        1,
         MAX_WEEKS,
     );
 
@@ -249,8 +254,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         w.case_managers.into(),
         MAX_CASE_MANAGERS,
     );
-    c.at_least("workforce.caseload_cap", w.caseload_cap.into(), 1);
-    c.at_most("workforce.caseload_cap", w.caseload_cap.into(), 1_000_000);
+    c.within(
+        "workforce.caseload_cap",
+        w.caseload_cap.into(),
+        1,
+        1_000_000,
+    );
     c.non_negative("workforce.hours_per_week", w.hours_per_week);
     if w.hours_per_week > 168.0 {
         c.fail(
@@ -308,14 +317,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             "must be at most 168, the hours in a week",
         );
     }
-    c.at_least(
+    c.within(
         "workforce.volunteer_caseload_cap",
         w.volunteer_caseload_cap.into(),
         1,
-    );
-    c.at_most(
-        "workforce.volunteer_caseload_cap",
-        w.volunteer_caseload_cap.into(),
         1_000_000,
     );
 
@@ -327,14 +332,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             format!("must be at most 5 (got {})", org.discretion_spread),
         );
     }
-    c.at_least(
+    c.within(
         "organisation.cover_group_size",
         org.cover_group_size.into(),
         1,
-    );
-    c.at_most(
-        "organisation.cover_group_size",
-        org.cover_group_size.into(),
         MAX_CASE_MANAGERS,
     );
     c.positive("organisation.specialist_effect", org.specialist_effect);
@@ -358,17 +359,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
 
     let t = &s.team;
-    c.at_least("team.size", t.size.into(), 2);
-    c.at_most("team.size", t.size.into(), 4);
+    c.within("team.size", t.size.into(), 2, 4);
     c.non_negative("team.member_assessment_hours", t.member_assessment_hours);
-    c.at_least(
+    c.within(
         "team.conference_interval_weeks",
         t.conference_interval_weeks.into(),
         1,
-    );
-    c.at_most(
-        "team.conference_interval_weeks",
-        t.conference_interval_weeks.into(),
         MAX_WEEKS,
     );
     c.non_negative("team.conference_hours", t.conference_hours);
@@ -377,15 +373,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
 
     let r = &s.reports;
     c.probability("reports.share", r.share);
-    c.at_least("reports.weeks", r.weeks.into(), 1);
-    c.at_most("reports.weeks", r.weeks.into(), 52);
+    c.within("reports.weeks", r.weeks.into(), 1, 52);
     c.non_negative("reports.hours", r.hours);
 
     let sup = &s.supervision;
     for (name, value) in tier_named(&sup.contact_interval_weeks) {
         let key = format!("supervision.contact_interval_weeks.{name}");
-        c.at_least(&key, value.into(), 1);
-        c.at_most(&key, value.into(), MAX_WEEKS);
+        c.within(&key, value.into(), 1, MAX_WEEKS);
     }
     for (key, value) in [
         ("supervision.hours_per_contact", sup.hours_per_contact),
@@ -397,14 +391,10 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     ] {
         c.non_negative(key, value);
     }
-    c.at_least(
+    c.within(
         "supervision.review_interval_weeks",
         sup.review_interval_weeks.into(),
         1,
-    );
-    c.at_most(
-        "supervision.review_interval_weeks",
-        sup.review_interval_weeks.into(),
         MAX_WEEKS,
     );
 
