@@ -299,7 +299,7 @@ impl<'s> World<'s> {
             }
             if let Some(m) = o.manager.index() {
                 let holder = &self.managers[m];
-                if o.risk >= self.scenario.workforce.qualified_from_tier
+                if crate::model::organisation::is_complex(o, self.scenario)
                     && holder.grade != crate::model::workforce::Grade::Qualified
                 {
                     return Err(format!(

@@ -9,7 +9,7 @@
 use crate::model::journey::Stage;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
 use crate::model::organisation::case_type;
-use crate::model::workforce::{CaseManager, NO_SPECIALISM};
+use crate::model::workforce::CaseManager;
 use crate::scenario::{NeedDynamics, Organisation};
 
 /// Probability that one attended contact's work lowers the most severe need by a level;
@@ -36,8 +36,7 @@ pub fn needs_week(
             Some(i)
                 if o.stage == Stage::Order
                     && !o.events.contact_by_cover
-                    && managers[i].specialism != NO_SPECIALISM
-                    && usize::from(managers[i].specialism) == case_type(o, org.streaming) =>
+                    && managers[i].specialises_in(case_type(o, org.streaming)) =>
             {
                 org.specialist_effect
             }

@@ -468,12 +468,8 @@ impl Establishment {
         }
         if o.cover_hint != NO_GROUP {
             let group = &self.cover_groups[o.cover_hint as usize];
-            let fits = |id: &&ManagerId| {
-                let m = &managers[id.index().expect("real post")];
-                m.function != Function::Reports
-                    && (m.specialism == NO_SPECIALISM
-                        || usize::from(m.specialism) == case_type(o, self.streaming))
-            };
+            let fits =
+                |id: &&ManagerId| self.still_fits(o, &managers[id.index().expect("real post")]);
             if let Some(id) = Self::least_loaded(group.iter().filter(fits), managers, complex) {
                 return Some(id);
             }
@@ -523,9 +519,7 @@ impl Establishment {
             (Stage::PreSentence, f) => f == Function::Reports,
             (_, f) => f == Function::Supervision,
         };
-        function_fits
-            && (m.specialism == NO_SPECIALISM
-                || usize::from(m.specialism) == case_type(o, self.streaming))
+        function_fits && m.holds_type(case_type(o, self.streaming))
     }
 }
 

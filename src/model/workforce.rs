@@ -160,6 +160,16 @@ impl CaseManager {
         self.grade != Grade::Volunteer
     }
 
+    /// Whether this post specialises in case type `t` (type streaming).
+    pub fn specialises_in(&self, t: usize) -> bool {
+        self.specialism != NO_SPECIALISM && usize::from(self.specialism) == t
+    }
+
+    /// Whether this post may hold a case of type `t`: any type, unless it specialises.
+    pub fn holds_type(&self, t: usize) -> bool {
+        self.specialism == NO_SPECIALISM || self.specialises_in(t)
+    }
+
     /// Whether this post may hold a case: in post, under its cap, and of a grade allowed the
     /// case (`complex`: at or above the tier reserved for qualified staff).
     pub fn can_take(&self, complex: bool) -> bool {

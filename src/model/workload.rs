@@ -56,7 +56,8 @@ fn add_up_demand(
     week: i32,
 ) {
     let sup = &s.supervision;
-    let report_weekly = s.reports.hours / f64::from(s.reports.weeks);
+    let report_weekly = report_hours_per_week(s);
+    let teams = s.organisation.approach != Approach::Individual;
     for o in offenders.iter_mut() {
         o.events = Default::default();
         if o.stage == Stage::PreSentence {
@@ -79,7 +80,6 @@ fn add_up_demand(
         let Some(index) = o.manager.index() else {
             continue;
         };
-        let teams = s.organisation.approach != Approach::Individual;
         if o.events.contact_due {
             let holder = contact_holder(o, managers, s);
             managers[holder].demand.contacts_by_tier[o.risk.index()] += sup.hours_per_contact;
@@ -166,6 +166,11 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
     o.events.conference_members = members;
     o.next_review = week + s.supervision.review_interval_weeks as i32;
     t.chair_hours
+}
+
+/// Report writing spread evenly over the weeks before sentence.
+fn report_hours_per_week(s: &Scenario) -> f64 {
+    s.reports.hours / f64::from(s.reports.weeks)
 }
 
 /// Hours to assess and plan a new order: planning only when a completed report's assessment
@@ -305,7 +310,8 @@ fn deliver(
     week: i32,
 ) -> f64 {
     let sup = &s.supervision;
-    let report_weekly = s.reports.hours / f64::from(s.reports.weeks);
+    let report_weekly = report_hours_per_week(s);
+    let teams = s.organisation.approach != Approach::Individual;
     let mut chair_hours = 0.0;
     for o in offenders.iter_mut() {
         let Some(mut index) = o.manager.index() else {
@@ -364,7 +370,6 @@ fn deliver(
                 o.next_conference = week + s.team.conference_interval_weeks as i32;
             }
         }
-        let teams = s.organisation.approach != Approach::Individual;
         if teams {
             for slot in 0..o.team.len() {
                 let Some(p) = o.team[slot].index() else {
