@@ -198,26 +198,36 @@ pub struct ExperimentReport {
     pub seconds: f64,
 }
 
-impl ExperimentReport {
-    fn labels(&self) -> Vec<String> {
-        self.arms.iter().map(|a| a.label.clone()).collect()
-    }
+/// The arms' labels, in order.
+fn labels(arms: &[Arm]) -> Vec<String> {
+    arms.iter().map(|a| a.label.clone()).collect()
+}
 
+/// Whether every arm runs on the same seed (common random numbers).
+fn share_random_numbers(arms: &[Arm]) -> bool {
+    let seed = arms[0].scenario.simulation.seed;
+    arms.iter().all(|a| a.scenario.simulation.seed == seed)
+}
+
+impl ExperimentReport {
     /// The text printed at the end of a sweep or comparison.
     pub fn text(&self) -> String {
         let first = &self.arms[0].scenario.simulation;
         let offender_weeks = self.results.iter().map(|r| r.offender_weeks()).sum();
         let stats: Vec<_> = self.results.iter().map(|r| r.stats()).collect();
         let table = match self.kind {
-            "sweep" => sweep_table(&self.labels(), &stats),
+            "sweep" => sweep_table(&labels(&self.arms), &stats),
             _ => {
                 let differences: Vec<_> = self.results[1..]
                     .iter()
                     .map(|r| paired_differences(&self.results[0], r))
                     .collect();
-                let seeds = self.arms.iter().map(|a| a.scenario.simulation.seed);
-                let common = seeds.clone().all(|s| s == first.seed);
-                compare_table(&self.labels(), &stats, &differences, common)
+                compare_table(
+                    &labels(&self.arms),
+                    &stats,
+                    &differences,
+                    share_random_numbers(&self.arms),
+                )
             }
         };
         format!(
@@ -263,18 +273,16 @@ fn run_experiment(
             })
             .collect(),
     };
-    let labels: Vec<String> = arms.iter().map(|a| a.label.clone()).collect();
     let mut files = result_files(&grouped);
     files.push((
         "compare.csv",
-        compare_csv(&labels, &results.iter().collect::<Vec<_>>()),
+        compare_csv(&labels(&arms), &results.iter().collect::<Vec<_>>()),
     ));
-    let seeds: Vec<u64> = arms.iter().map(|a| a.scenario.simulation.seed).collect();
     let record = ExperimentRecord {
         casesim_version: env!("CARGO_PKG_VERSION"),
         kind,
         command: options.command.clone(),
-        common_random_numbers: seeds.iter().all(|&s| s == seeds[0]),
+        common_random_numbers: share_random_numbers(&arms),
         replications: arms[0].scenario.simulation.replications,
         threads: rayon::current_num_threads(),
         wall_time_seconds: seconds,
@@ -344,14 +352,11 @@ pub fn sweep(path: &Path, vary: &[String], options: &Options) -> Result<Experime
     };
     let mut problems = Vec::new();
     for ov in &set {
-        if let Some(v) = spec.vary.iter().find(|v| v.key == ov.key) {
+        if spec.vary.iter().any(|v| v.key == ov.key) {
             problems.push(InputProblem {
                 origin: ov.origin.clone(),
                 key: Some(ov.key.clone()),
-                message: format!(
-                    "is varied by the sweep, so it cannot also be set to one value (`{}`)",
-                    v.key
-                ),
+                message: "is varied by the sweep, so it cannot also be set to one value".into(),
             });
         }
     }
