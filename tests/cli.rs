@@ -6,24 +6,13 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{casesim, stderr};
-
-/// Small and quick, but every mechanism at work.
-const QUICK: [&str; 8] = [
-    "--set",
-    "simulation.weeks=120",
-    "--set",
-    "simulation.warmup_weeks=52",
-    "--set",
-    "population.initial_cases=600",
-    "--reps",
-    "4",
-];
+use common::{QUICK, casesim, stderr};
 
 fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
     let mut args = vec!["run", "scenarios/baseline.toml", "--quiet", "--out"];
     args.push(out.to_str().unwrap());
     args.extend(QUICK);
+    args.extend(["--reps", "4"]);
     args.extend(extra);
     casesim(&args, threads)
 }

@@ -10,21 +10,11 @@ use std::process::Output;
 use casesim::Scenario;
 use casesim::experiment::{independent_seed, kaplan_meier, paired_differences, run_arms};
 use casesim::metrics::Metrics;
-use common::{casesim, metric, small_scenario, stderr};
+use common::{QUICK, casesim, metric, small_scenario, stderr};
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
-
-/// Small and quick, but every mechanism at work.
-const QUICK: [&str; 6] = [
-    "--set",
-    "simulation.weeks=120",
-    "--set",
-    "simulation.warmup_weeks=52",
-    "--set",
-    "population.initial_cases=600",
-];
 
 /// A small scenario file for sweeps from the file.
 const SMALL: &str = "[simulation]\nweeks = 120\nwarmup_weeks = 52\nreplications = 2\n\n\

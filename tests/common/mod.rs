@@ -79,3 +79,13 @@ pub fn casesim(args: &[&str], threads: Option<&str>) -> Output {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// `--set` arguments for a small, quick run with every mechanism at work.
+pub const QUICK: [&str; 6] = [
+    "--set",
+    "simulation.weeks=120",
+    "--set",
+    "simulation.warmup_weeks=52",
+    "--set",
+    "population.initial_cases=600",
+];
