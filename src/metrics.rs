@@ -212,6 +212,11 @@ impl TimeToEvent {
     }
 }
 
+/// Weeks from the start of `o`'s order to the end of `week`.
+fn weeks_since_start(o: &Offender, week: i32) -> i32 {
+    week - o.order_start + 1
+}
+
 /// The time-to-event cohorts: orders starting in the measurement window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Survival {
@@ -223,6 +228,17 @@ pub struct Survival {
 }
 
 impl Survival {
+    /// Records the end of `o`'s reoffending follow-up, last seen at the end of `last_seen`: an
+    /// event at the first proven reoffence, if any, else a censored time.
+    fn follow_up_ends(&mut self, o: &Offender, last_seen: i32) {
+        if o.first_proven_reoffence == NEVER {
+            self.reoffence.censor(weeks_since_start(o, last_seen));
+        } else {
+            self.reoffence
+                .event(weeks_since_start(o, o.first_proven_reoffence));
+        }
+    }
+
     pub fn add(&mut self, other: &Survival) {
         self.reoffence.add(&other.reoffence);
         self.breach.add(&other.breach);
@@ -251,11 +267,6 @@ impl Recorder {
         }
     }
 
-    /// Weeks from the start of `o`'s order to the end of `week`.
-    fn weeks_since_start(o: &Offender, week: i32) -> i32 {
-        week - o.order_start + 1
-    }
-
     /// At the horizon (the end of week `last_week`): cases of the cohort still on their order or
     /// in follow-up are censored there.
     pub fn finish(&mut self, offenders: &[Offender], last_week: i32) {
@@ -264,20 +275,10 @@ impl Recorder {
                 continue;
             }
             if o.stage == Stage::Order {
-                self.survival
-                    .breach
-                    .censor(Self::weeks_since_start(o, last_week));
+                self.survival.breach.censor(weeks_since_start(o, last_week));
             }
             if last_follow_up_week(o, self.follow_up_weeks) > last_week {
-                if o.first_proven_reoffence == NEVER {
-                    self.survival
-                        .reoffence
-                        .censor(Self::weeks_since_start(o, last_week));
-                } else {
-                    self.survival
-                        .reoffence
-                        .event(Self::weeks_since_start(o, o.first_proven_reoffence));
-                }
+                self.survival.follow_up_ends(o, last_week);
             }
         }
     }
@@ -331,7 +332,7 @@ impl Recorder {
             let tally = &mut self.by_tier[o.risk.index()];
             let in_cohort = o.order_start >= self.window_start;
             if in_cohort && o.order_ended == week {
-                let t = Self::weeks_since_start(o, week);
+                let t = weeks_since_start(o, week);
                 if o.outcome == Some(OrderOutcome::Breached) {
                     self.survival.breach.event(t);
                 } else {
@@ -363,14 +364,8 @@ impl Recorder {
                 tally.followed_up += 1;
                 if o.first_proven_reoffence != NEVER {
                     tally.proven_in_follow_up += 1;
-                    self.survival
-                        .reoffence
-                        .event(Self::weeks_since_start(o, o.first_proven_reoffence));
-                } else {
-                    self.survival
-                        .reoffence
-                        .censor(Self::weeks_since_start(o, week));
                 }
+                self.survival.follow_up_ends(o, week);
             }
         }
         // Staff measures are of paid staff; volunteers are counted apart.

@@ -45,19 +45,6 @@ pub enum HandoffCause {
 
 impl HandoffCause {
     pub const COUNT: usize = 3;
-    pub const ALL: [HandoffCause; 3] = [
-        HandoffCause::StageChange,
-        HandoffCause::StaffLeft,
-        HandoffCause::TypeChange,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            HandoffCause::StageChange => "stage_change",
-            HandoffCause::StaffLeft => "staff_left",
-            HandoffCause::TypeChange => "type_change",
-        }
-    }
 }
 
 /// Number of case types under a streaming (1 when staff do not specialise by type).
