@@ -16,6 +16,7 @@ use crate::model::organisation::{
     transfer_misfits,
 };
 use crate::model::reoffending::{HazardModel, reoffending_week};
+use crate::model::services::{ServiceSystem, services_week};
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::plan_and_deliver;
 use crate::rng::{Stream, StreamRng, replication_stream};
@@ -30,6 +31,7 @@ pub struct World<'s> {
     pub offenders: Vec<Offender>,
     pub managers: Vec<CaseManager>,
     pub establishment: Establishment,
+    pub services: ServiceSystem,
     factory: OffenderFactory,
     inflow: Option<Poisson<f64>>,
     arrivals: StreamRng,
@@ -50,13 +52,14 @@ pub struct World<'s> {
 pub type Phase = fn(&mut World);
 
 /// The weekly schedule, in order.
-pub const PHASES: [(&str, Phase); 11] = [
+pub const PHASES: [(&str, Phase); 12] = [
     ("intake", intake),
     ("weekly_draws", weekly_draws),
     ("allocation", allocation),
     ("workload", workload),
     ("contacts_and_compliance", contacts),
     ("needs", needs),
+    ("services", services),
     ("reoffending", reoffending),
     ("enforcement", enforcement),
     ("stage_transitions", stage_transitions),
@@ -96,13 +99,18 @@ fn allocation(w: &mut World) {
 }
 
 fn workload(w: &mut World) {
-    w.this_week.senior_hours = plan_and_deliver(
+    let work = plan_and_deliver(
         &mut w.offenders,
         &mut w.managers,
         &w.establishment.cover_groups,
+        &w.services,
         w.scenario,
         w.week,
     );
+    w.this_week.senior_hours = work.chair_hours;
+    w.this_week.referrals = work.referrals;
+    w.this_week.referrals_refused = work.refusals;
+    w.this_week.substitutions = work.substitutions;
 }
 
 fn contacts(w: &mut World) {
@@ -113,23 +121,30 @@ fn contacts(w: &mut World) {
         Approach::Team => 1.0 / f64::from(s.team.size),
         Approach::Individual | Approach::Hybrid => 1.0,
     };
-    contacts_and_compliance(
-        &mut w.offenders,
-        &w.attendance,
-        &s.compliance,
-        &s.relationship,
-        growth_scale,
-    );
+    contacts_and_compliance(&mut w.offenders, &w.attendance, s, growth_scale, w.week);
 }
 
 fn needs(w: &mut World) {
-    needs_week(
+    needs_week(&mut w.offenders, &w.managers, w.scenario, w.week);
+}
+
+fn services(w: &mut World) {
+    let counts = services_week(
         &mut w.offenders,
-        &w.managers,
-        &w.scenario.needs,
-        &w.scenario.organisation,
+        &mut w.services,
+        &w.scenario.services,
         w.week,
     );
+    let r = &mut w.this_week;
+    r.service_waiting = counts.waiting;
+    r.in_service = counts.attending;
+    r.service_starts = counts.starts;
+    r.service_completions = counts.completions;
+    r.service_dropouts = counts.dropouts;
+    r.service_waits_ended = counts.waits_ended;
+    r.service_wait_weeks = counts.wait_weeks;
+    r.substitutions += counts.substitutions;
+    r.service_cost = counts.cost;
 }
 
 fn reoffending(w: &mut World) {
@@ -154,6 +169,7 @@ fn enforcement(w: &mut World) {
         w.week,
     );
     w.this_week.warnings = counts.warnings;
+    w.this_week.sanctions = counts.sanctions;
     w.this_week.breaches = counts.breaches;
     w.this_week.revocations += counts.revocations;
 }
@@ -241,11 +257,10 @@ impl<'s> World<'s> {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")
         });
         let hazard = HazardModel::new(
-            &scenario.reoffending,
+            scenario,
             factory.expected_need_total(),
             scenario.population.family_support.mean,
         );
-        let sim = &scenario.simulation;
         World {
             scenario,
             week: 0,
@@ -253,6 +268,7 @@ impl<'s> World<'s> {
             left_this_week: vec![false; managers.len()],
             managers,
             establishment,
+            services: ServiceSystem::new(&scenario.services),
             factory,
             inflow,
             arrivals,
@@ -262,7 +278,7 @@ impl<'s> World<'s> {
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),
             this_week: WeekRecord::default(),
-            recorder: Recorder::new(sim.warmup_weeks, sim.follow_up_weeks, sim.weeks),
+            recorder: Recorder::new(scenario),
         }
     }
 
@@ -349,6 +365,24 @@ impl<'s> World<'s> {
             }
             if m.paperwork_backlog < 0.0 {
                 return Err(format!("manager {i} has negative backlog"));
+            }
+        }
+        let mut in_treatment = [0u32; crate::model::offender::Need::COUNT];
+        for o in &self.offenders {
+            if let Some(need) = o.service.in_treatment() {
+                in_treatment[need as usize] += 1;
+            }
+        }
+        for (n, (&used, &places)) in in_treatment
+            .iter()
+            .zip(&self.services.reachable)
+            .enumerate()
+        {
+            if used > places {
+                return Err(format!(
+                    "service {:?} has {used} in treatment over {places} places",
+                    crate::model::offender::Need::ALL[n]
+                ));
             }
         }
         Ok(())

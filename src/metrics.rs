@@ -16,6 +16,17 @@ use crate::model::journey::{OrderOutcome, Stage, last_follow_up_week};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::organisation::HandoffCause;
 use crate::model::workforce::{CaseManager, StaffStatus};
+use crate::scenario::Scenario;
+
+/// Unit costs of the `cost` measure, worked out from the scenario once.
+#[derive(Clone, Copy, Debug, Default)]
+struct UnitCosts {
+    staff_hour: f64,
+    /// Custody after a revocation.
+    revocation: f64,
+    /// A mode's non-staff cost for a case-week on an order, by tier.
+    case_week: [f64; RiskTier::COUNT],
+}
 
 /// One week of one replication.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -47,11 +58,32 @@ pub struct WeekRecord {
     pub held_by_volunteers: u32,
     /// Hours of seniors chairing case conferences (team and hybrid approaches).
     pub senior_hours: f64,
+    /// Referrals to services made, and refused after advocacy.
+    pub referrals: u32,
+    pub referrals_refused: u32,
+    /// Cases on a waiting list, and in treatment, after this week's admissions.
+    pub service_waiting: u32,
+    pub in_service: u32,
+    pub service_starts: u32,
+    pub service_completions: u32,
+    pub service_dropouts: u32,
+    /// Waits that ended this week, and their total length in weeks.
+    pub service_waits_ended: u32,
+    pub service_wait_weeks: u64,
+    /// Needs the case manager took on personally for want of a service.
+    pub substitutions: u32,
+    /// Graduated sanctions imposed.
+    pub sanctions: u32,
+    /// Cost of service places used this week.
+    pub service_cost: f64,
+    /// Cost of the week: staff hours, service places, modes' non-staff costs and custody
+    /// after revocation, at the scenario's unit costs.
+    pub cost: f64,
 }
 
 impl WeekRecord {
     /// Names of the per-week quantities written to `timeseries.csv`, after `week`.
-    pub const COLUMNS: [&'static str; 23] = [
+    pub const COLUMNS: [&'static str; 34] = [
         "active_orders",
         "allocated",
         "unallocated",
@@ -75,10 +107,21 @@ impl WeekRecord {
         "held_by_staff",
         "held_by_volunteers",
         "senior_hours",
+        "referrals",
+        "referrals_refused",
+        "service_waiting",
+        "in_service",
+        "service_starts",
+        "service_completions",
+        "service_dropouts",
+        "mean_service_wait_weeks",
+        "substitutions",
+        "sanctions",
+        "cost",
     ];
 
     /// Values in the order of [`WeekRecord::COLUMNS`]; `None` where a ratio is undefined.
-    pub fn values(&self) -> [Option<f64>; 23] {
+    pub fn values(&self) -> [Option<f64>; 34] {
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         [
             Some(self.active_orders.into()),
@@ -104,6 +147,20 @@ impl WeekRecord {
             Some(self.held_by_staff.into()),
             Some(self.held_by_volunteers.into()),
             Some(self.senior_hours),
+            Some(self.referrals.into()),
+            Some(self.referrals_refused.into()),
+            Some(self.service_waiting.into()),
+            Some(self.in_service.into()),
+            Some(self.service_starts.into()),
+            Some(self.service_completions.into()),
+            Some(self.service_dropouts.into()),
+            ratio(
+                self.service_wait_weeks as f64,
+                self.service_waits_ended.into(),
+            ),
+            Some(self.substitutions.into()),
+            Some(self.sanctions.into()),
+            Some(self.cost),
         ]
     }
 }
@@ -166,6 +223,15 @@ pub struct WindowTally {
     pub relationship_sum: f64,
     pub contacts_delivered: u64,
     pub contacts_attended: u64,
+    pub referrals: u64,
+    pub service_starts: u64,
+    pub service_completions: u64,
+    pub service_dropouts: u64,
+    pub service_waits_ended: u64,
+    pub service_wait_weeks: u64,
+    pub substitutions: u64,
+    pub sanctions: u64,
+    pub cost: f64,
 }
 
 /// Times to an event for a cohort, in whole weeks since the order started (1 = within its first
@@ -249,6 +315,7 @@ impl Survival {
 pub struct Recorder {
     window_start: i32,
     follow_up_weeks: u32,
+    costs: UnitCosts,
     pub by_tier: [OutcomeTally; RiskTier::COUNT],
     pub window: WindowTally,
     pub weeks: Vec<WeekRecord>,
@@ -256,13 +323,19 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(warmup_weeks: u32, follow_up_weeks: u32, weeks: u32) -> Self {
+    pub fn new(s: &Scenario) -> Self {
+        let (sim, c) = (&s.simulation, &s.costs);
         Recorder {
-            window_start: warmup_weeks as i32,
-            follow_up_weeks,
+            window_start: sim.warmup_weeks as i32,
+            follow_up_weeks: sim.follow_up_weeks,
+            costs: UnitCosts {
+                staff_hour: c.staff_hour,
+                revocation: c.custody_weeks_per_revocation * c.custody_week,
+                case_week: RiskTier::ALL.map(|t| s.modes.for_tier(t).cost_per_week),
+            },
             by_tier: Default::default(),
             window: WindowTally::default(),
-            weeks: Vec::with_capacity(weeks as usize),
+            weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
         }
     }
@@ -294,6 +367,7 @@ impl Recorder {
     ) {
         let in_window = week >= self.window_start;
         let mut rec = WeekRecord { week, ..partial };
+        let mut case_costs = 0.0;
         for o in offenders {
             if let Some(m) = o.manager.index() {
                 if managers[m].is_staff() {
@@ -313,6 +387,7 @@ impl Recorder {
                     rec.active_orders += 1;
                     rec.allocated += 1;
                     rec.relationship_sum += f64::from(o.relationship);
+                    case_costs += self.costs.case_week[o.risk.index()];
                 }
                 Stage::Order => {
                     rec.active_orders += 1;
@@ -379,6 +454,10 @@ impl Recorder {
             rec.hours_available += m.hours_available;
             rec.hours_delivered += m.hours_used;
         }
+        rec.cost = (rec.hours_delivered + rec.senior_hours) * self.costs.staff_hour
+            + rec.service_cost
+            + case_costs
+            + f64::from(rec.revocations) * self.costs.revocation;
         if in_window {
             let w = &mut self.window;
             w.weeks += 1;
@@ -392,6 +471,15 @@ impl Recorder {
             w.relationship_sum += rec.relationship_sum;
             w.contacts_delivered += u64::from(rec.contacts_delivered);
             w.contacts_attended += u64::from(rec.contacts_attended);
+            w.referrals += u64::from(rec.referrals);
+            w.service_starts += u64::from(rec.service_starts);
+            w.service_completions += u64::from(rec.service_completions);
+            w.service_dropouts += u64::from(rec.service_dropouts);
+            w.service_waits_ended += u64::from(rec.service_waits_ended);
+            w.service_wait_weeks += rec.service_wait_weeks;
+            w.substitutions += u64::from(rec.substitutions);
+            w.sanctions += u64::from(rec.sanctions);
+            w.cost += rec.cost;
         }
         self.weeks.push(rec);
     }
@@ -423,6 +511,20 @@ pub struct Metrics {
     pub handoffs_stage_change: Option<f64>,
     pub handoffs_staff_left: Option<f64>,
     pub handoffs_type_change: Option<f64>,
+    /// Weeks from referral to a place (or to the wait's end otherwise), over waits ending in
+    /// the window.
+    pub mean_service_wait_weeks: Option<f64>,
+    /// Share of services ended in the window that were completed rather than dropped out of.
+    pub service_completion_rate: Option<f64>,
+    pub service_starts_per_week: Option<f64>,
+    /// Share of referrals that ended in the case manager's own work for want of a service.
+    pub substitution_rate: Option<f64>,
+    /// Graduated sanctions per order terminated.
+    pub sanctions_per_order: Option<f64>,
+    /// Mean cost a week in the window.
+    pub cost: Option<f64>,
+    /// Cost in the window per order terminated in it.
+    pub cost_per_order: Option<f64>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -431,7 +533,7 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 
 impl Metrics {
     /// Column names, in the order of [`Metrics::values`]. The first ten are the contract's.
-    pub const NAMES: [&'static str; 20] = [
+    pub const NAMES: [&'static str; 27] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -452,6 +554,13 @@ impl Metrics {
         "handoffs_stage_change",
         "handoffs_staff_left",
         "handoffs_type_change",
+        "mean_service_wait_weeks",
+        "service_completion_rate",
+        "service_starts_per_week",
+        "substitution_rate",
+        "sanctions_per_order",
+        "cost",
+        "cost_per_order",
     ];
 
     /// Metrics that depend only on case outcomes, and so can be given per risk tier.
@@ -471,7 +580,7 @@ impl Metrics {
         "handoffs_type_change",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 20] {
+    pub fn values(&self) -> [Option<f64>; 27] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -493,6 +602,13 @@ impl Metrics {
             self.handoffs_stage_change,
             self.handoffs_staff_left,
             self.handoffs_type_change,
+            self.mean_service_wait_weeks,
+            self.service_completion_rate,
+            self.service_starts_per_week,
+            self.substitution_rate,
+            self.sanctions_per_order,
+            self.cost,
+            self.cost_per_order,
         ]
     }
 
@@ -551,6 +667,19 @@ impl Metrics {
             unallocated_cases: ratio(w.unallocated_case_weeks as f64, weeks),
             staff_hours: ratio(w.hours_delivered + w.senior_hours, weeks),
             attendance_rate: ratio(w.contacts_attended as f64, w.contacts_delivered as f64),
+            mean_service_wait_weeks: ratio(
+                w.service_wait_weeks as f64,
+                w.service_waits_ended as f64,
+            ),
+            service_completion_rate: ratio(
+                w.service_completions as f64,
+                (w.service_completions + w.service_dropouts) as f64,
+            ),
+            service_starts_per_week: ratio(w.service_starts as f64, weeks),
+            substitution_rate: ratio(w.substitutions as f64, w.referrals as f64),
+            sanctions_per_order: ratio(w.sanctions as f64, all.terminated as f64),
+            cost: ratio(w.cost, weeks),
+            cost_per_order: ratio(w.cost, all.terminated as f64),
             ..Self::from_outcomes(&all)
         }
     }

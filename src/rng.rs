@@ -35,6 +35,13 @@ pub fn replication_stream(seed: u64, replication: u32, stream: Stream) -> Stream
     rng
 }
 
+/// The `j`-th of several uniform draws spread from one uniform draw `u` by the golden-ratio
+/// sequence: for `j > 0`, close to independent of `u` and of each other. Lets one weekly draw
+/// serve several decisions without changing how many numbers a case draws.
+pub fn spread(u: f32, j: usize) -> f64 {
+    (f64::from(u) + j as f64 * 0.618_033_988_749_895).fract()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,10 +8,14 @@
 //! a colleague covering an absence holds the relationship where it is: the bond is with the
 //! named case manager. The pre-sentence report's interview is kept or missed like any
 //! appointment, but missing it is not a failure to comply with an order.
+//!
+//! How closely other requirements are watched depends on the mode (`monitoring`) and on any
+//! curfew-like restriction in force (graduated sanctions): both multiply the chance that a
+//! violation is detected.
 
 use crate::model::journey::Stage;
 use crate::model::offender::Offender;
-use crate::scenario::{Compliance, Relationship};
+use crate::scenario::{Compliance, Scenario};
 
 fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
@@ -56,10 +60,11 @@ impl AttendanceModel {
 pub fn contacts_and_compliance(
     offenders: &mut [Offender],
     attendance: &AttendanceModel,
-    compliance: &Compliance,
-    relationship: &Relationship,
+    s: &Scenario,
     growth_scale: f64,
+    week: i32,
 ) {
+    let (compliance, relationship) = (&s.compliance, &s.relationship);
     let growth = relationship.growth_per_contact * growth_scale;
     for o in offenders
         .iter_mut()
@@ -94,7 +99,11 @@ pub fn contacts_and_compliance(
             } else {
                 compliance.detection_unsupervised
             };
-            if f64::from(d.violation_detected) < detection {
+            let mut watch = s.modes.for_tier(o.risk).monitoring;
+            if o.sanctions.restriction_active(week) {
+                watch *= s.enforcement.restriction_monitoring;
+            }
+            if f64::from(d.violation_detected) < detection * watch {
                 o.events.failures += 1;
             }
         }

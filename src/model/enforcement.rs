@@ -1,20 +1,62 @@
 //! Enforcement: what a case manager does about a failure to comply.
 //!
-//! `strict` (the foundation's only policy): each unacceptable failure earns a formal warning
-//! until the warnings allowed within the warning period are used up; the next failure starts
-//! breach proceedings. The court then revokes the order (it ends as breached) or lets it
-//! continue with the slate wiped. Warnings and breaches cost the case manager paperwork hours,
-//! done first thing the following week.
+//! `strict`: each unacceptable failure earns a formal warning until the warnings allowed within
+//! the warning period are used up; the next failure starts breach proceedings. The court then
+//! revokes the order (it ends as breached) or lets it continue with the slate wiped.
+//!
+//! `graduated` (seed 003: "the use of graduated sanctions for offenders who fail to comply",
+//! "to maximize service participation while avoiding unnecessary incarceration"): after the
+//! warnings, escalating sanctions come before breach. The first is increased reporting (weekly
+//! contact for `sanction_weeks`); the second and later add a curfew-like restriction, which
+//! watches compliance more closely and cuts the chance of reoffending while in force. Sanctions,
+//! like warnings, lapse after the warning period.
+//!
+//! Warnings, sanctions and breaches cost the case manager paperwork hours, done first thing
+//! the following week.
 
 use crate::model::journey::{OrderOutcome, Stage, end_order};
-use crate::model::offender::Offender;
+use crate::model::offender::{NEVER, Offender};
 use crate::model::workforce::CaseManager;
-use crate::scenario::{Enforcement, Supervision};
+use crate::scenario::{Enforcement, EnforcementPolicy, Supervision};
+
+/// Graduated sanctions imposed on a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sanctions {
+    /// Steps of the ladder taken (0: none).
+    pub level: u8,
+    /// Week the latest sanction was imposed.
+    pub imposed: i32,
+    /// First week after the latest sanction's term.
+    pub until: i32,
+}
+
+impl Default for Sanctions {
+    fn default() -> Self {
+        Sanctions {
+            level: 0,
+            imposed: NEVER,
+            until: 0,
+        }
+    }
+}
+
+impl Sanctions {
+    /// Increased reporting (weekly contact) is in force.
+    pub fn reporting_active(&self, week: i32) -> bool {
+        self.level >= 1 && week < self.until
+    }
+
+    /// A curfew-like restriction is in force.
+    pub fn restriction_active(&self, week: i32) -> bool {
+        self.level >= 2 && week < self.until
+    }
+}
 
 /// What enforcement did this week, for the time series.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EnforcementCounts {
     pub warnings: u32,
+    pub sanctions: u32,
     pub breaches: u32,
     pub revocations: u32,
 }
@@ -28,6 +70,11 @@ pub fn enforce(
     week: i32,
 ) -> EnforcementCounts {
     let mut counts = EnforcementCounts::default();
+    let sanctions_allowed = match e.policy {
+        EnforcementPolicy::Strict => 0,
+        EnforcementPolicy::Graduated => e.sanctions_before_breach,
+    };
+    let period = e.warning_period_weeks as i32;
     for o in offenders.iter_mut() {
         if o.stage != Stage::Order || o.events.failures == 0 {
             continue;
@@ -36,14 +83,27 @@ pub fn enforce(
             continue;
         };
         for _ in 0..o.events.failures {
-            if o.warnings > 0 && week - o.last_warning >= e.warning_period_weeks as i32 {
+            if o.warnings > 0 && week - o.last_warning >= period {
                 o.warnings = 0;
+            }
+            if o.sanctions.level > 0 && week - o.sanctions.imposed >= period {
+                o.sanctions.level = 0;
             }
             if o.warnings < e.warnings_before_breach {
                 o.warnings += 1;
                 o.last_warning = week;
                 managers[index].paperwork_backlog += sup.warning_hours;
                 counts.warnings += 1;
+                continue;
+            }
+            if o.sanctions.level < sanctions_allowed {
+                o.sanctions.level += 1;
+                o.sanctions.imposed = week;
+                o.sanctions.until = week + 1 + e.sanction_weeks as i32;
+                // Reporting starts next week.
+                o.next_contact = o.next_contact.min(week + 1);
+                managers[index].paperwork_backlog += e.sanction_hours;
+                counts.sanctions += 1;
                 continue;
             }
             managers[index].paperwork_backlog += sup.breach_hours;
@@ -55,6 +115,7 @@ pub fn enforce(
             }
             // The order continues: the court's warning replaces the case manager's.
             o.warnings = 0;
+            o.sanctions.level = 0;
         }
     }
     counts

@@ -4,9 +4,11 @@
 pub mod compliance;
 pub mod enforcement;
 pub mod journey;
+pub mod modes;
 pub mod needs;
 pub mod offender;
 pub mod organisation;
 pub mod reoffending;
+pub mod services;
 pub mod workforce;
 pub mod workload;

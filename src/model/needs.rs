@@ -3,14 +3,18 @@
 //!
 //! Seed 003: case managers in criminal justice "broker services but also are likely to provide
 //! informal guidance"; seed 002: where services do not exist, case managers "are often left
-//! trying to provide an equivalent service themselves". Brokering to services comes with the
-//! services issue; here the case manager's own work is the only thing that meets a need.
+//! trying to provide an equivalent service themselves". The mode sets how much own work a
+//! kept appointment carries (`own_work`); it goes to the most severe need that no provider is
+//! treating. A need the case manager is substituting for a service gets a second piece of work
+//! at each kept appointment, achieving `services.substitute_effect` of the first. Services
+//! themselves are in `services`.
 
 use crate::model::journey::Stage;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
 use crate::model::organisation::case_type;
 use crate::model::workforce::CaseManager;
-use crate::scenario::{NeedDynamics, Organisation};
+use crate::rng::spread;
+use crate::scenario::{NeedDynamics, Scenario};
 
 /// Probability that one attended contact's work lowers the most severe need by a level;
 /// `specialist` multiplies it when the case manager specialises in the case's type.
@@ -21,14 +25,18 @@ pub fn work_success_probability(o: &Offender, n: &NeedDynamics, specialist: f64)
         * (0.5 + 0.5 * f64::from(o.relationship))
 }
 
+/// The most severe need present that no provider is treating.
+fn own_work_target(o: &Offender) -> Option<Need> {
+    let mut needs = o.needs;
+    if let Some(treated) = o.service.in_treatment() {
+        needs.0[treated as usize] = 0;
+    }
+    needs.most_severe()
+}
+
 /// The needs phase for every case still in the follow-up.
-pub fn needs_week(
-    offenders: &mut [Offender],
-    managers: &[CaseManager],
-    n: &NeedDynamics,
-    org: &Organisation,
-    week: i32,
-) {
+pub fn needs_week(offenders: &mut [Offender], managers: &[CaseManager], s: &Scenario, week: i32) {
+    let (n, org) = (&s.needs, &s.organisation);
     for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
         let d = o.draws;
         // Work at a report interview or a covered contact is not the specialist's.
@@ -48,17 +56,25 @@ pub fn needs_week(
         if o.stage == Stage::Order && members > 0 {
             let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
             if f64::from(d.team_work) < p {
-                if let Some(need) = o.needs.most_severe() {
+                if let Some(need) = own_work_target(o) {
                     o.needs.0[need as usize] -= 1;
                 }
             }
         }
-        if o.stage == Stage::Order
-            && o.events.contact_attended
-            && f64::from(d.need_work) < work_success_probability(o, n, specialist)
-        {
-            if let Some(need) = o.needs.most_severe() {
-                o.needs.0[need as usize] -= 1;
+        if o.stage == Stage::Order && o.events.contact_attended {
+            let own_work = s.modes.for_tier(o.risk).own_work;
+            let p = work_success_probability(o, n, specialist) * own_work;
+            if f64::from(d.need_work) < p {
+                if let Some(need) = own_work_target(o) {
+                    o.needs.0[need as usize] -= 1;
+                }
+            }
+            if let Some(need) = o.service.substituting() {
+                let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
+                let severity = &mut o.needs.0[need as usize];
+                if *severity > 0 && spread(d.need_work, 1) < p {
+                    *severity -= 1;
+                }
             }
         }
         // A flare-up of one chaotic need present, chosen by the same draw: given u < p,

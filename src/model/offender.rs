@@ -10,8 +10,10 @@ use rand_distr::{Beta, Distribution};
 use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
+use crate::model::enforcement::Sanctions;
 use crate::model::journey::{OrderOutcome, Stage};
 use crate::model::organisation::HandoffCause;
+use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
 use crate::scenario::Population;
 
@@ -181,6 +183,10 @@ pub struct WeeklyDraws {
     pub team: f32,
     /// Whether the members' work agreed at a conference lowers a need.
     pub team_work: f32,
+    /// Whether the plan refers a need to a service, and whether the provider accepts.
+    pub referral: f32,
+    /// Whether the offender drops out of a service this week.
+    pub treatment: f32,
 }
 
 impl WeeklyDraws {
@@ -198,6 +204,8 @@ impl WeeklyDraws {
             court: rng.random(),
             team: rng.random(),
             team_work: rng.random(),
+            referral: rng.random(),
+            treatment: rng.random(),
         }
     }
 }
@@ -269,6 +277,12 @@ pub struct Offender {
     pub warnings: u8,
     /// Week of the latest warning (meaningful while `warnings > 0`).
     pub last_warning: i32,
+    /// Graduated sanctions in force.
+    pub sanctions: Sanctions,
+    /// Where the case stands with services.
+    pub service: ServiceState,
+    /// Services completed since the order started.
+    pub services_completed: u8,
     pub handoffs: u16,
     /// Handoffs by cause, in [`HandoffCause`] order.
     pub handoffs_by_cause: [u16; HandoffCause::COUNT],
@@ -490,6 +504,9 @@ impl OffenderFactory {
             next_review: NEVER,
             warnings: 0,
             last_warning: NEVER,
+            sanctions: Sanctions::default(),
+            service: ServiceState::None,
+            services_completed: 0,
             handoffs: 0,
             handoffs_by_cause: [0; HandoffCause::COUNT],
             pending_handoff: HandoffCause::StaffLeft,

@@ -113,12 +113,13 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     for _ in 0..SAMPLE {
         let o = factory.draw(&mut rng, 0, false);
         let weeks = f64::from(o.order_due_end - o.order_start);
-        let interval = f64::from(sup.contact_interval_weeks.as_array()[o.risk.index()]);
+        let mode = s.modes.for_tier(o.risk);
+        let interval = f64::from(mode.contact_interval_weeks);
         let t = &mut by_type[case_type(&o, s.organisation.streaming)];
         t.hours += sup.assessment_hours
             + sup.planning_hours
             + weeks
-                * (sup.hours_per_contact / interval
+                * (mode.hours_per_contact / interval
                     + sup.review_hours / f64::from(sup.review_interval_weeks));
         t.cases += weeks;
         mean_weeks += weeks / SAMPLE as f64;

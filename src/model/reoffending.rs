@@ -8,11 +8,18 @@
 //! working relationship is proven to reoffend within a year at the scenario's
 //! `proven_rate_by_tier`. A reoffence is proven with `detection_prob`. A proven reoffence during
 //! the order goes to court, which may revoke the order.
+//!
+//! Two further factors:
+//! - the risk principle: a low-risk case managed in an intrusive mode has its hazard multiplied
+//!   by exp(`low_risk_intensity_effect` · intensity of the mode), from the start of the order to
+//!   the end of the follow-up (intensive programmes disrupt the low-risk's protective ties and
+//!   mix them with higher-risk peers: Lowenkamp & Latessa 2005);
+//! - a curfew-like restriction in force (graduated sanctions) cuts it by `restriction_effect`.
 
 use crate::model::journey::{OrderOutcome, Stage, end_order};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
-use crate::scenario::{Enforcement, Reoffending};
+use crate::scenario::{Enforcement, Scenario};
 
 /// The hazard model with its per-tier constants worked out once.
 pub struct HazardModel {
@@ -23,10 +30,21 @@ pub struct HazardModel {
     family_support_effect: f64,
     relationship_effect: f64,
     detection_prob: f64,
+    /// The risk principle's multiplier for each tier under the mode policy.
+    risk_principle: [f64; RiskTier::COUNT],
+    restriction_effect: f64,
 }
 
 impl HazardModel {
-    pub fn new(r: &Reoffending, typical_needs: [f64; 4], mean_family_support: f64) -> Self {
+    pub fn new(s: &Scenario, typical_needs: [f64; 4], mean_family_support: f64) -> Self {
+        let r = &s.reoffending;
+        let risk_principle = RiskTier::ALL.map(|tier| {
+            if tier == RiskTier::Low {
+                (r.low_risk_intensity_effect * s.modes.for_tier(tier).intensity).exp()
+            } else {
+                1.0
+            }
+        });
         let base_weekly = r
             .proven_rate_by_tier
             .as_array()
@@ -39,11 +57,13 @@ impl HazardModel {
             family_support_effect: r.family_support_effect,
             relationship_effect: r.relationship_effect,
             detection_prob: r.detection_prob,
+            risk_principle,
+            restriction_effect: s.enforcement.restriction_effect,
         }
     }
 
     /// Weekly hazard of (any, proven or not) reoffending.
-    pub fn hazard(&self, o: &Offender) -> f64 {
+    pub fn hazard(&self, o: &Offender, week: i32) -> f64 {
         let t = o.risk.index();
         let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
             - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
@@ -52,7 +72,12 @@ impl HazardModel {
         } else {
             1.0
         };
-        self.base_weekly[t] * dynamic.exp() * supervision
+        let restriction = if o.sanctions.restriction_active(week) {
+            1.0 - self.restriction_effect
+        } else {
+            1.0
+        };
+        self.base_weekly[t] * dynamic.exp() * supervision * restriction * self.risk_principle[t]
     }
 }
 
@@ -79,7 +104,7 @@ pub fn reoffending_week(
         .filter(|o| matches!(o.stage, Stage::Order | Stage::FollowUp))
     {
         let d = o.draws;
-        let p = 1.0 - (-model.hazard(o)).exp();
+        let p = 1.0 - (-model.hazard(o, week)).exp();
         if f64::from(d.reoffence) >= p || f64::from(d.reoffence_proven) >= model.detection_prob {
             continue;
         }

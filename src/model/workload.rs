@@ -3,7 +3,9 @@
 //!
 //! Every allocated case asks for hours each week: a pre-sentence report before sentence,
 //! assessment and planning at the start of the order (planning only when a report's assessment
-//! stands), contacts at its tier's interval, reviews of the plan, and paperwork for any
+//! stands), contacts at its mode's interval and length (longer while the case manager
+//! substitutes for a service), reviews of the plan, linking (a referral to a service when the
+//! plan is drawn up or reviewed, and advocacy when a provider refuses), and paperwork for any
 //! enforcement. A case manager meets the demand in a fixed order — enforcement paperwork (a
 //! legal duty), then reports (a court deadline), then assessments, then contacts, then reviews —
 //! and when the hours run short the prioritisation rule decides whose contacts go (seed 002):
@@ -15,9 +17,27 @@
 //! contacts and report work, up to those spare hours.
 
 use crate::model::journey::Stage;
+use crate::model::modes::contact_interval;
 use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
 use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
+use crate::rng::spread;
 use crate::scenario::{Approach, Prioritisation, Scenario};
+
+/// Hours of this case's contact: the mode's, plus the extra while substituting for a service.
+fn contact_hours(o: &Offender, s: &Scenario) -> f64 {
+    let mode = s.modes.for_tier(o.risk).hours_per_contact;
+    match o.service {
+        ServiceState::Substituting { .. } => mode + s.services.substitute_hours,
+        _ => mode,
+    }
+}
+
+/// After a contact this week, the next is due at the mode's interval (or sooner under a
+/// sanction of increased reporting).
+fn schedule_next_contact(o: &mut Offender, s: &Scenario, week: i32) {
+    o.next_contact = week + contact_interval(o, s.modes.for_tier(o.risk), week);
+}
 
 /// Share of `demand` met by `hours` (1 when there is no demand).
 fn share(hours: f64, demand: f64) -> f64 {
@@ -82,7 +102,7 @@ fn add_up_demand(
         };
         if o.events.contact_due {
             let holder = contact_holder(o, managers, s);
-            managers[holder].demand.contacts_by_tier[o.risk.index()] += sup.hours_per_contact;
+            managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, s);
         }
         if teams {
             // Conference hours are planned for the members expected to attend.
@@ -101,13 +121,19 @@ fn add_up_demand(
                 }
             }
         }
+        // Linking expected when the plan is drawn up or reviewed.
+        let linking = if o.service == ServiceState::None {
+            s.modes.for_tier(o.risk).referral_share * s.services.referral_hours
+        } else {
+            0.0
+        };
         let d = &mut managers[index].demand;
         if !o.assessed {
-            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done);
+            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done) + linking;
         }
         // Under a team, the case conference reviews the plan.
         if !teams && o.assessed && week >= o.next_review {
-            d.reviews += sup.review_hours;
+            d.reviews += sup.review_hours + linking;
         }
     }
 }
@@ -126,12 +152,6 @@ fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize
     }
 }
 
-/// The uniform draw of team member `j` (0 = the lead) for a conference, spread from the case's
-/// one draw by the golden-ratio sequence.
-fn member_draw(u: f32, j: usize) -> f64 {
-    (f64::from(u) + j as f64 * 0.618_033_988_749_895).fract()
-}
-
 /// A case conference (team and hybrid approaches): the lead and each member attend if present,
 /// drawn to attend, within their share of coordination work and with the hours. It reviews
 /// the plan if anyone attends; the senior chairing spends `chair_hours`. Returns the chair's
@@ -147,7 +167,7 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
         let Some(p) = post else { continue };
         let m = &mut managers[p];
         if m.status == StaffStatus::Present
-            && member_draw(o.draws.team, j) < t.conference_attendance
+            && spread(o.draws.team, j) < t.conference_attendance
             && rank < m.shares.team
             && m.try_use(t.conference_hours)
         {
@@ -300,19 +320,31 @@ fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
     }
 }
 
+/// What the workload phase did besides casework, for the time series.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WorkCounts {
+    /// Hours of the seniors chairing case conferences.
+    pub chair_hours: f64,
+    /// Referrals made, refused (after advocacy), and turned at once into own work because
+    /// the service has no places.
+    pub referrals: u32,
+    pub refusals: u32,
+    pub substitutions: u32,
+}
+
 /// Delivers this week's work case by case: a task is done when the case is within its
 /// manager's share for that kind of work and the hours are still there.
-/// Returns the hours of the seniors chairing case conferences.
 fn deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
+    services: &ServiceSystem,
     s: &Scenario,
     week: i32,
-) -> f64 {
+) -> WorkCounts {
     let sup = &s.supervision;
     let report_weekly = report_hours_per_week(s);
     let teams = s.organisation.approach != Approach::Individual;
-    let mut chair_hours = 0.0;
+    let mut work = WorkCounts::default();
     for o in offenders.iter_mut() {
         let Some(mut index) = o.manager.index() else {
             continue;
@@ -349,15 +381,15 @@ fn deliver(
             continue;
         }
         if by_cover {
-            if o.events.contact_due && m.try_use(sup.hours_per_contact) {
+            if o.events.contact_due && m.try_use(contact_hours(o, s)) {
                 o.events.contact_offered = true;
                 o.events.contact_by_cover = true;
                 o.contacts_delivered += 1;
-                o.next_contact =
-                    week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+                schedule_next_contact(o, s, week);
             }
             continue;
         }
+        let mut planned = false;
         if !o.assessed && rank < m.shares.assessment {
             // Assessment and planning may take more than a week's hours: work done is kept.
             let needed = assessment_hours(o, s) - f64::from(o.assessment_hours_done);
@@ -366,6 +398,7 @@ fn deliver(
             o.assessment_hours_done += used as f32;
             if used >= needed - 1e-6 {
                 o.assessed = true;
+                planned = true;
                 o.next_review = week + sup.review_interval_weeks as i32;
                 o.next_conference = week + s.team.conference_interval_weeks as i32;
             }
@@ -385,18 +418,16 @@ fn deliver(
                 }
             }
             if o.assessed && week >= o.next_conference {
-                chair_hours += hold_conference(o, managers, s, week);
+                work.chair_hours += hold_conference(o, managers, s, week);
             }
         }
         if o.events.contact_due {
             let holder = contact_holder(o, managers, s);
             let h = &mut managers[holder];
-            if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(sup.hours_per_contact)
-            {
+            if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(contact_hours(o, s)) {
                 o.events.contact_offered = true;
                 o.contacts_delivered += 1;
-                o.next_contact =
-                    week + sup.contact_interval_weeks.as_array()[o.risk.index()] as i32;
+                schedule_next_contact(o, s, week);
             }
         }
         let m = &mut managers[index];
@@ -410,24 +441,43 @@ fn deliver(
             o.next_review = week + sup.review_interval_weeks as i32;
             o.events.reviewed = true;
         }
+        // Linking: a new or reviewed plan refers the most severe need to a service when the
+        // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
+        let broker = s.modes.for_tier(o.risk).referral_share;
+        let u = f64::from(o.draws.referral);
+        if (planned || o.events.reviewed) && o.service == ServiceState::None && u < broker {
+            let m = &mut managers[index];
+            match refer(o, m, services, &s.services, u / broker, week) {
+                Referral::NotMade => {}
+                Referral::Accepted => work.referrals += 1,
+                Referral::Refused => {
+                    work.referrals += 1;
+                    work.refusals += 1;
+                }
+                Referral::Substituted => {
+                    work.referrals += 1;
+                    work.substitutions += 1;
+                }
+            }
+        }
     }
-    chair_hours
+    work
 }
 
-/// The workload phase: demand, shares, delivery. Returns the hours of the seniors chairing
-/// case conferences.
+/// The workload phase: demand, shares, delivery.
 pub fn plan_and_deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     cover_groups: &[Vec<ManagerId>],
+    services: &ServiceSystem,
     s: &Scenario,
     week: i32,
-) -> f64 {
+) -> WorkCounts {
     open_accounts(managers);
     add_up_demand(offenders, managers, s, week);
     decide_shares(managers, s.organisation.prioritisation);
     arrange_cover(managers, cover_groups);
-    deliver(offenders, managers, s, week)
+    deliver(offenders, managers, services, s, week)
 }
 
 #[cfg(test)]

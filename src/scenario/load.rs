@@ -193,6 +193,49 @@ pub fn load_scenario(path: &Path, overrides: &[Override]) -> Result<Scenario, In
     scenario_from_source(&read_source(path)?, overrides)
 }
 
+/// The default scenario as a TOML table.
+fn default_table() -> toml::Table {
+    match toml::Value::try_from(Scenario::default()) {
+        Ok(toml::Value::Table(t)) => t,
+        _ => unreachable!("the default scenario serialises to a table"),
+    }
+}
+
+/// Lays `over`'s keys over `base`, table by table; any other value replaces the base's.
+fn lay_over(base: &mut toml::Table, over: toml::Table) {
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => lay_over(b, o),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+/// Keys that moved to another section, with where they went.
+const MOVED: [(&str, &str, &str); 2] = [
+    (
+        "supervision",
+        "contact_interval_weeks",
+        "contact frequency is set by the mode: modes.<mode>.contact_interval_weeks \
+         (the default risk_matched modes give 4, 2, 1, 1 weeks by tier)",
+    ),
+    (
+        "supervision",
+        "hours_per_contact",
+        "the length of a contact is set by the mode: modes.<mode>.hours_per_contact",
+    ),
+];
+
+/// Where an unknown key went, if it moved.
+fn moved_key_hint(key: &str, message: &str) -> Option<&'static str> {
+    MOVED.iter().find_map(|(section, field, hint)| {
+        (key.starts_with(section) && message.contains(&format!("unknown field `{field}`")))
+            .then_some(*hint)
+    })
+}
+
 /// As [`load_scenario`], from text already read.
 pub fn scenario_from_source(
     source: &ScenarioSource,
@@ -213,10 +256,17 @@ pub fn scenario_from_source(
     for ov in overrides {
         apply_override(&mut table, ov)?;
     }
-    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+    // Every key has a default, even inside a table whose entries default differently (each
+    // mode's settings, each provider's): the file's keys are laid over the defaults.
+    let mut merged = default_table();
+    lay_over(&mut merged, table);
+    let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(merged))
         .map_err(|e| {
             let key = e.path().to_string();
-            let message = e.inner().message().to_string();
+            let mut message = e.inner().message().to_string();
+            if let Some(hint) = moved_key_hint(&key, &message) {
+                message = format!("{message}; {hint}");
+            }
             InputProblem {
                 origin: origin_of(&key, source, overrides),
                 key: Some(key),

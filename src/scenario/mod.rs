@@ -6,6 +6,8 @@
 //! same sources; keep the two in step.
 
 mod load;
+mod modes;
+mod services;
 mod sweep;
 mod validate;
 
@@ -13,6 +15,8 @@ pub use load::{
     Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
     scenario_from_source,
 };
+pub use modes::{ModeSettings, Modes};
+pub use services::{Access, Costs, Provider, Services};
 pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_text};
 pub use validate::{Problem, validate};
 
@@ -76,6 +80,7 @@ pub struct Scenario {
     pub population: Population,
     pub workforce: Workforce,
     pub organisation: Organisation,
+    pub modes: Modes,
     pub supervision: Supervision,
     pub relationship: Relationship,
     pub compliance: Compliance,
@@ -84,6 +89,8 @@ pub struct Scenario {
     pub reoffending: Reoffending,
     pub reports: Reports,
     pub team: TeamWork,
+    pub services: Services,
+    pub costs: Costs,
     /// Keys to run the scenario at several values of (`casesim sweep`); ignored by `run`.
     #[serde(skip_serializing_if = "Sweep::is_empty")]
     pub sweep: Sweep,
@@ -505,15 +512,11 @@ pub enum Prioritisation {
     Discretionary,
 }
 
-/// The work each case generates: the core functions (assess, plan, monitor, review, enforce)
-/// as hours.
+/// The work each case generates besides contacts and referrals (which the mode and the
+/// services set): the core functions assess, plan, review and enforce as hours.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Supervision {
-    /// Weeks between scheduled contacts, by tier.
-    pub contact_interval_weeks: PerTier<u32>,
-    /// Hours per contact, including preparation, travel and recording.
-    pub hours_per_contact: f64,
     /// Hours for the assessment at the start of the case.
     pub assessment_hours: f64,
     /// Hours to draw up the sentence plan after assessment.
@@ -530,16 +533,7 @@ pub struct Supervision {
 impl Default for Supervision {
     fn default() -> Self {
         Supervision {
-            // Assumption, loosely after the NOMS Offender Management Model's tiering (more
-            // contact for higher tiers): monthly, fortnightly, weekly, weekly.
-            contact_interval_weeks: PerTier {
-                low: 4,
-                medium: 2,
-                high: 1,
-                very_high: 1,
-            },
             // Assumptions: of the order of the per-task times in HMPPS workload measurement.
-            hours_per_contact: 1.0,
             assessment_hours: 4.0,
             planning_hours: 2.0,
             review_interval_weeks: 16,
@@ -628,6 +622,18 @@ pub struct Enforcement {
     pub breach_revocation_prob: f64,
     /// Probability the court revokes the order on a new proven offence during it.
     pub reconviction_revocation_prob: f64,
+    /// `graduated`: sanctions, after the warnings, before breach proceedings: the first is
+    /// increased reporting (weekly contact), the second and later add a curfew-like
+    /// restriction.
+    pub sanctions_before_breach: u8,
+    /// `graduated`: weeks a sanction stays in force.
+    pub sanction_weeks: u32,
+    /// `graduated`: paperwork hours to impose a sanction.
+    pub sanction_hours: f64,
+    /// `graduated`: proportional cut in the reoffending hazard while a restriction is in force.
+    pub restriction_effect: f64,
+    /// `graduated`: multiplier on the detection of violations while a restriction is in force.
+    pub restriction_monitoring: f64,
 }
 
 impl Default for Enforcement {
@@ -641,16 +647,27 @@ impl Default for Enforcement {
             // Assumptions.
             breach_revocation_prob: 0.7,
             reconviction_revocation_prob: 0.4,
+            // Seed 003: graduated sanctions for those "who fail to comply with service plans",
+            // to "maximize service participation while avoiding unnecessary incarceration".
+            // Assumptions: two steps (more reporting, then a restriction), each for two months.
+            sanctions_before_breach: 2,
+            sanction_weeks: 8,
+            sanction_hours: 1.0,
+            restriction_effect: 0.2,
+            restriction_monitoring: 2.0,
         }
     }
 }
 
-/// Enforcement policy. Graduated sanctions come with the modes issue; until then only `strict`.
+/// Enforcement policy (seed 003).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EnforcementPolicy {
     /// Warnings, then breach proceedings.
     Strict,
+    /// Warnings, then escalating sanctions (increased reporting, then a curfew-like
+    /// restriction), then breach proceedings.
+    Graduated,
 }
 
 /// How needs change under supervision.
@@ -690,6 +707,9 @@ pub struct Reoffending {
     pub relationship_effect: f64,
     /// Log-hazard per unit of family support (centred on the population mean).
     pub family_support_effect: f64,
+    /// The risk principle: log-hazard per unit of the mode's intensity for low-risk cases,
+    /// from the start of the order to the end of the follow-up. 0 switches it off.
+    pub low_risk_intensity_effect: f64,
 }
 
 impl Default for Reoffending {
@@ -709,6 +729,11 @@ impl Default for Reoffending {
             need_effect: 0.12,
             relationship_effect: 0.35,
             family_support_effect: 0.8,
+            // The risk principle: intensive programmes raised low-risk offenders' recidivism
+            // (Lowenkamp & Latessa 2005; Lowenkamp, Latessa & Holsinger 2006). The size is an
+            // assumption of the order they report: at full intensity (comprehensive) a low-risk
+            // one-year rate of 15% becomes about 20%.
+            low_risk_intensity_effect: 0.3,
         }
     }
 }

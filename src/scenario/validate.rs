@@ -1,6 +1,7 @@
 //! Range checks on a deserialised scenario. Every problem names the dotted key at fault, so
 //! that the loader can point at the file line or `--set` argument that supplied it.
 
+use crate::model::modes::Mode;
 use crate::scenario::{BetaParams, PerNeed, PerTier, Scenario};
 
 /// One thing wrong with a scenario.
@@ -46,6 +47,16 @@ impl Checker {
             self.fail(
                 key,
                 format!("must be a finite number above 0 (got {value})"),
+            );
+        }
+    }
+
+    /// A number between `min` and `max` (inclusive).
+    fn between(&mut self, key: &str, value: f64, min: f64, max: f64) {
+        if !(min..=max).contains(&value) {
+            self.fail(
+                key,
+                format!("must be a number between {min} and {max} (got {value})"),
             );
         }
     }
@@ -376,13 +387,87 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.within("reports.weeks", r.weeks.into(), 1, 52);
     c.non_negative("reports.hours", r.hours);
 
-    let sup = &s.supervision;
-    for (name, value) in tier_named(&sup.contact_interval_weeks) {
-        let key = format!("supervision.contact_interval_weeks.{name}");
-        c.within(&key, value.into(), 1, MAX_WEEKS);
+    let m = &s.modes;
+    for mode in Mode::ALL {
+        let k = |field: &str| format!("modes.{}.{field}", mode.name());
+        let settings = m.settings(mode);
+        c.within(
+            &k("contact_interval_weeks"),
+            settings.contact_interval_weeks.into(),
+            1,
+            MAX_WEEKS,
+        );
+        c.between(
+            &k("hours_per_contact"),
+            settings.hours_per_contact,
+            0.0,
+            100.0,
+        );
+        c.between(&k("own_work"), settings.own_work, 0.0, 100.0);
+        c.probability(&k("referral_share"), settings.referral_share);
+        c.between(&k("monitoring"), settings.monitoring, 0.0, 100.0);
+        c.probability(&k("intensity"), settings.intensity);
+        c.non_negative(&k("cost_per_week"), settings.cost_per_week);
     }
+
+    let sv = &s.services;
+    c.between("services.capacity_scale", sv.capacity_scale, 0.0, 10_000.0);
+    c.probability("services.open_share", sv.open_share);
+    c.probability("services.open_acceptance", sv.open_acceptance);
+    c.probability("services.protocol_share", sv.protocol_share);
+    c.at_most(
+        "services.max_wait_weeks",
+        sv.max_wait_weeks.into(),
+        MAX_WEEKS,
+    );
+    c.between(
+        "services.substitute_effect",
+        sv.substitute_effect,
+        0.0,
+        100.0,
+    );
+    c.between("services.substitute_hours", sv.substitute_hours, 0.0, 100.0);
+    c.between("services.referral_hours", sv.referral_hours, 0.0, 100.0);
+    c.between("services.advocacy_hours", sv.advocacy_hours, 0.0, 100.0);
+    c.probability("services.advocacy_success", sv.advocacy_success);
+    c.within(
+        "services.severity_reduction",
+        sv.severity_reduction.into(),
+        1,
+        crate::model::offender::MAX_SEVERITY.into(),
+    );
+    c.between(
+        "services.motivation_effect",
+        sv.motivation_effect,
+        -20.0,
+        20.0,
+    );
+    for (name, p) in need_named(&sv.providers) {
+        let k = |field: &str| format!("services.providers.{name}.{field}");
+        c.at_most(&k("places"), p.places.into(), MAX_CASES);
+        c.within(&k("weeks"), p.weeks.into(), 1, MAX_WEEKS);
+        c.probability(&k("completion"), p.completion);
+        c.non_negative(&k("cost_per_week"), p.cost_per_week);
+        if f64::from(p.places) * sv.capacity_scale > MAX_CASES as f64 {
+            c.fail(
+                k("places"),
+                format!("times services.capacity_scale must be at most {MAX_CASES}"),
+            );
+        }
+    }
+
+    let co = &s.costs;
+    c.non_negative("costs.staff_hour", co.staff_hour);
+    c.non_negative("costs.custody_week", co.custody_week);
+    c.between(
+        "costs.custody_weeks_per_revocation",
+        co.custody_weeks_per_revocation,
+        0.0,
+        MAX_WEEKS as f64,
+    );
+
+    let sup = &s.supervision;
     for (key, value) in [
-        ("supervision.hours_per_contact", sup.hours_per_contact),
         ("supervision.assessment_hours", sup.assessment_hours),
         ("supervision.planning_hours", sup.planning_hours),
         ("supervision.review_hours", sup.review_hours),
@@ -444,6 +529,25 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         "enforcement.reconviction_revocation_prob",
         e.reconviction_revocation_prob,
     );
+    c.at_most(
+        "enforcement.sanctions_before_breach",
+        e.sanctions_before_breach.into(),
+        100,
+    );
+    c.within(
+        "enforcement.sanction_weeks",
+        e.sanction_weeks.into(),
+        1,
+        MAX_WEEKS,
+    );
+    c.between("enforcement.sanction_hours", e.sanction_hours, 0.0, 100.0);
+    c.probability("enforcement.restriction_effect", e.restriction_effect);
+    c.between(
+        "enforcement.restriction_monitoring",
+        e.restriction_monitoring,
+        0.0,
+        100.0,
+    );
 
     c.probability("needs.work_per_contact", s.needs.work_per_contact);
     c.probability("needs.relapse_per_week", s.needs.relapse_per_week);
@@ -470,6 +574,12 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.finite(
         "reoffending.family_support_effect",
         re.family_support_effect,
+    );
+    c.between(
+        "reoffending.low_risk_intensity_effect",
+        re.low_risk_intensity_effect,
+        -5.0,
+        5.0,
     );
 
     for (i, field, message) in super::sweep::sweep_problems(&s.sweep) {

@@ -1,0 +1,241 @@
+//! Services: the providers a case manager brokers to (linking), their waiting lists, and what
+//! a completed service does.
+//!
+//! One provider per need type, with places, a treatment length and a completion probability
+//! that rises with motivation. Seed 002: services "often do not exist or are prioritised for
+//! other user groups"; some jurisdictions have protocols about access; in others providers
+//! must accept offenders. The access in force sets the share of places offenders reach and
+//! whether a provider may refuse (see [`Services::reach`]). A refused referral can be
+//! overturned by advocacy; a referral that waits longer than `max_wait_weeks`, or to a service
+//! with no places at all, leaves the case manager to provide "an equivalent service
+//! themselves": own work on the need, which costs extra hours at each contact and does less.
+//!
+//! A case has at most one referral at a time, for its most severe need: sentence plans
+//! sequence their objectives. Referrals are made when the plan is drawn up or reviewed (see
+//! `workload`); waiting lists are first come, first served.
+
+use crate::model::journey::Stage;
+use crate::model::offender::{Need, Offender};
+use crate::model::workforce::CaseManager;
+use crate::scenario::Services;
+
+/// Where a case stands with services.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ServiceState {
+    /// No referral in progress.
+    #[default]
+    None,
+    /// Referred and accepted, waiting for a place since week `since`.
+    Waiting { need: Need, since: i32 },
+    /// In treatment until week `until`.
+    Attending { need: Need, until: i32 },
+    /// No service came: the case manager works on the need personally.
+    Substituting { need: Need },
+}
+
+impl ServiceState {
+    /// The need a provider is treating, if any.
+    pub fn in_treatment(self) -> Option<Need> {
+        match self {
+            ServiceState::Attending { need, .. } => Some(need),
+            _ => None,
+        }
+    }
+
+    /// The need the case manager is substituting for a service, if any.
+    pub fn substituting(self) -> Option<Need> {
+        match self {
+            ServiceState::Substituting { need } => Some(need),
+            _ => None,
+        }
+    }
+}
+
+/// What services did this week, for the time series and the measures.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ServiceCounts {
+    pub waiting: u32,
+    pub attending: u32,
+    pub starts: u32,
+    pub completions: u32,
+    pub dropouts: u32,
+    /// Waits that ended this week (a place, substitution, or the order's end), and their
+    /// total length in weeks.
+    pub waits_ended: u32,
+    pub wait_weeks: u64,
+    pub substitutions: u32,
+    /// Cost of the places in use this week.
+    pub cost: f64,
+}
+
+/// The providers of one replication: places and waiting lists.
+pub struct ServiceSystem {
+    /// Places offenders can reach at each provider, after `capacity_scale` and access.
+    pub reachable: [u32; Need::COUNT],
+    /// Places in use by offenders (counted each week).
+    pub attending: [u32; Need::COUNT],
+    acceptance: f64,
+    weeks: [u32; Need::COUNT],
+    completion_log_odds: [f64; Need::COUNT],
+    cost_per_week: [f64; Need::COUNT],
+    /// This week's waiting list: (week referred, position in the caseload, need).
+    queue: Vec<(i32, u32, u8)>,
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln().clamp(-40.0, 40.0)
+}
+
+impl ServiceSystem {
+    pub fn new(s: &Services) -> Self {
+        let (share, acceptance) = s.reach();
+        let providers = s.providers.as_array();
+        ServiceSystem {
+            reachable: providers
+                .map(|p| (f64::from(p.places) * s.capacity_scale * share).round() as u32),
+            attending: [0; Need::COUNT],
+            acceptance,
+            weeks: providers.map(|p| p.weeks),
+            completion_log_odds: providers.map(|p| logit(p.completion)),
+            cost_per_week: providers.map(|p| p.cost_per_week),
+            queue: Vec::new(),
+        }
+    }
+
+    /// Weekly probability of dropping out of `need`'s service: constant over the treatment,
+    /// so that the chance of completing it is the provider's, adjusted for motivation.
+    fn dropout_hazard(&self, o: &Offender, need: Need, s: &Services) -> f64 {
+        let i = need as usize;
+        let x = self.completion_log_odds[i] + s.motivation_effect * (f64::from(o.motivation) - 0.5);
+        let completion = 1.0 / (1.0 + (-x).exp());
+        1.0 - completion.powf(1.0 / f64::from(self.weeks[i].max(1)))
+    }
+}
+
+/// Why a referral was not made or not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Referral {
+    /// No need, or no hours to make it.
+    NotMade,
+    /// Accepted: on the waiting list.
+    Accepted,
+    /// Refused, and advocacy did not overturn the refusal.
+    Refused,
+    /// No places exist: the case manager substitutes own work.
+    Substituted,
+}
+
+/// The case manager links the case's most severe need to its provider (called when the plan is
+/// drawn up or reviewed and the mode brokers this time). `u` is the uniform draw that decided
+/// to refer, rescaled to 0..1: it decides acceptance and advocacy.
+pub fn refer(
+    o: &mut Offender,
+    m: &mut CaseManager,
+    system: &ServiceSystem,
+    s: &Services,
+    u: f64,
+    week: i32,
+) -> Referral {
+    let Some(need) = o.needs.most_severe() else {
+        return Referral::NotMade;
+    };
+    if !m.try_use(s.referral_hours) {
+        return Referral::NotMade;
+    }
+    if system.reachable[need as usize] == 0 {
+        if s.substitute {
+            o.service = ServiceState::Substituting { need };
+            return Referral::Substituted;
+        }
+        return Referral::Refused;
+    }
+    let accepted = u < system.acceptance || {
+        // Refused: the case manager argues for a place, if there are hours to.
+        let v = (u - system.acceptance) / (1.0 - system.acceptance);
+        m.try_use(s.advocacy_hours) && v < s.advocacy_success
+    };
+    if accepted {
+        o.service = ServiceState::Waiting { need, since: week };
+        Referral::Accepted
+    } else {
+        Referral::Refused
+    }
+}
+
+/// The services phase: treatment goes on, ends in completion or drop-out; places freed go to
+/// the waiting list in order of referral; waits past the limit end in substitution.
+pub fn services_week(
+    offenders: &mut [Offender],
+    system: &mut ServiceSystem,
+    s: &Services,
+    week: i32,
+) -> ServiceCounts {
+    let mut counts = ServiceCounts::default();
+    system.attending = [0; Need::COUNT];
+    system.queue.clear();
+    for (i, o) in offenders.iter_mut().enumerate() {
+        match o.service {
+            ServiceState::None => {}
+            ServiceState::Attending { need, until } => {
+                let n = need as usize;
+                counts.cost += system.cost_per_week[n];
+                if f64::from(o.draws.treatment) < system.dropout_hazard(o, need, s) {
+                    o.service = ServiceState::None;
+                    counts.dropouts += 1;
+                } else if week + 1 >= until {
+                    let severity = &mut o.needs.0[n];
+                    *severity = severity.saturating_sub(s.severity_reduction);
+                    o.service = ServiceState::None;
+                    o.services_completed = o.services_completed.saturating_add(1);
+                    counts.completions += 1;
+                } else {
+                    system.attending[n] += 1;
+                }
+            }
+            ServiceState::Waiting { need, since } => {
+                if o.stage == Stage::Order {
+                    system.queue.push((since, i as u32, need as u8));
+                } else {
+                    // The order ended: the referral lapses.
+                    o.service = ServiceState::None;
+                    counts.waits_ended += 1;
+                    counts.wait_weeks += (week - since) as u64;
+                }
+            }
+            ServiceState::Substituting { need } => {
+                if o.stage != Stage::Order || o.needs.severity(need) == 0 {
+                    o.service = ServiceState::None;
+                }
+            }
+        }
+    }
+    system.queue.sort_unstable();
+    for &(since, i, need) in &system.queue {
+        let o = &mut offenders[i as usize];
+        let need = Need::ALL[usize::from(need)];
+        let n = need as usize;
+        let waited = week - since;
+        if system.attending[n] < system.reachable[n] {
+            system.attending[n] += 1;
+            o.service = ServiceState::Attending {
+                need,
+                until: week + 1 + system.weeks[n] as i32,
+            };
+            counts.starts += 1;
+        } else if waited >= s.max_wait_weeks as i32 {
+            o.service = if s.substitute {
+                counts.substitutions += 1;
+                ServiceState::Substituting { need }
+            } else {
+                ServiceState::None
+            };
+        } else {
+            counts.waiting += 1;
+            continue;
+        }
+        counts.waits_ended += 1;
+        counts.wait_weeks += waited as u64;
+    }
+    counts.attending = system.attending.iter().sum();
+    counts
+}
