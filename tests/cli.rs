@@ -47,6 +47,8 @@ fn run_writes_every_output_file_with_the_contract_columns() {
         "mean_caseload",
         "unallocated_cases",
         "staff_hours",
+        "mean_service_wait_weeks",
+        "cost",
     ] {
         assert!(
             header.split(',').any(|c| c == column),
@@ -404,4 +406,100 @@ fn every_organisation_option_is_reachable_by_set_and_listed_by_check() {
         let resolved: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
         assert_eq!(resolved[section][key].to_string(), expected, "{set}");
     }
+}
+
+/// The value at a dotted key of a resolved scenario, as TOML text.
+fn resolved_value(resolved: &toml::Table, key: &str) -> String {
+    let mut parts = key.split('.');
+    let mut value = &resolved[parts.next().unwrap()];
+    for part in parts {
+        value = &value[part];
+    }
+    value.to_string()
+}
+
+#[test]
+fn every_mode_service_and_enforcement_option_is_reachable_by_set_and_listed_by_check() {
+    for (set, expected) in [
+        ("modes.policy=risk_matched", "\"risk_matched\""),
+        ("modes.policy=administrative", "\"administrative\""),
+        ("modes.policy=brokerage", "\"brokerage\""),
+        ("modes.policy=therapeutic", "\"therapeutic\""),
+        ("modes.policy=comprehensive", "\"comprehensive\""),
+        ("modes.risk_map.low=brokerage", "\"brokerage\""),
+        // One setting of a mode: the mode's other settings keep their defaults.
+        ("modes.therapeutic.referral_share=0.9", "0.9"),
+        ("modes.comprehensive.monitoring=3.0", "3.0"),
+        ("services.access=open", "\"open\""),
+        ("services.access=protocol", "\"protocol\""),
+        ("services.access=statutory", "\"statutory\""),
+        ("services.capacity_scale=0.25", "0.25"),
+        ("services.substitute=false", "false"),
+        ("services.providers.drugs.places=200", "200"),
+        ("enforcement.policy=graduated", "\"graduated\""),
+        ("enforcement.policy=strict", "\"strict\""),
+        ("enforcement.sanctions_before_breach=3", "3"),
+        ("reoffending.low_risk_intensity_effect=0.0", "0.0"),
+        ("costs.staff_hour=50.0", "50.0"),
+    ] {
+        let o = casesim(&["check", "scenarios/baseline.toml", "--set", set], None);
+        assert!(o.status.success(), "{set}: {}", stderr(&o));
+        let resolved: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+        let key = set.split('=').next().unwrap();
+        assert_eq!(resolved_value(&resolved, key), expected, "{set}");
+        if key == "modes.therapeutic.referral_share" {
+            let interval = resolved_value(&resolved, "modes.therapeutic.contact_interval_weeks");
+            assert_eq!(
+                interval, "1",
+                "the mode's other settings keep their defaults"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_modes_services_and_enforcement_values_name_the_key() {
+    assert_bad_input(
+        "",
+        &["--set", "modes.policy=intensive"],
+        &["modes.policy", "unknown variant", "risk_matched"],
+    );
+    assert_bad_input(
+        "[modes.brokerage]\nreferral_share = 1.5\n",
+        &[],
+        &[
+            "bad.toml:2",
+            "modes.brokerage.referral_share",
+            "probability",
+        ],
+    );
+    assert_bad_input(
+        "[services.providers.thinking]\nweeks = 0\n",
+        &[],
+        &[
+            "bad.toml:2",
+            "services.providers.thinking.weeks",
+            "at least 1",
+        ],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "services.access=closed"],
+        &["services.access", "unknown variant"],
+    );
+    assert_bad_input(
+        "",
+        &["--set", "enforcement.policy=lenient"],
+        &["enforcement.policy", "unknown variant", "graduated"],
+    );
+    // A key that moved says where it went.
+    assert_bad_input(
+        "[supervision.contact_interval_weeks]\nlow = 4\n",
+        &[],
+        &[
+            "bad.toml:1",
+            "contact_interval_weeks",
+            "modes.<mode>.contact_interval_weeks",
+        ],
+    );
 }

@@ -239,3 +239,120 @@ pub fn services_week(
     counts.attending = system.attending.iter().sum();
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::offender::OffenderFactory;
+    use crate::scenario::{Access, Population};
+
+    fn offenders(n: usize) -> Vec<Offender> {
+        let mut factory = OffenderFactory::new(&Population::default());
+        let mut rng = rand_pcg::Pcg32::new(7, 9);
+        (0..n).map(|_| factory.draw(&mut rng, 0, false)).collect()
+    }
+
+    /// Statutory access to one drugs place, everything else closed.
+    fn one_drugs_place() -> Services {
+        let mut s = Services {
+            access: Access::Statutory,
+            ..Services::default()
+        };
+        s.providers.drugs.places = 1;
+        s.providers.drugs.completion = 1.0;
+        s
+    }
+
+    #[test]
+    fn a_free_place_goes_to_the_longest_waiting_referral() {
+        let s = one_drugs_place();
+        let mut system = ServiceSystem::new(&s);
+        assert_eq!(system.reachable[Need::Drugs as usize], 1);
+        let mut os = offenders(2);
+        os[0].service = ServiceState::Waiting {
+            need: Need::Drugs,
+            since: 5,
+        };
+        os[1].service = ServiceState::Waiting {
+            need: Need::Drugs,
+            since: 3,
+        };
+        let counts = services_week(&mut os, &mut system, &s, 6);
+        assert!(matches!(
+            os[1].service,
+            ServiceState::Attending { until: 19, .. }
+        ));
+        assert_eq!(
+            os[0].service,
+            ServiceState::Waiting {
+                need: Need::Drugs,
+                since: 5
+            }
+        );
+        assert_eq!(
+            (counts.starts, counts.waiting, counts.wait_weeks),
+            (1, 1, 3)
+        );
+    }
+
+    #[test]
+    fn completing_a_service_lowers_its_need_and_frees_the_place() {
+        let s = one_drugs_place();
+        let mut system = ServiceSystem::new(&s);
+        let mut os = offenders(1);
+        os[0].needs.0[Need::Drugs as usize] = 3;
+        os[0].service = ServiceState::Attending {
+            need: Need::Drugs,
+            until: 10,
+        };
+        services_week(&mut os, &mut system, &s, 8);
+        assert_eq!(os[0].needs.severity(Need::Drugs), 3, "not yet");
+        let counts = services_week(&mut os, &mut system, &s, 9);
+        assert_eq!(os[0].needs.severity(Need::Drugs), 1);
+        assert_eq!(os[0].service, ServiceState::None);
+        assert_eq!((counts.completions, counts.attending), (1, 0));
+    }
+
+    #[test]
+    fn a_wait_past_the_limit_ends_in_the_case_managers_own_work() {
+        let mut s = one_drugs_place();
+        s.providers.drugs.places = 0;
+        s.providers.alcohol.places = 1;
+        let mut system = ServiceSystem::new(&s);
+        let mut os = offenders(2);
+        // The alcohol place is taken by the first case; the second waits.
+        os[0].service = ServiceState::Attending {
+            need: Need::Alcohol,
+            until: 100,
+        };
+        os[1].service = ServiceState::Waiting {
+            need: Need::Alcohol,
+            since: 0,
+        };
+        let week = s.max_wait_weeks as i32;
+        os[0].draws.treatment = 0.999;
+        let counts = services_week(&mut os, &mut system, &s, week);
+        assert_eq!(
+            os[1].service,
+            ServiceState::Substituting {
+                need: Need::Alcohol
+            }
+        );
+        assert_eq!((counts.substitutions, counts.waits_ended), (1, 1));
+    }
+
+    #[test]
+    fn motivation_raises_the_chance_of_completing() {
+        let s = Services::default();
+        let system = ServiceSystem::new(&s);
+        let mut os = offenders(1);
+        let weeks = f64::from(s.providers.drugs.weeks);
+        let completion =
+            |o: &Offender| (1.0 - system.dropout_hazard(o, Need::Drugs, &s)).powf(weeks);
+        os[0].motivation = 0.5;
+        let average = completion(&os[0]);
+        assert!((average - s.providers.drugs.completion).abs() < 1e-9);
+        os[0].motivation = 0.9;
+        assert!(completion(&os[0]) > average);
+    }
+}
