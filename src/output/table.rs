@@ -10,7 +10,7 @@ struct Label {
     percent: bool,
 }
 
-const HEADLINES: [Label; 10] = [
+const HEADLINES: [Label; 13] = [
     Label {
         metric: "completion_rate",
         text: "orders completed",
@@ -60,6 +60,21 @@ const HEADLINES: [Label; 10] = [
         metric: "staff_utilisation",
         text: "case managers' hours in use",
         percent: true,
+    },
+    Label {
+        metric: "needs_met_rate",
+        text: "needs met by the order's end",
+        percent: true,
+    },
+    Label {
+        metric: "mean_service_wait_weeks",
+        text: "weeks waiting for a service",
+        percent: false,
+    },
+    Label {
+        metric: "cost",
+        text: "cost a week",
+        percent: false,
     },
 ];
 
