@@ -9,6 +9,7 @@ use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
 use crate::model::compliance::{AttendanceModel, contacts_and_compliance};
 use crate::model::enforcement::enforce;
 use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
+use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
 use crate::model::offender::{Offender, OffenderFactory, WeeklyDraws};
 use crate::model::organisation::{
@@ -32,6 +33,8 @@ pub struct World<'s> {
     pub managers: Vec<CaseManager>,
     pub establishment: Establishment,
     pub services: ServiceSystem,
+    /// Each tier's mode settings under the scenario's policy.
+    modes: ModeTable,
     factory: OffenderFactory,
     inflow: Option<Poisson<f64>>,
     arrivals: StreamRng,
@@ -104,6 +107,7 @@ fn workload(w: &mut World) {
         &mut w.managers,
         &w.establishment.cover_groups,
         &w.services,
+        &w.modes,
         w.scenario,
         w.week,
     );
@@ -121,11 +125,18 @@ fn contacts(w: &mut World) {
         Approach::Team => 1.0 / f64::from(s.team.size),
         Approach::Individual | Approach::Hybrid => 1.0,
     };
-    contacts_and_compliance(&mut w.offenders, &w.attendance, s, growth_scale, w.week);
+    contacts_and_compliance(
+        &mut w.offenders,
+        &w.attendance,
+        &w.modes,
+        s,
+        growth_scale,
+        w.week,
+    );
 }
 
 fn needs(w: &mut World) {
-    needs_week(&mut w.offenders, &w.managers, w.scenario, w.week);
+    needs_week(&mut w.offenders, &w.managers, &w.modes, w.scenario, w.week);
 }
 
 fn services(w: &mut World) {
@@ -269,6 +280,7 @@ impl<'s> World<'s> {
             managers,
             establishment,
             services: ServiceSystem::new(&scenario.services),
+            modes: ModeTable::new(&scenario.modes),
             factory,
             inflow,
             arrivals,

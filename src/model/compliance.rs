@@ -14,6 +14,7 @@
 //! violation is detected.
 
 use crate::model::journey::Stage;
+use crate::model::modes::ModeTable;
 use crate::model::offender::Offender;
 use crate::scenario::{Compliance, Scenario};
 
@@ -60,6 +61,7 @@ impl AttendanceModel {
 pub fn contacts_and_compliance(
     offenders: &mut [Offender],
     attendance: &AttendanceModel,
+    modes: &ModeTable,
     s: &Scenario,
     growth_scale: f64,
     week: i32,
@@ -99,7 +101,7 @@ pub fn contacts_and_compliance(
             } else {
                 compliance.detection_unsupervised
             };
-            let mut watch = s.modes.for_tier(o.risk).monitoring;
+            let mut watch = modes.get(o.risk).monitoring;
             if o.sanctions.restriction_active(week) {
                 watch *= s.enforcement.restriction_monitoring;
             }

@@ -86,6 +86,25 @@ impl Modes {
     }
 }
 
+/// Each tier's mode settings under the policy, resolved once per replication: the weekly
+/// step looks a case's settings up by tier, with no matching on policy or mode.
+pub struct ModeTable {
+    by_tier: [ModeSettings; RiskTier::COUNT],
+}
+
+impl ModeTable {
+    pub fn new(modes: &Modes) -> Self {
+        ModeTable {
+            by_tier: RiskTier::ALL.map(|tier| *modes.for_tier(tier)),
+        }
+    }
+
+    /// The settings a case of `tier` is managed under.
+    pub fn get(&self, tier: RiskTier) -> &ModeSettings {
+        &self.by_tier[tier.index()]
+    }
+}
+
 /// Weeks to the next contact after one this week: the mode's interval, or weekly while a
 /// graduated sanction of increased reporting is in force.
 pub fn contact_interval(o: &Offender, settings: &ModeSettings, week: i32) -> i32 {

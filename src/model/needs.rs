@@ -10,6 +10,7 @@
 //! themselves are in `services`.
 
 use crate::model::journey::Stage;
+use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
 use crate::model::organisation::case_type;
 use crate::model::workforce::CaseManager;
@@ -35,7 +36,13 @@ fn own_work_target(o: &Offender) -> Option<Need> {
 }
 
 /// The needs phase for every case still in the follow-up.
-pub fn needs_week(offenders: &mut [Offender], managers: &[CaseManager], s: &Scenario, week: i32) {
+pub fn needs_week(
+    offenders: &mut [Offender],
+    managers: &[CaseManager],
+    modes: &ModeTable,
+    s: &Scenario,
+    week: i32,
+) {
     let (n, org) = (&s.needs, &s.organisation);
     for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
         let d = o.draws;
@@ -62,7 +69,7 @@ pub fn needs_week(offenders: &mut [Offender], managers: &[CaseManager], s: &Scen
             }
         }
         if o.stage == Stage::Order && o.events.contact_attended {
-            let own_work = s.modes.for_tier(o.risk).own_work;
+            let own_work = modes.get(o.risk).own_work;
             let p = work_success_probability(o, n, specialist) * own_work;
             if f64::from(d.need_work) < p {
                 if let Some(need) = own_work_target(o) {

@@ -17,7 +17,7 @@
 //! contacts and report work, up to those spare hours.
 
 use crate::model::journey::Stage;
-use crate::model::modes::contact_interval;
+use crate::model::modes::{ModeTable, contact_interval};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
 use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
@@ -25,18 +25,27 @@ use crate::rng::spread;
 use crate::scenario::{Approach, Prioritisation, Scenario};
 
 /// Hours of this case's contact: the mode's, plus the extra while substituting for a service.
-fn contact_hours(o: &Offender, s: &Scenario) -> f64 {
-    let mode = s.modes.for_tier(o.risk).hours_per_contact;
+fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
+    let mode = modes.get(o.risk).hours_per_contact;
     match o.service {
         ServiceState::Substituting { .. } => mode + s.services.substitute_hours,
         _ => mode,
     }
 }
 
+/// Linking hours expected when the plan is drawn up or reviewed.
+fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
+    if o.service == ServiceState::None {
+        modes.get(o.risk).referral_share * s.services.referral_hours
+    } else {
+        0.0
+    }
+}
+
 /// After a contact this week, the next is due at the mode's interval (or sooner under a
 /// sanction of increased reporting).
-fn schedule_next_contact(o: &mut Offender, s: &Scenario, week: i32) {
-    o.next_contact = week + contact_interval(o, s.modes.for_tier(o.risk), week);
+fn schedule_next_contact(o: &mut Offender, modes: &ModeTable, week: i32) {
+    o.next_contact = week + contact_interval(o, modes.get(o.risk), week);
 }
 
 /// Share of `demand` met by `hours` (1 when there is no demand).
@@ -72,6 +81,7 @@ fn open_accounts(managers: &mut [CaseManager]) {
 fn add_up_demand(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
+    modes: &ModeTable,
     s: &Scenario,
     week: i32,
 ) {
@@ -102,7 +112,7 @@ fn add_up_demand(
         };
         if o.events.contact_due {
             let holder = contact_holder(o, managers, s);
-            managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, s);
+            managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
         }
         if teams {
             // Conference hours are planned for the members expected to attend.
@@ -121,19 +131,14 @@ fn add_up_demand(
                 }
             }
         }
-        // Linking expected when the plan is drawn up or reviewed.
-        let linking = if o.service == ServiceState::None {
-            s.modes.for_tier(o.risk).referral_share * s.services.referral_hours
-        } else {
-            0.0
-        };
         let d = &mut managers[index].demand;
         if !o.assessed {
-            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done) + linking;
+            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
+                + expected_linking(o, modes, s);
         }
         // Under a team, the case conference reviews the plan.
         if !teams && o.assessed && week >= o.next_review {
-            d.reviews += sup.review_hours + linking;
+            d.reviews += sup.review_hours + expected_linking(o, modes, s);
         }
     }
 }
@@ -338,6 +343,7 @@ fn deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     services: &ServiceSystem,
+    modes: &ModeTable,
     s: &Scenario,
     week: i32,
 ) -> WorkCounts {
@@ -381,11 +387,11 @@ fn deliver(
             continue;
         }
         if by_cover {
-            if o.events.contact_due && m.try_use(contact_hours(o, s)) {
+            if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
                 o.events.contact_offered = true;
                 o.events.contact_by_cover = true;
                 o.contacts_delivered += 1;
-                schedule_next_contact(o, s, week);
+                schedule_next_contact(o, modes, week);
             }
             continue;
         }
@@ -424,10 +430,12 @@ fn deliver(
         if o.events.contact_due {
             let holder = contact_holder(o, managers, s);
             let h = &mut managers[holder];
-            if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(contact_hours(o, s)) {
+            if rank < h.shares.contacts_by_tier[o.risk.index()]
+                && h.try_use(contact_hours(o, modes, s))
+            {
                 o.events.contact_offered = true;
                 o.contacts_delivered += 1;
-                schedule_next_contact(o, s, week);
+                schedule_next_contact(o, modes, week);
             }
         }
         let m = &mut managers[index];
@@ -443,9 +451,12 @@ fn deliver(
         }
         // Linking: a new or reviewed plan refers the most severe need to a service when the
         // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
-        let broker = s.modes.for_tier(o.risk).referral_share;
+        if !(planned || o.events.reviewed) || o.service != ServiceState::None {
+            continue;
+        }
+        let broker = modes.get(o.risk).referral_share;
         let u = f64::from(o.draws.referral);
-        if (planned || o.events.reviewed) && o.service == ServiceState::None && u < broker {
+        if u < broker {
             let m = &mut managers[index];
             match refer(o, m, services, &s.services, u / broker, week) {
                 Referral::NotMade => {}
@@ -470,14 +481,15 @@ pub fn plan_and_deliver(
     managers: &mut [CaseManager],
     cover_groups: &[Vec<ManagerId>],
     services: &ServiceSystem,
+    modes: &ModeTable,
     s: &Scenario,
     week: i32,
 ) -> WorkCounts {
     open_accounts(managers);
-    add_up_demand(offenders, managers, s, week);
+    add_up_demand(offenders, managers, modes, s, week);
     decide_shares(managers, s.organisation.prioritisation);
     arrange_cover(managers, cover_groups);
-    deliver(offenders, managers, services, s, week)
+    deliver(offenders, managers, services, modes, s, week)
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub struct Modes {
 }
 
 /// What one mode asks of the case manager and does for the case.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModeSettings {
     /// Weeks between scheduled contacts.
