@@ -24,15 +24,9 @@ fn unit() -> Scenario {
     s
 }
 
-fn low_risk(results: &[ReplicationResult], name: &str) -> Vec<f64> {
-    per_replication(results, |r| {
-        let m = &r.by_tier[0];
-        match name {
-            "reoffending_rate" => m.reoffending_rate,
-            "breach_rate" => m.breach_rate,
-            _ => unreachable!(),
-        }
-    })
+/// Proven reoffending of the low-risk tier, one value per replication.
+fn low_risk_reoffending(results: &[ReplicationResult]) -> Vec<f64> {
+    per_replication(results, |r| r.by_tier[0].reoffending_rate)
 }
 
 #[test]
@@ -141,8 +135,8 @@ fn modes_matched_to_risk_beat_comprehensive_for_everyone_on_low_risk_reoffending
     everyone.modes.policy = ModePolicy::Comprehensive;
     let (matched, everyone) = (replicate(&matched), replicate(&everyone));
     assert_lower(
-        &low_risk(&matched, "reoffending_rate"),
-        &low_risk(&everyone, "reoffending_rate"),
+        &low_risk_reoffending(&matched),
+        &low_risk_reoffending(&everyone),
         "low-risk reoffending, risk-matched minus comprehensive for everyone",
     );
     assert_higher(
@@ -173,8 +167,8 @@ fn the_risk_principle_raises_low_risk_reoffending_only_under_intensive_modes() {
     off.reoffending.low_risk_intensity_effect = 0.0;
     let (on, off) = (replicate(&on), replicate(&off));
     assert_higher(
-        &low_risk(&on, "reoffending_rate"),
-        &low_risk(&off, "reoffending_rate"),
+        &low_risk_reoffending(&on),
+        &low_risk_reoffending(&off),
         "low-risk reoffending, risk principle on minus off",
     );
     let high = |r: &[ReplicationResult]| per_replication(r, |x| x.by_tier[2].reoffending_rate);
