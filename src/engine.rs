@@ -11,7 +11,7 @@ use crate::model::enforcement::enforce;
 use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
 use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
-use crate::model::offender::{Offender, OffenderFactory, WeeklyDraws};
+use crate::model::offender::{Need, Offender, OffenderFactory, WeeklyDraws};
 use crate::model::organisation::{
     Establishment, HandoffCause, allocate_waiting, discretion_weights, release, release_member,
     transfer_misfits,
@@ -379,7 +379,7 @@ impl<'s> World<'s> {
                 return Err(format!("manager {i} has negative backlog"));
             }
         }
-        let mut in_treatment = [0u32; crate::model::offender::Need::COUNT];
+        let mut in_treatment = [0u32; Need::COUNT];
         for o in &self.offenders {
             if let Some(need) = o.service.in_treatment() {
                 in_treatment[need as usize] += 1;
@@ -393,7 +393,7 @@ impl<'s> World<'s> {
             if used > places {
                 return Err(format!(
                     "service {:?} has {used} in treatment over {places} places",
-                    crate::model::offender::Need::ALL[n]
+                    Need::ALL[n]
                 ));
             }
         }

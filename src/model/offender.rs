@@ -281,8 +281,6 @@ pub struct Offender {
     pub sanctions: Sanctions,
     /// Where the case stands with services.
     pub service: ServiceState,
-    /// Services completed since the order started.
-    pub services_completed: u8,
     pub handoffs: u16,
     /// Handoffs by cause, in [`HandoffCause`] order.
     pub handoffs_by_cause: [u16; HandoffCause::COUNT],
@@ -506,7 +504,6 @@ impl OffenderFactory {
             last_warning: NEVER,
             sanctions: Sanctions::default(),
             service: ServiceState::None,
-            services_completed: 0,
             handoffs: 0,
             handoffs_by_cause: [0; HandoffCause::COUNT],
             pending_handoff: HandoffCause::StaffLeft,

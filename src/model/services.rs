@@ -112,7 +112,7 @@ impl ServiceSystem {
     }
 }
 
-/// Why a referral was not made or not accepted.
+/// What came of a decision to refer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Referral {
     /// No need, or no hours to make it.
@@ -186,7 +186,6 @@ pub fn services_week(
                     let severity = &mut o.needs.0[n];
                     *severity = severity.saturating_sub(s.severity_reduction);
                     o.service = ServiceState::None;
-                    o.services_completed = o.services_completed.saturating_add(1);
                     counts.completions += 1;
                 } else {
                     system.attending[n] += 1;
