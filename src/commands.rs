@@ -12,8 +12,8 @@ use crate::error::{Error, InputError, InputProblem, Origin};
 use crate::experiment::{RunResults, independent_seed, paired_differences, run_arms};
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
-    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, json_file, result_files,
-    write_files,
+    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
+    result_files, write_files,
 };
 use crate::scenario::{
     Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
@@ -169,6 +169,7 @@ pub fn run(path: &Path, options: &Options) -> Result<RunReport, Error> {
     let mut files = result_files(&Grouped::single(&results));
     files.push(json_file(&record));
     write_files(&out, &files)?;
+    draw_outputs(&out)?;
     Ok(RunReport {
         scenario,
         results,
@@ -304,6 +305,7 @@ fn run_experiment(
     };
     files.push(json_file(&record));
     write_files(&out, &files)?;
+    draw_outputs(&out)?;
     Ok(ExperimentReport {
         kind,
         arms,
@@ -492,4 +494,10 @@ pub fn compare(
         Path::new("output").join(names.join("-vs-"))
     });
     run_experiment("compare", arms, &[], notes, out, options)
+}
+
+/// `casesim plot DIR`: redraws the plots and `report.html` of an existing output directory from
+/// its files, without running anything. Returns the files written.
+pub fn plot(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    draw_outputs(dir)
 }

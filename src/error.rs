@@ -84,6 +84,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A plot could not be drawn (a defect: the data are checked before drawing).
+    #[error("cannot draw the {figure} plot: {message}")]
+    Draw { figure: String, message: String },
 }
 
 impl Error {
@@ -92,7 +95,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 2,
-            Error::Output { .. } => 3,
+            Error::Output { .. } | Error::Draw { .. } => 3,
         }
     }
 }

@@ -32,6 +32,14 @@ enum Command {
     Compare(CompareArgs),
     /// Parse and validate a scenario without running it; print it as resolved.
     Check(CheckArgs),
+    /// Redraw the plots and report.html of an output directory from its files, without running.
+    Plot(PlotArgs),
+}
+
+#[derive(Args)]
+struct PlotArgs {
+    /// An output directory written by run, sweep or compare, e.g. output/baseline.
+    dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -130,6 +138,11 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(&args.scenario, &args.set).map(|resolved| {
             eprintln!("{}: valid", args.scenario.display());
             print!("{resolved}");
+        }),
+        Command::Plot(args) => commands::plot(&args.dir).map(|written| {
+            for path in written {
+                println!("{}", path.display());
+            }
         }),
         Command::Run(args) => {
             let quiet = args.common.quiet;

@@ -182,6 +182,20 @@ pub struct OutcomeTally {
     pub contacts_delivered: u64,
     pub followed_up: u64,
     pub proven_in_follow_up: u64,
+    /// Orders that started in the measurement window, by where they stood at the horizon.
+    pub cohort: CohortTally,
+}
+
+/// Orders that started in the measurement window, by how they ended or whether they were still
+/// running at the horizon: the denominator every order started, unlike the order-outcome rates,
+/// whose denominator is the orders that ended in the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CohortTally {
+    pub started: u64,
+    pub completed: u64,
+    pub breached: u64,
+    pub revoked_on_reconviction: u64,
+    pub still_open: u64,
 }
 
 impl OutcomeTally {
@@ -206,6 +220,12 @@ impl OutcomeTally {
         self.contacts_delivered += other.contacts_delivered;
         self.followed_up += other.followed_up;
         self.proven_in_follow_up += other.proven_in_follow_up;
+        let (c, o) = (&mut self.cohort, &other.cohort);
+        c.started += o.started;
+        c.completed += o.completed;
+        c.breached += o.breached;
+        c.revoked_on_reconviction += o.revoked_on_reconviction;
+        c.still_open += o.still_open;
     }
 }
 
@@ -349,6 +369,9 @@ impl Recorder {
             }
             if o.stage == Stage::Order {
                 self.survival.breach.censor(weeks_since_start(o, last_week));
+                let cohort = &mut self.by_tier[o.risk.index()].cohort;
+                cohort.started += 1;
+                cohort.still_open += 1;
             }
             if last_follow_up_week(o, self.follow_up_weeks) > last_week {
                 self.survival.follow_up_ends(o, last_week);
@@ -412,6 +435,13 @@ impl Recorder {
                     self.survival.breach.event(t);
                 } else {
                     self.survival.breach.censor(t);
+                }
+                let cohort = &mut tally.cohort;
+                cohort.started += 1;
+                match o.outcome.expect("an ended order has an outcome") {
+                    OrderOutcome::Completed => cohort.completed += 1,
+                    OrderOutcome::Breached => cohort.breached += 1,
+                    OrderOutcome::RevokedOnReconviction => cohort.revoked_on_reconviction += 1,
                 }
             }
             if o.order_ended == week && o.order_start >= 0 {
@@ -525,6 +555,13 @@ pub struct Metrics {
     pub cost: Option<f64>,
     /// Cost in the window per order terminated in it.
     pub cost_per_order: Option<f64>,
+    /// Orders started in the measurement window, by where they stood at the horizon: shares
+    /// completed, revoked for breach, revoked on a new conviction, and still running. They sum
+    /// to one. Orders that start late in the window are more often still running.
+    pub cohort_completed: Option<f64>,
+    pub cohort_breached: Option<f64>,
+    pub cohort_revoked_on_reconviction: Option<f64>,
+    pub cohort_still_open: Option<f64>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -533,7 +570,7 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 
 impl Metrics {
     /// Column names, in the order of [`Metrics::values`]. The first ten are the contract's.
-    pub const NAMES: [&'static str; 27] = [
+    pub const NAMES: [&'static str; 31] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -561,10 +598,14 @@ impl Metrics {
         "sanctions_per_order",
         "cost",
         "cost_per_order",
+        "cohort_completed",
+        "cohort_breached",
+        "cohort_revoked_on_reconviction",
+        "cohort_still_open",
     ];
 
     /// Metrics that depend only on case outcomes, and so can be given per risk tier.
-    pub const CASE_NAMES: [&'static str; 13] = [
+    pub const CASE_NAMES: [&'static str; 17] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -578,9 +619,13 @@ impl Metrics {
         "handoffs_stage_change",
         "handoffs_staff_left",
         "handoffs_type_change",
+        "cohort_completed",
+        "cohort_breached",
+        "cohort_revoked_on_reconviction",
+        "cohort_still_open",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 27] {
+    pub fn values(&self) -> [Option<f64>; 31] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -609,6 +654,10 @@ impl Metrics {
             self.sanctions_per_order,
             self.cost,
             self.cost_per_order,
+            self.cohort_completed,
+            self.cohort_breached,
+            self.cohort_revoked_on_reconviction,
+            self.cohort_still_open,
         ]
     }
 
@@ -645,6 +694,13 @@ impl Metrics {
                 ended,
             ),
             cohort_followed_up: Some(t.followed_up as f64),
+            cohort_completed: ratio(t.cohort.completed as f64, t.cohort.started as f64),
+            cohort_breached: ratio(t.cohort.breached as f64, t.cohort.started as f64),
+            cohort_revoked_on_reconviction: ratio(
+                t.cohort.revoked_on_reconviction as f64,
+                t.cohort.started as f64,
+            ),
+            cohort_still_open: ratio(t.cohort.still_open as f64, t.cohort.started as f64),
             ..Metrics::default()
         }
     }

@@ -4,6 +4,9 @@
 //! renamed into place, so a reader never sees half a file and a failed run leaves the previous
 //! complete file (or none). The directory itself is created only once results exist.
 
+pub mod plots;
+pub mod report;
+pub mod results;
 pub mod table;
 
 use std::io::Write;
@@ -328,4 +331,25 @@ pub fn json_file(record: &impl Serialize) -> (&'static str, Vec<u8>) {
         "run.json",
         serde_json::to_vec_pretty(record).expect("the record serialises"),
     )
+}
+
+/// Draws the plots (PNG and SVG) and `report.html` from the files in an output directory, and
+/// writes them there. `casesim run`, `sweep` and `compare` call it once their CSV files are
+/// written; `casesim plot DIR` calls it on an existing directory.
+pub fn draw_outputs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let results = results::read_output_dir(dir)?;
+    let figures = plots::figures(&results)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for f in &figures {
+        files.push((format!("{}.svg", f.name), f.svg.clone().into_bytes()));
+        files.push((format!("{}.png", f.name), f.png.clone()));
+    }
+    files.push((
+        "report.html".into(),
+        report::report_html(&results, &figures).into_bytes(),
+    ));
+    files
+        .iter()
+        .map(|(name, bytes)| write_atomically(dir, name, bytes))
+        .collect()
 }
