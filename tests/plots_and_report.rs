@@ -421,6 +421,20 @@ fn run_writes_plots_and_a_self_contained_report_and_plot_redraws_them() {
             drawn.push(std::fs::read(&path).unwrap_or_else(|_| panic!("{path:?} missing")));
         }
     }
+    // The outcome bars' shares account for every order started in the window.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for line in lines {
+        let row: Vec<&str> = line.split(',').collect();
+        let total: f64 = header
+            .iter()
+            .zip(&row)
+            .filter(|(h, _)| h.starts_with("cohort_") && **h != "cohort_followed_up")
+            .map(|(_, v)| v.parse::<f64>().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "cohort shares sum to {total}");
+    }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert_self_contained(&html);
     assert!(html.contains("casesim run: baseline"));
