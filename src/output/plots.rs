@@ -372,6 +372,12 @@ fn shorten(label: &str, max: usize) -> String {
     }
 }
 
+/// Room for category labels on a vertical axis: about the longest label's width.
+fn label_area(labels: &[String], size: u32) -> u32 {
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    (longest * size * 6 / 10 + 24).clamp(40, 320)
+}
+
 /// An f64 axis for `n` categories at 0, 1, ..., n − 1; ask for `n` labels on it.
 fn categories(n: usize) -> std::ops::Range<f64> {
     -0.5..n as f64 - 0.5
@@ -555,7 +561,7 @@ impl<'a> Headline<'a> {
             .caption(m.label, bold(PANEL_SIZE))
             .margin(8)
             .x_label_area_size(40)
-            .y_label_area_size(if n > 1 { 150 } else { 10 })
+            .y_label_area_size(label_area(&labels, LABEL_SIZE - 3))
             .build_cartesian_2d(xs, categories(n))?;
         chart
             .configure_mesh()
@@ -827,7 +833,7 @@ impl Outcomes<'_> {
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
             .x_label_area_size(48)
-            .y_label_area_size(if n > 1 { 290 } else { 20 })
+            .y_label_area_size(label_area(&labels, LABEL_SIZE))
             .build_cartesian_2d(0.0..1.0, categories(n))?;
         chart
             .configure_mesh()

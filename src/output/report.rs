@@ -352,7 +352,12 @@ fn settings(h: &mut String, dir: &OutputDir) {
         })
         .collect();
     if common.is_empty() {
-        h.push_str("<p>Every arm has the baseline's settings apart from what varies below.</p>\n");
+        h.push_str(if arms.len() > 1 {
+            "<p>Apart from what differs between the arms (below), every setting is the \
+             baseline's.</p>\n"
+        } else {
+            "<p>Every setting is the baseline's.</p>\n"
+        });
     } else {
         h.push_str("<table>\n<tr><th>setting</th><th>baseline</th><th>here</th></tr>\n");
         for (k, v) in &common {
