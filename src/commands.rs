@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, InputError, InputProblem, Origin};
 use crate::experiment::{RunResults, independent_seed, paired_differences, run_arms};
@@ -77,7 +78,7 @@ impl Options {
 
 /// A progress bar on stderr counting replications: done, rate and time left. Hidden when not
 /// asked for, and by indicatif when stderr is not a terminal.
-fn progress_bar(total: u64, show: bool) -> ProgressBar {
+pub(crate) fn progress_bar(total: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
@@ -144,48 +145,211 @@ impl RunReport {
     }
 }
 
-/// `casesim run`: replications of one scenario, written to the output directory.
-pub fn run(path: &Path, options: &Options) -> Result<RunReport, Error> {
+/// One arm of a run, sweep or comparison, resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Arm {
+    /// The `arm` column (a run's scenario name).
+    pub label: String,
+    pub scenario_file: PathBuf,
+    /// The varied keys and values (a sweep point); empty in a run or comparison.
+    pub varied: Vec<(String, toml::Value)>,
+    pub scenario: Scenario,
+}
+
+/// What a command will run and where its results go: every input resolved and validated,
+/// nothing run yet. A shard file carries its plan, so `casesim merge` writes what the
+/// unsharded command would have.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// `run`, `sweep` or `compare`.
+    pub kind: String,
+    pub arms: Vec<Arm>,
+    /// A sweep's varied keys: the grouping columns after `arm`.
+    pub varied_keys: Vec<String>,
+    /// Things the user should know that are not errors (a seed aligned across arms).
+    pub notes: Vec<String>,
+    pub out: PathBuf,
+    /// The command line, recorded in run.json.
+    pub command: String,
+}
+
+impl Plan {
+    fn scenarios(&self) -> Vec<&Scenario> {
+        self.arms.iter().map(|a| &a.scenario).collect()
+    }
+}
+
+/// What a finished run, sweep or comparison reports.
+pub enum Report {
+    Run(Box<RunReport>),
+    Experiment(ExperimentReport),
+}
+
+impl Report {
+    /// The text printed at the end.
+    pub fn text(&self) -> String {
+        match self {
+            Report::Run(r) => r.text(),
+            Report::Experiment(e) => e.text(),
+        }
+    }
+
+    pub fn notes(&self) -> &[String] {
+        match self {
+            Report::Run(_) => &[],
+            Report::Experiment(e) => &e.notes,
+        }
+    }
+}
+
+/// `casesim run`: the plan for replications of one scenario.
+pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
     let mut scenario = resolve_scenario(path, &options.set)?;
     options.apply(&mut scenario);
     let out = options
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
-    let (mut results, seconds) = run_with_progress(&[&scenario], options.progress);
-    let results = results.pop().expect("one arm");
-    let record = RunRecord {
-        casesim_version: env!("CARGO_PKG_VERSION"),
-        command: options.command.clone(),
-        scenario_file: path,
-        seed: scenario.simulation.seed,
-        replications: scenario.simulation.replications,
-        threads: rayon::current_num_threads(),
-        wall_time_seconds: seconds,
-        offender_weeks: results.offender_weeks(),
-        measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
-        scenario: &scenario,
-    };
-    let mut files = result_files(&Grouped::single(&results));
-    files.push(json_file(&record));
-    write_files(&out, &files)?;
-    draw_outputs(&out)?;
-    Ok(RunReport {
-        scenario,
-        results,
+    Ok(Plan {
+        kind: "run".into(),
+        arms: vec![Arm {
+            label: scenario.name.clone(),
+            scenario_file: path.to_path_buf(),
+            varied: Vec::new(),
+            scenario,
+        }],
+        varied_keys: Vec::new(),
+        notes: Vec::new(),
         out,
-        seconds,
+        command: options.command.clone(),
     })
 }
 
-/// One arm of a sweep or comparison, resolved.
-pub struct Arm {
-    /// The `arm` column.
-    pub label: String,
-    pub scenario_file: PathBuf,
-    /// The varied keys and values (a sweep point); empty in a comparison.
-    pub varied: Vec<(String, toml::Value)>,
-    pub scenario: Scenario,
+/// Runs a plan whole and writes every output.
+pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
+    let (results, seconds) = run_with_progress(&plan.scenarios(), options.progress);
+    write_results(&plan, &results, seconds, rayon::current_num_threads(), None)?;
+    Ok(report(plan, results, seconds))
+}
+
+fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {
+    if plan.kind == "run" {
+        let arm = plan.arms.into_iter().next().expect("a run has one arm");
+        Report::Run(Box::new(RunReport {
+            scenario: arm.scenario,
+            results: results.pop().expect("one arm"),
+            out: plan.out,
+            seconds,
+        }))
+    } else {
+        Report::Experiment(ExperimentReport {
+            kind: if plan.kind == "sweep" {
+                "sweep"
+            } else {
+                "compare"
+            },
+            arms: plan.arms,
+            results,
+            notes: plan.notes,
+            out: plan.out,
+            seconds,
+        })
+    }
+}
+
+/// `casesim run`: replications of one scenario, written to the output directory.
+pub fn run(path: &Path, options: &Options) -> Result<RunReport, Error> {
+    match execute(plan_run(path, options)?, options)? {
+        Report::Run(r) => Ok(*r),
+        Report::Experiment(_) => unreachable!("a run plan reports a run"),
+    }
+}
+
+/// Writes every output of a plan's results: the contract's files (grouped by arm, and by the
+/// varied keys in a sweep), `compare.csv` against the first arm in a sweep or comparison,
+/// `run.json`, then the plots and `report.html`. `shards` is the number of shards merged, if
+/// the results came from shards.
+pub(crate) fn write_results(
+    plan: &Plan,
+    results: &[RunResults],
+    seconds: f64,
+    threads: usize,
+    shards: Option<u32>,
+) -> Result<(), Error> {
+    let arms = &plan.arms;
+    let offender_weeks = results.iter().map(|r| r.offender_weeks()).sum();
+    let mut files;
+    if plan.kind == "run" {
+        let (arm, results) = (&arms[0], &results[0]);
+        let scenario = &arm.scenario;
+        files = result_files(&Grouped::single(results));
+        files.push(json_file(&RunRecord {
+            casesim_version: env!("CARGO_PKG_VERSION"),
+            command: plan.command.clone(),
+            scenario_file: &arm.scenario_file,
+            seed: scenario.simulation.seed,
+            replications: scenario.simulation.replications,
+            threads,
+            shards,
+            wall_time_seconds: seconds,
+            offender_weeks,
+            measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
+            scenario,
+        }));
+    } else {
+        let grouped = Grouped {
+            columns: std::iter::once("arm".to_string())
+                .chain(plan.varied_keys.iter().cloned())
+                .collect(),
+            arms: arms
+                .iter()
+                .zip(results)
+                .map(|(arm, r)| {
+                    let groups = std::iter::once(arm.label.clone())
+                        .chain(arm.varied.iter().map(|(_, v)| value_text(v)))
+                        .collect();
+                    (groups, r)
+                })
+                .collect(),
+        };
+        files = result_files(&grouped);
+        files.push((
+            "compare.csv",
+            compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
+        ));
+        files.push(json_file(&ExperimentRecord {
+            casesim_version: env!("CARGO_PKG_VERSION"),
+            kind: if plan.kind == "sweep" {
+                "sweep"
+            } else {
+                "compare"
+            },
+            command: plan.command.clone(),
+            common_random_numbers: share_random_numbers(arms),
+            replications: arms[0].scenario.simulation.replications,
+            threads,
+            shards,
+            wall_time_seconds: seconds,
+            offender_weeks,
+            arms: arms
+                .iter()
+                .map(|a| ArmRecord {
+                    arm: &a.label,
+                    scenario_file: &a.scenario_file,
+                    varied: a.varied.clone(),
+                    seed: a.scenario.simulation.seed,
+                    measurement_window_weeks: [
+                        a.scenario.simulation.warmup_weeks,
+                        a.scenario.simulation.weeks,
+                    ],
+                    scenario: &a.scenario,
+                })
+                .collect(),
+        }));
+    }
+    write_files(&plan.out, &files)?;
+    draw_outputs(&plan.out)?;
+    Ok(())
 }
 
 /// What a finished sweep or comparison reports.
@@ -247,78 +411,21 @@ impl ExperimentReport {
     }
 }
 
-/// Runs resolved arms and writes every output: the contract's files grouped by arm (and by
-/// the varied keys in a sweep), `compare.csv` against the first arm, and `run.json`.
-fn run_experiment(
-    kind: &'static str,
-    arms: Vec<Arm>,
-    varied_keys: &[String],
-    notes: Vec<String>,
-    out: PathBuf,
-    options: &Options,
-) -> Result<ExperimentReport, Error> {
-    let scenarios: Vec<&Scenario> = arms.iter().map(|a| &a.scenario).collect();
-    let (results, seconds) = run_with_progress(&scenarios, options.progress);
-    let grouped = Grouped {
-        columns: std::iter::once("arm".to_string())
-            .chain(varied_keys.iter().cloned())
-            .collect(),
-        arms: arms
-            .iter()
-            .zip(&results)
-            .map(|(arm, r)| {
-                let groups = std::iter::once(arm.label.clone())
-                    .chain(arm.varied.iter().map(|(_, v)| value_text(v)))
-                    .collect();
-                (groups, r)
-            })
-            .collect(),
-    };
-    let mut files = result_files(&grouped);
-    files.push((
-        "compare.csv",
-        compare_csv(&labels(&arms), &results.iter().collect::<Vec<_>>()),
-    ));
-    let record = ExperimentRecord {
-        casesim_version: env!("CARGO_PKG_VERSION"),
-        kind,
-        command: options.command.clone(),
-        common_random_numbers: share_random_numbers(&arms),
-        replications: arms[0].scenario.simulation.replications,
-        threads: rayon::current_num_threads(),
-        wall_time_seconds: seconds,
-        offender_weeks: results.iter().map(|r| r.offender_weeks()).sum(),
-        arms: arms
-            .iter()
-            .map(|a| ArmRecord {
-                arm: &a.label,
-                scenario_file: &a.scenario_file,
-                varied: a.varied.clone(),
-                seed: a.scenario.simulation.seed,
-                measurement_window_weeks: [
-                    a.scenario.simulation.warmup_weeks,
-                    a.scenario.simulation.weeks,
-                ],
-                scenario: &a.scenario,
-            })
-            .collect(),
-    };
-    files.push(json_file(&record));
-    write_files(&out, &files)?;
-    draw_outputs(&out)?;
-    Ok(ExperimentReport {
-        kind,
-        arms,
-        results,
-        notes,
-        out,
-        seconds,
-    })
-}
-
 /// `casesim sweep`: the scenario at every point of its sweep (from `--vary`, else the file's
 /// `[[sweep.vary]]` entries), all points on the same seed (common random numbers).
 pub fn sweep(path: &Path, vary: &[String], options: &Options) -> Result<ExperimentReport, Error> {
+    experiment(plan_sweep(path, vary, options)?, options)
+}
+
+fn experiment(plan: Plan, options: &Options) -> Result<ExperimentReport, Error> {
+    match execute(plan, options)? {
+        Report::Experiment(e) => Ok(e),
+        Report::Run(_) => unreachable!("a sweep or comparison plan reports an experiment"),
+    }
+}
+
+/// The plan of a sweep.
+pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Plan, Error> {
     let source = read_source(path)?;
     let set = parse_overrides(&options.set)?;
     let base = scenario_from_source(&source, &set)?;
@@ -412,7 +519,14 @@ pub fn sweep(path: &Path, vary: &[String], options: &Options) -> Result<Experime
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", base.name)));
-    run_experiment("sweep", arms, &varied_keys, Vec::new(), out, options)
+    Ok(Plan {
+        kind: "sweep".into(),
+        arms,
+        varied_keys,
+        notes: Vec::new(),
+        out,
+        command: options.command.clone(),
+    })
 }
 
 /// A varied key as an arm's label shows it: its last part (`caseload_cap`) when no other
@@ -434,6 +548,15 @@ pub fn compare(
     independent: bool,
     options: &Options,
 ) -> Result<ExperimentReport, Error> {
+    experiment(plan_compare(paths, independent, options)?, options)
+}
+
+/// The plan of a comparison.
+pub fn plan_compare(
+    paths: &[PathBuf],
+    independent: bool,
+    options: &Options,
+) -> Result<Plan, Error> {
     let mut problems = Vec::new();
     let mut scenarios = Vec::new();
     for path in paths {
@@ -493,7 +616,14 @@ pub fn compare(
         let names: Vec<&str> = arms.iter().map(|a| a.scenario.name.as_str()).collect();
         Path::new("output").join(names.join("-vs-"))
     });
-    run_experiment("compare", arms, &[], notes, out, options)
+    Ok(Plan {
+        kind: "compare".into(),
+        arms,
+        varied_keys: Vec::new(),
+        notes,
+        out,
+        command: options.command.clone(),
+    })
 }
 
 /// `casesim plot DIR`: redraws the plots and `report.html` of an existing output directory from

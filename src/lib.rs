@@ -12,8 +12,10 @@
 //! - [`metrics`]: what is recorded;
 //! - [`experiment`]: replications in parallel and their summaries;
 //! - [`output`]: the files of the contract;
-//! - [`commands`]: what each subcommand of the `casesim` binary does.
+//! - [`commands`]: what each subcommand of the `casesim` binary does;
+//! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays).
 
+pub mod cluster;
 pub mod commands;
 pub mod engine;
 pub mod error;

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use casesim::commands::{self, ExperimentReport, Options};
+use casesim::Error;
+use casesim::commands::{self, Options, Plan};
+use casesim::error::{InputProblem, Origin};
+use casesim::experiment::Shard;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +37,15 @@ enum Command {
     Check(CheckArgs),
     /// Redraw the plots and report.html of an output directory from its files, without running.
     Plot(PlotArgs),
+    /// Combine the shard files in DIR/shards (from --shard) into DIR's outputs, exactly as an
+    /// unsharded run would have written them.
+    Merge(MergeArgs),
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// The output directory the shards were written to (--out of the sharded command).
+    dir: PathBuf,
 }
 
 #[derive(Args)]
@@ -68,13 +80,18 @@ struct Common {
     /// sweep, output/<name>-vs-<name>/ for compare].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Worker threads [default: RAYON_NUM_THREADS, else one per core]. Results do not depend
-    /// on it.
+    /// Worker threads [default: SLURM_CPUS_PER_TASK inside a Slurm job, else
+    /// RAYON_NUM_THREADS, else one per core]. Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
+    /// Run only shard I of N of the replications (0-based; run ids dealt round-robin) and
+    /// write DIR/shards/shard-IIII-of-NNNN.json; `casesim merge DIR` combines the shards.
+    /// `auto` reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array).
+    #[arg(long, value_name = "I/N|auto")]
+    shard: Option<String>,
 }
 
 #[derive(Args)]
@@ -115,7 +132,11 @@ struct CompareArgs {
 impl Common {
     /// Builds the thread pool and the library's options.
     fn options(&self) -> Options {
-        if let Some(threads) = self.threads {
+        let slurm_cpus = std::env::var("SLURM_CPUS_PER_TASK")
+            .ok()
+            .and_then(|v| v.trim().parse::<u16>().ok())
+            .filter(|&n| n > 0);
+        if let Some(threads) = self.threads.or(slurm_cpus) {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads.into())
                 .build_global()
@@ -144,23 +165,28 @@ fn main() -> ExitCode {
                 println!("{}", path.display());
             }
         }),
+        Command::Merge(args) => casesim::cluster::merge(&args.dir).map(|m| {
+            println!(
+                "casesim merge: {} shards, {} replications -> {}",
+                m.shards,
+                m.runs,
+                m.dir.display()
+            );
+        }),
         Command::Run(args) => {
-            let quiet = args.common.quiet;
-            commands::run(&args.scenario, &args.common.options()).map(|report| {
-                if !quiet {
-                    print!("{}", report.text());
-                }
-            })
+            let options = args.common.options();
+            commands::plan_run(&args.scenario, &options)
+                .and_then(|plan| execute(plan, &args.common, &options))
         }
         Command::Sweep(args) => {
-            let quiet = args.common.quiet;
-            commands::sweep(&args.scenario, &args.vary, &args.common.options())
-                .map(|report| print_experiment(&report, quiet))
+            let options = args.common.options();
+            commands::plan_sweep(&args.scenario, &args.vary, &options)
+                .and_then(|plan| execute(plan, &args.common, &options))
         }
         Command::Compare(args) => {
-            let quiet = args.common.quiet;
-            commands::compare(&args.scenarios, args.independent, &args.common.options())
-                .map(|report| print_experiment(&report, quiet))
+            let options = args.common.options();
+            commands::plan_compare(&args.scenarios, args.independent, &options)
+                .and_then(|plan| execute(plan, &args.common, &options))
         }
     };
     match outcome {
@@ -174,12 +200,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_experiment(report: &ExperimentReport, quiet: bool) {
-    if quiet {
-        return;
+/// Runs a plan whole, or one shard of it, and prints what it did.
+fn execute(plan: Plan, common: &Common, options: &Options) -> Result<(), Error> {
+    let quiet = common.quiet;
+    if let Some(text) = &common.shard {
+        let shard = Shard::parse(text, |name| std::env::var(name).ok()).map_err(|message| {
+            InputProblem {
+                origin: Origin::Argument(format!("--shard {text}")),
+                key: None,
+                message,
+            }
+        })?;
+        let report = casesim::cluster::run_shard(plan, shard, options)?;
+        if !quiet {
+            print!("{}", report.text());
+        }
+        return Ok(());
     }
-    for note in &report.notes {
-        eprintln!("note: {note}");
+    let report = commands::execute(plan, options)?;
+    if !quiet {
+        for note in report.notes() {
+            eprintln!("note: {note}");
+        }
+        print!("{}", report.text());
     }
-    print!("{}", report.text());
+    Ok(())
 }

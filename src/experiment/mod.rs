@@ -7,6 +7,7 @@
 //! replication order, so outputs do not depend on the number of threads.
 
 pub mod compare;
+pub mod shard;
 pub mod stats;
 pub mod survival;
 
@@ -17,6 +18,7 @@ use crate::metrics::{Metrics, Survival, WeekRecord};
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
 pub use compare::{independent_seed, paired_differences};
+pub use shard::Shard;
 pub use stats::{Summary, summarise};
 pub use survival::{KaplanMeierRow, kaplan_meier};
 
@@ -32,32 +34,49 @@ pub fn run_replications(scenario: &Scenario) -> RunResults {
         .expect("one result per arm")
 }
 
-/// Runs every replication of every arm on the current rayon pool, as one pool of jobs (so a
-/// sweep keeps every core busy to its end), calling `replication_done` after each.
-pub fn run_arms(arms: &[&Scenario], replication_done: &(dyn Fn() + Sync)) -> Vec<RunResults> {
-    let jobs: Vec<(usize, u32)> = arms
-        .iter()
+/// Every replication of every arm, in run-id order: arm by arm, replication by replication.
+/// Run id k is the k-th entry; shards deal run ids round-robin.
+pub fn work_list(arms: &[&Scenario]) -> Vec<(usize, u32)> {
+    arms.iter()
         .enumerate()
         .flat_map(|(a, s)| (0..s.simulation.replications).map(move |r| (a, r)))
-        .collect();
-    let finished: Vec<(usize, ReplicationResult)> = jobs
-        .into_par_iter()
-        .map(|(a, r)| {
+        .collect()
+}
+
+/// Runs the given (arm, replication) jobs on the current rayon pool, as one pool of jobs (so a
+/// sweep keeps every core busy to its end), calling `replication_done` after each. Results come
+/// back in the jobs' order, whatever the number of threads.
+pub fn run_jobs(
+    arms: &[&Scenario],
+    jobs: &[(usize, u32)],
+    replication_done: &(dyn Fn() + Sync),
+) -> Vec<(usize, ReplicationResult)> {
+    jobs.par_iter()
+        .map(|&(a, r)| {
             let result = simulate(arms[a], r);
             replication_done();
             (a, result)
         })
-        .collect();
-    let mut results: Vec<RunResults> = arms
-        .iter()
-        .map(|s| RunResults {
-            replications: Vec::with_capacity(s.simulation.replications as usize),
+        .collect()
+}
+
+/// Groups finished jobs by arm, keeping their order.
+pub fn by_arm(arm_count: usize, finished: Vec<(usize, ReplicationResult)>) -> Vec<RunResults> {
+    let mut results: Vec<RunResults> = (0..arm_count)
+        .map(|_| RunResults {
+            replications: Vec::new(),
         })
         .collect();
     for (a, result) in finished {
         results[a].replications.push(result);
     }
     results
+}
+
+/// Runs every replication of every arm (see [`run_jobs`]).
+pub fn run_arms(arms: &[&Scenario], replication_done: &(dyn Fn() + Sync)) -> Vec<RunResults> {
+    let jobs = work_list(arms);
+    by_arm(arms.len(), run_jobs(arms, &jobs, replication_done))
 }
 
 impl RunResults {

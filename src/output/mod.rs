@@ -231,6 +231,9 @@ pub struct RunRecord<'a> {
     pub seed: u64,
     pub replications: u32,
     pub threads: usize,
+    /// How many shards were merged into these results (absent when run whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
     pub wall_time_seconds: f64,
     pub offender_weeks: u64,
     pub measurement_window_weeks: [u32; 2],
@@ -249,6 +252,9 @@ pub struct ExperimentRecord<'a> {
     pub common_random_numbers: bool,
     pub replications: u32,
     pub threads: usize,
+    /// How many shards were merged into these results (absent when run whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u32>,
     pub wall_time_seconds: f64,
     pub offender_weeks: u64,
     pub arms: Vec<ArmRecord<'a>>,
