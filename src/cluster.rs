@@ -266,3 +266,160 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
         runs: all.len() as u64,
     })
 }
+
+/// What `casesim slurm` asks of the cluster.
+#[derive(Clone, Debug, Default)]
+pub struct SlurmOptions {
+    /// Array tasks, one shard each.
+    pub shards: u32,
+    pub partition: Option<String>,
+    /// Slurm's time limit per task (`--time`, e.g. `02:00:00`).
+    pub time: Option<String>,
+    /// Memory per task (`--mem`, e.g. `4G`).
+    pub mem: Option<String>,
+    pub cpus_per_task: u16,
+}
+
+/// The scripts `casesim slurm` wrote and how to submit them.
+pub struct SlurmReport {
+    pub array_script: PathBuf,
+    pub merge_script: PathBuf,
+    pub submit_script: PathBuf,
+    /// The two sbatch commands, as one shell line.
+    pub submit: String,
+}
+
+fn quote(word: &str) -> String {
+    shlex::try_quote(word)
+        .map(|q| q.into_owned())
+        .unwrap_or_else(|_| format!("'{}'", word.replace('\'', "'\\''")))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Writes a Slurm job array running `command` (a `casesim run|sweep|compare` argument list,
+/// without `--out`, `--shard` or `--quiet`) in `shards` shards, and a merge job that waits for
+/// the whole array (`afterok`), into `plan.out/slurm/`.
+pub fn slurm_scripts(
+    plan: &Plan,
+    command: &[String],
+    options: &SlurmOptions,
+) -> Result<SlurmReport, Error> {
+    let out = absolute(&plan.out);
+    let slurm_dir = out.join("slurm");
+    let logs = slurm_dir.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|source| Error::Output {
+        path: logs.clone(),
+        source,
+    })?;
+    let exe = std::env::current_exe()
+        .map(|p| absolute(&p))
+        .unwrap_or_else(|_| PathBuf::from("casesim"));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let name = plan
+        .arms
+        .first()
+        .map(|a| a.scenario.name.clone())
+        .unwrap_or_else(|| "casesim".into());
+    let runs: u32 = plan
+        .arms
+        .iter()
+        .map(|a| a.scenario.simulation.replications)
+        .sum();
+    let resources = |h: &mut String| {
+        h.push_str(&format!(
+            "#SBATCH --cpus-per-task={}\n",
+            options.cpus_per_task
+        ));
+        for (flag, value) in [
+            ("partition", &options.partition),
+            ("time", &options.time),
+            ("mem", &options.mem),
+        ] {
+            if let Some(v) = value {
+                h.push_str(&format!("#SBATCH --{flag}={v}\n"));
+            }
+        }
+    };
+    let mut args: Vec<String> = command.to_vec();
+    args.extend([
+        "--out".into(),
+        out.display().to_string(),
+        "--shard".into(),
+        "auto".into(),
+        "--quiet".into(),
+    ]);
+    let line = std::iter::once(quote(&exe.display().to_string()))
+        .chain(args.iter().map(|a| quote(a)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut array = format!(
+        "#!/bin/bash\n\
+         # casesim on Slurm: shard $SLURM_ARRAY_TASK_ID of {n} of {runs} replications.\n\
+         # Written by `casesim slurm`; submit with {submit}.\n\
+         #SBATCH --job-name=casesim-{name}\n\
+         #SBATCH --array=0-{last}\n\
+         #SBATCH --output={logs}/shard-%a.out\n",
+        n = options.shards,
+        last = options.shards - 1,
+        logs = logs.display(),
+        submit = slurm_dir.join("submit.sh").display(),
+    );
+    resources(&mut array);
+    array.push_str(&format!(
+        "set -euo pipefail\ncd {}\n# Threads default to SLURM_CPUS_PER_TASK; the shard comes from \
+         SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT.\n{line}\n",
+        quote(&cwd.display().to_string())
+    ));
+    let mut merge = format!(
+        "#!/bin/bash\n\
+         # casesim on Slurm: merges the {n} shards into {out} once every array task has \
+         succeeded.\n\
+         #SBATCH --job-name=casesim-{name}-merge\n\
+         #SBATCH --output={logs}/merge.out\n",
+        n = options.shards,
+        out = out.display(),
+        logs = logs.display(),
+    );
+    merge.push_str("#SBATCH --cpus-per-task=1\n");
+    for (flag, value) in [
+        ("partition", &options.partition),
+        ("time", &options.time),
+        ("mem", &options.mem),
+    ] {
+        if let Some(v) = value {
+            merge.push_str(&format!("#SBATCH --{flag}={v}\n"));
+        }
+    }
+    merge.push_str(&format!(
+        "set -euo pipefail\ncd {}\n{} merge {}\n",
+        quote(&cwd.display().to_string()),
+        quote(&exe.display().to_string()),
+        quote(&out.display().to_string())
+    ));
+    let array_path = slurm_dir.join("array.sh");
+    let merge_path = slurm_dir.join("merge.sh");
+    let submit = format!(
+        "jid=$(sbatch --parsable {}) && sbatch --dependency=afterok:$jid {}",
+        quote(&array_path.display().to_string()),
+        quote(&merge_path.display().to_string())
+    );
+    let submit_script = format!(
+        "#!/bin/sh\n# Submits the casesim job array and its merge job; prints the job ids.\n\
+         set -e\njid=$(sbatch --parsable {})\necho \"array job $jid\"\n\
+         sbatch --parsable --dependency=afterok:$jid {}\n",
+        quote(&array_path.display().to_string()),
+        quote(&merge_path.display().to_string())
+    );
+    write_atomically(&slurm_dir, "array.sh", array.as_bytes())?;
+    write_atomically(&slurm_dir, "merge.sh", merge.as_bytes())?;
+    write_atomically(&slurm_dir, "submit.sh", submit_script.as_bytes())?;
+    Ok(SlurmReport {
+        array_script: array_path,
+        merge_script: merge_path,
+        submit_script: slurm_dir.join("submit.sh"),
+        submit,
+    })
+}

@@ -40,6 +40,46 @@ enum Command {
     /// Combine the shard files in DIR/shards (from --shard) into DIR's outputs, exactly as an
     /// unsharded run would have written them.
     Merge(MergeArgs),
+    /// Write a Slurm job array running a run or sweep in shards, and a merge job that waits
+    /// for it; print the sbatch command that submits both.
+    Slurm(SlurmArgs),
+}
+
+#[derive(Args)]
+struct SlurmArgs {
+    /// Scenario file (TOML). A sweep when --vary is given or the file has [[sweep.vary]];
+    /// else a run.
+    scenario: PathBuf,
+    /// As for sweep: --vary KEY=V1,V2,... (repeatable).
+    #[arg(long, value_name = "KEY=V1,V2,...", allow_hyphen_values = true)]
+    vary: Vec<String>,
+    /// Array tasks, one shard of the replications each.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    shards: u32,
+    /// Slurm partition (--partition).
+    #[arg(long)]
+    partition: Option<String>,
+    /// Time limit per task (--time), e.g. 01:00:00.
+    #[arg(long)]
+    time: Option<String>,
+    /// Memory per task (--mem), e.g. 4G.
+    #[arg(long)]
+    mem: Option<String>,
+    /// Cores per task (--cpus-per-task); casesim uses that many threads.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    cpus_per_task: u16,
+    #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
+    set: Vec<String>,
+    /// Replications (overrides simulation.replications).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    reps: Option<u32>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output directory for the shards, the merged results and the scripts (in slurm/)
+    /// [default: as run or sweep].
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -173,6 +213,7 @@ fn main() -> ExitCode {
                 m.dir.display()
             );
         }),
+        Command::Slurm(args) => slurm(&args),
         Command::Run(args) => {
             let options = args.common.options();
             commands::plan_run(&args.scenario, &options)
@@ -224,5 +265,62 @@ fn execute(plan: Plan, common: &Common, options: &Options) -> Result<(), Error> 
         }
         print!("{}", report.text());
     }
+    Ok(())
+}
+
+/// `casesim slurm`: plans the run or sweep (so bad input stops here, not on the cluster), then
+/// writes the scripts.
+fn slurm(args: &SlurmArgs) -> Result<(), Error> {
+    let options = Options {
+        set: args.set.clone(),
+        replications: args.reps,
+        seed: args.seed,
+        out: args.out.clone(),
+        progress: false,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let scenario = args.scenario.display().to_string();
+    let is_sweep = !args.vary.is_empty()
+        || !commands::resolve_scenario(&args.scenario, &args.set)?
+            .sweep
+            .is_empty();
+    let plan = if is_sweep {
+        commands::plan_sweep(&args.scenario, &args.vary, &options)?
+    } else {
+        commands::plan_run(&args.scenario, &options)?
+    };
+    let mut command = vec![plan.kind.clone(), scenario];
+    for v in &args.vary {
+        command.extend(["--vary".to_string(), v.clone()]);
+    }
+    for s in &args.set {
+        command.extend(["--set".to_string(), s.clone()]);
+    }
+    if let Some(r) = args.reps {
+        command.extend(["--reps".to_string(), r.to_string()]);
+    }
+    if let Some(seed) = args.seed {
+        command.extend(["--seed".to_string(), seed.to_string()]);
+    }
+    let report = casesim::cluster::slurm_scripts(
+        &plan,
+        &command,
+        &casesim::cluster::SlurmOptions {
+            shards: args.shards,
+            partition: args.partition.clone(),
+            time: args.time.clone(),
+            mem: args.mem.clone(),
+            cpus_per_task: args.cpus_per_task,
+        },
+    )?;
+    println!(
+        "Wrote {} (a job array of {} shards) and {} (the merge, after the array \
+         succeeds).\nSubmit both with:\n\n  sh {}\n\nor:\n\n  {}",
+        report.array_script.display(),
+        args.shards,
+        report.merge_script.display(),
+        report.submit_script.display(),
+        report.submit
+    );
     Ok(())
 }

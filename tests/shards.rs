@@ -218,3 +218,82 @@ fn a_bad_shard_argument_is_bad_input() {
     }
     assert!(!out.exists(), "bad input wrote output");
 }
+
+#[test]
+fn slurm_writes_an_array_and_a_dependent_merge_job() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cluster");
+    let mut args = vec![
+        "slurm",
+        "scenarios/baseline.toml",
+        "--vary",
+        "workforce.caseload_cap=30,70",
+        "--shards",
+        "4",
+        "--partition",
+        "short",
+        "--time",
+        "00:30:00",
+        "--mem",
+        "2G",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(QUICK);
+    let o = ok(casesim(&args, None));
+    let printed = String::from_utf8_lossy(&o.stdout);
+    assert!(printed.contains("sbatch --parsable"), "{printed}");
+    assert!(printed.contains("--dependency=afterok:$jid"), "{printed}");
+    let array = std::fs::read_to_string(out.join("slurm/array.sh")).unwrap();
+    for line in [
+        "#SBATCH --array=0-3",
+        "#SBATCH --partition=short",
+        "#SBATCH --time=00:30:00",
+        "#SBATCH --mem=2G",
+        "#SBATCH --cpus-per-task=2",
+        " sweep scenarios/baseline.toml --vary ",
+        "workforce.caseload_cap=30,70",
+        "simulation.weeks=120",
+        "--shard auto --quiet",
+    ] {
+        assert!(array.contains(line), "array.sh lacks {line:?}:\n{array}");
+    }
+    // Every directive comes before the first command, or sbatch ignores it.
+    let first_command = array
+        .lines()
+        .position(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap();
+    let lines: Vec<&str> = array.lines().collect();
+    let last_directive = lines
+        .iter()
+        .rposition(|l| l.starts_with("#SBATCH"))
+        .unwrap();
+    assert!(last_directive < first_command, "{array}");
+    let merge = std::fs::read_to_string(out.join("slurm/merge.sh")).unwrap();
+    assert!(merge.contains(" merge "), "{merge}");
+    assert!(
+        out.join("slurm/logs").is_dir(),
+        "Slurm needs the log directory"
+    );
+    let submit = std::fs::read_to_string(out.join("slurm/submit.sh")).unwrap();
+    assert!(submit.contains("--dependency=afterok:$jid"), "{submit}");
+
+    // Bad input stops before any script is written.
+    let bad = tmp.path().join("bad");
+    let o = casesim(
+        &[
+            "slurm",
+            "scenarios/baseline.toml",
+            "--shards",
+            "2",
+            "--set",
+            "workforce.caseload_cap=-1",
+            "--out",
+            bad.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("workforce.caseload_cap"));
+    assert!(!bad.exists());
+}
