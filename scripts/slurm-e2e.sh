@@ -15,13 +15,16 @@ fi
 cargo build --release --quiet
 CASESIM="$PWD/target/release/casesim"
 WORK="$(mktemp -d /tmp/casesim-slurm.XXXXXX)"
-PIDS=()
 cleanup() {
     for f in /run/slurmd.pid /run/slurmctld.pid; do
         [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
     done
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     pkill -x munged 2>/dev/null || true
+    # Wait for the daemons to exit, so nothing is left running.
+    for _ in $(seq 1 20); do
+        pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null || pgrep -x munged >/dev/null || break
+        sleep 0.5
+    done
 }
 trap cleanup EXIT
 

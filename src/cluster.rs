@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::{Options, Plan, write_results};
 use crate::engine::ReplicationResult;
-use crate::error::{Error, InputProblem, Origin};
+use crate::error::Error;
 use crate::experiment::{Shard, by_arm, run_jobs, work_list};
 use crate::output::write_atomically;
 
@@ -104,15 +104,7 @@ pub struct MergeReport {
 }
 
 fn problem(path: &Path, message: impl Into<String>) -> Error {
-    InputProblem {
-        origin: Origin::File {
-            path: path.to_path_buf(),
-            line: None,
-        },
-        key: None,
-        message: message.into(),
-    }
-    .into()
+    Error::in_file(path, message)
 }
 
 /// The plan with what may differ between shards of one experiment blanked: the command line

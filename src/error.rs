@@ -100,6 +100,21 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Bad input found in a file (or directory) as a whole, at no particular line.
+    pub fn in_file(path: &std::path::Path, message: impl Into<String>) -> Error {
+        InputProblem {
+            origin: Origin::File {
+                path: path.to_path_buf(),
+                line: None,
+            },
+            key: None,
+            message: message.into(),
+        }
+        .into()
+    }
+}
+
 impl From<InputProblem> for Error {
     fn from(problem: InputProblem) -> Self {
         Error::Input(problem.into())

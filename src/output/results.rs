@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, InputProblem, Origin};
+use crate::error::Error;
 
 /// A statistic of a metric: mean and 95% CI over replications (or a paired difference).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -126,15 +126,7 @@ impl OutputDir {
 }
 
 fn problem(path: &Path, message: impl Into<String>) -> Error {
-    InputProblem {
-        origin: Origin::File {
-            path: path.to_path_buf(),
-            line: None,
-        },
-        key: None,
-        message: message.into(),
-    }
-    .into()
+    Error::in_file(path, message)
 }
 
 /// A CSV file as a header and rows of text.
