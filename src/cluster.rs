@@ -287,6 +287,21 @@ fn quote(word: &str) -> String {
         .unwrap_or_else(|_| format!("'{}'", word.replace('\'', "'\\''")))
 }
 
+/// The `#SBATCH` lines asking for `cpus` cores and the given partition, time and memory.
+fn sbatch_resources(options: &SlurmOptions, cpus: u16) -> String {
+    let mut lines = format!("#SBATCH --cpus-per-task={cpus}\n");
+    for (flag, value) in [
+        ("partition", &options.partition),
+        ("time", &options.time),
+        ("mem", &options.mem),
+    ] {
+        if let Some(v) = value {
+            lines.push_str(&format!("#SBATCH --{flag}={v}\n"));
+        }
+    }
+    lines
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -320,21 +335,6 @@ pub fn slurm_scripts(
         .iter()
         .map(|a| a.scenario.simulation.replications)
         .sum();
-    let resources = |h: &mut String| {
-        h.push_str(&format!(
-            "#SBATCH --cpus-per-task={}\n",
-            options.cpus_per_task
-        ));
-        for (flag, value) in [
-            ("partition", &options.partition),
-            ("time", &options.time),
-            ("mem", &options.mem),
-        ] {
-            if let Some(v) = value {
-                h.push_str(&format!("#SBATCH --{flag}={v}\n"));
-            }
-        }
-    };
     let mut args: Vec<String> = command.to_vec();
     args.extend([
         "--out".into(),
@@ -359,7 +359,7 @@ pub fn slurm_scripts(
         logs = logs.display(),
         submit = slurm_dir.join("submit.sh").display(),
     );
-    resources(&mut array);
+    array.push_str(&sbatch_resources(options, options.cpus_per_task));
     array.push_str(&format!(
         "set -euo pipefail\ncd {}\n# Threads default to SLURM_CPUS_PER_TASK; the shard comes from \
          SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT.\n{line}\n",
@@ -375,16 +375,7 @@ pub fn slurm_scripts(
         out = out.display(),
         logs = logs.display(),
     );
-    merge.push_str("#SBATCH --cpus-per-task=1\n");
-    for (flag, value) in [
-        ("partition", &options.partition),
-        ("time", &options.time),
-        ("mem", &options.mem),
-    ] {
-        if let Some(v) = value {
-            merge.push_str(&format!("#SBATCH --{flag}={v}\n"));
-        }
-    }
+    merge.push_str(&sbatch_resources(options, 1));
     merge.push_str(&format!(
         "set -euo pipefail\ncd {}\n{} merge {}\n",
         quote(&cwd.display().to_string()),

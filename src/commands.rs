@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, InputError, InputProblem, Origin};
 use crate::experiment::{RunResults, independent_seed, paired_differences, run_arms};
+use crate::output::results::Kind;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
     ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
@@ -161,8 +162,7 @@ pub struct Arm {
 /// unsharded command would have.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    /// `run`, `sweep` or `compare`.
-    pub kind: String,
+    pub kind: Kind,
     pub arms: Vec<Arm>,
     /// A sweep's varied keys: the grouping columns after `arm`.
     pub varied_keys: Vec<String>,
@@ -211,7 +211,7 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
     Ok(Plan {
-        kind: "run".into(),
+        kind: Kind::Run,
         arms: vec![Arm {
             label: scenario.name.clone(),
             scenario_file: path.to_path_buf(),
@@ -233,7 +233,7 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
 }
 
 fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {
-    if plan.kind == "run" {
+    if plan.kind == Kind::Run {
         let arm = plan.arms.into_iter().next().expect("a run has one arm");
         Report::Run(Box::new(RunReport {
             scenario: arm.scenario,
@@ -243,11 +243,7 @@ fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {
         }))
     } else {
         Report::Experiment(ExperimentReport {
-            kind: if plan.kind == "sweep" {
-                "sweep"
-            } else {
-                "compare"
-            },
+            kind: plan.kind.name(),
             arms: plan.arms,
             results,
             notes: plan.notes,
@@ -279,7 +275,7 @@ pub(crate) fn write_results(
     let arms = &plan.arms;
     let offender_weeks = results.iter().map(|r| r.offender_weeks()).sum();
     let mut files;
-    if plan.kind == "run" {
+    if plan.kind == Kind::Run {
         let (arm, results) = (&arms[0], &results[0]);
         let scenario = &arm.scenario;
         files = result_files(&Grouped::single(results));
@@ -319,11 +315,7 @@ pub(crate) fn write_results(
         ));
         files.push(json_file(&ExperimentRecord {
             casesim_version: env!("CARGO_PKG_VERSION"),
-            kind: if plan.kind == "sweep" {
-                "sweep"
-            } else {
-                "compare"
-            },
+            kind: plan.kind.name(),
             command: plan.command.clone(),
             common_random_numbers: share_random_numbers(arms),
             replications: arms[0].scenario.simulation.replications,
@@ -520,7 +512,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", base.name)));
     Ok(Plan {
-        kind: "sweep".into(),
+        kind: Kind::Sweep,
         arms,
         varied_keys,
         notes: Vec::new(),
@@ -617,7 +609,7 @@ pub fn plan_compare(
         Path::new("output").join(names.join("-vs-"))
     });
     Ok(Plan {
-        kind: "compare".into(),
+        kind: Kind::Compare,
         arms,
         varied_keys: Vec::new(),
         notes,

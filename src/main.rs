@@ -289,7 +289,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     } else {
         commands::plan_run(&args.scenario, &options)?
     };
-    let mut command = vec![plan.kind.clone(), scenario];
+    let mut command = vec![plan.kind.name().to_string(), scenario];
     for v in &args.vary {
         command.extend(["--vary".to_string(), v.clone()]);
     }

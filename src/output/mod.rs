@@ -345,17 +345,16 @@ pub fn json_file(record: &impl Serialize) -> (&'static str, Vec<u8>) {
 pub fn draw_outputs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let results = results::read_output_dir(dir)?;
     let figures = plots::figures(&results)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut written = Vec::new();
     for f in &figures {
-        files.push((format!("{}.svg", f.name), f.svg.clone().into_bytes()));
-        files.push((format!("{}.png", f.name), f.png.clone()));
+        written.push(write_atomically(
+            dir,
+            &format!("{}.svg", f.name),
+            f.svg.as_bytes(),
+        )?);
+        written.push(write_atomically(dir, &format!("{}.png", f.name), &f.png)?);
     }
-    files.push((
-        "report.html".into(),
-        report::report_html(&results, &figures).into_bytes(),
-    ));
-    files
-        .iter()
-        .map(|(name, bytes)| write_atomically(dir, name, bytes))
-        .collect()
+    let report = report::report_html(&results, &figures);
+    written.push(write_atomically(dir, "report.html", report.as_bytes())?);
+    Ok(written)
 }

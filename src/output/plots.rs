@@ -383,6 +383,19 @@ fn categories(n: usize) -> std::ops::Range<f64> {
     -0.5..n as f64 - 0.5
 }
 
+/// Arm `i` of `n`'s row on a vertical category axis: the first arm on top.
+fn arm_row(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
+}
+
+/// The label of the arm at a vertical axis position (see [`arm_row`]), or none between rows.
+fn arm_at_row(v: f64, labels: &[String]) -> String {
+    category(v)
+        .and_then(|row| (labels.len().checked_sub(1)?).checked_sub(row))
+        .and_then(|i| labels.get(i).cloned())
+        .unwrap_or_default()
+}
+
 /// The category at an axis position, when the position is one.
 fn category(v: f64) -> Option<usize> {
     ((v - v.round()).abs() < 1e-6 && v >= -1e-6).then(|| v.round() as usize)
@@ -554,8 +567,6 @@ impl<'a> Headline<'a> {
                 .iter()
                 .flat_map(|e| [e.ci_low, e.mean, e.ci_high].into_iter().flatten()),
         );
-        // The first arm on top.
-        let row = |i: usize| (n - 1 - i) as f64;
         let labels: Vec<String> = arms.iter().map(|a| shorten(&a.label, 22)).collect();
         let mut chart = ChartBuilder::on(panel)
             .caption(m.label, bold(PANEL_SIZE))
@@ -571,12 +582,7 @@ impl<'a> Headline<'a> {
             .x_labels(5)
             .x_label_formatter(&|v| m.unit.tick(*v))
             .y_labels(n)
-            .y_label_formatter(&|v| {
-                category(*v)
-                    .and_then(|row| (n - 1).checked_sub(row))
-                    .and_then(|i| labels.get(i).cloned())
-                    .unwrap_or_default()
-            })
+            .y_label_formatter(&|v| arm_at_row(*v, &labels))
             .label_style(font(LABEL_SIZE - 3))
             .axis_desc_style(font(LABEL_SIZE - 1))
             .draw()?;
@@ -584,7 +590,7 @@ impl<'a> Headline<'a> {
             let Some(mean) = e.mean else { continue };
             let colour = arm_colour(i, n);
             chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
-                row(i),
+                arm_row(i, n),
                 e.ci_low.unwrap_or(mean),
                 mean,
                 e.ci_high.unwrap_or(mean),
@@ -592,7 +598,7 @@ impl<'a> Headline<'a> {
                 10,
             )))?;
             chart.draw_series(std::iter::once(Circle::new(
-                (mean, row(i)),
+                (mean, arm_row(i, n)),
                 4,
                 colour.filled(),
             )))?;
@@ -828,7 +834,6 @@ impl Outcomes<'_> {
         let area = with_legend(&area, &legend)?;
         let arms = &self.dir.arms;
         let n = arms.len();
-        let row = |i: usize| (n - 1 - i) as f64;
         let labels: Vec<String> = arms.iter().map(|a| shorten(&a.label, 36)).collect();
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
@@ -842,18 +847,13 @@ impl Outcomes<'_> {
             .x_desc("% of orders started in the measurement window")
             .x_label_formatter(&|v| format!("{:.0}", v * 100.0))
             .y_labels(n)
-            .y_label_formatter(&|v| {
-                category(*v)
-                    .and_then(|row| (n - 1).checked_sub(row))
-                    .and_then(|i| labels.get(i).cloned())
-                    .unwrap_or_default()
-            })
+            .y_label_formatter(&|v| arm_at_row(*v, &labels))
             .label_style(font(LABEL_SIZE))
             .axis_desc_style(font(LABEL_SIZE))
             .draw()?;
         let half = 0.36;
         for (i, arm) in arms.iter().enumerate() {
-            let y = row(i);
+            let y = arm_row(i, n);
             let mut start = 0.0;
             for (metric, _, colour) in &segments {
                 let share = arm.mean(metric).unwrap_or(0.0);

@@ -63,8 +63,9 @@ pub struct Difference {
     pub difference: Estimate,
 }
 
-/// What kind of command wrote the directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What kind of command wrote the directory (or will run: a command's plan).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     Run,
     Sweep,
