@@ -19,7 +19,7 @@ use crate::experiment::{Shard, by_arm, run_jobs, work_list};
 use crate::output::write_atomically;
 
 /// Identifies the file format; a file without it is not a shard.
-const FORMAT: &str = "casesim shard 1";
+const FORMAT: &str = "casesim shard 2";
 
 /// One shard's results and everything needed to merge them.
 #[derive(Serialize, Deserialize)]

@@ -7,8 +7,12 @@ use rand_distr::{Distribution, Poisson};
 
 use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
 use crate::model::compliance::{AttendanceModel, contacts_and_compliance};
+use crate::model::custody::{Sentencer, release_from_custody, sentence_to_custody};
 use crate::model::enforcement::enforce;
-use crate::model::journey::{OrderOutcome, Stage, end_order, last_follow_up_week};
+use crate::model::icm::case_conferences;
+use crate::model::journey::{
+    Disposal, OrderOutcome, Stage, end_licence, end_order, last_follow_up_week,
+};
 use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
 use crate::model::offender::{Need, Offender, OffenderFactory, WeeklyDraws};
@@ -36,8 +40,10 @@ pub struct World<'s> {
     /// Each tier's mode settings under the scenario's policy.
     modes: ModeTable,
     factory: OffenderFactory,
+    sentencer: Sentencer,
     inflow: Option<Poisson<f64>>,
     arrivals: StreamRng,
+    sentencing_rng: StreamRng,
     staff_rng: StreamRng,
     /// Draws each new post-holder's discretion weights.
     discretion_rng: StreamRng,
@@ -55,11 +61,12 @@ pub struct World<'s> {
 pub type Phase = fn(&mut World);
 
 /// The weekly schedule, in order.
-pub const PHASES: [(&str, Phase); 12] = [
+pub const PHASES: [(&str, Phase); 13] = [
     ("intake", intake),
     ("weekly_draws", weekly_draws),
     ("allocation", allocation),
     ("workload", workload),
+    ("case_conferences", conferences),
     ("contacts_and_compliance", contacts),
     ("needs", needs),
     ("services", services),
@@ -70,14 +77,22 @@ pub const PHASES: [(&str, Phase); 12] = [
     ("metrics", metrics),
 ];
 
-/// New orders: a Poisson number of arrivals drawn from the population.
+/// New cases: a Poisson number of arrivals drawn from the population, each sentenced to a
+/// community order or custody.
 fn intake(w: &mut World) {
     let arrivals = match &w.inflow {
         Some(poisson) => poisson.sample(&mut w.arrivals) as u64,
         None => 0,
     };
     for _ in 0..arrivals {
-        let o = w.factory.draw(&mut w.arrivals, w.week, false);
+        let mut o = w.factory.draw(&mut w.arrivals, w.week, false);
+        w.sentencer.sentence(
+            &mut o,
+            &mut w.sentencing_rng,
+            w.week,
+            false,
+            &w.scenario.custody,
+        );
         w.offenders.push(o);
     }
     w.this_week.new_orders = arrivals as u32;
@@ -92,12 +107,13 @@ fn weekly_draws(w: &mut World) {
 
 /// Cases that no longer fit their holder move on; then waiting cases are allocated.
 fn allocation(w: &mut World) {
-    transfer_misfits(&mut w.offenders, &mut w.managers, &w.establishment);
+    transfer_misfits(&mut w.offenders, &mut w.managers, &w.establishment, w.week);
     allocate_waiting(
         &mut w.offenders,
         &mut w.managers,
         &w.establishment,
         w.scenario,
+        w.week,
     );
 }
 
@@ -115,6 +131,22 @@ fn workload(w: &mut World) {
     w.this_week.referrals = work.referrals;
     w.this_week.referrals_refused = work.refusals;
     w.this_week.substitutions = work.substitutions;
+}
+
+/// ICM case conferences for prisoners (after the workload, whose shares decide whether an
+/// engaged case manager has the hours to attend).
+fn conferences(w: &mut World) {
+    let counts = case_conferences(
+        &mut w.offenders,
+        &mut w.managers,
+        &w.scenario.custody,
+        w.week,
+    );
+    let r = &mut w.this_week;
+    r.icm_conferences = counts.conferences;
+    r.icm_agencies_present = counts.agencies_present;
+    r.families_invited = counts.families_invited;
+    r.families_attended = counts.families_attended;
 }
 
 fn contacts(w: &mut World) {
@@ -163,51 +195,66 @@ fn reoffending(w: &mut World) {
         &mut w.offenders,
         &mut w.managers,
         &w.hazard,
-        &w.scenario.enforcement,
+        w.scenario,
         w.week,
     );
     w.this_week.proven_reoffences = counts.proven;
     w.this_week.revocations += counts.revocations;
+    w.this_week.recalls += counts.recalls;
 }
 
 fn enforcement(w: &mut World) {
-    let s = w.scenario;
-    let counts = enforce(
-        &mut w.offenders,
-        &mut w.managers,
-        &s.enforcement,
-        &s.supervision,
-        w.week,
-    );
+    let counts = enforce(&mut w.offenders, &mut w.managers, w.scenario, w.week);
     w.this_week.warnings = counts.warnings;
     w.this_week.sanctions = counts.sanctions;
     w.this_week.breaches = counts.breaches;
     w.this_week.revocations += counts.revocations;
+    w.this_week.recalls += counts.recalls;
 }
 
-/// Sentence starts the orders whose report is done; orders reaching their end complete; cases
-/// whose order and follow-up are both over close.
+/// Sentence: the orders whose report is done start, or the custodial sentences; orders reaching
+/// their end complete; prisoners due for release go out on licence (or, after a revoked order,
+/// without one); licences reaching the sentence's end end; cases whose sentence and follow-up
+/// are both over close.
 fn stage_transitions(w: &mut World) {
-    let follow_up = w.scenario.simulation.follow_up_weeks;
-    let report_hours = w.scenario.reports.hours as f32;
+    let s = w.scenario;
+    let follow_up = s.simulation.follow_up_weeks;
+    let report_hours = s.reports.hours as f32;
     let week = w.week;
     let mut completions = 0;
+    let mut releases = 0;
     for o in &mut w.offenders {
         if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
             // The report's assessment stands if the report was written in full.
             o.report_done = o.interviewed && o.report_hours_done >= report_hours * 0.999;
-            o.stage = Stage::Order;
-            o.next_contact = o.order_start;
+            if o.disposal == Disposal::Custody {
+                sentence_to_custody(o, &mut w.managers, &s.custody);
+            } else {
+                o.stage = Stage::Order;
+                o.stage_started = o.order_start;
+                o.next_contact = o.order_start;
+            }
         }
-        if o.stage == Stage::Order && week + 1 >= o.order_due_end {
-            end_order(o, OrderOutcome::Completed, &mut w.managers, week);
-            completions += 1;
+        match o.stage {
+            Stage::Order if week + 1 >= o.order_due_end => {
+                end_order(o, OrderOutcome::Completed, &mut w.managers, week, 0);
+                completions += 1;
+            }
+            Stage::Custody if week + 1 >= o.release_due => {
+                release_from_custody(o, &mut w.managers, &w.services, s, week);
+                releases += u32::from(o.events.released);
+            }
+            Stage::Licence if week + 1 >= o.order_due_end => {
+                end_licence(o, &mut w.managers, week);
+            }
+            _ => {}
         }
         if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, follow_up) {
             o.stage = Stage::Closed;
         }
     }
     w.this_week.completions = completions;
+    w.this_week.releases = releases;
 }
 
 /// Absence and turnover. A leaver's cases return to the allocation queue; whoever takes them
@@ -259,8 +306,14 @@ impl<'s> World<'s> {
         let mut arrivals = replication_stream(seed, replication, Stream::Arrivals);
         let mut factory = OffenderFactory::new(&scenario.population)
             .with_reports(scenario.reports.share, scenario.reports.weeks);
+        let sentencer = Sentencer::new(scenario);
+        let mut sentencing_rng = replication_stream(seed, replication, Stream::Sentencing);
         let offenders = (0..scenario.population.initial_cases)
-            .map(|_| factory.draw(&mut arrivals, 0, true))
+            .map(|_| {
+                let mut o = factory.draw(&mut arrivals, 0, true);
+                sentencer.sentence(&mut o, &mut sentencing_rng, 0, true, &scenario.custody);
+                o
+            })
             .collect();
         let mut discretion_rng = replication_stream(seed, replication, Stream::Discretion);
         let (managers, establishment) = Establishment::establish(scenario, &mut discretion_rng);
@@ -282,8 +335,10 @@ impl<'s> World<'s> {
             services: ServiceSystem::new(&scenario.services),
             modes: ModeTable::new(&scenario.modes),
             factory,
+            sentencer,
             inflow,
             arrivals,
+            sentencing_rng,
             staff_rng: replication_stream(seed, replication, Stream::Staff),
             discretion_rng,
             attendance: AttendanceModel::new(&scenario.compliance),
@@ -310,13 +365,21 @@ impl<'s> World<'s> {
         for o in &self.offenders {
             for member in o.team.iter().filter_map(|m| m.index()) {
                 memberships[member] += 1;
-                if o.stage != Stage::Order || Some(member) == o.manager.index() {
+                if !o.stage.is_supervised() || Some(member) == o.manager.index() {
                     return Err(format!("case {} has a misplaced team member", o.id));
                 }
             }
+            let custodial = o.under_custodial_sentence();
             match (o.stage, o.manager.index()) {
-                (Stage::PreSentence | Stage::Order, Some(m)) => caseloads[m] += 1,
-                (Stage::PreSentence | Stage::Order, None) => {}
+                (Stage::PreSentence | Stage::Order | Stage::Licence, Some(m)) => caseloads[m] += 1,
+                (Stage::PreSentence | Stage::Order | Stage::Licence, None) => {}
+                // Only through the gate does anyone from the community hold a prisoner.
+                (Stage::Custody, Some(m))
+                    if custodial && self.scenario.custody.through_the_gate =>
+                {
+                    caseloads[m] += 1
+                }
+                (Stage::Custody, None) => {}
                 (Stage::FollowUp, None) if o.outcome.is_some() => {}
                 (stage, manager) => {
                     return Err(format!(
@@ -324,6 +387,12 @@ impl<'s> World<'s> {
                         o.id, o.outcome
                     ));
                 }
+            }
+            if o.disposal == Disposal::Community && (o.stage == Stage::Licence || o.recalls > 0) {
+                return Err(format!("case {} on a community order was on licence", o.id));
+            }
+            if o.stage == Stage::Custody && o.release_due == crate::model::offender::NEVER {
+                return Err(format!("case {} is in custody with no release date", o.id));
             }
             if let Some(m) = o.manager.index() {
                 let holder = &self.managers[m];
@@ -407,6 +476,8 @@ pub struct ReplicationResult {
     pub replication: u32,
     pub metrics: Metrics,
     pub by_tier: [Metrics; 4],
+    /// Case-outcome measures for community orders and for custodial sentences.
+    pub by_disposal: [Metrics; 2],
     pub weeks: Vec<WeekRecord>,
     /// Times to first proven reoffence and to breach of the cohort starting in the window.
     pub survival: Survival,
@@ -444,6 +515,7 @@ pub fn simulate_with(
         replication,
         metrics: Metrics::from_recorder(&recorder),
         by_tier: Metrics::by_tier(&recorder),
+        by_disposal: Metrics::by_disposal(&recorder),
         weeks: recorder.weeks,
         survival: recorder.survival,
         offender_weeks,

@@ -5,15 +5,17 @@
 //! - order outcomes (completion, breach) over orders **terminated** in the measurement window
 //!   (weeks from `warmup_weeks` to the end), as the MoJ counts terminations; orders of the
 //!   initial caseload, which started before the simulation, are left out;
-//! - proven reoffending over the **cohort starting** orders in the window whose follow-up
-//!   (`follow_up_weeks`, one year) ends within the horizon, as the MoJ proven reoffending
-//!   measure does;
+//! - proven reoffending over the **cohort starting** orders, or **released** from custody, in
+//!   the window whose follow-up (`follow_up_weeks`, one year) ends within the horizon, as the
+//!   MoJ proven reoffending measure does;
+//! - recall over licences that ended in the window; what was in place at release, and the
+//!   first appointment after it, over prisoners released in the window;
 //! - workload and staffing as means over the weeks of the window.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::journey::{OrderOutcome, Stage, last_follow_up_week};
-use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
+use crate::model::offender::{NEVER, Offender, RiskTier, at_release};
 use crate::model::organisation::HandoffCause;
 use crate::model::workforce::{CaseManager, StaffStatus};
 use crate::scenario::Scenario;
@@ -22,8 +24,8 @@ use crate::scenario::Scenario;
 #[derive(Clone, Copy, Debug, Default)]
 struct UnitCosts {
     staff_hour: f64,
-    /// Custody after a revocation.
-    revocation: f64,
+    /// A week in custody.
+    custody_week: f64,
     /// A mode's non-staff cost for a case-week on an order, by tier.
     case_week: [f64; RiskTier::COUNT],
 }
@@ -76,14 +78,29 @@ pub struct WeekRecord {
     pub sanctions: u32,
     /// Cost of service places used this week.
     pub service_cost: f64,
-    /// Cost of the week: staff hours, service places, modes' non-staff costs and custody
-    /// after revocation, at the scenario's unit costs.
+    /// Cost of the week: staff hours, service places, modes' non-staff costs and custody, at
+    /// the scenario's unit costs.
     pub cost: f64,
+    /// People in custody (serving a sentence, recalled, or after a revoked order), and on
+    /// licence.
+    pub in_custody: u32,
+    pub on_licence: u32,
+    /// Releases onto licence, and recalls to custody.
+    pub releases: u32,
+    pub recalls: u32,
+    /// Proven offences committed in custody.
+    pub proven_in_custody: u32,
+    /// ICM case conferences held, agencies present at them (summed), families invited and
+    /// attending.
+    pub icm_conferences: u32,
+    pub icm_agencies_present: u32,
+    pub families_invited: u32,
+    pub families_attended: u32,
 }
 
 impl WeekRecord {
     /// Names of the per-week quantities written to `timeseries.csv`, after `week`.
-    pub const COLUMNS: [&'static str; 34] = [
+    pub const COLUMNS: [&'static str; 41] = [
         "active_orders",
         "allocated",
         "unallocated",
@@ -118,10 +135,17 @@ impl WeekRecord {
         "substitutions",
         "sanctions",
         "cost",
+        "in_custody",
+        "on_licence",
+        "releases",
+        "recalls",
+        "proven_in_custody",
+        "icm_conferences",
+        "families_attended",
     ];
 
     /// Values in the order of [`WeekRecord::COLUMNS`]; `None` where a ratio is undefined.
-    pub fn values(&self) -> [Option<f64>; 34] {
+    pub fn values(&self) -> [Option<f64>; 41] {
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
         [
             Some(self.active_orders.into()),
@@ -161,17 +185,42 @@ impl WeekRecord {
             Some(self.substitutions.into()),
             Some(self.sanctions.into()),
             Some(self.cost),
+            Some(self.in_custody.into()),
+            Some(self.on_licence.into()),
+            Some(self.releases.into()),
+            Some(self.recalls.into()),
+            Some(self.proven_in_custody.into()),
+            Some(self.icm_conferences.into()),
+            Some(self.families_attended.into()),
         ]
     }
 }
 
-/// Outcome counts for one risk tier (or all tiers).
+/// Outcome counts for one risk tier and disposal (or several).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeTally {
+    /// Community orders terminated, by outcome.
     pub terminated: u64,
     pub completed: u64,
     pub breached: u64,
     pub revoked_on_reconviction: u64,
+    /// Licences that reached the sentence's end, and those of them recalled at least once.
+    pub licences_ended: u64,
+    pub licences_recalled: u64,
+    /// Prisoners released (first release) in the window, with what was in place.
+    pub released: u64,
+    pub service_need: u64,
+    pub service_in_place: u64,
+    pub housing_need: u64,
+    pub housing_in_place: u64,
+    /// First appointments after release offered in the window, and missed.
+    pub first_appointments: u64,
+    pub first_appointments_missed: u64,
+    /// First kept appointments after release in the window, and the weeks from release to them.
+    pub first_contacts: u64,
+    pub first_contact_weeks: u64,
+    /// The case measures below are summed over community orders terminated and licences
+    /// ended.
     pub handoffs: u64,
     pub handoffs_by_cause: [u64; HandoffCause::COUNT],
     pub weeks_unallocated: u64,
@@ -192,10 +241,15 @@ pub struct OutcomeTally {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CohortTally {
     pub started: u64,
+    /// Community orders completed, and licences that ran to the sentence's end without recall.
     pub completed: u64,
     pub breached: u64,
     pub revoked_on_reconviction: u64,
+    /// Custodial sentences that ended with at least one recall.
+    pub recalled: u64,
     pub still_open: u64,
+    /// Of those started, custodial sentences.
+    pub custodial: u64,
 }
 
 impl OutcomeTally {
@@ -204,6 +258,17 @@ impl OutcomeTally {
         self.completed += other.completed;
         self.breached += other.breached;
         self.revoked_on_reconviction += other.revoked_on_reconviction;
+        self.licences_ended += other.licences_ended;
+        self.licences_recalled += other.licences_recalled;
+        self.released += other.released;
+        self.service_need += other.service_need;
+        self.service_in_place += other.service_in_place;
+        self.housing_need += other.housing_need;
+        self.housing_in_place += other.housing_in_place;
+        self.first_appointments += other.first_appointments;
+        self.first_appointments_missed += other.first_appointments_missed;
+        self.first_contacts += other.first_contacts;
+        self.first_contact_weeks += other.first_contact_weeks;
         self.handoffs += other.handoffs;
         for (a, b) in self
             .handoffs_by_cause
@@ -225,7 +290,15 @@ impl OutcomeTally {
         c.completed += o.completed;
         c.breached += o.breached;
         c.revoked_on_reconviction += o.revoked_on_reconviction;
+        c.recalled += o.recalled;
         c.still_open += o.still_open;
+        c.custodial += o.custodial;
+    }
+
+    /// Sentences ended (community orders terminated and licences ended): the denominator of
+    /// the per-case measures.
+    fn ended(&self) -> u64 {
+        self.terminated + self.licences_ended
     }
 }
 
@@ -252,6 +325,11 @@ pub struct WindowTally {
     pub substitutions: u64,
     pub sanctions: u64,
     pub cost: f64,
+    pub in_custody_weeks: u64,
+    pub on_licence_weeks: u64,
+    pub icm_conferences: u64,
+    pub icm_agencies_present: u64,
+    pub families_attended: u64,
 }
 
 /// Times to an event for a cohort, in whole weeks since the order started (1 = within its first
@@ -303,12 +381,20 @@ fn weeks_since_start(o: &Offender, week: i32) -> i32 {
     week - o.order_start + 1
 }
 
-/// The time-to-event cohorts: orders starting in the measurement window.
+/// Weeks from the start of `o`'s reoffending follow-up (the order's start, or release) to the
+/// end of `week`.
+fn weeks_since_follow_up_start(o: &Offender, week: i32) -> i32 {
+    week - follow_up_start(o) + 1
+}
+
+/// The time-to-event cohorts: orders starting, and prisoners released, in the measurement
+/// window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Survival {
-    /// Time to the first proven reoffence, within the follow-up period.
+    /// Time to the first proven reoffence, within the follow-up period (from the start of the
+    /// order, or from release).
     pub reoffence: TimeToEvent,
-    /// Time to revocation for breach, while on the order; the order ending otherwise
+    /// Time to revocation for breach, while on a community order; the order ending otherwise
     /// (completion, revocation on reconviction) censors it.
     pub breach: TimeToEvent,
 }
@@ -318,10 +404,11 @@ impl Survival {
     /// event at the first proven reoffence, if any, else a censored time.
     fn follow_up_ends(&mut self, o: &Offender, last_seen: i32) {
         if o.first_proven_reoffence == NEVER {
-            self.reoffence.censor(weeks_since_start(o, last_seen));
+            self.reoffence
+                .censor(weeks_since_follow_up_start(o, last_seen));
         } else {
             self.reoffence
-                .event(weeks_since_start(o, o.first_proven_reoffence));
+                .event(weeks_since_follow_up_start(o, o.first_proven_reoffence));
         }
     }
 
@@ -336,7 +423,11 @@ pub struct Recorder {
     window_start: i32,
     follow_up_weeks: u32,
     costs: UnitCosts,
-    pub by_tier: [OutcomeTally; RiskTier::COUNT],
+    /// Weeks before release that a community case manager takes a prisoner (through the gate),
+    /// or none.
+    engage_weeks: Option<i32>,
+    /// Outcome tallies by disposal and tier.
+    pub tallies: [[OutcomeTally; RiskTier::COUNT]; Disposal::COUNT],
     pub window: WindowTally,
     pub weeks: Vec<WeekRecord>,
     pub survival: Survival,
@@ -350,37 +441,52 @@ impl Recorder {
             follow_up_weeks: sim.follow_up_weeks,
             costs: UnitCosts {
                 staff_hour: c.staff_hour,
-                revocation: c.custody_weeks_per_revocation * c.custody_week,
+                custody_week: c.custody_week,
                 case_week: RiskTier::ALL.map(|t| s.modes.for_tier(t).cost_per_week),
             },
-            by_tier: Default::default(),
+            engage_weeks: s
+                .custody
+                .through_the_gate
+                .then_some(s.custody.engage_weeks_before_release as i32),
+            tallies: Default::default(),
             window: WindowTally::default(),
             weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
         }
     }
 
-    /// At the horizon (the end of week `last_week`): cases of the cohort still on their order or
-    /// in follow-up are censored there.
+    /// At the horizon (the end of week `last_week`): sentences of the cohort still running are
+    /// counted open, and follow-ups still running are censored there.
     pub fn finish(&mut self, offenders: &[Offender], last_week: i32) {
         for o in offenders {
-            if o.order_start < self.window_start || o.stage == Stage::PreSentence {
+            if o.stage == Stage::PreSentence {
                 continue;
             }
-            if o.stage == Stage::Order {
-                self.survival.breach.censor(weeks_since_start(o, last_week));
-                let cohort = &mut self.by_tier[o.risk.index()].cohort;
-                cohort.started += 1;
-                cohort.still_open += 1;
+            if o.order_start >= self.window_start {
+                let open = o.stage == Stage::Order || o.under_custodial_sentence();
+                if o.stage == Stage::Order {
+                    self.survival.breach.censor(weeks_since_start(o, last_week));
+                }
+                if open {
+                    let cohort = &mut self.tallies[o.disposal.index()][o.risk.index()].cohort;
+                    cohort.started += 1;
+                    cohort.still_open += 1;
+                    cohort.custodial += u64::from(o.disposal == Disposal::Custody);
+                }
             }
-            if last_follow_up_week(o, self.follow_up_weeks) > last_week {
+            let start = follow_up_start(o);
+            if start != NEVER
+                && start >= self.window_start
+                && last_follow_up_week(o, self.follow_up_weeks) > last_week
+            {
                 self.survival.follow_up_ends(o, last_week);
             }
         }
     }
 
-    /// Records this week: outcomes of orders that ended and follow-ups that closed this week,
-    /// and the week's totals. `partial` holds the counts the phases reported.
+    /// Records this week: outcomes of orders and licences that ended, releases, and follow-ups
+    /// that closed this week, and the week's totals. `partial` holds the counts the phases
+    /// reported.
     pub fn record_week(
         &mut self,
         week: i32,
@@ -399,22 +505,36 @@ impl Recorder {
                     rec.held_by_volunteers += 1;
                 }
             }
+            let allocated = o.is_allocated();
             match o.stage {
                 Stage::PreSentence => {
                     rec.pre_sentence += 1;
-                    if !o.is_allocated() {
+                    if !allocated {
                         rec.unallocated += 1;
                     }
                 }
-                Stage::Order if o.is_allocated() => {
-                    rec.active_orders += 1;
-                    rec.allocated += 1;
-                    rec.relationship_sum += f64::from(o.relationship);
-                    case_costs += self.costs.case_week[o.risk.index()];
+                Stage::Order | Stage::Licence => {
+                    if o.stage == Stage::Order {
+                        rec.active_orders += 1;
+                    } else {
+                        rec.on_licence += 1;
+                    }
+                    if allocated {
+                        rec.allocated += 1;
+                        rec.relationship_sum += f64::from(o.relationship);
+                        case_costs += self.costs.case_week[o.risk.index()];
+                    } else {
+                        rec.unallocated += 1;
+                    }
                 }
-                Stage::Order => {
-                    rec.active_orders += 1;
-                    rec.unallocated += 1;
+                Stage::Custody => {
+                    rec.in_custody += 1;
+                    let engaged = self.engage_weeks.is_some_and(|weeks| {
+                        o.under_custodial_sentence() && week + 1 >= o.release_due - weeks
+                    });
+                    if engaged && !allocated {
+                        rec.unallocated += 1;
+                    }
                 }
                 Stage::FollowUp => rec.in_follow_up += 1,
                 Stage::Closed => {}
@@ -424,54 +544,11 @@ impl Recorder {
                 rec.contacts_delivered += u32::from(o.events.contact_offered);
                 rec.contacts_attended += u32::from(o.events.contact_attended);
             }
+            rec.proven_in_custody += u32::from(o.events.proven_in_custody);
             if !in_window {
                 continue;
             }
-            let tally = &mut self.by_tier[o.risk.index()];
-            let in_cohort = o.order_start >= self.window_start;
-            if in_cohort && o.order_ended == week {
-                let t = weeks_since_start(o, week);
-                if o.outcome == Some(OrderOutcome::Breached) {
-                    self.survival.breach.event(t);
-                } else {
-                    self.survival.breach.censor(t);
-                }
-                let cohort = &mut tally.cohort;
-                cohort.started += 1;
-                match o.outcome.expect("an ended order has an outcome") {
-                    OrderOutcome::Completed => cohort.completed += 1,
-                    OrderOutcome::Breached => cohort.breached += 1,
-                    OrderOutcome::RevokedOnReconviction => cohort.revoked_on_reconviction += 1,
-                }
-            }
-            if o.order_ended == week && o.order_start >= 0 {
-                let outcome = o.outcome.expect("an ended order has an outcome");
-                tally.terminated += 1;
-                match outcome {
-                    OrderOutcome::Completed => tally.completed += 1,
-                    OrderOutcome::Breached => tally.breached += 1,
-                    OrderOutcome::RevokedOnReconviction => tally.revoked_on_reconviction += 1,
-                }
-                tally.handoffs += u64::from(o.handoffs);
-                for (a, b) in tally.handoffs_by_cause.iter_mut().zip(o.handoffs_by_cause) {
-                    *a += u64::from(b);
-                }
-                tally.weeks_unallocated += u64::from(o.weeks_unallocated);
-                if let Some(share) = o.share_of_needs_met() {
-                    tally.needs_met_sum += share;
-                    tally.needs_met_cases += 1;
-                }
-                tally.supervised_weeks += u64::from(o.supervised_weeks);
-                tally.contacts_due += u64::from(o.contacts_due);
-                tally.contacts_delivered += u64::from(o.contacts_delivered);
-            }
-            if in_cohort && last_follow_up_week(o, self.follow_up_weeks) == week {
-                tally.followed_up += 1;
-                if o.first_proven_reoffence != NEVER {
-                    tally.proven_in_follow_up += 1;
-                }
-                self.survival.follow_up_ends(o, week);
-            }
+            self.record_case(o, week);
         }
         // Staff measures are of paid staff; volunteers are counted apart.
         for m in managers.iter().filter(|m| m.is_staff()) {
@@ -487,7 +564,7 @@ impl Recorder {
         rec.cost = (rec.hours_delivered + rec.senior_hours) * self.costs.staff_hour
             + rec.service_cost
             + case_costs
-            + f64::from(rec.revocations) * self.costs.revocation;
+            + f64::from(rec.in_custody) * self.costs.custody_week;
         if in_window {
             let w = &mut self.window;
             w.weeks += 1;
@@ -510,8 +587,96 @@ impl Recorder {
             w.substitutions += u64::from(rec.substitutions);
             w.sanctions += u64::from(rec.sanctions);
             w.cost += rec.cost;
+            w.in_custody_weeks += u64::from(rec.in_custody);
+            w.on_licence_weeks += u64::from(rec.on_licence);
+            w.icm_conferences += u64::from(rec.icm_conferences);
+            w.icm_agencies_present += u64::from(rec.icm_agencies_present);
+            w.families_attended += u64::from(rec.families_attended);
         }
         self.weeks.push(rec);
+    }
+
+    /// One case's part of this week's outcome tallies (a week in the window).
+    fn record_case(&mut self, o: &Offender, week: i32) {
+        let tally = &mut self.tallies[o.disposal.index()][o.risk.index()];
+        let ended = o.order_ended == week;
+        // A community order ended, or a licence reached the sentence's end.
+        let custodial = o.disposal == Disposal::Custody;
+        if ended && o.order_start >= self.window_start {
+            let cohort = &mut tally.cohort;
+            cohort.started += 1;
+            cohort.custodial += u64::from(custodial);
+            match (
+                custodial,
+                o.outcome.expect("an ended sentence has an outcome"),
+            ) {
+                (true, _) if o.recalls > 0 => cohort.recalled += 1,
+                (_, OrderOutcome::Completed) => cohort.completed += 1,
+                (_, OrderOutcome::Breached) => cohort.breached += 1,
+                (_, OrderOutcome::RevokedOnReconviction) => cohort.revoked_on_reconviction += 1,
+            }
+            if !custodial {
+                let t = weeks_since_start(o, week);
+                if o.outcome == Some(OrderOutcome::Breached) {
+                    self.survival.breach.event(t);
+                } else {
+                    self.survival.breach.censor(t);
+                }
+            }
+        }
+        if ended && o.order_start >= 0 {
+            if custodial {
+                tally.licences_ended += 1;
+                tally.licences_recalled += u64::from(o.recalls > 0);
+            } else {
+                tally.terminated += 1;
+                match o.outcome.expect("an ended order has an outcome") {
+                    OrderOutcome::Completed => tally.completed += 1,
+                    OrderOutcome::Breached => tally.breached += 1,
+                    OrderOutcome::RevokedOnReconviction => tally.revoked_on_reconviction += 1,
+                }
+            }
+            tally.handoffs += u64::from(o.handoffs);
+            for (a, b) in tally.handoffs_by_cause.iter_mut().zip(o.handoffs_by_cause) {
+                *a += u64::from(b);
+            }
+            tally.weeks_unallocated += u64::from(o.weeks_unallocated);
+            if let Some(share) = o.share_of_needs_met() {
+                tally.needs_met_sum += share;
+                tally.needs_met_cases += 1;
+            }
+            tally.supervised_weeks += u64::from(o.supervised_weeks);
+            tally.contacts_due += u64::from(o.contacts_due);
+            tally.contacts_delivered += u64::from(o.contacts_delivered);
+        }
+        if o.events.released && o.released == week + 1 {
+            let f = o.at_release;
+            let has = |flag: u8| u64::from(f & flag != 0);
+            tally.released += 1;
+            tally.service_need += has(at_release::SERVICE_NEED);
+            tally.service_in_place += has(at_release::SERVICE_IN_PLACE);
+            tally.housing_need += has(at_release::HOUSING_NEED);
+            tally.housing_in_place += has(at_release::HOUSING_IN_PLACE);
+        }
+        if let Some(kept) = o.events.first_appointment {
+            tally.first_appointments += 1;
+            tally.first_appointments_missed += u64::from(!kept);
+        }
+        if o.events.first_contact_after_release {
+            tally.first_contacts += 1;
+            tally.first_contact_weeks += o.first_contact_after_release.max(0) as u64;
+        }
+        let start = follow_up_start(o);
+        if start != NEVER
+            && start >= self.window_start
+            && last_follow_up_week(o, self.follow_up_weeks) == week
+        {
+            tally.followed_up += 1;
+            if o.first_proven_reoffence != NEVER {
+                tally.proven_in_follow_up += 1;
+            }
+            self.survival.follow_up_ends(o, week);
+        }
     }
 }
 
@@ -562,6 +727,28 @@ pub struct Metrics {
     pub cohort_breached: Option<f64>,
     pub cohort_revoked_on_reconviction: Option<f64>,
     pub cohort_still_open: Option<f64>,
+    /// Share of licences that ended in the window with at least one recall to custody.
+    pub recall_rate: Option<f64>,
+    pub licences_ended: Option<f64>,
+    /// Custodial sentences started in the window that ended with a recall (with the other
+    /// `cohort_*` shares, they sum to one).
+    pub cohort_recalled: Option<f64>,
+    /// Prisoners released in the window (first release), and the shares of those with a need
+    /// who had a service, or housing, in place.
+    pub prisoners_released: Option<f64>,
+    pub services_in_place_at_release: Option<f64>,
+    pub housing_in_place_at_release: Option<f64>,
+    /// Share of first appointments after release that were missed, and mean weeks from release
+    /// to the first kept appointment.
+    pub missed_first_appointment_rate: Option<f64>,
+    pub mean_weeks_to_first_contact: Option<f64>,
+    /// Mean people in custody, and on licence, a week in the window.
+    pub mean_in_custody: Option<f64>,
+    pub mean_on_licence: Option<f64>,
+    /// ICM case conferences: mean share of the nine agencies present, and share with the
+    /// family there.
+    pub icm_agency_attendance: Option<f64>,
+    pub icm_family_attendance: Option<f64>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -569,8 +756,9 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 }
 
 impl Metrics {
-    /// Column names, in the order of [`Metrics::values`]. The first ten are the contract's.
-    pub const NAMES: [&'static str; 31] = [
+    /// Column names, in the order of [`Metrics::values`]. The first ten, and `recall_rate`,
+    /// are the contract's.
+    pub const NAMES: [&'static str; 43] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -602,10 +790,23 @@ impl Metrics {
         "cohort_breached",
         "cohort_revoked_on_reconviction",
         "cohort_still_open",
+        "recall_rate",
+        "licences_ended",
+        "cohort_recalled",
+        "prisoners_released",
+        "services_in_place_at_release",
+        "housing_in_place_at_release",
+        "missed_first_appointment_rate",
+        "mean_weeks_to_first_contact",
+        "mean_in_custody",
+        "mean_on_licence",
+        "icm_agency_attendance",
+        "icm_family_attendance",
     ];
 
-    /// Metrics that depend only on case outcomes, and so can be given per risk tier.
-    pub const CASE_NAMES: [&'static str; 17] = [
+    /// Metrics that depend only on case outcomes, and so can be given per risk tier and per
+    /// disposal.
+    pub const CASE_NAMES: [&'static str; 25] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -623,9 +824,17 @@ impl Metrics {
         "cohort_breached",
         "cohort_revoked_on_reconviction",
         "cohort_still_open",
+        "recall_rate",
+        "licences_ended",
+        "cohort_recalled",
+        "prisoners_released",
+        "services_in_place_at_release",
+        "housing_in_place_at_release",
+        "missed_first_appointment_rate",
+        "mean_weeks_to_first_contact",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 31] {
+    pub fn values(&self) -> [Option<f64>; 43] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -658,6 +867,18 @@ impl Metrics {
             self.cohort_breached,
             self.cohort_revoked_on_reconviction,
             self.cohort_still_open,
+            self.recall_rate,
+            self.licences_ended,
+            self.cohort_recalled,
+            self.prisoners_released,
+            self.services_in_place_at_release,
+            self.housing_in_place_at_release,
+            self.missed_first_appointment_rate,
+            self.mean_weeks_to_first_contact,
+            self.mean_in_custody,
+            self.mean_on_licence,
+            self.icm_agency_attendance,
+            self.icm_family_attendance,
         ]
     }
 
@@ -669,18 +890,19 @@ impl Metrics {
 
     /// The case-outcome measures from a tally (one tier's or all tiers').
     fn from_outcomes(t: &OutcomeTally) -> Self {
-        let ended = t.terminated as f64;
+        let terminated = t.terminated as f64;
+        let ended = t.ended() as f64;
         Metrics {
-            completion_rate: ratio(t.completed as f64, ended),
-            breach_rate: ratio(t.breached as f64, ended),
+            completion_rate: ratio(t.completed as f64, terminated),
+            breach_rate: ratio(t.breached as f64, terminated),
             reoffending_rate: ratio(t.proven_in_follow_up as f64, t.followed_up as f64),
             mean_handoffs: ratio(t.handoffs as f64, ended),
             needs_met_rate: ratio(t.needs_met_sum, t.needs_met_cases as f64),
-            revocation_on_reconviction_rate: ratio(t.revoked_on_reconviction as f64, ended),
+            revocation_on_reconviction_rate: ratio(t.revoked_on_reconviction as f64, terminated),
             contacts_per_case_week: ratio(t.contacts_delivered as f64, t.supervised_weeks as f64),
             contact_delivery_rate: ratio(t.contacts_delivered as f64, t.contacts_due as f64),
             mean_weeks_unallocated: ratio(t.weeks_unallocated as f64, ended),
-            orders_terminated: Some(ended),
+            orders_terminated: Some(terminated),
             handoffs_stage_change: ratio(
                 t.handoffs_by_cause[HandoffCause::StageChange as usize] as f64,
                 ended,
@@ -701,6 +923,21 @@ impl Metrics {
                 t.cohort.started as f64,
             ),
             cohort_still_open: ratio(t.cohort.still_open as f64, t.cohort.started as f64),
+            recall_rate: ratio(t.licences_recalled as f64, t.licences_ended as f64),
+            licences_ended: Some(t.licences_ended as f64),
+            cohort_recalled: (t.cohort.custodial > 0)
+                .then(|| t.cohort.recalled as f64 / t.cohort.started as f64),
+            prisoners_released: Some(t.released as f64),
+            services_in_place_at_release: ratio(t.service_in_place as f64, t.service_need as f64),
+            housing_in_place_at_release: ratio(t.housing_in_place as f64, t.housing_need as f64),
+            missed_first_appointment_rate: ratio(
+                t.first_appointments_missed as f64,
+                t.first_appointments as f64,
+            ),
+            mean_weeks_to_first_contact: ratio(
+                t.first_contact_weeks as f64,
+                t.first_contacts as f64,
+            ),
             ..Metrics::default()
         }
     }
@@ -708,7 +945,7 @@ impl Metrics {
     /// All measures of a replication.
     pub fn from_recorder(r: &Recorder) -> Self {
         let mut all = OutcomeTally::default();
-        for t in &r.by_tier {
+        for t in r.tallies.iter().flatten() {
             all.add(t);
         }
         let w = &r.window;
@@ -735,13 +972,37 @@ impl Metrics {
             substitution_rate: ratio(w.substitutions as f64, w.referrals as f64),
             sanctions_per_order: ratio(w.sanctions as f64, all.terminated as f64),
             cost: ratio(w.cost, weeks),
-            cost_per_order: ratio(w.cost, all.terminated as f64),
+            cost_per_order: ratio(w.cost, all.ended() as f64),
+            mean_in_custody: ratio(w.in_custody_weeks as f64, weeks),
+            mean_on_licence: ratio(w.on_licence_weeks as f64, weeks),
+            icm_agency_attendance: ratio(
+                w.icm_agencies_present as f64,
+                (w.icm_conferences * crate::scenario::Agency::COUNT as u64) as f64,
+            ),
+            icm_family_attendance: ratio(w.families_attended as f64, w.icm_conferences as f64),
             ..Self::from_outcomes(&all)
         }
     }
 
-    /// Case-outcome measures by risk tier.
+    /// Case-outcome measures by risk tier (both disposals).
     pub fn by_tier(r: &Recorder) -> [Metrics; RiskTier::COUNT] {
-        r.by_tier.map(|t| Self::from_outcomes(&t))
+        std::array::from_fn(|t| {
+            let mut sum = OutcomeTally::default();
+            for d in &r.tallies {
+                sum.add(&d[t]);
+            }
+            Self::from_outcomes(&sum)
+        })
+    }
+
+    /// Case-outcome measures by disposal (all tiers).
+    pub fn by_disposal(r: &Recorder) -> [Metrics; Disposal::COUNT] {
+        std::array::from_fn(|d| {
+            let mut sum = OutcomeTally::default();
+            for t in &r.tallies[d] {
+                sum.add(t);
+            }
+            Self::from_outcomes(&sum)
+        })
     }
 }

@@ -26,6 +26,9 @@ pub enum Stream {
     /// Each post-holder's personal weights for cutting contact under discretion, drawn when
     /// the post is first filled and at each refill.
     Discretion = 2,
+    /// Sentencing: each new case's disposal (community order or custody), sentence length and,
+    /// for the initial caseload, time served; three draws per case whatever the custody shares.
+    Sentencing = 3,
 }
 
 /// The stream `stream` of replication `replication` under master seed `seed`.

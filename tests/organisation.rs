@@ -91,8 +91,10 @@ fn higher_turnover_lowers_the_working_relationship() {
 }
 
 /// Share of contacts due that were delivered, with and without absence, for a cover-group size.
+/// The effect is small (a colleague covers from spare hours only), so 24 replications.
 fn delivery_lost_to_absence(group: u32) -> Vec<f64> {
     let mut present = small_scenario();
+    present.simulation.replications = 24;
     present.organisation.cover_group_size = group;
     present.workforce.absence_rate = 0.0;
     let mut absent = present.clone();

@@ -431,7 +431,14 @@ fn run_writes_plots_and_a_self_contained_report_and_plot_redraws_them() {
             .iter()
             .zip(&row)
             .filter(|(h, _)| h.starts_with("cohort_") && **h != "cohort_followed_up")
-            .map(|(_, v)| v.parse::<f64>().unwrap())
+            // `cohort_recalled` is empty when nobody was sentenced to custody.
+            .map(|(_, v)| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.parse::<f64>().unwrap()
+                }
+            })
             .sum();
         assert!((total - 1.0).abs() < 1e-9, "cohort shares sum to {total}");
     }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::engine::{ReplicationResult, simulate};
 use crate::metrics::{Metrics, Survival, WeekRecord};
+use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
 pub use compare::{independent_seed, paired_differences};
@@ -102,6 +103,21 @@ impl RunResults {
                     .iter()
                     .map(|r| r.by_tier[tier.index()].get(name));
                 out.push((tier, name, summarise(values)));
+            }
+        }
+        out
+    }
+
+    /// Mean and CI of every case-outcome metric, for community orders and custodial sentences.
+    pub fn stats_by_disposal(&self) -> Vec<(Disposal, &'static str, Summary)> {
+        let mut out = Vec::new();
+        for disposal in Disposal::ALL {
+            for name in Metrics::CASE_NAMES {
+                let values = self
+                    .replications
+                    .iter()
+                    .map(|r| r.by_disposal[disposal.index()].get(name));
+                out.push((disposal, name, summarise(values)));
             }
         }
         out

@@ -11,11 +11,16 @@
 //!
 //! How closely other requirements are watched depends on the mode (`monitoring`) and on any
 //! curfew-like restriction in force (graduated sanctions): both multiply the chance that a
-//! violation is detected.
+//! violation is detected, as does, on licence, a risk management plan agreed with the police
+//! at a case conference in custody (see `icm`).
+//!
+//! A prison visit by the engaged community case manager (through the gate) is kept or not like
+//! an appointment and builds the relationship the same way; missing it is no failure. The first
+//! appointment after release is recorded, kept or missed.
 
 use crate::model::journey::Stage;
 use crate::model::modes::ModeTable;
-use crate::model::offender::Offender;
+use crate::model::offender::{NEVER, Offender};
 use crate::scenario::{Compliance, Scenario};
 
 fn logit(p: f64) -> f64 {
@@ -68,14 +73,17 @@ pub fn contacts_and_compliance(
 ) {
     let (compliance, relationship) = (&s.compliance, &s.relationship);
     let growth = relationship.growth_per_contact * growth_scale;
-    for o in offenders
-        .iter_mut()
-        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order))
-    {
+    for o in offenders.iter_mut().filter(|o| {
+        matches!(
+            o.stage,
+            Stage::PreSentence | Stage::Order | Stage::Custody | Stage::Licence
+        )
+    }) {
         let d = o.draws;
-        let on_order = o.stage == Stage::Order;
+        let on_order = o.stage.is_supervised();
         if o.events.contact_offered {
-            if f64::from(d.attendance) < attendance.probability(o) {
+            let kept = f64::from(d.attendance) < attendance.probability(o);
+            if kept {
                 o.events.contact_attended = true;
                 if !o.events.contact_by_cover {
                     let r = f64::from(o.relationship);
@@ -85,6 +93,16 @@ pub fn contacts_and_compliance(
                 && f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share
             {
                 o.events.failures += 1;
+            }
+            if o.stage == Stage::Licence {
+                if o.awaiting_first_appointment {
+                    o.awaiting_first_appointment = false;
+                    o.events.first_appointment = Some(kept);
+                }
+                if kept && o.first_contact_after_release == NEVER {
+                    o.first_contact_after_release = week - o.released;
+                    o.events.first_contact_after_release = true;
+                }
             }
         }
         if !o.events.contact_attended {
@@ -104,6 +122,9 @@ pub fn contacts_and_compliance(
             let mut watch = modes.get(o.risk).monitoring;
             if o.sanctions.restriction_active(week) {
                 watch *= s.enforcement.restriction_monitoring;
+            }
+            if o.stage == Stage::Licence && o.icm.risk_plan {
+                watch *= s.custody.police_monitoring;
             }
             if f64::from(d.violation_detected) < detection * watch {
                 o.events.failures += 1;

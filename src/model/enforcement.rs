@@ -14,10 +14,12 @@
 //! Warnings, sanctions and breaches cost the case manager paperwork hours, done first thing
 //! the following week.
 
+use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order};
 use crate::model::offender::{NEVER, Offender};
 use crate::model::workforce::CaseManager;
-use crate::scenario::{Enforcement, EnforcementPolicy, Supervision};
+use crate::rng::spread;
+use crate::scenario::{EnforcementPolicy, Scenario};
 
 /// Graduated sanctions imposed on a case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,16 +61,18 @@ pub struct EnforcementCounts {
     pub sanctions: u32,
     pub breaches: u32,
     pub revocations: u32,
+    pub recalls: u32,
 }
 
-/// The enforcement phase for every allocated case with failures this week.
+/// The enforcement phase for every allocated case with failures this week: an order breached
+/// goes to court, a licence breached to recall.
 pub fn enforce(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
-    e: &Enforcement,
-    sup: &Supervision,
+    s: &Scenario,
     week: i32,
 ) -> EnforcementCounts {
+    let (e, sup) = (&s.enforcement, &s.supervision);
     let mut counts = EnforcementCounts::default();
     let sanctions_allowed = match e.policy {
         EnforcementPolicy::Strict => 0,
@@ -76,7 +80,7 @@ pub fn enforce(
     };
     let period = e.warning_period_weeks as i32;
     for o in offenders.iter_mut() {
-        if o.stage != Stage::Order || o.events.failures == 0 {
+        if !o.stage.is_supervised() || o.events.failures == 0 {
             continue;
         }
         let Some(index) = o.manager.index() else {
@@ -108,8 +112,21 @@ pub fn enforce(
             }
             managers[index].paperwork_backlog += sup.breach_hours;
             counts.breaches += 1;
-            if f64::from(o.draws.court) < e.breach_revocation_prob {
-                end_order(o, OrderOutcome::Breached, managers, week);
+            if o.stage == Stage::Licence {
+                if recall_possible(o, week) && spread(o.draws.court, 2) < s.custody.recall_on_breach
+                {
+                    recall_to_custody(o, managers, s, week);
+                    counts.recalls += 1;
+                    break;
+                }
+            } else if f64::from(o.draws.court) < e.breach_revocation_prob {
+                end_order(
+                    o,
+                    OrderOutcome::Breached,
+                    managers,
+                    week,
+                    s.sentencing.revocation_custody_weeks,
+                );
                 counts.revocations += 1;
                 break;
             }

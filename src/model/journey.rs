@@ -1,14 +1,21 @@
 //! The correctional journey (seed 001: pre-sentence, non-custodial, custody, supervised release).
 //!
-//! The model covers the pre-sentence and non-custodial legs: a pre-sentence report for some
-//! cases, then a community order that runs to its end
-//! (completion) unless the court revokes it for breach or for a new offence, then a follow-up
-//! period in which proven reoffending is still counted (the one-year measure runs from the start
-//! of the order, whatever happens to the order).
+//! A case may start with a pre-sentence report. At sentence the court makes a community order
+//! or sends the offender to custody (the case's [`Disposal`]):
+//!
+//! - a **community order** runs to its end (completion) unless the court revokes it for breach
+//!   or on a new conviction; a revoked order is followed by a spell in custody
+//!   (`sentencing.revocation_custody_weeks`) and release without licence;
+//! - a **custodial sentence** is served in custody to the release point, then on licence in the
+//!   community to the sentence's end. Breach of licence, or a new offence, may bring recall to
+//!   custody for a while, after which the licence resumes.
+//!
+//! Proven reoffending is followed for a year from the start of a community order, or from
+//! release for a custodial sentence (the MoJ measure), whatever happens in between.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::offender::Offender;
+use crate::model::offender::{NEVER, Offender};
 use crate::model::workforce::{CaseManager, ManagerId};
 
 /// Where a case is in its journey. Every case is in exactly one stage.
@@ -19,17 +26,55 @@ pub enum Stage {
     PreSentence,
     /// Serving a community order under supervision (allocated to a case manager or waiting).
     Order,
-    /// The order has ended; the reoffending follow-up is still running.
+    /// In prison: the custodial part of a sentence, a recall, or custody after a revoked order.
+    Custody,
+    /// Released on licence, supervised in the community until the sentence ends.
+    Licence,
+    /// The sentence has ended; the reoffending follow-up is still running.
     FollowUp,
-    /// Order and follow-up both over; removed at the end of the week.
+    /// Sentence and follow-up both over; removed at the end of the week.
     Closed,
+}
+
+impl Stage {
+    /// Supervised in the community: a community order or a licence.
+    pub fn is_supervised(self) -> bool {
+        matches!(self, Stage::Order | Stage::Licence)
+    }
+}
+
+/// What the court sentenced the case to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposal {
+    /// A community order.
+    Community,
+    /// A custodial sentence, released on licence.
+    Custody,
+}
+
+impl Disposal {
+    pub const ALL: [Disposal; 2] = [Disposal::Community, Disposal::Custody];
+    pub const COUNT: usize = 2;
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Disposal::Community => "community",
+            Disposal::Custody => "custody",
+        }
+    }
 }
 
 /// How an order ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderOutcome {
-    /// Ran its full length: "terminated successfully".
+    /// Ran its full length: "terminated successfully" (a licence: reached the sentence's end).
     Completed,
     /// Revoked by the court after breach proceedings for failure to comply.
     Breached,
@@ -45,18 +90,9 @@ impl OrderOutcome {
     ];
 }
 
-/// Ends an offender's order: the outcome is set, the case leaves its case manager's caseload,
-/// and the follow-up continues.
-pub fn end_order(
-    offender: &mut Offender,
-    outcome: OrderOutcome,
-    managers: &mut [CaseManager],
-    week: i32,
-) {
-    debug_assert_eq!(offender.stage, Stage::Order);
-    offender.outcome = Some(outcome);
-    offender.order_ended = week;
-    offender.stage = Stage::FollowUp;
+/// Takes a case off its case manager's caseload and its team members' teams, with no handoff
+/// to follow (the case leaves supervision).
+pub fn leave_supervision(offender: &mut Offender, managers: &mut [CaseManager]) {
     if let Some(index) = offender.manager.index() {
         managers[index].caseload -= 1;
         offender.manager = ManagerId::NONE;
@@ -67,9 +103,85 @@ pub fn end_order(
             *member = ManagerId::NONE;
         }
     }
+    offender.team_assessed = 0;
 }
 
-/// Last week of the reoffending follow-up (inclusive).
+/// Ends an offender's community order: the outcome is set and the case leaves its case
+/// manager's caseload. A revoked order is followed by `custody_weeks` in custody (none: straight
+/// to follow-up).
+pub fn end_order(
+    offender: &mut Offender,
+    outcome: OrderOutcome,
+    managers: &mut [CaseManager],
+    week: i32,
+    custody_weeks: u32,
+) {
+    debug_assert_eq!(offender.stage, Stage::Order);
+    offender.outcome = Some(outcome);
+    offender.order_ended = week;
+    leave_supervision(offender, managers);
+    if outcome != OrderOutcome::Completed && custody_weeks > 0 {
+        offender.stage = Stage::Custody;
+        offender.release_due = week + 1 + custody_weeks as i32;
+    } else {
+        offender.stage = Stage::FollowUp;
+    }
+}
+
+/// Ends a licence at the sentence's end.
+pub fn end_licence(offender: &mut Offender, managers: &mut [CaseManager], week: i32) {
+    debug_assert_eq!(offender.stage, Stage::Licence);
+    offender.outcome = Some(OrderOutcome::Completed);
+    offender.order_ended = week;
+    leave_supervision(offender, managers);
+    offender.stage = Stage::FollowUp;
+}
+
+/// Recalls a licensee to custody from next week for `weeks` (not past the sentence's end).
+/// The case leaves its case manager unless `keep_manager` (through-the-gate continuity keeps
+/// the community case manager responsible during a recall).
+pub fn recall(
+    offender: &mut Offender,
+    managers: &mut [CaseManager],
+    week: i32,
+    weeks: u32,
+    keep_manager: bool,
+) {
+    debug_assert_eq!(offender.stage, Stage::Licence);
+    if keep_manager {
+        for member in &mut offender.team {
+            if let Some(index) = member.index() {
+                managers[index].memberships -= 1;
+                *member = ManagerId::NONE;
+            }
+        }
+        offender.team_assessed = 0;
+    } else {
+        leave_supervision(offender, managers);
+    }
+    offender.recalls = offender.recalls.saturating_add(1);
+    offender.stage = Stage::Custody;
+    offender.stage_started = week + 1;
+    offender.release_due = (week + 1 + weeks as i32).min(offender.order_due_end);
+    offender.warnings = 0;
+    offender.sanctions = Default::default();
+}
+
+/// First week of the reoffending follow-up: the start of a community order, or the first
+/// release from a custodial sentence ([`NEVER`] before it).
+pub fn follow_up_start(offender: &Offender) -> i32 {
+    match offender.disposal {
+        Disposal::Community => offender.order_start,
+        Disposal::Custody => offender.released,
+    }
+}
+
+/// Last week of the reoffending follow-up (inclusive); [`NEVER`] before it has started.
 pub fn last_follow_up_week(offender: &Offender, follow_up_weeks: u32) -> i32 {
-    offender.order_start + follow_up_weeks as i32 - 1
+    let start = follow_up_start(offender);
+    if start == NEVER {
+        NEVER
+    } else {
+        start + follow_up_weeks as i32 - 1
+    }
 }

@@ -2,7 +2,9 @@
 //! caseload, allocation, handoff, contact, breach, criminogenic need.
 
 pub mod compliance;
+pub mod custody;
 pub mod enforcement;
+pub mod icm;
 pub mod journey;
 pub mod modes;
 pub mod needs;

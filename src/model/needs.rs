@@ -49,7 +49,7 @@ pub fn needs_week(
         // Work at a report interview or a covered contact is not the specialist's.
         let specialist = match o.manager.index() {
             Some(i)
-                if o.stage == Stage::Order
+                if o.stage.is_supervised()
                     && !o.events.contact_by_cover
                     && managers[i].specialises_in(case_type(o, org.streaming)) =>
             {
@@ -60,7 +60,7 @@ pub fn needs_week(
         // Work agreed at a case conference: each member who attended works on the most severe
         // need, as at an attended contact.
         let members = i32::from(o.events.conference_members);
-        if o.stage == Stage::Order && members > 0 {
+        if o.stage.is_supervised() && members > 0 {
             let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
             if f64::from(d.team_work) < p {
                 if let Some(need) = own_work_target(o) {
@@ -68,7 +68,7 @@ pub fn needs_week(
                 }
             }
         }
-        if o.stage == Stage::Order && o.events.contact_attended {
+        if o.stage.is_supervised() && o.events.contact_attended {
             let own_work = modes.get(o.risk).own_work;
             let p = work_success_probability(o, n, specialist) * own_work;
             if f64::from(d.need_work) < p {
@@ -104,7 +104,7 @@ pub fn needs_week(
                 *s = (*s + 1).min(MAX_SEVERITY);
                 // An acute need: a contact is due next week, whatever the schedule (a cover
                 // group responds if the case manager is away).
-                if o.stage == Stage::Order {
+                if o.stage.is_supervised() {
                     o.next_contact = o.next_contact.min(week + 1);
                 }
             }

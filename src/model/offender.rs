@@ -11,7 +11,7 @@ use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
 use crate::model::enforcement::Sanctions;
-use crate::model::journey::{OrderOutcome, Stage};
+use crate::model::journey::{Disposal, OrderOutcome, Stage};
 use crate::model::organisation::HandoffCause;
 use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
@@ -224,6 +224,54 @@ pub struct WeekEvents {
     pub conference_members: u8,
     /// Unacceptable failures to comply detected this week (missed appointments, violations).
     pub failures: u8,
+    /// An ICM case conference was held this week (custody), with this many agencies present.
+    pub icm_conference: bool,
+    pub icm_agencies: u8,
+    /// The family was invited to it, and attended.
+    pub family_invited: bool,
+    pub family_attended: bool,
+    /// The first appointment after release was offered this week, and kept or missed.
+    pub first_appointment: Option<bool>,
+    /// The first kept appointment after release was this week.
+    pub first_contact_after_release: bool,
+    /// Released from custody at the end of this week, or recalled to it.
+    pub released: bool,
+    pub recalled: bool,
+    /// A proven offence committed in custody this week.
+    pub proven_in_custody: bool,
+}
+
+/// What was in place when a prisoner was released (bit flags), for the measures.
+pub mod at_release {
+    /// Released with a need other than accommodation.
+    pub const SERVICE_NEED: u8 = 1;
+    /// A service for it was in place (a place, or an accepted referral).
+    pub const SERVICE_IN_PLACE: u8 = 2;
+    /// Released with an accommodation need.
+    pub const HOUSING_NEED: u8 = 4;
+    /// Housing was in place.
+    pub const HOUSING_IN_PLACE: u8 = 8;
+}
+
+/// Integrated Case Management while in custody (see `model::icm`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IcmState {
+    /// Week of the next case conference ([`NEVER`]: none before release).
+    pub next_conference: i32,
+    /// Needs that a conference has planned for with the right agency present (bit per need).
+    pub planned: u8,
+    /// The police agreed a risk management plan at a conference.
+    pub risk_plan: bool,
+}
+
+impl Default for IcmState {
+    fn default() -> Self {
+        IcmState {
+            next_conference: NEVER,
+            planned: 0,
+            risk_plan: false,
+        }
+    }
 }
 
 /// Most team members besides the lead.
@@ -253,13 +301,33 @@ pub struct Offender {
 
     // The journey.
     pub stage: Stage,
-    /// Week the order started (negative for the initial caseload, already under way at week 0).
+    /// Week the current stage started.
+    pub stage_started: i32,
+    pub disposal: Disposal,
+    /// Week the sentence started: a community order, or a custodial sentence (negative for the
+    /// initial caseload, already under way at week 0).
     pub order_start: i32,
-    /// Week the order is due to end.
+    /// Week the order (or, for custody, the whole sentence, licence included) is due to end.
     pub order_due_end: i32,
     pub outcome: Option<OrderOutcome>,
-    /// Week the order ended ([`NEVER`] while it runs).
+    /// Week the order or licence ended ([`NEVER`] while it runs).
     pub order_ended: i32,
+    /// Week the current spell in custody ends ([`NEVER`] when not due in custody).
+    pub release_due: i32,
+    /// Week of the first release from a custodial sentence ([`NEVER`] before it).
+    pub released: i32,
+    /// Week of the latest release (`i32::MIN` when never in custody): service waits count from
+    /// it, as a provider cannot take someone in prison.
+    pub latest_release: i32,
+    /// Recalls to custody so far.
+    pub recalls: u8,
+    pub icm: IcmState,
+    /// What was in place at the first release ([`at_release`] flags).
+    pub at_release: u8,
+    /// Released and not yet offered a first appointment.
+    pub awaiting_first_appointment: bool,
+    /// Weeks from release to the first kept appointment ([`NEVER`] until then).
+    pub first_contact_after_release: i32,
 
     // Supervision.
     pub manager: ManagerId,
@@ -316,6 +384,11 @@ impl Offender {
         week - self.order_start
     }
 
+    /// Serving a custodial sentence (in custody or on licence), not a revoked order's custody.
+    pub fn under_custodial_sentence(&self) -> bool {
+        self.disposal == Disposal::Custody && self.outcome.is_none()
+    }
+
     pub fn is_allocated(&self) -> bool {
         self.manager.is_some()
     }
@@ -352,7 +425,7 @@ pub struct OffenderFactory {
 }
 
 /// Running shares of the weights (the last is 1): the thresholds for a categorical draw.
-fn cumulative(weights: &[f64]) -> Vec<f64> {
+pub(crate) fn cumulative(weights: &[f64]) -> Vec<f64> {
     let total: f64 = weights.iter().sum();
     let mut acc = 0.0;
     weights
@@ -365,7 +438,7 @@ fn cumulative(weights: &[f64]) -> Vec<f64> {
 }
 
 /// Index of the first cumulative weight above `u` (the last one if rounding leaves a gap).
-fn pick(cumulative: &[f64], u: f64) -> usize {
+pub(crate) fn pick(cumulative: &[f64], u: f64) -> usize {
     cumulative
         .iter()
         .position(|&c| u < c)
@@ -488,10 +561,20 @@ impl OffenderFactory {
             } else {
                 Stage::Order
             },
+            stage_started: week,
+            disposal: Disposal::Community,
             order_start,
             order_due_end: order_start + length,
             outcome: None,
             order_ended: NEVER,
+            release_due: NEVER,
+            released: NEVER,
+            latest_release: i32::MIN,
+            recalls: 0,
+            icm: IcmState::default(),
+            at_release: 0,
+            awaiting_first_appointment: false,
+            first_contact_after_release: NEVER,
             manager: ManagerId::NONE,
             ever_allocated: false,
             relationship: 0.0,

@@ -4,7 +4,9 @@
 //!
 //! - **Streaming** divides the work. `generic` (patch) posts take every case from their patch at
 //!   every stage, so the report writer supervises the order. `task` splits report writers from
-//!   supervising case managers (vertical segmentation): a handoff at sentence. `risk`,
+//!   supervising case managers (vertical segmentation): a handoff at sentence; with custody,
+//!   through-the-gate work before release and licence supervision are two more functions, so a
+//!   handoff at release too. `risk`,
 //!   `offence` and `need` make supervising case managers specialists in one type of case,
 //!   across patches, after a report written by the patch's report writers; under `need`, a
 //!   review that finds a different most severe need moves the case to that need's specialist.
@@ -27,7 +29,8 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 use rand_pcg::Pcg32;
 
-use crate::model::journey::Stage;
+use crate::model::custody::{Sentencer, wants_case_manager};
+use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::{CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM};
 use crate::scenario::{Approach, Scenario, Streaming};
@@ -78,9 +81,15 @@ pub fn is_complex(o: &Offender, s: &Scenario) -> bool {
 pub fn posts_needed(s: &Scenario) -> u64 {
     let patches = u64::from(s.population.patches);
     let writers = if s.reports.share > 0.0 { patches } else { 0 };
+    let custody = Sentencer::new(s).sends_anyone();
+    let throughcare = match (custody, s.custody.through_the_gate) {
+        (false, _) => 0,
+        (true, false) => patches,
+        (true, true) => 2 * patches,
+    };
     match s.organisation.streaming {
         Streaming::Generic => 0,
-        Streaming::Task => writers + patches,
+        Streaming::Task => writers + patches + throughcare,
         streaming => writers + type_count(streaming) as u64,
     }
 }
@@ -90,6 +99,9 @@ pub fn posts_needed(s: &Scenario) -> u64 {
 struct ExpectedWork {
     reports: Work,
     supervision_by_type: Vec<Work>,
+    /// Through-the-gate work before release, and licence supervision.
+    custody: Work,
+    licence: Work,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -109,19 +121,51 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let mut rng = Pcg32::new(0x0e57_ab11_5e55, 0);
     let types = type_count(s.organisation.streaming);
     let mut by_type = vec![Work::default(); types];
+    let (mut custody, mut licence) = (Work::default(), Work::default());
+    let task = s.organisation.streaming == Streaming::Task;
+    let sentencer = Sentencer::new(s);
+    // Sentencing draws from its own stream, so the sample of people is the same whatever the
+    // custody shares.
+    let mut sentencing_rng = Pcg32::new(0x5e47_e4ce, 0);
+    let c = &s.custody;
     let mut mean_weeks = 0.0;
     for _ in 0..SAMPLE {
-        let o = factory.draw(&mut rng, 0, false);
-        let weeks = f64::from(o.order_due_end - o.order_start);
+        let mut o = factory.draw(&mut rng, 0, false);
+        sentencer.sentence(&mut o, &mut sentencing_rng, 0, false, c);
         let mode = s.modes.for_tier(o.risk);
         let interval = f64::from(mode.contact_interval_weeks);
-        let t = &mut by_type[case_type(&o, s.organisation.streaming)];
-        t.hours += sup.assessment_hours
-            + sup.planning_hours
-            + weeks
+        let supervision_hours = |weeks: f64| {
+            weeks
                 * (mode.hours_per_contact / interval
-                    + sup.review_hours / f64::from(sup.review_interval_weeks));
-        t.cases += weeks;
+                    + sup.review_hours / f64::from(sup.review_interval_weeks))
+        };
+        let plan = sup.assessment_hours + sup.planning_hours;
+        let t = case_type(&o, s.organisation.streaming);
+        let weeks = if o.disposal == Disposal::Custody {
+            let inside = f64::from(o.release_due - o.order_start);
+            let outside = f64::from(o.order_due_end - o.release_due);
+            let engaged = if c.through_the_gate {
+                inside.min(f64::from(c.engage_weeks_before_release))
+            } else {
+                0.0
+            };
+            if engaged > 0.0 {
+                let w = if task { &mut custody } else { &mut by_type[t] };
+                w.cases += engaged;
+                w.hours += plan
+                    + engaged * c.prison_visit_hours / f64::from(c.prison_visit_interval_weeks);
+            }
+            let w = if task { &mut licence } else { &mut by_type[t] };
+            w.cases += outside;
+            w.hours += supervision_hours(outside) + if engaged > 0.0 { 0.0 } else { plan };
+            outside + engaged
+        } else {
+            let weeks = f64::from(o.order_due_end - o.order_start);
+            let w = &mut by_type[t];
+            w.cases += weeks;
+            w.hours += plan + supervision_hours(weeks);
+            weeks
+        };
         mean_weeks += weeks / SAMPLE as f64;
     }
     let pop = &s.population;
@@ -145,6 +189,14 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
                 hours: t.hours * scale,
             })
             .collect(),
+        custody: Work {
+            cases: custody.cases * scale,
+            hours: custody.hours * scale,
+        },
+        licence: Work {
+            cases: licence.cases * scale,
+            hours: licence.hours * scale,
+        },
     }
 }
 
@@ -224,6 +276,10 @@ pub struct Establishment {
     report_pool: Vec<usize>,
     /// The pool supervising each (patch, type): index `patch * types + type`.
     supervision_pool: Vec<usize>,
+    /// The pools holding cases in custody (through the gate) and on licence, indexed alike (the
+    /// supervising pools except under task streaming).
+    custody_pool: Vec<usize>,
+    licence_pool: Vec<usize>,
     types: usize,
     /// The volunteers of each patch, if any.
     volunteer_pool: Vec<Option<usize>>,
@@ -291,10 +347,14 @@ impl Establishment {
         };
         let report_pool: Vec<usize>;
         let supervision_pool: Vec<usize>;
+        let custody_pool: Vec<usize>;
+        let licence_pool: Vec<usize>;
         match streaming {
             Streaming::Generic => {
                 report_pool = patch_pools(staff, Function::All, &mut managers);
                 supervision_pool = report_pool.clone();
+                custody_pool = report_pool.clone();
+                licence_pool = report_pool.clone();
             }
             _ => {
                 let supervision =
@@ -305,20 +365,36 @@ impl Establishment {
                             cases: a.cases + t.cases,
                             hours: a.hours + t.hours,
                         });
-                let split = if s.reports.share > 0.0 {
-                    let mut split =
-                        divide_posts(staff, &[expected.reports, supervision], w.caseload_cap, 1);
-                    // A writer in every patch.
-                    if split[0] < patches && staff >= 2 * patches {
-                        split = vec![patches, staff - patches];
-                    }
-                    split
+                let reports = if s.reports.share > 0.0 {
+                    expected.reports
                 } else {
-                    vec![0, staff]
+                    Work::default()
                 };
+                // Under task streaming, through-the-gate work and licences are functions of
+                // their own (empty without custody).
+                let parts = if streaming == Streaming::Task {
+                    vec![reports, supervision, expected.custody, expected.licence]
+                } else {
+                    vec![reports, supervision]
+                };
+                let mut split = divide_posts(staff, &parts, w.caseload_cap, 1);
+                // A post of every function with work in every patch, while the posts allow.
+                for i in 0..parts.len() {
+                    if parts[i].cases <= 0.0 || split[i] >= patches {
+                        continue;
+                    }
+                    let largest = (0..parts.len())
+                        .max_by_key(|&j| (split[j], std::cmp::Reverse(j)))
+                        .expect("parts");
+                    let moved = (patches - split[i]).min(split[largest].saturating_sub(patches));
+                    split[largest] -= moved;
+                    split[i] += moved;
+                }
                 report_pool = patch_pools(split[0], Function::Reports, &mut managers);
                 if streaming == Streaming::Task {
                     supervision_pool = patch_pools(split[1], Function::Supervision, &mut managers);
+                    custody_pool = patch_pools(split[2], Function::Custody, &mut managers);
+                    licence_pool = patch_pools(split[3], Function::Licence, &mut managers);
                 } else {
                     // Specialists serve every patch; a post's patch only spreads them.
                     let counts =
@@ -338,6 +414,8 @@ impl Establishment {
                     supervision_pool = (0..patches)
                         .flat_map(|_| type_pools.iter().copied())
                         .collect();
+                    custody_pool = supervision_pool.clone();
+                    licence_pool = supervision_pool.clone();
                 }
             }
         }
@@ -412,6 +490,8 @@ impl Establishment {
             pools,
             report_pool,
             supervision_pool,
+            custody_pool,
+            licence_pool,
             types,
             volunteer_pool,
             cover_groups,
@@ -462,15 +542,24 @@ impl Establishment {
                 return Some(id);
             }
         }
-        if o.risk == RiskTier::Low {
+        if o.risk == RiskTier::Low && o.stage == Stage::Order {
             if let Some(pool) = self.volunteer_pool[patch] {
                 if let Some(id) = Self::least_loaded(&self.pools[pool], managers, false) {
                     return Some(id);
                 }
             }
         }
-        let pool = self.supervision_pool[patch * self.types + case_type(o, self.streaming)];
-        Self::least_loaded(&self.pools[pool], managers, complex)
+        Self::least_loaded(&self.pools[self.pool_for(o)], managers, complex)
+    }
+
+    /// The pool that holds a case at its stage (after sentence) and type.
+    fn pool_for(&self, o: &Offender) -> usize {
+        let i = usize::from(o.patch) * self.types + case_type(o, self.streaming);
+        match o.stage {
+            Stage::Custody => self.custody_pool[i],
+            Stage::Licence => self.licence_pool[i],
+            _ => self.supervision_pool[i],
+        }
     }
 
     /// Fills a team's empty member places (team and hybrid approaches) from the posts that
@@ -478,8 +567,7 @@ impl Establishment {
     /// teams first. Members sit on teams without taking a caseload place; their hours are the
     /// limit.
     pub fn fill_team(&self, o: &mut Offender, managers: &mut [CaseManager], size: u32) {
-        let pool = &self.pools[self.supervision_pool
-            [usize::from(o.patch) * self.types + case_type(o, self.streaming)]];
+        let pool = &self.pools[self.pool_for(o)];
         for slot in 0..(size as usize - 1).min(o.team.len()) {
             if o.team[slot].is_some() {
                 continue;
@@ -502,9 +590,12 @@ impl Establishment {
 
     /// Whether the post holding a case may go on holding it at its current stage and type.
     pub fn still_fits(&self, o: &Offender, m: &CaseManager) -> bool {
+        let task = self.streaming == Streaming::Task;
         let function_fits = match (o.stage, m.function) {
             (_, Function::All) => true,
             (Stage::PreSentence, f) => f == Function::Reports,
+            (Stage::Custody, f) if task => f == Function::Custody,
+            (Stage::Licence, f) if task => f == Function::Licence,
             (_, f) => f == Function::Supervision,
         };
         function_fits && m.holds_type(case_type(o, self.streaming))
@@ -566,19 +657,21 @@ pub fn release(offender: &mut Offender, managers: &mut [CaseManager], cause: Han
     }
 }
 
-/// Moves cases whose holder no longer fits them: at sentence, to supervising staff (task and
-/// type streaming); after a review that changed the case's type, to another specialist.
+/// Moves cases whose holder no longer fits them: at a change of stage, to the staff of the new
+/// stage (task and type streaming); after a review that changed the case's type, to another
+/// specialist.
 pub fn transfer_misfits(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     establishment: &Establishment,
+    week: i32,
 ) {
     for o in offenders.iter_mut() {
         let Some(index) = o.manager.index() else {
             continue;
         };
-        if o.stage == Stage::Order && o.supervised_weeks == 0 {
-            // The order has just started: the report writer hands over unless generic.
+        if o.stage_started == week {
+            // A stage has just started: the holder hands over unless they work on it too.
             if !establishment.still_fits(o, &managers[index]) {
                 release(o, managers, HandoffCause::StageChange);
             }
@@ -595,13 +688,14 @@ pub fn allocate_waiting(
     managers: &mut [CaseManager],
     establishment: &Establishment,
     scenario: &Scenario,
+    week: i32,
 ) -> u32 {
     let retained = scenario.relationship.retained_on_handoff;
     let teams = scenario.organisation.approach != Approach::Individual;
     let mut waiting = 0;
     for offender in offenders
         .iter_mut()
-        .filter(|o| matches!(o.stage, Stage::PreSentence | Stage::Order))
+        .filter(|o| wants_case_manager(o, scenario, week))
     {
         if !offender.is_allocated() {
             match establishment.choose(offender, managers, scenario) {
@@ -609,7 +703,7 @@ pub fn allocate_waiting(
                 None => waiting += 1,
             }
         }
-        if teams && offender.stage == Stage::Order && offender.is_allocated() {
+        if teams && offender.stage.is_supervised() && offender.is_allocated() {
             establishment.fill_team(offender, managers, scenario.team.size);
         }
     }

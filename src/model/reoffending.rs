@@ -15,11 +15,17 @@
 //!   the end of the follow-up (intensive programmes disrupt the low-risk's protective ties and
 //!   mix them with higher-risk peers: Lowenkamp & Latessa 2005);
 //! - a curfew-like restriction in force (graduated sanctions) cuts it by `restriction_effect`.
+//!
+//! In custody the hazard is multiplied by `custody.hazard_factor` (near zero). The follow-up of
+//! a custodial sentence starts at release, so offences before it do not count towards the
+//! measure. A proven reoffence on licence may bring recall (`custody.recall_on_reoffence`).
 
-use crate::model::journey::{OrderOutcome, Stage, end_order};
+use crate::model::custody::{recall_possible, recall_to_custody};
+use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
-use crate::scenario::{Enforcement, Scenario};
+use crate::rng::spread;
+use crate::scenario::Scenario;
 
 /// The hazard model with its per-tier constants worked out once.
 pub struct HazardModel {
@@ -33,6 +39,7 @@ pub struct HazardModel {
     /// The risk principle's multiplier for each tier under the mode policy.
     risk_principle: [f64; RiskTier::COUNT],
     restriction_effect: f64,
+    custody_factor: f64,
 }
 
 impl HazardModel {
@@ -59,6 +66,7 @@ impl HazardModel {
             detection_prob: r.detection_prob,
             risk_principle,
             restriction_effect: s.enforcement.restriction_effect,
+            custody_factor: s.custody.hazard_factor,
         }
     }
 
@@ -67,10 +75,12 @@ impl HazardModel {
         let t = o.risk.index();
         let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
             - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
-        let supervision = if o.stage == Stage::Order && o.is_allocated() {
-            1.0 - self.relationship_effect * f64::from(o.relationship)
-        } else {
-            1.0
+        let supervision = match o.stage {
+            Stage::Order | Stage::Licence if o.is_allocated() => {
+                1.0 - self.relationship_effect * f64::from(o.relationship)
+            }
+            Stage::Custody => self.custody_factor,
+            _ => 1.0,
         };
         let restriction = if o.sanctions.restriction_active(week) {
             1.0 - self.restriction_effect
@@ -86,22 +96,23 @@ impl HazardModel {
 pub struct ReoffendingCounts {
     pub proven: u32,
     pub revocations: u32,
+    pub recalls: u32,
 }
 
-/// The reoffending phase for every case on an order or in follow-up.
+/// The reoffending phase for every sentenced case.
 pub fn reoffending_week(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     model: &HazardModel,
-    e: &Enforcement,
+    s: &Scenario,
     week: i32,
 ) -> ReoffendingCounts {
+    let e = &s.enforcement;
     let mut counts = ReoffendingCounts::default();
-    // Reoffending is counted from the start of the order, as the proven reoffending measure
-    // does; offences while awaiting sentence are not followed.
+    // Offences while awaiting sentence are not followed.
     for o in offenders
         .iter_mut()
-        .filter(|o| matches!(o.stage, Stage::Order | Stage::FollowUp))
+        .filter(|o| !matches!(o.stage, Stage::PreSentence | Stage::Closed))
     {
         let d = o.draws;
         let p = 1.0 - (-model.hazard(o, week)).exp();
@@ -109,12 +120,32 @@ pub fn reoffending_week(
             continue;
         }
         counts.proven += 1;
-        if o.first_proven_reoffence == NEVER {
+        if o.stage == Stage::Custody {
+            o.events.proven_in_custody = true;
+        }
+        let start = follow_up_start(o);
+        if o.first_proven_reoffence == NEVER && start != NEVER && week >= start {
             o.first_proven_reoffence = week;
         }
-        if o.stage == Stage::Order && f64::from(d.court) < e.reconviction_revocation_prob {
-            end_order(o, OrderOutcome::RevokedOnReconviction, managers, week);
-            counts.revocations += 1;
+        match o.stage {
+            Stage::Order if f64::from(d.court) < e.reconviction_revocation_prob => {
+                end_order(
+                    o,
+                    OrderOutcome::RevokedOnReconviction,
+                    managers,
+                    week,
+                    s.sentencing.revocation_custody_weeks,
+                );
+                counts.revocations += 1;
+            }
+            Stage::Licence
+                if recall_possible(o, week)
+                    && spread(d.court, 1) < s.custody.recall_on_reoffence =>
+            {
+                recall_to_custody(o, managers, s, week);
+                counts.recalls += 1;
+            }
+            _ => {}
         }
     }
     counts

@@ -162,6 +162,12 @@ pub fn refer(
     }
 }
 
+/// Weeks a referral has waited: from the referral, or from release for one made in custody
+/// (a provider cannot take someone in prison). Places still go in order of referral.
+fn wait_so_far(o: &Offender, since: i32, week: i32) -> u64 {
+    (week - since.max(o.latest_release)).max(0) as u64
+}
+
 /// The services phase: treatment goes on, ends in completion or drop-out; places freed go to
 /// the waiting list in order of referral; waits past the limit end in substitution.
 pub fn services_week(
@@ -179,7 +185,9 @@ pub fn services_week(
             ServiceState::Attending { need, until } => {
                 let n = need as usize;
                 counts.cost += system.cost_per_week[n];
-                if f64::from(o.draws.treatment) < system.dropout_hazard(o, need, s) {
+                // A community service cannot be attended from prison.
+                let in_custody = o.stage == Stage::Custody;
+                if in_custody || f64::from(o.draws.treatment) < system.dropout_hazard(o, need, s) {
                     o.service = ServiceState::None;
                     counts.dropouts += 1;
                 } else if week + 1 >= until {
@@ -192,17 +200,20 @@ pub fn services_week(
                 }
             }
             ServiceState::Waiting { need, since } => {
-                if o.stage == Stage::Order {
+                if o.stage.is_supervised() {
                     system.queue.push((since, i as u32, need as u8));
+                } else if o.stage == Stage::Custody && o.under_custodial_sentence() {
+                    // Referred before release: the place is taken up after release.
+                    counts.waiting += 1;
                 } else {
                     // The order ended: the referral lapses.
                     o.service = ServiceState::None;
                     counts.waits_ended += 1;
-                    counts.wait_weeks += (week - since) as u64;
+                    counts.wait_weeks += wait_so_far(o, since, week);
                 }
             }
             ServiceState::Substituting { need } => {
-                if o.stage != Stage::Order || o.needs.severity(need) == 0 {
+                if !o.stage.is_supervised() || o.needs.severity(need) == 0 {
                     o.service = ServiceState::None;
                 }
             }
@@ -213,7 +224,7 @@ pub fn services_week(
         let o = &mut offenders[i as usize];
         let need = Need::ALL[usize::from(need)];
         let n = need as usize;
-        let waited = week - since;
+        let waited = wait_so_far(o, since, week) as i32;
         if system.attending[n] < system.reachable[n] {
             system.attending[n] += 1;
             o.service = ServiceState::Attending {

@@ -81,8 +81,13 @@ pub enum Function {
     All,
     /// Pre-sentence reports.
     Reports,
-    /// Supervision of community orders.
+    /// Supervision in the community: community orders, and under type streaming also licences
+    /// and the through-the-gate work before release.
     Supervision,
+    /// Task streaming: through-the-gate work with prisoners before release.
+    Custody,
+    /// Task streaming: supervision of licences.
+    Licence,
 }
 
 /// No type specialism.

@@ -24,8 +24,12 @@ use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatu
 use crate::rng::spread;
 use crate::scenario::{Approach, Prioritisation, Scenario};
 
-/// Hours of this case's contact: the mode's, plus the extra while substituting for a service.
+/// Hours of this case's contact: the mode's, plus the extra while substituting for a service;
+/// in custody, a prison visit.
 fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
+    if o.stage == Stage::Custody {
+        return s.custody.prison_visit_hours;
+    }
     let mode = modes.get(o.risk).hours_per_contact;
     match o.service {
         ServiceState::Substituting { .. } => mode + s.services.substitute_hours,
@@ -43,9 +47,13 @@ fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
 }
 
 /// After a contact this week, the next is due at the mode's interval (or sooner under a
-/// sanction of increased reporting).
-fn schedule_next_contact(o: &mut Offender, modes: &ModeTable, week: i32) {
-    o.next_contact = week + contact_interval(o, modes.get(o.risk), week);
+/// sanction of increased reporting); in custody, at the prison visit interval.
+fn schedule_next_contact(o: &mut Offender, modes: &ModeTable, s: &Scenario, week: i32) {
+    o.next_contact = if o.stage == Stage::Custody {
+        week + s.custody.prison_visit_interval_weeks as i32
+    } else {
+        week + contact_interval(o, modes.get(o.risk), week)
+    };
 }
 
 /// Share of `demand` met by `hours` (1 when there is no demand).
@@ -96,7 +104,30 @@ fn add_up_demand(
             }
             continue;
         }
-        if o.stage != Stage::Order {
+        if o.stage == Stage::Custody {
+            // Through the gate: the engaged case manager visits, assesses and plans, and goes
+            // to the case conferences.
+            let Some(index) = o.manager.index() else {
+                continue;
+            };
+            if o.next_contact == NEVER {
+                o.next_contact = week;
+            }
+            o.events.contact_due = week >= o.next_contact;
+            let d = &mut managers[index].demand;
+            if o.events.contact_due {
+                d.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
+            }
+            if !o.assessed {
+                d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
+                    + expected_linking(o, modes, s);
+            }
+            if week >= o.icm.next_conference {
+                d.team += s.custody.conference_hours * s.custody.attendance.community_social_work;
+            }
+            continue;
+        }
+        if !o.stage.is_supervised() {
             continue;
         }
         o.supervised_weeks += 1;
@@ -383,15 +414,16 @@ fn deliver(
             }
             continue;
         }
-        if o.stage != Stage::Order {
+        let supervised = o.stage.is_supervised();
+        if !supervised && o.stage != Stage::Custody {
             continue;
         }
         if by_cover {
             if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
                 o.events.contact_offered = true;
                 o.events.contact_by_cover = true;
-                o.contacts_delivered += 1;
-                schedule_next_contact(o, modes, week);
+                o.contacts_delivered += u16::from(supervised);
+                schedule_next_contact(o, modes, s, week);
             }
             continue;
         }
@@ -405,11 +437,14 @@ fn deliver(
             if used >= needed - 1e-6 {
                 o.assessed = true;
                 planned = true;
-                o.next_review = week + sup.review_interval_weeks as i32;
-                o.next_conference = week + s.team.conference_interval_weeks as i32;
+                // In custody the reviews start at release.
+                if supervised {
+                    o.next_review = week + sup.review_interval_weeks as i32;
+                    o.next_conference = week + s.team.conference_interval_weeks as i32;
+                }
             }
         }
-        if teams {
+        if teams && supervised {
             for slot in 0..o.team.len() {
                 let Some(p) = o.team[slot].index() else {
                     continue;
@@ -434,12 +469,13 @@ fn deliver(
                 && h.try_use(contact_hours(o, modes, s))
             {
                 o.events.contact_offered = true;
-                o.contacts_delivered += 1;
-                schedule_next_contact(o, modes, week);
+                o.contacts_delivered += u16::from(supervised);
+                schedule_next_contact(o, modes, s, week);
             }
         }
         let m = &mut managers[index];
         if !teams
+            && supervised
             && o.assessed
             && o.next_review != NEVER
             && week >= o.next_review

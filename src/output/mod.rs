@@ -129,6 +129,25 @@ pub fn by_tier_csv(g: &Grouped) -> Vec<u8> {
     )
 }
 
+/// `by_disposal.csv`: `disposal,metric,mean,ci_low,ci_high,n` for the case-outcome metrics:
+/// community orders apart from custodial sentences (counted from release).
+pub fn by_disposal_csv(g: &Grouped) -> Vec<u8> {
+    csv_bytes(
+        &g.header(&["disposal", "metric", "mean", "ci_low", "ci_high", "n"]),
+        g.rows(|results| {
+            results
+                .stats_by_disposal()
+                .into_iter()
+                .map(|(disposal, name, s)| {
+                    [disposal.name().to_string(), name.to_string()]
+                        .into_iter()
+                        .chain(summary_cells(&s))
+                        .collect()
+                })
+        }),
+    )
+}
+
 /// `timeseries.csv`: one row per week, the mean over replications of each weekly quantity.
 pub fn timeseries_csv(g: &Grouped) -> Vec<u8> {
     let mut columns = vec!["week"];
@@ -314,6 +333,7 @@ pub fn result_files(g: &Grouped) -> Vec<(&'static str, Vec<u8>)> {
         ("summary.csv", summary_csv(g)),
         ("stats.csv", stats_csv(g)),
         ("by_tier.csv", by_tier_csv(g)),
+        ("by_disposal.csv", by_disposal_csv(g)),
         ("timeseries.csv", timeseries_csv(g)),
         ("survival.csv", survival_csv(g)),
     ]

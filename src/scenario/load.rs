@@ -214,7 +214,7 @@ fn lay_over(base: &mut toml::Table, over: toml::Table) {
 }
 
 /// Keys that moved to another section, with where they went.
-const MOVED: [(&str, &str, &str); 2] = [
+const MOVED: [(&str, &str, &str); 3] = [
     (
         "supervision",
         "contact_interval_weeks",
@@ -225,6 +225,12 @@ const MOVED: [(&str, &str, &str); 2] = [
         "supervision",
         "hours_per_contact",
         "the length of a contact is set by the mode: modes.<mode>.hours_per_contact",
+    ),
+    (
+        "costs",
+        "custody_weeks_per_revocation",
+        "custody is now simulated: the weeks served after a revoked order are \
+         sentencing.revocation_custody_weeks, and each is costed at costs.custody_week",
     ),
 ];
 

@@ -5,12 +5,14 @@
 //! exists, "assumption" where none does. `docs/parameters.md` lists the same defaults with the
 //! same sources; keep the two in step.
 
+mod custody;
 mod load;
 mod modes;
 mod services;
 mod sweep;
 mod validate;
 
+pub use custody::{Agencies, Agency, Custody, Family, OffenceFactor, Preparation, Sentencing};
 pub use load::{
     Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
     scenario_from_source,
@@ -90,6 +92,8 @@ pub struct Scenario {
     pub reports: Reports,
     pub team: TeamWork,
     pub services: Services,
+    pub sentencing: Sentencing,
+    pub custody: Custody,
     pub costs: Costs,
     /// Keys to run the scenario at several values of (`casesim sweep`); ignored by `run`.
     #[serde(skip_serializing_if = "Sweep::is_empty")]

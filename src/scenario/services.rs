@@ -134,11 +134,8 @@ impl Default for Services {
 pub struct Costs {
     /// Cost of an hour of case managers' (and chairs') time.
     pub staff_hour: f64,
-    /// Cost of a week in custody.
+    /// Cost of a week in custody, charged for every simulated week anyone spends there.
     pub custody_week: f64,
-    /// Weeks in custody after an order is revoked (for the cost only, until the custodial
-    /// journey is simulated).
-    pub custody_weeks_per_revocation: f64,
 }
 
 impl Default for Costs {
@@ -150,8 +147,6 @@ impl Default for Costs {
             // Of the order of the Ministry of Justice's published cost per prison place (about
             // £45,000-50,000 a year in 2022-23), to the nearest £50 a week.
             custody_week: 900.0,
-            // Assumption: a short custodial term (a few months, half served).
-            custody_weeks_per_revocation: 8.0,
         }
     }
 }

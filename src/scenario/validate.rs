@@ -2,7 +2,7 @@
 //! that the loader can point at the file line or `--set` argument that supplied it.
 
 use crate::model::modes::Mode;
-use crate::scenario::{BetaParams, PerNeed, PerTier, Scenario};
+use crate::scenario::{BetaParams, OrderLength, PerNeed, PerTier, Scenario};
 
 /// One thing wrong with a scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,6 +93,39 @@ impl Checker {
         let sum: f64 = named.iter().map(|(_, v)| v).sum();
         if (sum - 1.0).abs() > 1e-6 {
             self.fail(key, format!("shares must sum to 1 (they sum to {sum})"));
+        }
+    }
+
+    /// Lengths in weeks with a weight each: at least one, each at least `min_weeks`, weights
+    /// finite, non-negative and not all zero.
+    fn lengths(&mut self, key: &str, ol: &OrderLength, min_weeks: u16) {
+        if ol.weeks.is_empty() {
+            self.fail(format!("{key}.weeks"), "must list at least one length");
+        }
+        if ol.weeks.len() != ol.weights.len() {
+            self.fail(
+                format!("{key}.weights"),
+                format!(
+                    "must have one weight per length ({} lengths, {} weights)",
+                    ol.weeks.len(),
+                    ol.weights.len()
+                ),
+            );
+        }
+        if ol.weeks.iter().any(|&w| w < min_weeks) {
+            let unit = if min_weeks == 1 { "week" } else { "weeks" };
+            self.fail(
+                format!("{key}.weeks"),
+                format!("every length must be at least {min_weeks} {unit}"),
+            );
+        }
+        let all_weights_valid = ol.weights.iter().all(|w| w.is_finite() && *w >= 0.0);
+        let some_weight_positive = ol.weights.iter().any(|w| *w > 0.0);
+        if !(all_weights_valid && some_weight_positive) {
+            self.fail(
+                format!("{key}.weights"),
+                "weights must be finite, at least 0, and not all 0",
+            );
         }
     }
 
@@ -227,37 +260,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     );
     c.beta("population.motivation", &pop.motivation);
     c.beta("population.family_support", &pop.family_support);
-    let ol = &pop.order_length;
-    if ol.weeks.is_empty() {
-        c.fail(
-            "population.order_length.weeks",
-            "must list at least one length",
-        );
-    }
-    if ol.weeks.len() != ol.weights.len() {
-        c.fail(
-            "population.order_length.weights",
-            format!(
-                "must have one weight per length ({} lengths, {} weights)",
-                ol.weeks.len(),
-                ol.weights.len()
-            ),
-        );
-    }
-    if ol.weeks.contains(&0) {
-        c.fail(
-            "population.order_length.weeks",
-            "every length must be at least 1 week",
-        );
-    }
-    let all_weights_valid = ol.weights.iter().all(|w| w.is_finite() && *w >= 0.0);
-    let some_weight_positive = ol.weights.iter().any(|w| *w > 0.0);
-    if !(all_weights_valid && some_weight_positive) {
-        c.fail(
-            "population.order_length.weights",
-            "weights must be finite, at least 0, and not all 0",
-        );
-    }
+    c.lengths("population.order_length", &pop.order_length, 1);
 
     let w = &s.workforce;
     c.at_most(
@@ -459,12 +462,144 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let co = &s.costs;
     c.non_negative("costs.staff_hour", co.staff_hour);
     c.non_negative("costs.custody_week", co.custody_week);
-    c.between(
-        "costs.custody_weeks_per_revocation",
-        co.custody_weeks_per_revocation,
-        0.0,
-        MAX_WEEKS as f64,
+
+    let se = &s.sentencing;
+    c.tier_probabilities("sentencing.custody_share", &se.custody_share);
+    let f = &se.custody_offence_factor;
+    for (name, value) in [
+        ("violent", f.violent),
+        ("sexual", f.sexual),
+        ("acquisitive", f.acquisitive),
+        ("drug", f.drug),
+        ("other", f.other),
+    ] {
+        c.between(
+            &format!("sentencing.custody_offence_factor.{name}"),
+            value,
+            0.0,
+            1000.0,
+        );
+    }
+    c.lengths("sentencing.sentence_length", &se.sentence_length, 2);
+    c.at_most(
+        "sentencing.revocation_custody_weeks",
+        se.revocation_custody_weeks.into(),
+        MAX_WEEKS,
     );
+
+    let cu = &s.custody;
+    c.probability("custody.release_fraction", cu.release_fraction);
+    if cu.release_fraction <= 0.0 {
+        c.fail(
+            "custody.release_fraction",
+            "must be above 0 (some of the sentence is served in custody)",
+        );
+    }
+    c.between("custody.hazard_factor", cu.hazard_factor, 0.0, 1.0);
+    c.probability("custody.recall_on_breach", cu.recall_on_breach);
+    c.probability("custody.recall_on_reoffence", cu.recall_on_reoffence);
+    for (name, weeks) in tier_named(&cu.recall_weeks) {
+        c.within(
+            &format!("custody.recall_weeks.{name}"),
+            weeks.into(),
+            1,
+            MAX_WEEKS,
+        );
+    }
+    c.at_most(
+        "custody.engage_weeks_before_release",
+        cu.engage_weeks_before_release.into(),
+        MAX_WEEKS,
+    );
+    c.within(
+        "custody.prison_visit_interval_weeks",
+        cu.prison_visit_interval_weeks.into(),
+        1,
+        MAX_WEEKS,
+    );
+    c.between(
+        "custody.prison_visit_hours",
+        cu.prison_visit_hours,
+        0.0,
+        100.0,
+    );
+    c.at_most(
+        "custody.handover_gap_weeks",
+        cu.handover_gap_weeks.into(),
+        MAX_WEEKS,
+    );
+    c.within(
+        "custody.conference_interval_weeks",
+        cu.conference_interval_weeks.into(),
+        1,
+        MAX_WEEKS,
+    );
+    c.at_most(
+        "custody.pre_release_conference_weeks",
+        cu.pre_release_conference_weeks.into(),
+        MAX_WEEKS,
+    );
+    c.between("custody.conference_hours", cu.conference_hours, 0.0, 100.0);
+    for (name, p) in crate::scenario::Agencies::NAMES
+        .iter()
+        .zip(cu.attendance.as_array())
+    {
+        c.probability(&format!("custody.attendance.{name}"), p);
+    }
+    for (key, p) in [
+        ("custody.cip_available", cu.cip_available),
+        ("custody.cip_absent_effect", cu.cip_absent_effect),
+        ("custody.in_place_if_planned", cu.in_place_if_planned),
+        ("custody.in_place_if_unplanned", cu.in_place_if_unplanned),
+        (
+            "custody.useful_with_personal_officer",
+            cu.useful_with_personal_officer,
+        ),
+        (
+            "custody.useful_without_personal_officer",
+            cu.useful_without_personal_officer,
+        ),
+        ("custody.motivation_gain", cu.motivation_gain),
+        ("custody.family.no_one_invites", cu.family.no_one_invites),
+        (
+            "custody.family.attends_if_invited",
+            cu.family.attends_if_invited,
+        ),
+        ("custody.family.support_gain", cu.family.support_gain),
+    ] {
+        c.probability(key, p);
+    }
+    c.between(
+        "custody.police_monitoring",
+        cu.police_monitoring,
+        0.0,
+        100.0,
+    );
+    c.between(
+        "custody.family_involvement",
+        cu.family_involvement,
+        0.0,
+        100.0,
+    );
+    let prep = &cu.family.preparation;
+    c.shares(
+        "custody.family.preparation",
+        &[
+            ("none", prep.none),
+            ("letter", prep.letter),
+            ("phone", prep.phone),
+            ("visit", prep.visit),
+        ],
+    );
+    let und = &cu.family.understands;
+    for (name, p) in [
+        ("none", und.none),
+        ("letter", und.letter),
+        ("phone", und.phone),
+        ("visit", und.visit),
+    ] {
+        c.probability(&format!("custody.family.understands.{name}"), p);
+    }
 
     let sup = &s.supervision;
     for (key, value) in [

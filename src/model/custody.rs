@@ -1,0 +1,327 @@
+//! Custody (seed 001's custodial leg; seed 004's ICM): sentencing to custody, release on
+//! licence with whatever the case conferences arranged, recall, and through-the-gate
+//! continuity.
+//!
+//! - **Sentence.** Each new case is sent to custody with the probability its tier and offence
+//!   give (`sentencing.custody_share` times `custody_offence_factor`), for a drawn length; it
+//!   serves `custody.release_fraction` of it in custody and the rest on licence.
+//! - **Release.** What the conferences planned (see `icm`) decides whether housing and a service
+//!   are in place: housing in place takes `services.severity_reduction` off the accommodation
+//!   need; release without it makes the need a level worse. A service in place is an accepted
+//!   referral waiting since the pre-release conference (first in the queue), or the engaged case
+//!   manager's own referral.
+//! - **Through the gate.** With `custody.through_the_gate`, a community case manager takes the
+//!   case `engage_weeks_before_release` before release: prison visits build the working
+//!   relationship, the assessment and plan are done inside, and the first appointment is the
+//!   week after release. Without it, nobody from the community holds the case until release;
+//!   the first appointment comes `handover_gap_weeks` later, with a stranger and no plan.
+//! - **Recall.** Breach of licence or a new proven offence may recall the licensee to custody
+//!   for `recall_weeks`; the licence then resumes to the sentence's end.
+
+use rand::Rng;
+
+use crate::model::journey::{Disposal, OrderOutcome, Stage, leave_supervision};
+use crate::model::offender::{
+    MAX_SEVERITY, NEVER, Need, OffenceType, Offender, RiskTier, at_release, cumulative, pick,
+};
+use crate::model::organisation::{HandoffCause, release};
+use crate::model::services::{ServiceState, ServiceSystem};
+use crate::model::workforce::CaseManager;
+use crate::rng::spread;
+use crate::scenario::{Custody, Scenario};
+
+/// The court's choice between a community order and custody, worked out once.
+pub struct Sentencer {
+    /// Probability of custody by tier and offence.
+    custody_share: [[f64; OffenceType::ALL.len()]; RiskTier::COUNT],
+    lengths: Vec<u16>,
+    length_cumulative: Vec<f64>,
+    release_fraction: f64,
+}
+
+impl Sentencer {
+    pub fn new(s: &Scenario) -> Self {
+        let sentencing = &s.sentencing;
+        let factor = sentencing.custody_offence_factor.as_array();
+        Sentencer {
+            custody_share: sentencing
+                .custody_share
+                .as_array()
+                .map(|p| factor.map(|f| (p * f).min(1.0))),
+            lengths: sentencing.sentence_length.weeks.clone(),
+            length_cumulative: cumulative(&sentencing.sentence_length.weights),
+            release_fraction: s.custody.release_fraction,
+        }
+    }
+
+    /// Whether any case can be sent to custody.
+    pub fn sends_anyone(&self) -> bool {
+        self.custody_share.iter().flatten().any(|&p| p > 0.0)
+    }
+
+    /// Weeks in custody for a sentence of `length` weeks (at least one, at most all of it).
+    pub fn custody_weeks(&self, length: i32) -> i32 {
+        ((f64::from(length) * self.release_fraction).round() as i32).clamp(1, length)
+    }
+
+    /// Decides a new case's disposal. Three numbers are drawn from `rng` for every case, so
+    /// that changing the custody shares does not change anyone else's draws. A case of the
+    /// initial caseload (`initial`) is part-way through its sentence at `week`: still in
+    /// custody, or already on licence.
+    pub fn sentence(
+        &self,
+        o: &mut Offender,
+        rng: &mut impl Rng,
+        week: i32,
+        initial: bool,
+        c: &Custody,
+    ) {
+        let u: f64 = rng.random();
+        let v: f64 = rng.random();
+        let elapsed_fraction: f64 = rng.random();
+        if u >= self.custody_share[o.risk.index()][o.offence as usize] {
+            return;
+        }
+        let length = i32::from(self.lengths[pick(&self.length_cumulative, v)]);
+        let custody = self.custody_weeks(length);
+        o.disposal = Disposal::Custody;
+        if initial {
+            o.order_start = week - (elapsed_fraction * f64::from(length)) as i32;
+            o.order_due_end = o.order_start + length;
+            let release = o.order_start + custody;
+            if release <= week {
+                // Released before the simulation began: on licence, already assessed.
+                o.stage = Stage::Licence;
+                o.released = release;
+                o.latest_release = release;
+            } else {
+                o.release_due = release;
+                begin_custody(o, week, c);
+            }
+            return;
+        }
+        o.order_due_end = o.order_start + length;
+        o.release_due = o.order_start + custody;
+        if o.stage == Stage::Order {
+            // No report: straight to custody at sentence.
+            begin_custody(o, o.order_start, c);
+        }
+    }
+}
+
+/// A custodial sentence (or a recall) begins at `start`: no assessment for the community yet,
+/// and the case conferences are scheduled.
+pub fn begin_custody(o: &mut Offender, start: i32, c: &Custody) {
+    o.stage = Stage::Custody;
+    o.stage_started = start;
+    if o.released == NEVER {
+        // The plan for the community is made before release (through the gate) or after it.
+        o.assessed = false;
+        o.assessment_hours_done = 0.0;
+    }
+    o.next_contact = NEVER;
+    o.next_review = NEVER;
+    o.icm.planned = 0;
+    o.icm.next_conference =
+        (start + c.conference_interval_weeks as i32).min(pre_release_conference_week(o, start, c));
+}
+
+/// Week of the pre-release conference of the spell in custody that began at `start`.
+pub fn pre_release_conference_week(o: &Offender, start: i32, c: &Custody) -> i32 {
+    (o.release_due - c.pre_release_conference_weeks as i32).max(start)
+}
+
+/// Whether a community case manager should hold the case this week: always under supervision
+/// or awaiting sentence; in custody only through the gate, from the engagement point before
+/// release.
+pub fn wants_case_manager(o: &Offender, s: &Scenario, week: i32) -> bool {
+    match o.stage {
+        Stage::PreSentence | Stage::Order | Stage::Licence => true,
+        Stage::Custody => {
+            s.custody.through_the_gate
+                && o.under_custodial_sentence()
+                && week >= o.release_due - s.custody.engage_weeks_before_release as i32
+        }
+        Stage::FollowUp | Stage::Closed => false,
+    }
+}
+
+/// At sentence, a case with a report goes to custody: the report writer hands the case back
+/// (whoever takes it next is a handoff) and the custodial sentence begins.
+pub fn sentence_to_custody(o: &mut Offender, managers: &mut [CaseManager], c: &Custody) {
+    release(o, managers, HandoffCause::StageChange);
+    begin_custody(o, o.order_start, c);
+}
+
+/// Release at the end of `week` from a spell in custody: onto licence (with what is in place),
+/// or, for a revoked order's custody or a recall that ran to the sentence's end, into the
+/// follow-up. `events.released` is set for a release onto licence.
+pub fn release_from_custody(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    services: &ServiceSystem,
+    s: &Scenario,
+    week: i32,
+) {
+    let c = &s.custody;
+    let next = week + 1;
+    o.release_due = NEVER;
+    o.icm.next_conference = NEVER;
+    if !o.under_custodial_sentence() {
+        o.stage = Stage::FollowUp;
+        return;
+    }
+    let first = o.released == NEVER;
+    if first {
+        o.released = next;
+    }
+    o.latest_release = next;
+    if next >= o.order_due_end {
+        o.outcome = Some(OrderOutcome::Completed);
+        o.order_ended = week;
+        leave_supervision(o, managers);
+        o.stage = Stage::FollowUp;
+        return;
+    }
+    o.stage = Stage::Licence;
+    o.stage_started = next;
+    o.events.released = true;
+    let flags = arrange_release(o, services, s, week);
+    if first {
+        o.at_release = flags;
+        o.awaiting_first_appointment = true;
+    }
+    o.next_contact = if o.is_allocated() {
+        next
+    } else {
+        next + c.handover_gap_weeks as i32
+    };
+    o.next_review = NEVER;
+    o.icm.planned = 0;
+}
+
+/// Whether housing and a service are in place at release; returns the [`at_release`] flags.
+fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, week: i32) -> u8 {
+    let c = &s.custody;
+    let d = o.draws;
+    let planned = |need: Need| o.icm.planned & (1 << need as u8) != 0;
+    let chance = |need: Need| {
+        if planned(need) {
+            c.in_place_if_planned
+        } else {
+            c.in_place_if_unplanned
+        }
+    };
+    let mut flags = 0;
+    let home = Need::Accommodation as usize;
+    if o.needs.0[home] > 0 {
+        flags |= at_release::HOUSING_NEED;
+        if spread(d.referral, 1) < chance(Need::Accommodation) {
+            flags |= at_release::HOUSING_IN_PLACE;
+            o.needs.0[home] = o.needs.0[home].saturating_sub(s.services.severity_reduction);
+        } else {
+            o.needs.0[home] = (o.needs.0[home] + 1).min(MAX_SEVERITY);
+        }
+    }
+    let mut others = o.needs;
+    others.0[home] = 0;
+    if let Some(need) = others.most_severe() {
+        flags |= at_release::SERVICE_NEED;
+        match o.service {
+            ServiceState::Waiting { .. } | ServiceState::Attending { .. } => {
+                flags |= at_release::SERVICE_IN_PLACE;
+            }
+            ServiceState::None => {
+                if services.reachable[need as usize] > 0 && f64::from(d.referral) < chance(need) {
+                    // Referred and accepted at the pre-release conference.
+                    let since = week + 1 - c.pre_release_conference_weeks as i32;
+                    o.service = ServiceState::Waiting { need, since };
+                    flags |= at_release::SERVICE_IN_PLACE;
+                }
+            }
+            ServiceState::Substituting { .. } => {}
+        }
+    }
+    flags
+}
+
+/// Recall weeks for this licensee.
+pub fn recall_weeks(o: &Offender, c: &Custody) -> u32 {
+    c.recall_weeks.as_array()[o.risk.index()]
+}
+
+/// Whether a licensee can still be recalled at the end of `week`: not in the licence's last
+/// week, which ends the sentence anyway.
+pub fn recall_possible(o: &Offender, week: i32) -> bool {
+    o.stage == Stage::Licence && o.order_due_end > week + 1
+}
+
+/// Recalls a licensee at the end of `week` and schedules the spell's conferences.
+pub fn recall_to_custody(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) {
+    let c = &s.custody;
+    crate::model::journey::recall(o, managers, week, recall_weeks(o, c), c.through_the_gate);
+    o.events.recalled = true;
+    begin_custody(o, week + 1, c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::offender::OffenderFactory;
+    use crate::scenario::Population;
+
+    fn scenario_with_custody(share: f64) -> Scenario {
+        let mut s = Scenario::default();
+        s.sentencing.custody_share.low = share;
+        s.sentencing.custody_share.medium = share;
+        s.sentencing.custody_share.high = share;
+        s.sentencing.custody_share.very_high = share;
+        s
+    }
+
+    #[test]
+    fn custody_share_zero_sends_nobody_and_one_sends_everybody() {
+        let mut factory = OffenderFactory::new(&Population::default());
+        let mut rng = rand_pcg::Pcg32::new(1, 2);
+        for (share, want) in [(0.0, Disposal::Community), (1.0, Disposal::Custody)] {
+            let s = scenario_with_custody(share);
+            let sentencer = Sentencer::new(&s);
+            for _ in 0..200 {
+                let mut o = factory.draw(&mut rng, 10, false);
+                sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
+                assert_eq!(o.disposal, want);
+                if want == Disposal::Custody && o.stage != Stage::PreSentence {
+                    assert_eq!(o.stage, Stage::Custody);
+                    let length = o.order_due_end - o.order_start;
+                    assert_eq!(o.release_due - o.order_start, length / 2);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_initial_prisoner_is_in_custody_or_on_licence_according_to_time_served() {
+        let s = scenario_with_custody(1.0);
+        let sentencer = Sentencer::new(&s);
+        let mut factory = OffenderFactory::new(&Population::default());
+        let mut rng = rand_pcg::Pcg32::new(3, 4);
+        let (mut inside, mut out) = (0, 0);
+        for _ in 0..400 {
+            let mut o = factory.draw(&mut rng, 0, true);
+            sentencer.sentence(&mut o, &mut rng, 0, true, &s.custody);
+            match o.stage {
+                Stage::Custody => {
+                    inside += 1;
+                    assert!(o.release_due > 0 && !o.assessed);
+                }
+                Stage::Licence => {
+                    out += 1;
+                    assert!(o.released <= 0 && o.order_due_end > 0);
+                }
+                other => panic!("initial prisoner in {other:?}"),
+            }
+        }
+        // Half of each sentence is served inside.
+        assert!((150..250).contains(&inside), "{inside} inside, {out} out");
+    }
+}

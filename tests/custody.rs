@@ -1,0 +1,213 @@
+//! The custodial journey and Integrated Case Management (seed 004): through-the-gate
+//! continuity, case conferences, families, release and recall. Arms share seeds (common random
+//! numbers) and each assertion is on a paired difference whose 95% CI must exclude zero.
+
+mod common;
+
+use casesim::engine::simulate_with;
+use casesim::model::journey::{Disposal, Stage};
+use casesim::scenario::{Agencies, Streaming};
+use casesim::{ReplicationResult, Scenario, simulate};
+use common::{assert_higher, assert_lower, per_replication, replicate, small_scenario};
+
+/// The small unit, with a third to a half of cases sent to custody and room on the caseloads
+/// for the licences that follow.
+fn custody_scenario() -> Scenario {
+    let mut s = small_scenario();
+    s.simulation.weeks = 312;
+    s.simulation.warmup_weeks = 130;
+    s.simulation.replications = 16;
+    s.population.initial_cases = 1_300;
+    s.workforce.case_managers = 34;
+    let share = &mut s.sentencing.custody_share;
+    (share.low, share.medium, share.high, share.very_high) = (0.2, 0.35, 0.5, 0.6);
+    s
+}
+
+/// A custodial-sentence measure (by_disposal's `custody` row), one value per replication.
+fn custody_metric(results: &[ReplicationResult], name: &str) -> Vec<f64> {
+    per_replication(results, |r| {
+        r.by_disposal[Disposal::Custody.index()].get(name)
+    })
+}
+
+#[test]
+fn through_the_gate_lowers_post_release_reoffending_and_missed_first_appointments() {
+    let mut gate = custody_scenario();
+    gate.custody.through_the_gate = true;
+    let mut after = gate.clone();
+    after.custody.through_the_gate = false;
+    let (gate, after) = (replicate(&gate), replicate(&after));
+    assert_lower(
+        &custody_metric(&gate, "reoffending_rate"),
+        &custody_metric(&after, "reoffending_rate"),
+        "reoffending within a year of release, through the gate minus first met after",
+    );
+    assert_lower(
+        &custody_metric(&gate, "missed_first_appointment_rate"),
+        &custody_metric(&after, "missed_first_appointment_rate"),
+        "missed first appointments after release",
+    );
+    assert_lower(
+        &custody_metric(&gate, "mean_weeks_to_first_contact"),
+        &custody_metric(&after, "mean_weeks_to_first_contact"),
+        "weeks from release to the first kept appointment",
+    );
+}
+
+#[test]
+fn better_conference_attendance_raises_services_and_housing_in_place_at_release() {
+    // Without through-the-gate, only the conferences arrange anything before release.
+    let mut good = custody_scenario();
+    good.custody.through_the_gate = false;
+    good.custody.attendance = Agencies {
+        prison_case_management: 1.0,
+        prison_social_work: 1.0,
+        community_social_work: 1.0,
+        health: 0.9,
+        psychology: 0.9,
+        addictions: 0.9,
+        housing: 0.9,
+        police: 0.9,
+        personal_officer: 0.9,
+    };
+    let mut poor = good.clone();
+    poor.custody.attendance = Agencies {
+        health: 0.1,
+        psychology: 0.1,
+        addictions: 0.1,
+        housing: 0.1,
+        police: 0.1,
+        personal_officer: 0.1,
+        ..good.custody.attendance.clone()
+    };
+    let (good, poor) = (replicate(&good), replicate(&poor));
+    assert_higher(
+        &custody_metric(&good, "services_in_place_at_release"),
+        &custody_metric(&poor, "services_in_place_at_release"),
+        "services in place at release, good attendance minus poor",
+    );
+    assert_higher(
+        &custody_metric(&good, "housing_in_place_at_release"),
+        &custody_metric(&poor, "housing_in_place_at_release"),
+        "housing in place at release, good attendance minus poor",
+    );
+    assert_lower(
+        &custody_metric(&good, "reoffending_rate"),
+        &custody_metric(&poor, "reoffending_rate"),
+        "reoffending within a year of release, good attendance minus poor",
+    );
+}
+
+#[test]
+fn family_involvement_lowers_reoffending_after_release() {
+    let mut involved = custody_scenario();
+    involved.custody.family_involvement = 2.0;
+    let mut never = involved.clone();
+    never.custody.family_involvement = 0.0;
+    let (involved, never) = (replicate(&involved), replicate(&never));
+    assert!(
+        common::metric(&never, "icm_family_attendance")
+            .iter()
+            .all(|&a| a == 0.0),
+        "no family attends when families are never involved"
+    );
+    assert_lower(
+        &custody_metric(&involved, "reoffending_rate"),
+        &custody_metric(&never, "reoffending_rate"),
+        "reoffending within a year of release, families involved minus never",
+    );
+}
+
+#[test]
+fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
+    for streaming in [Streaming::Generic, Streaming::Task, Streaming::Risk] {
+        let mut s = custody_scenario();
+        s.organisation.streaming = streaming;
+        s.simulation.replications = 1;
+        let mut recalls = 0;
+        let mut on_licence_before: std::collections::HashMap<u32, bool> = Default::default();
+        simulate_with(&s, 0, |world| {
+            if let Err(broken) = world.check_invariants() {
+                panic!("{streaming:?}, week {}: {broken}", world.week - 1);
+            }
+            for o in &world.offenders {
+                if o.events.recalled {
+                    recalls += 1;
+                    assert_eq!(o.disposal, Disposal::Custody, "case {}", o.id);
+                    assert_eq!(o.stage, Stage::Custody, "case {}", o.id);
+                    if world.week > 1 {
+                        let before = on_licence_before.get(&o.id);
+                        assert_eq!(before, Some(&true), "case {} recalled", o.id);
+                    }
+                }
+            }
+            on_licence_before = world
+                .offenders
+                .iter()
+                .map(|o| (o.id, o.stage == Stage::Licence))
+                .collect();
+        });
+        assert!(recalls > 50, "{streaming:?}: only {recalls} recalls");
+    }
+}
+
+#[test]
+fn nobody_reoffends_in_custody_except_at_the_configured_rate() {
+    let proven_per_prisoner_week = |factor: f64| {
+        let mut s = custody_scenario();
+        s.simulation.replications = 4;
+        s.custody.hazard_factor = factor;
+        let (mut proven, mut weeks) = (0u64, 0u64);
+        for r in replicate(&s) {
+            for w in &r.weeks {
+                proven += u64::from(w.proven_in_custody);
+                weeks += u64::from(w.in_custody);
+            }
+        }
+        proven as f64 / weeks as f64
+    };
+    assert_eq!(proven_per_prisoner_week(0.0), 0.0);
+    let (full, half) = (proven_per_prisoner_week(1.0), proven_per_prisoner_week(0.5));
+    // The weekly hazard is small, so halving it about halves the rate of proven offences.
+    let ratio = half / full;
+    assert!(
+        full > 0.001 && (0.42..0.58).contains(&ratio),
+        "proven offences a prisoner-week: {full:.5} at factor 1, ratio {ratio:.3} at 0.5"
+    );
+}
+
+#[test]
+fn with_nobody_sent_to_custody_the_custody_settings_change_nothing() {
+    let mut a = small_scenario();
+    a.simulation.replications = 2;
+    let mut b = a.clone();
+    b.custody.through_the_gate = !a.custody.through_the_gate;
+    b.custody.family_involvement = 3.0;
+    b.custody.attendance.health = 1.0;
+    b.custody.recall_weeks.high = 52;
+    b.sentencing.sentence_length.weeks = vec![300];
+    b.sentencing.sentence_length.weights = vec![1.0];
+    for r in 0..2 {
+        let (x, y) = (simulate(&a, r), simulate(&b, r));
+        assert_eq!(x.metrics, y.metrics);
+        assert_eq!(x.weeks, y.weeks);
+        assert_eq!(x.by_disposal[Disposal::Custody.index()].recall_rate, None);
+        assert!(x.weeks.iter().all(|w| w.in_custody == 0 || w.releases == 0));
+        assert!(x.weeks.iter().all(|w| w.recalls == 0 && w.on_licence == 0));
+    }
+}
+
+#[test]
+fn task_streaming_hands_a_prisoner_over_at_release() {
+    let mut generic = custody_scenario();
+    generic.simulation.replications = 8;
+    let mut task = generic.clone();
+    task.organisation.streaming = Streaming::Task;
+    let (generic, task) = (replicate(&generic), replicate(&task));
+    assert_higher(
+        &custody_metric(&task, "handoffs_stage_change"),
+        &custody_metric(&generic, "handoffs_stage_change"),
+        "handoffs at a change of stage for custodial sentences, task minus generic",
+    );
+}
