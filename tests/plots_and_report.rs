@@ -85,6 +85,7 @@ fn arm(label: &str, varied: &[(&str, &str)], shift: f64) -> ArmResults {
             .collect(),
         stats,
         by_tier,
+        by_disposal: BTreeMap::new(),
         weekly,
         survival,
     }
@@ -381,6 +382,26 @@ fn the_report_states_differences_in_words_with_their_intervals() {
     assert!(html.contains("<h3>Headline measures</h3>"));
     assert!(html.contains("Proven reoffending within a year, by risk tier"));
     assert!(html.contains("id=\"caveats\""));
+    // Nobody was released from custody: no table of disposals.
+    assert!(!html.contains("Community orders and custodial sentences"));
+}
+
+#[test]
+fn the_report_sets_released_prisoners_beside_community_orders_when_there_are_any() {
+    let mut dir = caseload_sweep();
+    for (i, arm) in dir.arms.iter_mut().enumerate() {
+        for (metric, mean) in [
+            ("prisoners_released", 900.0),
+            ("recall_rate", 0.25 + 0.01 * i as f64),
+            ("services_in_place_at_release", 0.6),
+        ] {
+            arm.by_disposal
+                .insert(("custody".into(), metric.into()), estimate(mean, 0.01));
+        }
+    }
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    assert!(html.contains("<h3>Community orders and custodial sentences</h3>"));
+    assert!(html.contains("<tr><td>Licences with a recall to custody</td><td>25.0%"));
 }
 
 #[test]

@@ -597,12 +597,104 @@ fn tables(h: &mut String, dir: &OutputDir) {
         }
         h.push_str("</tr>\n");
     }
+    h.push_str("</table></div>\n");
+    disposal_table(h, dir);
     h.push_str(
-        "</table></div>\n<p class=\"ci\">Means over replications with 95% confidence \
-         intervals. Every measure, per replication and per risk tier, is in \
-         <code>summary.csv</code>, <code>stats.csv</code> and <code>by_tier.csv</code>; \
-         docs/outputs.md defines each.</p>\n</section>\n",
+        "<p class=\"ci\">Means over replications with 95% confidence \
+         intervals. Every measure, per replication, per risk tier and per disposal, is in \
+         <code>summary.csv</code>, <code>stats.csv</code>, <code>by_tier.csv</code> and \
+         <code>by_disposal.csv</code>; docs/outputs.md defines each.</p>\n</section>\n",
     );
+}
+
+/// Community orders beside custodial sentences, when anyone was released from custody.
+fn disposal_table(h: &mut String, dir: &OutputDir) {
+    let get = |arm: &ArmResults, disposal: &str, metric: &str| {
+        arm.by_disposal
+            .get(&(disposal.to_string(), metric.to_string()))
+            .copied()
+    };
+    let released = |arm: &ArmResults| {
+        get(arm, "custody", "prisoners_released")
+            .and_then(|e| e.mean)
+            .is_some_and(|n| n > 0.0)
+    };
+    if !dir.arms.iter().any(released) {
+        return;
+    }
+    const ROWS: [(&str, &str, &str, Unit); 9] = [
+        (
+            "community",
+            "completion_rate",
+            "Community orders completed",
+            Unit::Percent,
+        ),
+        (
+            "community",
+            "breach_rate",
+            "Community orders revoked for breach",
+            Unit::Percent,
+        ),
+        (
+            "community",
+            "reoffending_rate",
+            "Community orders: proven reoffending within a year",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "recall_rate",
+            "Licences with a recall to custody",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "reoffending_rate",
+            "Released prisoners: proven reoffending within a year of release",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "services_in_place_at_release",
+            "Service in place at release (of those with a need)",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "housing_in_place_at_release",
+            "Housing in place at release (of those with an accommodation need)",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "missed_first_appointment_rate",
+            "First appointment after release missed",
+            Unit::Percent,
+        ),
+        (
+            "custody",
+            "mean_weeks_to_first_contact",
+            "Weeks from release to the first kept appointment",
+            Unit::Weeks,
+        ),
+    ];
+    h.push_str(
+        "<h3>Community orders and custodial sentences</h3>\n\
+         <div class=\"wide\"><table>\n<tr><th>measure</th>",
+    );
+    for arm in &dir.arms {
+        let _ = write!(h, "<th>{}</th>", esc(&arm.label));
+    }
+    h.push_str("</tr>\n");
+    for (disposal, metric, label, unit) in ROWS {
+        let _ = write!(h, "<tr><td>{}</td>", esc(label));
+        for arm in &dir.arms {
+            let e = get(arm, disposal, metric).unwrap_or_default();
+            let _ = write!(h, "<td>{}</td>", estimate_text(unit, &e));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
 }
 
 fn caveats(h: &mut String, dir: &OutputDir) {
@@ -623,8 +715,11 @@ fn caveats(h: &mut String, dir: &OutputDir) {
          <li>Where no study gives a figure (for example the effect of a change of case manager \
          on the working relationship, or of a case manager's own work on needs), the default is \
          an assumption and is marked as one in docs/parameters.md.</li>\n\
-         <li>Custody is not yet simulated: a revoked order leaves the model, and its custody is \
-         charged to the cost at a set number of weeks.</li>\n\
+         <li>Custody is simulated as time served, recall and what Integrated Case Management \
+         arranges for release; prison regimes and programmes inside are not. A revoked \
+         community order is followed by a set spell in custody without licence. The shares \
+         for case-conference attendance and family preparation come from one survey of 40 \
+         Scottish social workers (seed 004).</li>\n\
          </ul>\n<p>The model is described in full, with every mechanism and parameter and its \
          source, in {docs}.</p>\n</section>\n",
     );

@@ -29,6 +29,9 @@ pub struct ArmResults {
     pub stats: BTreeMap<String, Estimate>,
     /// `by_tier.csv`: (tier, metric) → estimate.
     pub by_tier: BTreeMap<(String, String), Estimate>,
+    /// `by_disposal.csv`: (disposal, metric) → estimate (empty for output written before the
+    /// file existed).
+    pub by_disposal: BTreeMap<(String, String), Estimate>,
     /// `timeseries.csv`: column name → one value a week (weeks in order from 0).
     pub weekly: BTreeMap<String, Vec<Option<f64>>>,
     /// `survival.csv`: event (`reoffence`, `breach`) → the Kaplan–Meier curve.
@@ -266,6 +269,19 @@ pub fn read_output_dir(dir: &Path) -> Result<OutputDir, Error> {
             (row[tier_column].clone(), row[tier_column + 1].clone()),
             estimate,
         );
+    }
+
+    let path = dir.join("by_disposal.csv");
+    if path.exists() {
+        let by_disposal = Table::read(&path)?;
+        let column = by_disposal.column("disposal")?;
+        for row in &by_disposal.rows {
+            let i = arm_of(row, &mut arms);
+            let estimate = by_disposal.estimate(row, column + 2)?;
+            arms[i]
+                .by_disposal
+                .insert((row[column].clone(), row[column + 1].clone()), estimate);
+        }
     }
 
     let weekly = Table::read(&dir.join("timeseries.csv"))?;
