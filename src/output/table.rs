@@ -10,7 +10,7 @@ struct Label {
     percent: bool,
 }
 
-const HEADLINES: [Label; 13] = [
+const HEADLINES: [Label; 14] = [
     Label {
         metric: "completion_rate",
         text: "orders completed",
@@ -24,6 +24,11 @@ const HEADLINES: [Label; 13] = [
     Label {
         metric: "reoffending_rate",
         text: "proven reoffending within a year",
+        percent: true,
+    },
+    Label {
+        metric: "recall_rate",
+        text: "licences recalled to custody",
         percent: true,
     },
     Label {
@@ -95,6 +100,11 @@ const SWEEP_COLUMNS: [(&str, &str); 6] = [
     ("mean_caseload", "caseload"),
     ("unallocated_cases", "waiting"),
 ];
+
+/// Recall is shown only when someone was on licence.
+fn shown(label: &Label, mean: Option<f64>) -> bool {
+    label.metric != "recall_rate" || mean.is_some()
+}
 
 fn label_of(metric: &str) -> Option<&'static Label> {
     HEADLINES.iter().find(|l| l.metric == metric)
@@ -170,6 +180,12 @@ pub fn compare_table(
         let Some(reference) = value(&stats[0]) else {
             continue;
         };
+        if !stats
+            .iter()
+            .any(|arm| shown(label, value(arm).and_then(|s| s.mean)))
+        {
+            continue;
+        }
         out.push_str(&format!(
             "{:<36} {:>12}",
             label.text,
@@ -231,6 +247,9 @@ pub fn headline_table(stats: &[(&'static str, Summary)]) -> String {
         let Some((_, s)) = stats.iter().find(|(name, _)| *name == label.metric) else {
             continue;
         };
+        if !shown(&label, s.mean) {
+            continue;
+        }
         let ci = match (s.ci_low, s.ci_high) {
             (Some(lo), Some(hi)) => format!(
                 "{} to {}",
