@@ -84,7 +84,7 @@ cat "$WORK/cluster/slurm/logs/merge.out"
 
 # The same sweep, unsharded, here.
 "$CASESIM" sweep "${ARGS[@]}" --quiet --out "$WORK/local"
-for f in summary.csv stats.csv by_tier.csv timeseries.csv survival.csv compare.csv; do
+for f in summary.csv stats.csv by_tier.csv by_disposal.csv timeseries.csv survival.csv compare.csv; do
     cmp "$WORK/local/$f" "$WORK/cluster/$f"
     echo "identical: $f"
 done

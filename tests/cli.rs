@@ -17,10 +17,11 @@ fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
     casesim(&args, threads)
 }
 
-const CSVS: [&str; 5] = [
+const CSVS: [&str; 6] = [
     "summary.csv",
     "stats.csv",
     "by_tier.csv",
+    "by_disposal.csv",
     "timeseries.csv",
     "survival.csv",
 ];

@@ -8,7 +8,9 @@ use casesim::engine::simulate_with;
 use casesim::model::journey::{Disposal, Stage};
 use casesim::scenario::{Agencies, Streaming};
 use casesim::{ReplicationResult, Scenario, simulate};
-use common::{assert_higher, assert_lower, per_replication, replicate, small_scenario};
+use common::{
+    QUICK, assert_higher, assert_lower, casesim, per_replication, replicate, small_scenario,
+};
 
 /// The small unit, with a third to a half of cases sent to custody and room on the caseloads
 /// for the licences that follow.
@@ -209,5 +211,48 @@ fn task_streaming_hands_a_prisoner_over_at_release() {
         &custody_metric(&task, "handoffs_stage_change"),
         &custody_metric(&generic, "handoffs_stage_change"),
         "handoffs at a change of stage for custodial sentences, task minus generic",
+    );
+}
+
+#[test]
+fn a_custody_sweep_is_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, threads: &str| {
+        let out = dir.path().join(name);
+        let out = out.to_str().unwrap().to_string();
+        let mut args = vec![
+            "sweep",
+            "scenarios/icm_throughcare.toml",
+            "--quiet",
+            "--reps",
+            "3",
+        ];
+        args.extend(QUICK);
+        args.extend(["--out", &out]);
+        let o = casesim(&args, Some(threads));
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        out
+    };
+    let (one, two) = (run("one", "1"), run("two", "2"));
+    for name in [
+        "summary.csv",
+        "stats.csv",
+        "by_tier.csv",
+        "by_disposal.csv",
+        "timeseries.csv",
+        "survival.csv",
+        "compare.csv",
+    ] {
+        let read = |d: &str| std::fs::read(std::path::Path::new(d).join(name)).unwrap();
+        assert!(
+            read(&one) == read(&two),
+            "{name} differs between 1 and 2 threads"
+        );
+    }
+    let by_disposal =
+        std::fs::read_to_string(std::path::Path::new(&one).join("by_disposal.csv")).unwrap();
+    assert!(
+        by_disposal.contains(",custody,recall_rate,0."),
+        "{by_disposal}"
     );
 }

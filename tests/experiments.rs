@@ -192,6 +192,7 @@ fn sweep_results_are_byte_identical_for_one_and_two_threads() {
         "summary.csv",
         "stats.csv",
         "by_tier.csv",
+        "by_disposal.csv",
         "timeseries.csv",
         "survival.csv",
         "compare.csv",

@@ -9,10 +9,11 @@ use std::process::Output;
 
 use common::{QUICK, casesim, stderr};
 
-const CSVS: [&str; 6] = [
+const CSVS: [&str; 7] = [
     "summary.csv",
     "stats.csv",
     "by_tier.csv",
+    "by_disposal.csv",
     "timeseries.csv",
     "survival.csv",
     "compare.csv",
