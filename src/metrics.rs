@@ -295,6 +295,15 @@ impl OutcomeTally {
         c.custodial += o.custodial;
     }
 
+    /// The sum of several tallies (tiers, disposals).
+    fn sum<'a>(tallies: impl IntoIterator<Item = &'a OutcomeTally>) -> OutcomeTally {
+        let mut sum = OutcomeTally::default();
+        for t in tallies {
+            sum.add(t);
+        }
+        sum
+    }
+
     /// Sentences ended (community orders terminated and licences ended): the denominator of
     /// the per-case measures.
     fn ended(&self) -> u64 {
@@ -944,10 +953,7 @@ impl Metrics {
 
     /// All measures of a replication.
     pub fn from_recorder(r: &Recorder) -> Self {
-        let mut all = OutcomeTally::default();
-        for t in r.tallies.iter().flatten() {
-            all.add(t);
-        }
+        let all = OutcomeTally::sum(r.tallies.iter().flatten());
         let w = &r.window;
         let weeks = w.weeks as f64;
         Metrics {
@@ -987,22 +993,12 @@ impl Metrics {
     /// Case-outcome measures by risk tier (both disposals).
     pub fn by_tier(r: &Recorder) -> [Metrics; RiskTier::COUNT] {
         std::array::from_fn(|t| {
-            let mut sum = OutcomeTally::default();
-            for d in &r.tallies {
-                sum.add(&d[t]);
-            }
-            Self::from_outcomes(&sum)
+            Self::from_outcomes(&OutcomeTally::sum(r.tallies.iter().map(|d| &d[t])))
         })
     }
 
     /// Case-outcome measures by disposal (all tiers).
     pub fn by_disposal(r: &Recorder) -> [Metrics; Disposal::COUNT] {
-        std::array::from_fn(|d| {
-            let mut sum = OutcomeTally::default();
-            for t in &r.tallies[d] {
-                sum.add(t);
-            }
-            Self::from_outcomes(&sum)
-        })
+        std::array::from_fn(|d| Self::from_outcomes(&OutcomeTally::sum(&r.tallies[d])))
     }
 }

@@ -95,29 +95,30 @@ impl RunResults {
 
     /// Mean and CI of every case-outcome metric, by risk tier.
     pub fn stats_by_tier(&self) -> Vec<(RiskTier, &'static str, Summary)> {
-        let mut out = Vec::new();
-        for tier in RiskTier::ALL {
-            for name in Metrics::CASE_NAMES {
-                let values = self
-                    .replications
-                    .iter()
-                    .map(|r| r.by_tier[tier.index()].get(name));
-                out.push((tier, name, summarise(values)));
-            }
-        }
-        out
+        self.case_stats_by(&RiskTier::ALL, |r, tier| &r.by_tier[tier.index()])
     }
 
     /// Mean and CI of every case-outcome metric, for community orders and custodial sentences.
     pub fn stats_by_disposal(&self) -> Vec<(Disposal, &'static str, Summary)> {
+        self.case_stats_by(&Disposal::ALL, |r, disposal| {
+            &r.by_disposal[disposal.index()]
+        })
+    }
+
+    /// Mean and CI of every case-outcome metric within each group (a tier, a disposal).
+    fn case_stats_by<G: Copy>(
+        &self,
+        groups: &[G],
+        metrics: impl Fn(&ReplicationResult, G) -> &Metrics,
+    ) -> Vec<(G, &'static str, Summary)> {
         let mut out = Vec::new();
-        for disposal in Disposal::ALL {
+        for &group in groups {
             for name in Metrics::CASE_NAMES {
                 let values = self
                     .replications
                     .iter()
-                    .map(|r| r.by_disposal[disposal.index()].get(name));
-                out.push((disposal, name, summarise(values)));
+                    .map(|r| metrics(r, group).get(name));
+                out.push((group, name, summarise(values)));
             }
         }
         out

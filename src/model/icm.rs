@@ -20,7 +20,9 @@
 //!   attending strengthens family support, a protective factor. `family_involvement` scales
 //!   invitation and preparation.
 
-use crate::model::offender::{Need, OffenceType, Offender, RiskTier};
+use crate::model::custody::pre_release_conference_week;
+use crate::model::journey::Stage;
+use crate::model::offender::{NEVER, Need, OffenceType, Offender, RiskTier};
 use crate::model::workforce::{CaseManager, StaffStatus};
 use crate::rng::spread;
 use crate::scenario::{Agency, Custody};
@@ -66,16 +68,16 @@ pub fn case_conferences(
 ) -> ConferenceCounts {
     let mut counts = ConferenceCounts::default();
     for o in offenders.iter_mut() {
-        if o.stage != crate::model::journey::Stage::Custody
+        if o.stage != Stage::Custody
             || !o.under_custodial_sentence()
             || week < o.icm.next_conference
         {
             continue;
         }
         hold_conference(o, managers, c, &mut counts);
-        let pre_release = crate::model::custody::pre_release_conference_week(o, o.stage_started, c);
+        let pre_release = pre_release_conference_week(o, o.stage_started, c);
         o.icm.next_conference = if week >= pre_release {
-            crate::model::offender::NEVER
+            NEVER
         } else {
             (week + c.conference_interval_weeks as i32).min(pre_release)
         };

@@ -116,34 +116,43 @@ pub fn stats_csv(g: &Grouped) -> Vec<u8> {
 
 /// `by_tier.csv`: `tier,metric,mean,ci_low,ci_high,n` for the case-outcome metrics.
 pub fn by_tier_csv(g: &Grouped) -> Vec<u8> {
-    csv_bytes(
-        &g.header(&["tier", "metric", "mean", "ci_low", "ci_high", "n"]),
-        g.rows(|results| {
-            results.stats_by_tier().into_iter().map(|(tier, name, s)| {
-                [tier.name().to_string(), name.to_string()]
-                    .into_iter()
-                    .chain(summary_cells(&s))
-                    .collect()
-            })
-        }),
-    )
+    case_stats_csv(g, "tier", |results| {
+        results
+            .stats_by_tier()
+            .into_iter()
+            .map(|(tier, name, s)| (tier.name(), name, s))
+            .collect()
+    })
 }
 
 /// `by_disposal.csv`: `disposal,metric,mean,ci_low,ci_high,n` for the case-outcome metrics:
 /// community orders apart from custodial sentences (counted from release).
 pub fn by_disposal_csv(g: &Grouped) -> Vec<u8> {
+    case_stats_csv(g, "disposal", |results| {
+        results
+            .stats_by_disposal()
+            .into_iter()
+            .map(|(disposal, name, s)| (disposal.name(), name, s))
+            .collect()
+    })
+}
+
+/// The case-outcome metrics within groups (`group` names the column): one row per group and
+/// metric.
+fn case_stats_csv(
+    g: &Grouped,
+    group: &str,
+    stats: impl Fn(&RunResults) -> Vec<(&'static str, &'static str, Summary)>,
+) -> Vec<u8> {
     csv_bytes(
-        &g.header(&["disposal", "metric", "mean", "ci_low", "ci_high", "n"]),
+        &g.header(&[group, "metric", "mean", "ci_low", "ci_high", "n"]),
         g.rows(|results| {
-            results
-                .stats_by_disposal()
-                .into_iter()
-                .map(|(disposal, name, s)| {
-                    [disposal.name().to_string(), name.to_string()]
-                        .into_iter()
-                        .chain(summary_cells(&s))
-                        .collect()
-                })
+            stats(results).into_iter().map(|(group, name, s)| {
+                [group.to_string(), name.to_string()]
+                    .into_iter()
+                    .chain(summary_cells(&s))
+                    .collect()
+            })
         }),
     )
 }

@@ -8,6 +8,8 @@ struct Label {
     metric: &'static str,
     text: &'static str,
     percent: bool,
+    /// Shown only when defined in some arm (a measure of something a scenario may not have).
+    optional: bool,
 }
 
 const HEADLINES: [Label; 14] = [
@@ -15,71 +17,85 @@ const HEADLINES: [Label; 14] = [
         metric: "completion_rate",
         text: "orders completed",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "breach_rate",
         text: "orders revoked for breach",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "reoffending_rate",
         text: "proven reoffending within a year",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "recall_rate",
         text: "licences recalled to custody",
         percent: true,
+        optional: true,
     },
     Label {
         metric: "contact_delivery_rate",
         text: "contacts due that were delivered",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "attendance_rate",
         text: "contacts attended",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "mean_relationship",
         text: "working relationship (0-1)",
         percent: false,
+        optional: false,
     },
     Label {
         metric: "mean_handoffs",
         text: "handoffs per order",
         percent: false,
+        optional: false,
     },
     Label {
         metric: "mean_caseload",
         text: "cases per case manager",
         percent: false,
+        optional: false,
     },
     Label {
         metric: "unallocated_cases",
         text: "cases waiting for allocation",
         percent: false,
+        optional: false,
     },
     Label {
         metric: "staff_utilisation",
         text: "case managers' hours in use",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "needs_met_rate",
         text: "needs met by the order's end",
         percent: true,
+        optional: false,
     },
     Label {
         metric: "mean_service_wait_weeks",
         text: "weeks waiting for a service",
         percent: false,
+        optional: false,
     },
     Label {
         metric: "cost",
         text: "cost a week",
         percent: false,
+        optional: false,
     },
 ];
 
@@ -101,9 +117,8 @@ const SWEEP_COLUMNS: [(&str, &str); 6] = [
     ("unallocated_cases", "waiting"),
 ];
 
-/// Recall is shown only when someone was on licence.
 fn shown(label: &Label, mean: Option<f64>) -> bool {
-    label.metric != "recall_rate" || mean.is_some()
+    !label.optional || mean.is_some()
 }
 
 fn label_of(metric: &str) -> Option<&'static Label> {
