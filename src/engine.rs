@@ -134,8 +134,11 @@ fn workload(w: &mut World) {
 }
 
 /// ICM case conferences for prisoners (after the workload, whose shares decide whether an
-/// engaged case manager has the hours to attend).
+/// engaged case manager has the hours to attend). Nothing to do when nobody is sent to custody.
 fn conferences(w: &mut World) {
+    if !w.sentencer.sends_anyone() {
+        return;
+    }
     let counts = case_conferences(
         &mut w.offenders,
         &mut w.managers,
