@@ -196,7 +196,14 @@ pub fn release_from_custody(
     } else {
         next + c.handover_gap_weeks as i32
     };
-    o.next_review = NEVER;
+    // A plan made before release (through the gate, or before a recall) is reviewed on licence
+    // at the usual interval; otherwise the reviews start once the plan is made.
+    if o.assessed {
+        o.next_review = next + s.supervision.review_interval_weeks as i32;
+        o.next_conference = next + s.team.conference_interval_weeks as i32;
+    } else {
+        o.next_review = NEVER;
+    }
     o.icm.planned = 0;
 }
 
@@ -297,6 +304,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn release_schedules_the_first_appointment_and_keeps_a_plan_made_inside_under_review() {
+        let mut s = scenario_with_custody(1.0);
+        s.custody.handover_gap_weeks = 3;
+        let sentencer = Sentencer::new(&s);
+        let services = ServiceSystem::new(&s.services);
+        let mut factory = OffenderFactory::new(&Population::default());
+        let mut rng = rand_pcg::Pcg32::new(5, 6);
+        let mut o = factory.draw(&mut rng, 10, false);
+        sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
+        assert_eq!(o.stage, Stage::Custody);
+        let week = o.release_due - 1;
+        // Planned inside (as through the gate), then released with nobody holding the case.
+        o.assessed = true;
+        release_from_custody(&mut o, &mut [], &services, &s, week);
+        assert_eq!(o.stage, Stage::Licence);
+        assert_eq!((o.released, o.latest_release), (week + 1, week + 1));
+        assert!(o.awaiting_first_appointment && o.events.released);
+        assert_eq!(
+            o.next_contact,
+            week + 1 + 3,
+            "first seen after the handover gap"
+        );
+        let interval = s.supervision.review_interval_weeks as i32;
+        assert_eq!(o.next_review, week + 1 + interval);
+        // A recall: back inside, with the plan kept; released again at the recall's end.
+        let recall_week = week + 5;
+        recall_to_custody(&mut o, &mut [], &s, recall_week);
+        assert_eq!((o.stage, o.recalls), (Stage::Custody, 1));
+        assert_eq!(
+            o.release_due,
+            (recall_week + 1 + recall_weeks(&o, &s.custody) as i32).min(o.order_due_end)
+        );
+        assert!(o.assessed, "a recall keeps the plan");
     }
 
     #[test]
