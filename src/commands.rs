@@ -79,7 +79,7 @@ impl Options {
 
 /// A progress bar on stderr counting replications: done, rate and time left. Hidden when not
 /// asked for, and by indicatif when stderr is not a terminal.
-pub(crate) fn progress_bar(total: u64, show: bool) -> ProgressBar {
+pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }

@@ -35,6 +35,9 @@ enum Command {
     Compare(CompareArgs),
     /// Parse and validate a scenario without running it; print it as resolved.
     Check(CheckArgs),
+    /// Run the built-in checks of the model against published base rates and research
+    /// findings; print a pass/fail table, write validation.csv, exit 1 if a check fails.
+    Validate(ValidateArgs),
     /// Redraw the plots and report.html of an output directory from its files, without running.
     Plot(PlotArgs),
     /// Combine the shard files in DIR/shards (from --shard) into DIR's outputs, exactly as an
@@ -100,6 +103,22 @@ struct CheckArgs {
     scenario: PathBuf,
     #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Replications per arm of each check (default: the baseline's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    reps: Option<u32>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Where to write validation.csv (default: output/validation/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 const SET_HELP: &str = "Override a scenario key: --set workforce.caseload_cap=40. The value is \
@@ -214,6 +233,16 @@ fn main() -> ExitCode {
             );
         }),
         Command::Slurm(args) => slurm(&args),
+        Command::Validate(args) => {
+            return match validate(&args) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code())
+                }
+            };
+        }
         Command::Run(args) => {
             let options = args.common.options();
             commands::plan_run(&args.scenario, &options)
@@ -239,6 +268,41 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Runs the validation checks, prints the table and writes validation.csv; whether all passed.
+fn validate(args: &ValidateArgs) -> Result<bool, Error> {
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.into())
+            .build_global()
+            .expect("the global pool is built once, before any use");
+    }
+    let reps = args
+        .reps
+        .unwrap_or(casesim::validation::baseline().simulation.replications);
+    let started = std::time::Instant::now();
+    let bar = commands::progress_bar(casesim::validation::ARMS * u64::from(reps), !args.quiet);
+    let findings = casesim::validation::run_checks(reps, &|| bar.inc(1));
+    bar.finish_and_clear();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output/validation"));
+    let path = casesim::validation::write(&dir, &findings)?;
+    let passed = findings.iter().filter(|f| f.passed).count();
+    println!(
+        "casesim validate: {} checks, {reps} replications per arm, {:.1} s\n",
+        findings.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", casesim::validation::table(&findings));
+    println!(
+        "\n{passed} of {} passed; written to {}",
+        findings.len(),
+        path.display()
+    );
+    Ok(passed == findings.len())
 }
 
 /// Runs a plan whole, or one shard of it, and prints what it did.

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
 use crate::model::offender::{NEVER, Offender, RiskTier, at_release};
 use crate::model::organisation::HandoffCause;
+use crate::model::services::service_history;
 use crate::model::workforce::{CaseManager, StaffStatus};
 use crate::scenario::Scenario;
 
@@ -231,6 +232,12 @@ pub struct OutcomeTally {
     pub contacts_delivered: u64,
     pub followed_up: u64,
     pub proven_in_follow_up: u64,
+    /// Of those followed up, people who completed a service, and people who dropped out of one
+    /// without completing any (the retention comparison of NTA 2012), and of each the proven.
+    pub followed_up_completed_service: u64,
+    pub proven_completed_service: u64,
+    pub followed_up_dropped_out: u64,
+    pub proven_dropped_out: u64,
     /// Orders that started in the measurement window, by where they stood at the horizon.
     pub cohort: CohortTally,
 }
@@ -285,6 +292,10 @@ impl OutcomeTally {
         self.contacts_delivered += other.contacts_delivered;
         self.followed_up += other.followed_up;
         self.proven_in_follow_up += other.proven_in_follow_up;
+        self.followed_up_completed_service += other.followed_up_completed_service;
+        self.proven_completed_service += other.proven_completed_service;
+        self.followed_up_dropped_out += other.followed_up_dropped_out;
+        self.proven_dropped_out += other.proven_dropped_out;
         let (c, o) = (&mut self.cohort, &other.cohort);
         c.started += o.started;
         c.completed += o.completed;
@@ -681,8 +692,14 @@ impl Recorder {
             && last_follow_up_week(o, self.follow_up_weeks) == week
         {
             tally.followed_up += 1;
-            if o.first_proven_reoffence != NEVER {
-                tally.proven_in_follow_up += 1;
+            let proven = u64::from(o.first_proven_reoffence != NEVER);
+            tally.proven_in_follow_up += proven;
+            if o.service_history & service_history::COMPLETED != 0 {
+                tally.followed_up_completed_service += 1;
+                tally.proven_completed_service += proven;
+            } else if o.service_history & service_history::DROPPED_OUT != 0 {
+                tally.followed_up_dropped_out += 1;
+                tally.proven_dropped_out += proven;
             }
             self.survival.follow_up_ends(o, week);
         }
@@ -758,6 +775,10 @@ pub struct Metrics {
     /// family there.
     pub icm_agency_attendance: Option<f64>,
     pub icm_family_attendance: Option<f64>,
+    /// Proven reoffending within the follow-up of people who completed a service, and of people
+    /// who dropped out of one without completing any.
+    pub reoffending_after_service_completion: Option<f64>,
+    pub reoffending_after_service_dropout: Option<f64>,
 }
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
@@ -767,7 +788,7 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 impl Metrics {
     /// Column names, in the order of [`Metrics::values`]. The first ten, and `recall_rate`,
     /// are the contract's.
-    pub const NAMES: [&'static str; 43] = [
+    pub const NAMES: [&'static str; 45] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -811,11 +832,13 @@ impl Metrics {
         "mean_on_licence",
         "icm_agency_attendance",
         "icm_family_attendance",
+        "reoffending_after_service_completion",
+        "reoffending_after_service_dropout",
     ];
 
     /// Metrics that depend only on case outcomes, and so can be given per risk tier and per
     /// disposal.
-    pub const CASE_NAMES: [&'static str; 25] = [
+    pub const CASE_NAMES: [&'static str; 27] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -841,9 +864,11 @@ impl Metrics {
         "housing_in_place_at_release",
         "missed_first_appointment_rate",
         "mean_weeks_to_first_contact",
+        "reoffending_after_service_completion",
+        "reoffending_after_service_dropout",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 43] {
+    pub fn values(&self) -> [Option<f64>; 45] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -888,6 +913,8 @@ impl Metrics {
             self.mean_on_licence,
             self.icm_agency_attendance,
             self.icm_family_attendance,
+            self.reoffending_after_service_completion,
+            self.reoffending_after_service_dropout,
         ]
     }
 
@@ -946,6 +973,14 @@ impl Metrics {
             mean_weeks_to_first_contact: ratio(
                 t.first_contact_weeks as f64,
                 t.first_contacts as f64,
+            ),
+            reoffending_after_service_completion: ratio(
+                t.proven_completed_service as f64,
+                t.followed_up_completed_service as f64,
+            ),
+            reoffending_after_service_dropout: ratio(
+                t.proven_dropped_out as f64,
+                t.followed_up_dropped_out as f64,
             ),
             ..Metrics::default()
         }

@@ -504,3 +504,47 @@ fn bad_modes_services_and_enforcement_values_name_the_key() {
         ],
     );
 }
+
+#[test]
+fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = casesim(
+        &["validate", "--reps", "4", "--quiet", "--out", out],
+        Some("2"),
+    );
+    let csv = std::fs::read_to_string(dir.path().join("validation.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("check,expectation,source,mean,ci_low,ci_high,n,passed")
+    );
+    let rows: Vec<&str> = lines.collect();
+    for check in [
+        "completion_rate",
+        "breach_rate",
+        "reoffending_rate",
+        "retention",
+        "isp_breach",
+        "isp_reoffending",
+        "risk_principle_high",
+        "risk_principle_low",
+        "treatment_beats_sanctions",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.starts_with(&format!("{check},"))),
+            "{check} missing"
+        );
+    }
+    let all_passed = rows.iter().all(|r| r.ends_with(",true"));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(if all_passed { 0 } else { 1 }),
+        "{table}"
+    );
+    assert!(table.contains("passed; written to"), "{table}");
+    // Bad input is still exit 2.
+    let bad = casesim(&["validate", "--reps", "1"], None);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -349,6 +349,8 @@ pub struct Offender {
     pub sanctions: Sanctions,
     /// Where the case stands with services.
     pub service: ServiceState,
+    /// Services completed or dropped out of so far (`services::service_history` flags).
+    pub service_history: u8,
     pub handoffs: u16,
     /// Handoffs by cause, in [`HandoffCause`] order.
     pub handoffs_by_cause: [u16; HandoffCause::COUNT],
@@ -587,6 +589,7 @@ impl OffenderFactory {
             last_warning: NEVER,
             sanctions: Sanctions::default(),
             service: ServiceState::None,
+            service_history: 0,
             handoffs: 0,
             handoffs_by_cause: [0; HandoffCause::COUNT],
             pending_handoff: HandoffCause::StaffLeft,

@@ -19,6 +19,14 @@ use crate::model::offender::{Need, Offender};
 use crate::model::workforce::CaseManager;
 use crate::scenario::Services;
 
+/// Flags of what a case has done with services ([`Offender::service_history`]).
+pub mod service_history {
+    /// Completed a service.
+    pub const COMPLETED: u8 = 1;
+    /// Dropped out of one.
+    pub const DROPPED_OUT: u8 = 2;
+}
+
 /// Where a case stands with services.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ServiceState {
@@ -190,11 +198,13 @@ pub fn services_week(
                 if in_custody || f64::from(o.draws.treatment) < system.dropout_hazard(o, need, s) {
                     o.service = ServiceState::None;
                     counts.dropouts += 1;
+                    o.service_history |= service_history::DROPPED_OUT;
                 } else if week + 1 >= until {
                     let severity = &mut o.needs.0[n];
                     *severity = severity.saturating_sub(s.severity_reduction);
                     o.service = ServiceState::None;
                     counts.completions += 1;
+                    o.service_history |= service_history::COMPLETED;
                 } else {
                     system.attending[n] += 1;
                 }

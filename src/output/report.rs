@@ -13,9 +13,6 @@ use crate::output::plots::{Figure, HEADLINES, Measure, Unit};
 use crate::output::results::{ArmResults, Estimate, Kind, OutputDir};
 use crate::scenario::{ScenarioSource, scenario_from_source};
 
-/// The shipped baseline, compiled in: the report lists the settings that differ from it.
-const BASELINE: &str = include_str!("../../scenarios/baseline.toml");
-
 /// The measures the plain-language findings speak about, in this order.
 const FINDINGS: [&str; 8] = [
     "reoffending_rate",
@@ -309,7 +306,7 @@ fn flat(v: &Value) -> Vec<(String, Value)> {
 fn baseline() -> Vec<(String, Value)> {
     let source = ScenarioSource {
         path: "scenarios/baseline.toml".into(),
-        text: BASELINE.to_string(),
+        text: crate::scenario::BASELINE_TOML.to_string(),
     };
     scenario_from_source(&source, &[])
         .ok()

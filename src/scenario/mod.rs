@@ -26,6 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::offender::RiskTier;
 
+/// The shipped baseline scenario, compiled in: what reports compare settings with, and what
+/// `casesim validate` checks.
+pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
+
 /// One value per risk tier.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,407 @@
+//! `casesim validate`: the model against published base rates and the findings of the studies
+//! its mechanisms come from. Each check is a small experiment on the shipped baseline (arms on
+//! common random numbers) with a stated expectation and tolerance; docs/validation.md gives
+//! each check's source and its current result.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::engine::ReplicationResult;
+use crate::error::Error;
+use crate::experiment::{RunResults, Summary, run_arms, summarise};
+use crate::model::modes::ModePolicy;
+use crate::model::offender::RiskTier;
+use crate::output::write_atomically;
+use crate::scenario::{
+    BASELINE_TOML, EnforcementPolicy, Scenario, ScenarioSource, scenario_from_source,
+};
+
+/// One check's result.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub check: &'static str,
+    /// What should hold, with its tolerance.
+    pub expectation: String,
+    pub source: &'static str,
+    /// The quantity compared, over replications (a rate, or a paired difference).
+    pub measured: Summary,
+    pub scale: Scale,
+    pub passed: bool,
+}
+
+/// How a measured quantity reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// A share, in percent.
+    Percent,
+    /// A difference of shares, in percentage points.
+    Points,
+    /// A ratio of two shares.
+    Ratio,
+}
+
+/// A per-replication quantity from one arm's results.
+type Quantity = fn(&ReplicationResult) -> Option<f64>;
+
+fn values(results: &RunResults, q: Quantity) -> Vec<Option<f64>> {
+    results.replications.iter().map(q).collect()
+}
+
+/// Mean and 95% CI of `q(b) − q(a)`, replication by replication.
+fn paired(a: &RunResults, b: &RunResults, q: Quantity) -> Summary {
+    summarise(
+        values(a, q)
+            .into_iter()
+            .zip(values(b, q))
+            .map(|(x, y)| Some(y? - x?)),
+    )
+}
+
+/// Whether the whole 95% CI lies in `low..=high`.
+fn ci_within(s: &Summary, low: f64, high: f64) -> bool {
+    matches!((s.ci_low, s.ci_high), (Some(lo), Some(hi)) if lo >= low && hi <= high)
+}
+
+fn ci_above(s: &Summary, bound: f64) -> bool {
+    s.ci_low.is_some_and(|lo| lo > bound)
+}
+
+fn ci_below(s: &Summary, bound: f64) -> bool {
+    s.ci_high.is_some_and(|hi| hi < bound)
+}
+
+/// The shipped baseline, compiled in so that validation does not depend on the working
+/// directory.
+pub fn baseline() -> Scenario {
+    let source = ScenarioSource {
+        path: PathBuf::from("scenarios/baseline.toml"),
+        text: BASELINE_TOML.to_string(),
+    };
+    scenario_from_source(&source, &[]).expect("the shipped baseline is valid")
+}
+
+/// A unit that also supervises licences: about a quarter of cases sent to custody, more at
+/// higher risk (the mix of `continuity_of_care.toml`), with staff for the licences.
+fn with_prisoners(base: &Scenario) -> Scenario {
+    let mut s = base.clone();
+    let share = &mut s.sentencing.custody_share;
+    (share.low, share.medium, share.high, share.very_high) = (0.10, 0.20, 0.35, 0.50);
+    s.population.initial_cases = 3_000;
+    s.workforce.case_managers = 66;
+    s
+}
+
+/// Runs every check with `replications` replications per arm; `done` is called after each
+/// replication.
+pub fn run_checks(replications: u32, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut base = baseline();
+    base.simulation.replications = replications;
+    run_checks_on(&base, done)
+}
+
+/// Runs every check on a variant of the baseline (the tests use this to show that checks can
+/// fail).
+pub fn run_checks_on(base: &Scenario, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    base_rates(base, done, &mut findings);
+    intensive_supervision(base, done, &mut findings);
+    risk_principle(base, done, &mut findings);
+    treatment_and_sanctions(base, done, &mut findings);
+    findings
+}
+
+/// How many replications the checks run in all at `replications` per arm (for progress).
+pub const ARMS: u64 = 9;
+
+/// Base rates of the baseline, and of the baseline with prisoners; retention in services.
+fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+    let prisoners = with_prisoners(base);
+    let results = run_arms(&[base, &prisoners], done);
+    let (community, mixed) = (&results[0], &results[1]);
+    let completion = summarise(values(community, |r| r.metrics.completion_rate));
+    out.push(Finding {
+        check: "completion_rate",
+        expectation: "community orders completed: 68% to 76% (the published 70-74%, ±2 points)"
+            .into(),
+        source: "England & Wales 2018-2023, parliamentary written answer (Dec 2023)",
+        passed: ci_within(&completion, 0.68, 0.76),
+        measured: completion,
+        scale: Scale::Percent,
+    });
+    let breach = summarise(values(community, |r| r.metrics.breach_rate));
+    out.push(Finding {
+        check: "breach_rate",
+        expectation: "orders revoked for breach: 11.7% to 21.7% (16.7%, ±5 points: another \
+                      jurisdiction's enforcement)"
+            .into(),
+        source: "Scotland, Community Payback Orders 2011-12 (CJSW statistics)",
+        passed: ci_within(&breach, 0.117, 0.217),
+        measured: breach,
+        scale: Scale::Percent,
+    });
+    let pooled = summarise(values(mixed, |r| r.metrics.reoffending_rate));
+    out.push(Finding {
+        check: "reoffending_rate",
+        expectation: "proven reoffending within a year of a court order's start or of release \
+                      from custody: 30.2% to 40.2% (35.2%, ±5 points)"
+            .into(),
+        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
+        passed: ci_within(&pooled, 0.302, 0.402),
+        measured: pooled,
+        scale: Scale::Percent,
+    });
+    let retention = summarise(values(community, |r| {
+        Some(
+            r.metrics.reoffending_after_service_completion?
+                / r.metrics.reoffending_after_service_dropout?,
+        )
+    }));
+    out.push(Finding {
+        check: "retention",
+        expectation: "people who complete a service reoffend less than those who drop out: \
+                      the ratio of their rates below 0.85"
+            .into(),
+        source: "NTA (2012): convictions fell 47-48% for those retained in or completing drug \
+                 treatment, 15% for those who dropped out",
+        passed: ci_below(&retention, 0.85),
+        measured: retention,
+        scale: Scale::Ratio,
+    });
+}
+
+/// Surveillance without treatment (the shipped `intensive_supervision` contrast): breaches up,
+/// reoffending about the same.
+fn intensive_supervision(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+    let mut routine = base.clone();
+    let risk = &mut routine.population.risk_mix;
+    (risk.low, risk.medium, risk.high, risk.very_high) = (0.0, 0.2, 0.6, 0.2);
+    routine.population.initial_cases = 1_200;
+    routine.population.inflow_per_week = 20.0;
+    routine.population.patches = 2;
+    routine.workforce.case_managers = 50;
+    routine.workforce.caseload_cap = 40;
+    routine.modes.policy = ModePolicy::Brokerage;
+    let mut surveillance = routine.clone();
+    surveillance.modes.policy = ModePolicy::Comprehensive;
+    // Surveillance only: weekly contact and close monitoring, with routine's own work and
+    // referrals.
+    let brokerage = routine.modes.brokerage;
+    let c = &mut surveillance.modes.comprehensive;
+    c.contact_interval_weeks = 1;
+    c.own_work = brokerage.own_work;
+    c.referral_share = brokerage.referral_share;
+    c.monitoring = 3.0;
+    let results = run_arms(&[&routine, &surveillance], done);
+    let breach = paired(&results[0], &results[1], |r| r.metrics.breach_rate);
+    let reoffending = paired(&results[0], &results[1], |r| r.metrics.reoffending_rate);
+    let breach_rise = breach.mean.unwrap_or(0.0);
+    out.push(Finding {
+        check: "isp_breach",
+        expectation: "intensive supervision without treatment minus routine: breaches up by \
+                      more than 5 points"
+            .into(),
+        source: "Petersilia & Turner (1990, 1993): ISP raised technical violations and jail \
+                 terms, not arrests",
+        passed: ci_above(&breach, 0.05),
+        measured: breach,
+        scale: Scale::Points,
+    });
+    let bound = breach_rise / 3.0;
+    out.push(Finding {
+        check: "isp_reoffending",
+        expectation: format!(
+            "the same contrast: reoffending about the same, within ±{:.1} points (a third of \
+             the rise in breaches)",
+            bound * 100.0
+        ),
+        source: "Petersilia & Turner (1990, 1993): about a third rearrested in both arms",
+        passed: ci_within(&reoffending, -bound, bound),
+        measured: reoffending,
+        scale: Scale::Points,
+    });
+}
+
+/// The risk principle: intensive supervision for everyone against administrative supervision
+/// for everyone, with staff enough to deliver either.
+fn risk_principle(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+    let mut light = base.clone();
+    light.workforce.case_managers = 200;
+    light.modes.policy = ModePolicy::Administrative;
+    let mut intensive = light.clone();
+    intensive.modes.policy = ModePolicy::Comprehensive;
+    let results = run_arms(&[&light, &intensive], done);
+    let tier = |t: RiskTier| -> Quantity {
+        match t {
+            RiskTier::Low => |r| r.by_tier[0].reoffending_rate,
+            RiskTier::Medium => |r| r.by_tier[1].reoffending_rate,
+            RiskTier::High => |r| r.by_tier[2].reoffending_rate,
+            RiskTier::VeryHigh => |r| r.by_tier[3].reoffending_rate,
+        }
+    };
+    let high = paired(&results[0], &results[1], tier(RiskTier::High));
+    out.push(Finding {
+        check: "risk_principle_high",
+        expectation: "intensive (comprehensive) minus administrative supervision, high-risk \
+                      cases: reoffending lower"
+            .into(),
+        source: "Lowenkamp, Latessa & Holsinger (2006); Lowenkamp & Latessa (2005)",
+        passed: ci_below(&high, 0.0),
+        measured: high,
+        scale: Scale::Points,
+    });
+    let low = paired(&results[0], &results[1], tier(RiskTier::Low));
+    out.push(Finding {
+        check: "risk_principle_low",
+        expectation: "the same contrast, low-risk cases: reoffending not lower (no reduction \
+                      beyond half a point)"
+            .into(),
+        source: "Lowenkamp, Latessa & Holsinger (2006); Lowenkamp & Latessa (2005)",
+        passed: ci_above(&low, -0.005),
+        measured: low,
+        scale: Scale::Points,
+    });
+}
+
+/// Treatment beats sanctions: doubling service places lowers reoffending more than
+/// intensifying enforcement (every mode's monitoring doubled, no warning before breach).
+fn treatment_and_sanctions(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+    let mut treatment = base.clone();
+    treatment.services.capacity_scale = 2.0;
+    let mut sanctions = base.clone();
+    sanctions.enforcement.policy = EnforcementPolicy::Strict;
+    sanctions.enforcement.warnings_before_breach = 0;
+    let m = &mut sanctions.modes;
+    for mode in [
+        &mut m.administrative,
+        &mut m.brokerage,
+        &mut m.therapeutic,
+        &mut m.comprehensive,
+    ] {
+        mode.monitoring *= 2.0;
+    }
+    let results = run_arms(&[base, &treatment, &sanctions], done);
+    let reoffending = |r: &ReplicationResult| r.metrics.reoffending_rate;
+    let gain = summarise(
+        values(&results[1], reoffending)
+            .into_iter()
+            .zip(values(&results[2], reoffending))
+            .map(|(t, s)| Some(s? - t?)),
+    );
+    out.push(Finding {
+        check: "treatment_beats_sanctions",
+        expectation: "reoffending with enforcement intensified minus with service places \
+                      doubled: above 0 (treatment lowers it more)"
+            .into(),
+        source: "Lipsey & Cullen (2007): rehabilitative treatment reduces recidivism more \
+                 than sanctions and surveillance",
+        passed: ci_above(&gain, 0.0),
+        measured: gain,
+        scale: Scale::Points,
+    });
+}
+
+fn show(value: Option<f64>, scale: Scale) -> String {
+    match (value, scale) {
+        (None, _) => "-".into(),
+        (Some(v), Scale::Percent) => format!("{:.1}%", v * 100.0),
+        (Some(v), Scale::Points) => format!("{:+.1} pts", v * 100.0),
+        (Some(v), Scale::Ratio) => format!("{v:.2}"),
+    }
+}
+
+/// The findings as a table for the terminal.
+pub fn table(findings: &[Finding]) -> String {
+    let mut out = format!(
+        "{:<26} {:>10}  {:<22} {}\n",
+        "check", "measured", "95% CI", "result"
+    );
+    for f in findings {
+        let ci = format!(
+            "{} to {}",
+            show(f.measured.ci_low, f.scale),
+            show(f.measured.ci_high, f.scale)
+        );
+        let _ = writeln!(
+            out,
+            "{:<26} {:>10}  {:<22} {}",
+            f.check,
+            show(f.measured.mean, f.scale),
+            ci,
+            if f.passed { "pass" } else { "FAIL" }
+        );
+        let _ = writeln!(out, "    expected: {}", f.expectation);
+        let _ = writeln!(out, "    source:   {}", f.source);
+    }
+    out
+}
+
+/// `validation.csv`: `check,expectation,source,mean,ci_low,ci_high,n,passed`.
+pub fn validation_csv(findings: &[Finding]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    w.write_record([
+        "check",
+        "expectation",
+        "source",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
+        "passed",
+    ])
+    .expect("writing to memory");
+    for f in findings {
+        w.write_record([
+            f.check.to_string(),
+            f.expectation.clone(),
+            f.source.to_string(),
+            number(f.measured.mean),
+            number(f.measured.ci_low),
+            number(f.measured.ci_high),
+            f.measured.n.to_string(),
+            f.passed.to_string(),
+        ])
+        .expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// Writes `validation.csv` into `dir` (created if needed).
+pub fn write(dir: &Path, findings: &[Finding]) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    write_atomically(dir, "validation.csv", &validation_csv(findings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(findings: &[Finding]) -> Vec<&'static str> {
+        findings
+            .iter()
+            .filter(|f| !f.passed)
+            .map(|f| f.check)
+            .collect()
+    }
+
+    #[test]
+    fn the_checks_fail_when_the_model_is_broken() {
+        let mut base = baseline();
+        base.simulation.replications = 4;
+        // Appointments kept half the time: far too many breaches.
+        base.compliance.base_attendance = 0.5;
+        // Services that do nothing: more places cannot beat more enforcement.
+        base.services.severity_reduction = 0;
+        let failed = failed(&run_checks_on(&base, &|| {}));
+        for check in [
+            "completion_rate",
+            "breach_rate",
+            "treatment_beats_sanctions",
+        ] {
+            assert!(failed.contains(&check), "{check} should fail: {failed:?}");
+        }
+    }
+}
