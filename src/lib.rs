@@ -25,6 +25,7 @@ pub mod model;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod validation;
 
 pub use engine::{ReplicationResult, World, simulate};

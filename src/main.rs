@@ -35,6 +35,9 @@ enum Command {
     Compare(CompareArgs),
     /// Parse and validate a scenario without running it; print it as resolved.
     Check(CheckArgs),
+    /// Rank parameters by their effect on the headline measures: each moved down and up by a
+    /// share of its value, one at a time, on common random numbers; elasticities with 95% CIs.
+    Sensitivity(SensitivityArgs),
     /// Run the built-in checks of the model against published base rates and research
     /// findings; print a pass/fail table, write validation.csv, exit 1 if a check fails.
     Validate(ValidateArgs),
@@ -103,6 +106,36 @@ struct CheckArgs {
     scenario: PathBuf,
     #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
+}
+
+#[derive(Args)]
+struct SensitivityArgs {
+    /// Scenario file (TOML), e.g. scenarios/baseline.toml.
+    scenario: PathBuf,
+    /// Parameters to screen (dotted numeric keys; repeatable). Default: the model's main
+    /// assumptions and levers (docs/validation.md).
+    #[arg(long = "key", value_name = "KEY")]
+    keys: Vec<String>,
+    /// Share of each value to move it down and up by.
+    #[arg(long, default_value_t = 0.2)]
+    step: f64,
+    /// Parameters listed for each measure in the printed ranking.
+    #[arg(long, default_value_t = 8)]
+    top: usize,
+    #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
+    set: Vec<String>,
+    /// Replications per arm (default 10: arms are paired, so few are needed).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    reps: u32,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Where to write sensitivity.csv (default: output/<scenario name>-sensitivity/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -233,6 +266,7 @@ fn main() -> ExitCode {
             );
         }),
         Command::Slurm(args) => slurm(&args),
+        Command::Sensitivity(args) => sensitivity(&args),
         Command::Validate(args) => {
             return match validate(&args) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -268,6 +302,67 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Screens the parameters of a scenario, prints the ranking and writes sensitivity.csv.
+fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
+    let bad = |argument: &str, message: String| {
+        Error::Input(
+            InputProblem {
+                origin: Origin::Argument(argument.to_string()),
+                key: None,
+                message,
+            }
+            .into(),
+        )
+    };
+    if !(args.step > 0.0 && args.step < 1.0) {
+        return Err(bad(
+            &format!("--step {}", args.step),
+            "must be between 0 and 1".into(),
+        ));
+    }
+    let mut base = commands::resolve_scenario(&args.scenario, &args.set)?;
+    base.simulation.replications = args.reps;
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.into())
+            .build_global()
+            .expect("the global pool is built once, before any use");
+    }
+    let keys: Vec<String> = if args.keys.is_empty() {
+        casesim::sensitivity::DEFAULT_KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .collect()
+    } else {
+        args.keys.clone()
+    };
+    let started = std::time::Instant::now();
+    let bar = commands::progress_bar(
+        (1 + 2 * keys.len() as u64) * u64::from(args.reps),
+        !args.quiet,
+    );
+    let screened = casesim::sensitivity::screen(&base, &keys, args.step, &|| bar.inc(1))
+        .map_err(|message| bad("--key", message))?;
+    bar.finish_and_clear();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("output/{}-sensitivity", base.name)));
+    let path = casesim::sensitivity::write(&dir, &screened)?;
+    println!(
+        "casesim sensitivity: {} — {} parameters moved by ±{:.0}%, {} replications per arm, \
+         {:.1} s\n",
+        base.name,
+        keys.len(),
+        args.step * 100.0,
+        args.reps,
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", casesim::sensitivity::table(&screened, args.top));
+    println!("Every parameter and measure: {}", path.display());
+    Ok(())
 }
 
 /// Runs the validation checks, prints the table and writes validation.csv; whether all passed.

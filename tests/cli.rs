@@ -548,3 +548,54 @@ fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
     let bad = casesim(&["validate", "--reps", "1"], None);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn sensitivity_ranks_the_keys_asked_for_and_refuses_a_key_that_is_not_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let mut args = vec![
+        "sensitivity",
+        "scenarios/baseline.toml",
+        "--key",
+        "compliance.violation_rate_per_week",
+        "--key",
+        "workforce.caseload_cap",
+        "--reps",
+        "3",
+        "--quiet",
+        "--out",
+        out,
+    ];
+    args.extend(QUICK);
+    let o = casesim(&args, Some("2"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
+    assert!(csv.starts_with("key,base,low,high,metric,elasticity,ci_low,ci_high,n\n"));
+    // Two keys, five measures each.
+    assert_eq!(csv.lines().count(), 1 + 2 * 5);
+    assert!(
+        csv.contains("workforce.caseload_cap,50,40,60,breach_rate,"),
+        "{csv}"
+    );
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        table.contains("breach_rate: elasticity (95% CI)"),
+        "{table}"
+    );
+
+    let bad = casesim(
+        &[
+            "sensitivity",
+            "scenarios/baseline.toml",
+            "--key",
+            "organisation.streaming",
+        ],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("not a numeric key"),
+        "{}",
+        stderr(&bad)
+    );
+}
