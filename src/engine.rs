@@ -369,7 +369,10 @@ impl<'s> World<'s> {
             for member in o.team.iter().filter_map(|m| m.index()) {
                 memberships[member] += 1;
                 if !o.stage.is_supervised() || Some(member) == o.manager.index() {
-                    return Err(format!("case {} has a misplaced team member", o.id));
+                    return Err(format!(
+                        "case {} ({:?}) has team member {member} beside lead {:?}",
+                        o.id, o.stage, o.manager
+                    ));
                 }
             }
             let custodial = o.under_custodial_sentence();

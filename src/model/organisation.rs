@@ -621,6 +621,14 @@ pub fn allocate(
     offender.cover_hint = NO_GROUP;
     offender.manager = to;
     managers[to.index().expect("allocated to a real post")].caseload += 1;
+    // A member of the case's team who becomes its lead leaves the member's place (refilled at
+    // the next allocation). Members are chosen by the case's type when a place is filled, so
+    // after a change of type the new lead can already be on the team.
+    if let Some(slot) = offender.team.iter().position(|&m| m == to) {
+        managers[to.index().expect("a real post")].memberships -= 1;
+        offender.team[slot] = ManagerId::NONE;
+        offender.team_assessed &= !(1 << slot);
+    }
 }
 
 /// Takes a member who left off a case's team; the place is filled again at the next
