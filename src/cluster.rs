@@ -109,14 +109,6 @@ fn problem(path: &Path, message: impl Into<String>) -> Error {
 
 /// The plan with what may differ between shards of one experiment blanked: the command line
 /// (`--shard 3/8` or `auto`) and the output directory as given.
-fn comparable(plan: &Plan) -> Plan {
-    Plan {
-        command: String::new(),
-        out: PathBuf::new(),
-        ..plan.clone()
-    }
-}
-
 /// `casesim merge DIR`: combines `DIR/shards/*.json` into DIR's outputs. Refuses, naming the
 /// files, when a shard is missing, present twice, incomplete or from another experiment.
 pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
@@ -148,7 +140,7 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
     }
     let (first_path, first) = &files[0];
     let count = first.shards;
-    let reference = comparable(&first.plan);
+    let reference = first.plan.comparable();
     for (path, f) in &files[1..] {
         if f.shards != count {
             return Err(problem(
@@ -160,7 +152,7 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
                 ),
             ));
         }
-        if comparable(&f.plan) != reference || f.runs != first.runs {
+        if f.plan.comparable() != reference || f.runs != first.runs {
             return Err(problem(
                 path,
                 format!(

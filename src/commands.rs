@@ -9,8 +9,12 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::Checkpoint;
+use crate::engine::ReplicationResult;
 use crate::error::{Error, InputError, InputProblem, Origin};
-use crate::experiment::{RunResults, independent_seed, paired_differences, run_arms};
+use crate::experiment::{
+    RunResults, by_arm, independent_seed, paired_differences, run_jobs_keeping, work_list,
+};
 use crate::output::results::Kind;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
@@ -100,18 +104,6 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
 }
 
 /// Runs the arms with a progress bar; returns the results and the wall time in seconds.
-fn run_with_progress(arms: &[&Scenario], show: bool) -> (Vec<RunResults>, f64) {
-    let total = arms
-        .iter()
-        .map(|s| u64::from(s.simulation.replications))
-        .sum();
-    let bar = progress_bar(total, show);
-    let started = Instant::now();
-    let results = run_arms(arms, &|| bar.inc(1));
-    bar.finish_and_clear();
-    (results, started.elapsed().as_secs_f64())
-}
-
 fn rate_text(offender_weeks: u64, seconds: f64) -> String {
     format!(
         "{seconds:.1} s, {:.1} million offender-weeks per second",
@@ -177,6 +169,16 @@ impl Plan {
     fn scenarios(&self) -> Vec<&Scenario> {
         self.arms.iter().map(|a| &a.scenario).collect()
     }
+
+    /// The plan without what may differ between two invocations of the same experiment (the
+    /// command line and the output directory): what shards and checkpoints must agree on.
+    pub fn comparable(&self) -> Plan {
+        Plan {
+            command: String::new(),
+            out: PathBuf::new(),
+            ..self.clone()
+        }
+    }
 }
 
 /// What a finished run, sweep or comparison reports.
@@ -227,9 +229,63 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
 
 /// Runs a plan whole and writes every output.
 pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
-    let (results, seconds) = run_with_progress(&plan.scenarios(), options.progress);
+    let mut checkpoint = Checkpoint::open(&plan)?;
+    if checkpoint.discarded {
+        eprintln!(
+            "note: discarded the checkpoint in {} (it was of a different experiment)",
+            plan.out.display()
+        );
+    }
+    let (results, seconds) = run_resumably(&plan, &mut checkpoint, options.progress)?;
     write_results(&plan, &results, seconds, rayon::current_num_threads(), None)?;
+    checkpoint.finish()?;
     Ok(report(plan, results, seconds))
+}
+
+/// Runs every replication of a plan not already in its checkpoint, keeping each as it
+/// finishes; returns every arm's results, in order, as an uninterrupted run would.
+fn run_resumably(
+    plan: &Plan,
+    checkpoint: &mut Checkpoint,
+    show: bool,
+) -> Result<(Vec<RunResults>, f64), Error> {
+    let arms = plan.scenarios();
+    let jobs = work_list(&arms);
+    if checkpoint.found() > 0 {
+        eprintln!(
+            "resuming: {} of {} replications already done ({})",
+            checkpoint.found(),
+            jobs.len(),
+            plan.out.join(crate::checkpoint::DIR_NAME).display()
+        );
+    }
+    let mut done: Vec<Option<ReplicationResult>> =
+        jobs.iter().map(|&(a, r)| checkpoint.take(a, r)).collect();
+    let missing: Vec<(usize, u32)> = jobs
+        .iter()
+        .zip(&done)
+        .filter(|(_, d)| d.is_none())
+        .map(|(j, _)| *j)
+        .collect();
+    let bar = progress_bar(missing.len() as u64, show);
+    let started = Instant::now();
+    let keep = |a: usize, r: u32, result: &ReplicationResult| {
+        bar.inc(1);
+        checkpoint.save(a, r, result)
+    };
+    let fresh = run_jobs_keeping(&arms, &missing, &keep)?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut fresh = fresh.into_iter();
+    for slot in done.iter_mut().filter(|d| d.is_none()) {
+        *slot = fresh.next().map(|(_, result)| result);
+    }
+    let finished = jobs
+        .iter()
+        .zip(done)
+        .map(|(&(a, _), result)| (a, result.expect("every replication has run")))
+        .collect();
+    Ok((by_arm(arms.len(), finished), seconds))
 }
 
 fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {

@@ -15,6 +15,7 @@
 //! - [`commands`]: what each subcommand of the `casesim` binary does;
 //! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays).
 
+pub mod checkpoint;
 pub mod cluster;
 pub mod commands;
 pub mod engine;

@@ -61,6 +61,22 @@ pub fn run_jobs(
         .collect()
 }
 
+/// As [`run_jobs`], handing each result to `keep` as it finishes (to keep a checkpoint); the
+/// first error `keep` returns stops the run and is returned.
+pub fn run_jobs_keeping<E: Send>(
+    arms: &[&Scenario],
+    jobs: &[(usize, u32)],
+    keep: &(dyn Fn(usize, u32, &ReplicationResult) -> Result<(), E> + Sync),
+) -> Result<Vec<(usize, ReplicationResult)>, E> {
+    jobs.par_iter()
+        .map(|&(a, r)| {
+            let result = simulate(arms[a], r);
+            keep(a, r, &result)?;
+            Ok((a, result))
+        })
+        .collect()
+}
+
 /// Groups finished jobs by arm, keeping their order.
 pub fn by_arm(arm_count: usize, finished: Vec<(usize, ReplicationResult)>) -> Vec<RunResults> {
     let mut results: Vec<RunResults> = (0..arm_count)

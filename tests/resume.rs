@@ -1,0 +1,146 @@
+//! Interrupted runs: a sweep killed part-way leaves no partial output, and started again it
+//! runs only what is missing and ends byte-identical to an uninterrupted sweep.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{casesim, stderr};
+
+const CSVS: [&str; 7] = [
+    "summary.csv",
+    "stats.csv",
+    "by_tier.csv",
+    "by_disposal.csv",
+    "timeseries.csv",
+    "survival.csv",
+    "compare.csv",
+];
+
+fn sweep_args(out: &Path, reps: &str) -> Vec<String> {
+    [
+        "sweep",
+        "scenarios/caseload_sweep.toml",
+        "--reps",
+        reps,
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn checkpoint_files(out: &Path) -> usize {
+    std::fs::read_dir(out.join(".checkpoint"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with("arm-"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Starts the sweep in a child process and kills it (SIGKILL) once `after` replications are
+/// kept in its checkpoint.
+fn start_and_kill(out: &Path, reps: &str, after: usize) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casesim"))
+        .args(sweep_args(out, reps))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RAYON_NUM_THREADS", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    while checkpoint_files(out) < after {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the sweep ended ({status}) before it could be interrupted");
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "no progress");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name} in {dir:?}: {e}"))
+}
+
+#[test]
+fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (killed, whole) = (dir.path().join("killed"), dir.path().join("whole"));
+
+    start_and_kill(&killed, "10", 12);
+    // Killed: no output files, only the checkpoint, whose files are all whole results.
+    for name in CSVS {
+        assert!(!killed.join(name).exists(), "{name} written before the end");
+    }
+    let kept = checkpoint_files(&killed);
+    assert!((12..90).contains(&kept), "{kept} replications kept");
+    for entry in std::fs::read_dir(killed.join(".checkpoint")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("arm-") && name.ends_with(".json") {
+            let bytes = std::fs::read(&path).unwrap();
+            serde_json::from_slice::<casesim::ReplicationResult>(&bytes)
+                .unwrap_or_else(|e| panic!("{name} is not a whole result: {e}"));
+        }
+    }
+
+    let args = sweep_args(&killed, "10");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let resumed = casesim(&args, Some("2"));
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    let said = stderr(&resumed);
+    assert!(
+        said.contains("resuming: ") && said.contains(" of 90 replications already done"),
+        "{said}"
+    );
+    assert!(
+        !killed.join(".checkpoint").exists(),
+        "the checkpoint is removed"
+    );
+
+    let args = sweep_args(&whole, "10");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(casesim(&args, Some("1")).status.success());
+    for name in CSVS {
+        assert!(
+            read(&killed, name) == read(&whole, name),
+            "{name} differs from the uninterrupted sweep"
+        );
+    }
+}
+
+#[test]
+fn a_killed_rerun_leaves_the_previous_complete_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = dir.path().join("out");
+    let args = sweep_args(&out, "2");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(casesim(&args, Some("2")).status.success());
+    let before: Vec<Vec<u8>> = CSVS.iter().map(|n| read(&out, n)).collect();
+
+    // A different experiment into the same directory, killed part-way.
+    start_and_kill(&out, "10", 8);
+    for (name, old) in CSVS.iter().zip(&before) {
+        assert!(&read(&out, name) == old, "{name} changed");
+    }
+
+    // Its checkpoint does not belong to the 2-replication sweep: run again, it is discarded.
+    let o = casesim(&args, Some("2"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("discarded the checkpoint"),
+        "{}",
+        stderr(&o)
+    );
+    for (name, old) in CSVS.iter().zip(&before) {
+        assert!(&read(&out, name) == old, "{name} differs after a fresh run");
+    }
+}
