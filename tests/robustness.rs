@@ -155,8 +155,13 @@ fn check_property<S: Strategy>(
 ) where
     S::Value: std::fmt::Debug,
 {
+    // 500 inputs each in CI; PROPTEST_CASES=N tries more (or fewer) locally.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
     let config = ProptestConfig {
-        cases: 500,
+        cases,
         failure_persistence: None,
         ..ProptestConfig::default()
     };

@@ -291,10 +291,21 @@ pub fn scenario_from_source(
         return Err(InputError(
             problems
                 .into_iter()
-                .map(|p| InputProblem {
-                    origin: origin_of(&p.key, source, overrides),
-                    key: Some(p.key),
-                    message: p.message,
+                .map(|p| {
+                    // The key's own argument, else that of a key it depends on, else the file.
+                    let set_here = |key: &str| match origin_of(key, source, overrides) {
+                        origin @ (Origin::Set(_) | Origin::Argument(_)) => Some(origin),
+                        _ => None,
+                    };
+                    let origin = std::iter::once(&p.key)
+                        .chain(&p.also)
+                        .find_map(|k| set_here(k))
+                        .unwrap_or_else(|| origin_of(&p.key, source, overrides));
+                    InputProblem {
+                        origin,
+                        key: Some(p.key),
+                        message: p.message,
+                    }
                 })
                 .collect(),
         ));

@@ -9,6 +9,9 @@ use crate::scenario::{BetaParams, OrderLength, PerNeed, PerTier, Scenario};
 pub struct Problem {
     pub key: String,
     pub message: String,
+    /// Other keys whose values the problem depends on: the one the user changed may be any of
+    /// them, so a message points at a `--set` of any.
+    pub also: Vec<String>,
 }
 
 /// Collects problems as the checks run.
@@ -21,7 +24,16 @@ impl Checker {
         self.problems.push(Problem {
             key: key.into(),
             message: message.into(),
+            also: Vec::new(),
         });
+    }
+
+    /// A problem of `key` that also depends on the keys in `also`.
+    fn fail_with(&mut self, key: &str, also: &[&str], message: impl Into<String>) {
+        self.fail(key, message);
+        if let Some(p) = self.problems.last_mut() {
+            p.also = also.iter().map(|k| k.to_string()).collect();
+        }
     }
 
     fn probability(&mut self, key: &str, value: f64) {
@@ -103,10 +115,12 @@ impl Checker {
             self.fail(format!("{key}.weeks"), "must list at least one length");
         }
         if ol.weeks.len() != ol.weights.len() {
+            // Named by the table: either list may be the one that is wrong.
             self.fail(
-                format!("{key}.weights"),
+                key,
                 format!(
-                    "must have one weight per length ({} lengths, {} weights)",
+                    "weeks and weights must pair up, one weight per length ({} lengths, {} \
+                     weights)",
                     ol.weeks.len(),
                     ol.weights.len()
                 ),
@@ -196,8 +210,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     let sim = &s.simulation;
     c.within("simulation.weeks", sim.weeks.into(), 1, MAX_WEEKS);
     if sim.warmup_weeks >= sim.weeks {
-        c.fail(
+        c.fail_with(
             "simulation.warmup_weeks",
+            &["simulation.weeks"],
             format!(
                 "must be less than simulation.weeks ({}) so that something is measured (got {})",
                 sim.weeks, sim.warmup_weeks
@@ -305,8 +320,13 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         .sum();
     let qualified_posts = (w.qualified_share * f64::from(w.case_managers)).round();
     if w.case_managers > 0 && qualified_posts < 1.0 && complex_share > 0.0 {
-        c.fail(
+        c.fail_with(
             "workforce.qualified_share",
+            &[
+                "workforce.case_managers",
+                "workforce.qualified_from_tier",
+                "population.risk_mix",
+            ],
             format!(
                 "leaves no qualified case manager for the {} tier and above, which {:.0}% of \
                  cases are in (got {})",
@@ -361,8 +381,15 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     }
     let needed = crate::model::organisation::posts_needed(s);
     if u64::from(w.case_managers) < needed && w.case_managers > 0 {
-        c.fail(
+        c.fail_with(
             "workforce.case_managers",
+            &[
+                "organisation.streaming",
+                "population.patches",
+                "reports.share",
+                "sentencing.custody_share",
+                "custody.through_the_gate",
+            ],
             format!(
                 "{} streaming needs at least {needed} posts here (a report writer per patch and \
                  a supervising case manager per patch or type); got {}",
