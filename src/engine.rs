@@ -301,6 +301,25 @@ fn metrics(w: &mut World) {
     w.offenders.retain(|o| o.stage != Stage::Closed);
 }
 
+/// A case of the initial caseload, already assessed, is part-way through its review cycle: its
+/// next review (and, under teams, case conference) falls where the cycle from its start puts it.
+fn schedule_initial_reviews(o: &mut Offender, s: &Scenario) {
+    if !o.assessed {
+        return;
+    }
+    let started = if o.stage == Stage::Licence {
+        o.released
+    } else {
+        o.order_start
+    };
+    let next = |interval: u32| {
+        let interval = interval as i32;
+        interval - (-started).rem_euclid(interval)
+    };
+    o.next_review = next(s.supervision.review_interval_weeks);
+    o.next_conference = next(s.team.conference_interval_weeks);
+}
+
 impl<'s> World<'s> {
     /// The world at week 0 of replication `replication`: the workforce in post and the initial
     /// caseload part-way through its orders, not yet allocated.
@@ -315,6 +334,7 @@ impl<'s> World<'s> {
             .map(|_| {
                 let mut o = factory.draw(&mut arrivals, 0, true);
                 sentencer.sentence(&mut o, &mut sentencing_rng, 0, true, &scenario.custody);
+                schedule_initial_reviews(&mut o, scenario);
                 o
             })
             .collect();

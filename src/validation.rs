@@ -393,9 +393,12 @@ mod tests {
         base.simulation.replications = 4;
         // Appointments kept half the time: far too many breaches.
         base.compliance.base_attendance = 0.5;
-        // Services that do nothing: more places cannot beat more enforcement.
+        // Services that do nothing, and a year inside after every revoked order: enforcement
+        // then lowers reoffending more than treatment does.
         base.services.severity_reduction = 0;
-        let failed = failed(&run_checks_on(&base, &|| {}));
+        base.sentencing.revocation_custody_weeks = 52;
+        let findings = run_checks_on(&base, &|| {});
+        let failed = failed(&findings);
         for check in [
             "completion_rate",
             "breach_rate",
