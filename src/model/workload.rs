@@ -262,16 +262,15 @@ fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] 
             break;
         }
         let lambda = left / weighted;
-        let saturated: Vec<usize> = (0..4)
-            .filter(|&t| open[t] && demand[t] > 0.0 && lambda * weights[t] >= 1.0)
-            .collect();
-        if saturated.is_empty() {
+        let saturated: [bool; 4] =
+            std::array::from_fn(|t| open[t] && demand[t] > 0.0 && lambda * weights[t] >= 1.0);
+        if !saturated.contains(&true) {
             for t in (0..4).filter(|&t| open[t]) {
                 shares[t] = lambda * weights[t];
             }
             break;
         }
-        for t in saturated {
+        for t in (0..4).filter(|&t| saturated[t]) {
             shares[t] = 1.0;
             open[t] = false;
             left -= demand[t];
