@@ -157,6 +157,17 @@ struct ValidateArgs {
 const SET_HELP: &str = "Override a scenario key: --set workforce.caseload_cap=40. The value is \
                         TOML (0.3, true, [1, 2], \"text\"); a bare word is a string. Repeatable.";
 
+/// Sizes the global thread pool when a number of threads is asked for (else rayon's default:
+/// RAYON_NUM_THREADS, or one per core).
+fn use_threads(threads: Option<u16>) {
+    if let Some(threads) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads.into())
+            .build_global()
+            .expect("the global pool is built once, before any use");
+    }
+}
+
 /// Options every running command takes.
 #[derive(Args)]
 struct Common {
@@ -228,12 +239,7 @@ impl Common {
             .ok()
             .and_then(|v| v.trim().parse::<u16>().ok())
             .filter(|&n| n > 0);
-        if let Some(threads) = self.threads.or(slurm_cpus) {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads.into())
-                .build_global()
-                .expect("the global pool is built once, before any use");
-        }
+        use_threads(self.threads.or(slurm_cpus));
         Options {
             set: self.set.clone(),
             replications: self.reps,
@@ -324,12 +330,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     }
     let mut base = commands::resolve_scenario(&args.scenario, &args.set)?;
     base.simulation.replications = args.reps;
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.into())
-            .build_global()
-            .expect("the global pool is built once, before any use");
-    }
+    use_threads(args.threads);
     let keys: Vec<String> = if args.keys.is_empty() {
         casesim::sensitivity::DEFAULT_KEYS
             .iter()
@@ -367,12 +368,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
 
 /// Runs the validation checks, prints the table and writes validation.csv; whether all passed.
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
-    if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.into())
-            .build_global()
-            .expect("the global pool is built once, before any use");
-    }
+    use_threads(args.threads);
     let reps = args
         .reps
         .unwrap_or(casesim::validation::baseline().simulation.replications);
