@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::offender::{NEVER, Offender};
+use crate::model::organisation::HandoffCause;
 use crate::model::workforce::{CaseManager, ManagerId};
 
 /// Where a case is in its journey. Every case is in exactly one stage.
@@ -158,6 +159,8 @@ pub fn recall(
         offender.team_assessed = 0;
     } else {
         leave_supervision(offender, managers);
+        // Whoever supervises the licence after release takes it at a change of stage.
+        offender.pending_handoff = HandoffCause::StageChange;
     }
     offender.recalls = offender.recalls.saturating_add(1);
     offender.stage = Stage::Custody;
