@@ -705,9 +705,10 @@ fn caveats(h: &mut String, dir: &OutputDir) {
          <li>The confidence intervals measure the simulation's own randomness across \
          replications. They do not cover uncertainty in the parameters; to see how much an \
          assumption matters, sweep it (<code>casesim sweep --vary</code>).</li>\n\
-         <li>Order outcomes count orders that ended in the measurement window; proven \
-         reoffending counts people who started an order in the window and were followed up for \
-         a year. The first {warmup} weeks are a warm-up while the caseload builds up and are not \
+         <li>Order outcomes count community orders that ended in the measurement window, and \
+         recall the licences that ended in it; proven reoffending counts people who started an \
+         order, or were released from custody, in the window and were followed up for a year. \
+         The first {warmup} weeks are a warm-up while the caseload builds up and are not \
          measured.</li>\n\
          <li>Where no study gives a figure (for example the effect of a change of case manager \
          on the working relationship, or of a case manager's own work on needs), the default is \
