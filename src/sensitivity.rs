@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
-use crate::output::write_atomically;
+use crate::output::write_files;
 use crate::scenario::{Scenario, validate};
 
 /// The parameters screened by default: the behavioural assumptions and the main levers, each
@@ -251,11 +251,8 @@ pub fn sensitivity_csv(screened: &[Screened]) -> Vec<u8> {
 
 /// Writes `sensitivity.csv` into `dir` (created if needed).
 pub fn write(dir: &Path, screened: &[Screened]) -> Result<PathBuf, Error> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    write_atomically(dir, "sensitivity.csv", &sensitivity_csv(screened))
+    write_files(dir, &[("sensitivity.csv", sensitivity_csv(screened))])?;
+    Ok(dir.join("sensitivity.csv"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
 use crate::model::modes::ModePolicy;
 use crate::model::offender::RiskTier;
-use crate::output::write_atomically;
+use crate::output::write_files;
 use crate::scenario::{
     BASELINE_TOML, EnforcementPolicy, Scenario, ScenarioSource, scenario_from_source,
 };
@@ -41,14 +41,16 @@ pub enum Scale {
 }
 
 /// A per-replication quantity from one arm's results.
-type Quantity = fn(&ReplicationResult) -> Option<f64>;
-
-fn values(results: &RunResults, q: Quantity) -> Vec<Option<f64>> {
+fn values(results: &RunResults, q: impl Fn(&ReplicationResult) -> Option<f64>) -> Vec<Option<f64>> {
     results.replications.iter().map(q).collect()
 }
 
 /// Mean and 95% CI of `q(b) − q(a)`, replication by replication.
-fn paired(a: &RunResults, b: &RunResults, q: Quantity) -> Summary {
+fn paired(
+    a: &RunResults,
+    b: &RunResults,
+    q: impl Fn(&ReplicationResult) -> Option<f64> + Copy,
+) -> Summary {
     summarise(
         values(a, q)
             .into_iter()
@@ -70,14 +72,19 @@ fn ci_below(s: &Summary, bound: f64) -> bool {
     s.ci_high.is_some_and(|hi| hi < bound)
 }
 
-/// The shipped baseline, compiled in so that validation does not depend on the working
+/// A shipped scenario, compiled in so that validation does not depend on the working
 /// directory.
-pub fn baseline() -> Scenario {
+fn shipped(file: &str, text: &str) -> Scenario {
     let source = ScenarioSource {
-        path: PathBuf::from("scenarios/baseline.toml"),
-        text: BASELINE_TOML.to_string(),
+        path: PathBuf::from(file),
+        text: text.to_string(),
     };
-    scenario_from_source(&source, &[]).expect("the shipped baseline is valid")
+    scenario_from_source(&source, &[]).expect("the shipped scenario is valid")
+}
+
+/// The shipped baseline.
+pub fn baseline() -> Scenario {
+    shipped("scenarios/baseline.toml", BASELINE_TOML)
 }
 
 /// A unit that also supervises licences: about a quarter of cases sent to custody, more at
@@ -169,28 +176,19 @@ fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>)
     });
 }
 
-/// Surveillance without treatment (the shipped `intensive_supervision` contrast): breaches up,
-/// reoffending about the same.
+/// Surveillance without treatment: the two arms of the shipped `intensive_supervision.toml`
+/// (a high-risk caseload under brokerage, and under weekly contact with close monitoring and
+/// no more treatment), at the baseline's number of replications: breaches up, reoffending
+/// about the same.
 fn intensive_supervision(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
-    let mut routine = base.clone();
-    let risk = &mut routine.population.risk_mix;
-    (risk.low, risk.medium, risk.high, risk.very_high) = (0.0, 0.2, 0.6, 0.2);
-    routine.population.initial_cases = 1_200;
-    routine.population.inflow_per_week = 20.0;
-    routine.population.patches = 2;
-    routine.workforce.case_managers = 50;
-    routine.workforce.caseload_cap = 40;
+    let mut routine = shipped(
+        "scenarios/intensive_supervision.toml",
+        include_str!("../scenarios/intensive_supervision.toml"),
+    );
+    routine.simulation.replications = base.simulation.replications;
     routine.modes.policy = ModePolicy::Brokerage;
     let mut surveillance = routine.clone();
     surveillance.modes.policy = ModePolicy::Comprehensive;
-    // Surveillance only: weekly contact and close monitoring, with routine's own work and
-    // referrals.
-    let brokerage = routine.modes.brokerage;
-    let c = &mut surveillance.modes.comprehensive;
-    c.contact_interval_weeks = 1;
-    c.own_work = brokerage.own_work;
-    c.referral_share = brokerage.referral_share;
-    c.monitoring = 3.0;
     let results = run_arms(&[&routine, &surveillance], done);
     let breach = paired(&results[0], &results[1], |r| r.metrics.breach_rate);
     let reoffending = paired(&results[0], &results[1], |r| r.metrics.reoffending_rate);
@@ -230,14 +228,7 @@ fn risk_principle(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Findi
     let mut intensive = light.clone();
     intensive.modes.policy = ModePolicy::Comprehensive;
     let results = run_arms(&[&light, &intensive], done);
-    let tier = |t: RiskTier| -> Quantity {
-        match t {
-            RiskTier::Low => |r| r.by_tier[0].reoffending_rate,
-            RiskTier::Medium => |r| r.by_tier[1].reoffending_rate,
-            RiskTier::High => |r| r.by_tier[2].reoffending_rate,
-            RiskTier::VeryHigh => |r| r.by_tier[3].reoffending_rate,
-        }
-    };
+    let tier = |t: RiskTier| move |r: &ReplicationResult| r.by_tier[t.index()].reoffending_rate;
     let high = paired(&results[0], &results[1], tier(RiskTier::High));
     out.push(Finding {
         check: "risk_principle_high",
@@ -368,11 +359,8 @@ pub fn validation_csv(findings: &[Finding]) -> Vec<u8> {
 
 /// Writes `validation.csv` into `dir` (created if needed).
 pub fn write(dir: &Path, findings: &[Finding]) -> Result<PathBuf, Error> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Output {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    write_atomically(dir, "validation.csv", &validation_csv(findings))
+    write_files(dir, &[("validation.csv", validation_csv(findings))])?;
+    Ok(dir.join("validation.csv"))
 }
 
 #[cfg(test)]
