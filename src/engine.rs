@@ -6,22 +6,22 @@
 use rand_distr::{Distribution, Poisson};
 
 use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
-use crate::model::compliance::{AttendanceModel, contacts_and_compliance};
+use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
 use crate::model::custody::{Sentencer, release_from_custody, sentence_to_custody};
-use crate::model::enforcement::enforce;
-use crate::model::icm::case_conferences;
+use crate::model::enforcement::{EnforcementCounts, enforce};
+use crate::model::icm::{ConferenceCounts, case_conference};
 use crate::model::journey::{
     Disposal, OrderOutcome, Stage, end_licence, end_order, last_follow_up_week,
 };
 use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
-use crate::model::offender::{Need, Offender, OffenderFactory, WeeklyDraws};
+use crate::model::offender::{Need, Offender, OffenderFactory};
 use crate::model::organisation::{
     Establishment, HandoffCause, allocate_waiting, discretion_weights, release, release_member,
-    transfer_misfits,
+    transfer_if_misfit,
 };
-use crate::model::reoffending::{HazardModel, reoffending_week};
-use crate::model::services::{ServiceSystem, services_week};
+use crate::model::reoffending::{HazardModel, ReoffendingCounts, reoffending_week};
+use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_places};
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::plan_and_deliver;
 use crate::rng::{Stream, StreamRng, replication_stream};
@@ -52,6 +52,8 @@ pub struct World<'s> {
     staff_rates: StaffEventRates,
     /// Which posts' holders left this week (kept to avoid allocating every week).
     left_this_week: Vec<bool>,
+    /// Whether anyone left this week.
+    anyone_left: bool,
     /// Counts the phases report for this week's record.
     this_week: WeekRecord,
     pub recorder: Recorder,
@@ -61,20 +63,14 @@ pub struct World<'s> {
 pub type Phase = fn(&mut World);
 
 /// The weekly schedule, in order.
-pub const PHASES: [(&str, Phase); 13] = [
+pub const PHASES: [(&str, Phase); 7] = [
     ("intake", intake),
-    ("weekly_draws", weekly_draws),
     ("allocation", allocation),
     ("workload", workload),
-    ("case_conferences", conferences),
-    ("contacts_and_compliance", contacts),
-    ("needs", needs),
-    ("services", services),
-    ("reoffending", reoffending),
-    ("enforcement", enforcement),
-    ("stage_transitions", stage_transitions),
+    ("supervision", supervision),
+    ("outcomes", outcomes),
     ("staff_events", staff_events),
-    ("metrics", metrics),
+    ("close_week", close_week),
 ];
 
 /// New cases: a Poisson number of arrivals drawn from the population, each sentenced to a
@@ -98,16 +94,9 @@ fn intake(w: &mut World) {
     w.this_week.new_orders = arrivals as u32;
 }
 
-/// Every case draws its week's luck from its own stream (see `WeeklyDraws`).
-fn weekly_draws(w: &mut World) {
-    for o in &mut w.offenders {
-        o.draws = WeeklyDraws::draw(&mut o.rng);
-    }
-}
-
-/// Cases that no longer fit their holder move on; then waiting cases are allocated.
+/// Waiting cases are allocated. (Cases that no longer fit their holder were handed over in the
+/// last pass of the week before, [`close_week`].)
 fn allocation(w: &mut World) {
-    transfer_misfits(&mut w.offenders, &mut w.managers, &w.establishment, w.week);
     allocate_waiting(
         &mut w.offenders,
         &mut w.managers,
@@ -133,26 +122,17 @@ fn workload(w: &mut World) {
     w.this_week.substitutions = work.substitutions;
 }
 
-/// ICM case conferences for prisoners (after the workload, whose shares decide whether an
-/// engaged case manager has the hours to attend). Nothing to do when nobody is sent to custody.
-fn conferences(w: &mut World) {
-    if !w.sentencer.sends_anyone() {
-        return;
-    }
-    let counts = case_conferences(
-        &mut w.offenders,
-        &mut w.managers,
-        &w.scenario.custody,
-        w.week,
-    );
-    let r = &mut w.this_week;
-    r.icm_conferences = counts.conferences;
-    r.icm_agencies_present = counts.agencies_present;
-    r.families_invited = counts.families_invited;
-    r.families_attended = counts.families_attended;
-}
-
-fn contacts(w: &mut World) {
+/// Supervision, case by case: ICM case conferences for prisoners (after the workload, whose
+/// shares decide whether an engaged case manager has the hours to attend; none when nobody is
+/// sent to custody), contacts and compliance, needs, and the case's week with services; then
+/// free service places go to the waiting list.
+///
+/// The four steps run one case at a time in a single pass, which reads each case record from
+/// memory once instead of four times. The results are those of four separate passes: each step
+/// reads and writes only the case itself, except the conferences, which use case managers'
+/// hours in the same case order either way, and the waiting list, which is filled after the
+/// pass.
+fn supervision(w: &mut World) {
     let s = w.scenario;
     // Under the team approach contacts rotate among the members: each kept appointment builds
     // the bond with one of them, so the relationship with the team grows by a member's share.
@@ -160,145 +140,181 @@ fn contacts(w: &mut World) {
         Approach::Team => 1.0 / f64::from(s.team.size),
         Approach::Individual | Approach::Hybrid => 1.0,
     };
-    contacts_and_compliance(
-        &mut w.offenders,
-        &w.attendance,
-        &w.modes,
-        s,
-        growth_scale,
-        w.week,
-    );
-}
-
-fn needs(w: &mut World) {
-    needs_week(&mut w.offenders, &w.managers, &w.modes, w.scenario, w.week);
-}
-
-fn services(w: &mut World) {
-    let counts = services_week(
+    let contacts = ContactsWeek {
+        attendance: &w.attendance,
+        modes: &w.modes,
+        scenario: s,
+        growth: s.relationship.growth_per_contact * growth_scale,
+        week: w.week,
+    };
+    let icm = w.sentencer.sends_anyone();
+    let mut conferences = ConferenceCounts::default();
+    let mut services = ServiceCounts::default();
+    w.services.begin_week();
+    for (i, o) in w.offenders.iter_mut().enumerate() {
+        if icm {
+            case_conference(o, &mut w.managers, &s.custody, w.week, &mut conferences);
+        }
+        contacts_and_compliance(o, &contacts);
+        needs_week(o, &w.managers, &w.modes, s, w.week);
+        case_services(i, o, &mut w.services, &s.services, w.week, &mut services);
+    }
+    fill_places(
         &mut w.offenders,
         &mut w.services,
-        &w.scenario.services,
+        &s.services,
         w.week,
+        &mut services,
     );
     let r = &mut w.this_week;
-    r.service_waiting = counts.waiting;
-    r.in_service = counts.attending;
-    r.service_starts = counts.starts;
-    r.service_completions = counts.completions;
-    r.service_dropouts = counts.dropouts;
-    r.service_waits_ended = counts.waits_ended;
-    r.service_wait_weeks = counts.wait_weeks;
-    r.substitutions += counts.substitutions;
-    r.service_cost = counts.cost;
+    r.icm_conferences = conferences.conferences;
+    r.icm_agencies_present = conferences.agencies_present;
+    r.families_invited = conferences.families_invited;
+    r.families_attended = conferences.families_attended;
+    r.service_waiting = services.waiting;
+    r.in_service = services.attending;
+    r.service_starts = services.starts;
+    r.service_completions = services.completions;
+    r.service_dropouts = services.dropouts;
+    r.service_waits_ended = services.waits_ended;
+    r.service_wait_weeks = services.wait_weeks;
+    r.substitutions += services.substitutions;
+    r.service_cost = services.cost;
 }
 
-fn reoffending(w: &mut World) {
-    let counts = reoffending_week(
-        &mut w.offenders,
-        &mut w.managers,
-        &w.hazard,
-        w.scenario,
-        w.week,
-    );
-    w.this_week.proven_reoffences = counts.proven;
-    w.this_week.revocations += counts.revocations;
-    w.this_week.recalls += counts.recalls;
-}
-
-fn enforcement(w: &mut World) {
-    let counts = enforce(&mut w.offenders, &mut w.managers, w.scenario, w.week);
-    w.this_week.warnings = counts.warnings;
-    w.this_week.sanctions = counts.sanctions;
-    w.this_week.breaches = counts.breaches;
-    w.this_week.revocations += counts.revocations;
-    w.this_week.recalls += counts.recalls;
-}
-
-/// Sentence: the orders whose report is done start, or the custodial sentences; orders reaching
-/// their end complete; prisoners due for release go out on licence (or, after a revoked order,
-/// without one); licences reaching the sentence's end end; cases whose sentence and follow-up
-/// are both over close.
-fn stage_transitions(w: &mut World) {
+/// Outcomes, case by case: reoffending (a proven reoffence may revoke an order or recall a
+/// licence), enforcement of failures to comply, and stage transitions.
+///
+/// As in [`supervision`], the three steps run one case at a time in one pass, with the results
+/// of three passes: each reads and writes only the case itself, and changes the case managers'
+/// caseloads and paperwork only by adding and subtracting, which nothing in the pass reads.
+fn outcomes(w: &mut World) {
     let s = w.scenario;
-    let follow_up = s.simulation.follow_up_weeks;
-    let report_hours = s.reports.hours as f32;
     let week = w.week;
-    let mut completions = 0;
-    let mut releases = 0;
+    let mut reoffending = ReoffendingCounts::default();
+    let mut enforcement = EnforcementCounts::default();
+    let mut transitions = TransitionCounts::default();
     for o in &mut w.offenders {
-        if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
-            // The report's assessment stands if the report was written in full.
-            o.report_done = o.interviewed && o.report_hours_done >= report_hours * 0.999;
-            if o.disposal == Disposal::Custody {
-                sentence_to_custody(o, &mut w.managers, &s.custody);
-            } else {
-                o.stage = Stage::Order;
-                o.stage_started = o.order_start;
-                o.next_contact = o.order_start;
-            }
-        }
-        match o.stage {
-            Stage::Order if week + 1 >= o.order_due_end => {
-                end_order(o, OrderOutcome::Completed, &mut w.managers, week, 0);
-                completions += 1;
-            }
-            Stage::Custody if week + 1 >= o.release_due => {
-                release_from_custody(o, &mut w.managers, &w.services, s, week);
-                releases += u32::from(o.events.released);
-            }
-            Stage::Licence if week + 1 >= o.order_due_end => {
-                end_licence(o, &mut w.managers, week);
-            }
-            _ => {}
-        }
-        if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, follow_up) {
-            o.stage = Stage::Closed;
+        reoffending_week(o, &mut w.managers, &w.hazard, s, week, &mut reoffending);
+        enforce(o, &mut w.managers, s, week, &mut enforcement);
+        stage_transition(o, &mut w.managers, &w.services, s, week, &mut transitions);
+    }
+    let r = &mut w.this_week;
+    r.proven_reoffences = reoffending.proven;
+    r.warnings = enforcement.warnings;
+    r.sanctions = enforcement.sanctions;
+    r.breaches = enforcement.breaches;
+    r.revocations += reoffending.revocations + enforcement.revocations;
+    r.recalls += reoffending.recalls + enforcement.recalls;
+    r.completions = transitions.completions;
+    r.releases = transitions.releases;
+}
+
+/// Orders completed and prisoners released this week.
+#[derive(Default)]
+struct TransitionCounts {
+    completions: u32,
+    releases: u32,
+}
+
+/// Sentence: the order starts if its report is done, or the custodial sentence; an order
+/// reaching its end completes; a prisoner due for release goes out on licence (or, after a
+/// revoked order, without one); a licence reaching the sentence's end ends; a case whose
+/// sentence and follow-up are both over closes.
+fn stage_transition(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    services: &ServiceSystem,
+    s: &Scenario,
+    week: i32,
+    counts: &mut TransitionCounts,
+) {
+    if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
+        // The report's assessment stands if the report was written in full.
+        o.report_done = o.interviewed && o.report_hours_done >= s.reports.hours as f32 * 0.999;
+        if o.disposal == Disposal::Custody {
+            sentence_to_custody(o, managers, &s.custody);
+        } else {
+            o.stage = Stage::Order;
+            o.stage_started = o.order_start;
+            o.next_contact = o.order_start;
         }
     }
-    w.this_week.completions = completions;
-    w.this_week.releases = releases;
+    match o.stage {
+        Stage::Order if week + 1 >= o.order_due_end => {
+            end_order(o, OrderOutcome::Completed, managers, week, 0);
+            counts.completions += 1;
+        }
+        Stage::Custody if week + 1 >= o.release_due => {
+            release_from_custody(o, managers, services, s, week);
+            counts.releases += u32::from(o.events.released);
+        }
+        Stage::Licence if week + 1 >= o.order_due_end => {
+            end_licence(o, managers, week);
+        }
+        _ => {}
+    }
+    if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, s.simulation.follow_up_weeks) {
+        o.stage = Stage::Closed;
+    }
 }
 
-/// Absence and turnover. A leaver's cases return to the allocation queue; whoever takes them
-/// next week is a handoff.
+/// Absence and turnover among the posts. A leaver's cases return to the allocation queue in
+/// the week's last pass ([`close_week`]); whoever takes them next week is a handoff.
 fn staff_events(w: &mut World) {
-    let mut anyone_left = false;
+    w.anyone_left = false;
     let spread = w.scenario.organisation.discretion_spread;
     for (m, left) in w.managers.iter_mut().zip(w.left_this_week.iter_mut()) {
         let event = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng);
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
-            anyone_left = true;
+            w.anyone_left = true;
         }
         if event == StaffEvent::Joined {
             m.discretion = discretion_weights(spread, &mut w.discretion_rng);
         }
     }
-    if anyone_left {
-        // One pass over the cases, however many left.
-        let retained = w.scenario.relationship.retained_on_handoff;
-        let size = w.scenario.team.size;
-        for o in &mut w.offenders {
-            if o.manager.index().is_some_and(|m| w.left_this_week[m]) {
-                release(o, &mut w.managers, HandoffCause::StaffLeft);
+}
+
+/// The week's last pass over the cases, one case at a time: a leaver's cases (and team places)
+/// are released; the case is counted in the week's record; a closed case leaves the array
+/// (keeping arrival order), and the others move on to next week's random numbers. Last, the
+/// first step of next week's allocation: a case whose holder does not work on the stage it
+/// starts next week, or on the type a review gave it, is handed over.
+///
+/// One pass instead of four gives the same results as separate passes: a release changes only
+/// the case and the case managers' caseload counts, which neither the record nor the check of
+/// fit reads (a post's function and specialism are fixed), and each step reads a case after
+/// the steps before it have dealt with it. Nothing between here and the allocation of waiting
+/// cases next week (the intake) reads a case manager.
+fn close_week(w: &mut World) {
+    let partial = std::mem::take(&mut w.this_week);
+    let mut record = w.recorder.open_week(w.week, partial);
+    let (retained, size) = (
+        w.scenario.relationship.retained_on_handoff,
+        w.scenario.team.size,
+    );
+    let anyone_left = w.anyone_left;
+    let (managers, left, recorder) = (&mut w.managers, &w.left_this_week, &mut w.recorder);
+    let (establishment, next_week) = (&w.establishment, w.week + 1);
+    w.offenders.retain_mut(|o| {
+        if anyone_left {
+            if o.manager.index().is_some_and(|m| left[m]) {
+                release(o, managers, HandoffCause::StaffLeft);
             }
             for slot in 0..o.team.len() {
-                if o.team[slot].index().is_some_and(|m| w.left_this_week[m]) {
-                    release_member(o, slot, &mut w.managers, retained, size);
+                if o.team[slot].index().is_some_and(|m| left[m]) {
+                    release_member(o, slot, managers, retained, size);
                 }
             }
         }
-    }
-}
-
-/// Records the week, then removes closed cases (keeping arrival order).
-fn metrics(w: &mut World) {
-    let partial = std::mem::take(&mut w.this_week);
-    w.recorder
-        .record_week(w.week, &w.offenders, &w.managers, partial);
-    w.offenders.retain(|o| o.stage != Stage::Closed);
+        recorder.count_case(&mut record, o, managers);
+        o.draws.next_week();
+        transfer_if_misfit(o, managers, establishment, next_week);
+        o.stage != Stage::Closed
+    });
+    w.recorder.close_week(record, &w.managers);
 }
 
 /// A case of the initial caseload, already assessed, is part-way through its review cycle: its
@@ -353,6 +369,7 @@ impl<'s> World<'s> {
             week: 0,
             offenders,
             left_this_week: vec![false; managers.len()],
+            anyone_left: false,
             managers,
             establishment,
             services: ServiceSystem::new(&scenario.services),

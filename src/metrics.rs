@@ -438,6 +438,13 @@ impl Survival {
     }
 }
 
+/// A week's record while its cases are counted.
+pub struct OpenWeek {
+    record: WeekRecord,
+    case_costs: f64,
+    in_window: bool,
+}
+
 /// Collects a replication's records as it runs.
 pub struct Recorder {
     window_start: i32,
@@ -504,72 +511,77 @@ impl Recorder {
         }
     }
 
-    /// Records this week: outcomes of orders and licences that ended, releases, and follow-ups
-    /// that closed this week, and the week's totals. `partial` holds the counts the phases
-    /// reported.
-    pub fn record_week(
-        &mut self,
-        week: i32,
-        offenders: &[Offender],
-        managers: &[CaseManager],
-        partial: WeekRecord,
-    ) {
-        let in_window = week >= self.window_start;
-        let mut rec = WeekRecord { week, ..partial };
-        let mut case_costs = 0.0;
-        for o in offenders {
-            if let Some(m) = o.manager.index() {
-                if managers[m].is_staff() {
-                    rec.held_by_staff += 1;
-                } else {
-                    rec.held_by_volunteers += 1;
-                }
-            }
-            let allocated = o.is_allocated();
-            match o.stage {
-                Stage::PreSentence => {
-                    rec.pre_sentence += 1;
-                    if !allocated {
-                        rec.unallocated += 1;
-                    }
-                }
-                Stage::Order | Stage::Licence => {
-                    if o.stage == Stage::Order {
-                        rec.active_orders += 1;
-                    } else {
-                        rec.on_licence += 1;
-                    }
-                    if allocated {
-                        rec.allocated += 1;
-                        rec.relationship_sum += f64::from(o.relationship);
-                        case_costs += self.costs.case_week[o.risk.index()];
-                    } else {
-                        rec.unallocated += 1;
-                    }
-                }
-                Stage::Custody => {
-                    rec.in_custody += 1;
-                    let engaged = self.engage_weeks.is_some_and(|weeks| {
-                        o.under_custodial_sentence() && week + 1 >= o.release_due - weeks
-                    });
-                    if engaged && !allocated {
-                        rec.unallocated += 1;
-                    }
-                }
-                Stage::FollowUp => rec.in_follow_up += 1,
-                Stage::Closed => {}
-            }
-            if o.stage != Stage::PreSentence {
-                rec.contacts_due += u32::from(o.events.contact_due);
-                rec.contacts_delivered += u32::from(o.events.contact_offered);
-                rec.contacts_attended += u32::from(o.events.contact_attended);
-            }
-            rec.proven_in_custody += u32::from(o.events.proven_in_custody);
-            if !in_window {
-                continue;
-            }
-            self.record_case(o, week);
+    /// Opens this week's record: `partial` holds the counts the phases reported. Then
+    /// [`Recorder::count_case`] for every case, and [`Recorder::close_week`].
+    pub fn open_week(&self, week: i32, partial: WeekRecord) -> OpenWeek {
+        OpenWeek {
+            record: WeekRecord { week, ..partial },
+            case_costs: 0.0,
+            in_window: week >= self.window_start,
         }
+    }
+
+    /// Counts one case in this week's totals, and records outcomes of its order or licence if
+    /// it ended, its release, and its follow-up if it closed this week.
+    pub fn count_case(&mut self, open: &mut OpenWeek, o: &Offender, managers: &[CaseManager]) {
+        let week = open.record.week;
+        let rec = &mut open.record;
+        if let Some(m) = o.manager.index() {
+            if managers[m].is_staff() {
+                rec.held_by_staff += 1;
+            } else {
+                rec.held_by_volunteers += 1;
+            }
+        }
+        let allocated = o.is_allocated();
+        match o.stage {
+            Stage::PreSentence => {
+                rec.pre_sentence += 1;
+                if !allocated {
+                    rec.unallocated += 1;
+                }
+            }
+            Stage::Order | Stage::Licence => {
+                if o.stage == Stage::Order {
+                    rec.active_orders += 1;
+                } else {
+                    rec.on_licence += 1;
+                }
+                if allocated {
+                    rec.allocated += 1;
+                    rec.relationship_sum += f64::from(o.relationship);
+                    open.case_costs += self.costs.case_week[o.risk.index()];
+                } else {
+                    rec.unallocated += 1;
+                }
+            }
+            Stage::Custody => {
+                rec.in_custody += 1;
+                let engaged = self.engage_weeks.is_some_and(|weeks| {
+                    o.under_custodial_sentence() && week + 1 >= o.release_due - weeks
+                });
+                if engaged && !allocated {
+                    rec.unallocated += 1;
+                }
+            }
+            Stage::FollowUp => rec.in_follow_up += 1,
+            Stage::Closed => {}
+        }
+        if o.stage != Stage::PreSentence {
+            rec.contacts_due += u32::from(o.events.contact_due);
+            rec.contacts_delivered += u32::from(o.events.contact_offered);
+            rec.contacts_attended += u32::from(o.events.contact_attended);
+        }
+        rec.proven_in_custody += u32::from(o.events.proven_in_custody);
+        if !open.in_window {
+            return;
+        }
+        self.record_case(o, week);
+    }
+
+    /// Closes this week's record with the staff measures and the cost.
+    pub fn close_week(&mut self, open: OpenWeek, managers: &[CaseManager]) {
+        let (mut rec, case_costs, in_window) = (open.record, open.case_costs, open.in_window);
         // Staff measures are of paid staff; volunteers are counted apart.
         for m in managers.iter().filter(|m| m.is_staff()) {
             if m.in_post() {

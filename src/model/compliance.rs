@@ -62,73 +62,77 @@ impl AttendanceModel {
     }
 }
 
-/// The contacts-and-compliance phase for every case on an order.
-pub fn contacts_and_compliance(
-    offenders: &mut [Offender],
-    attendance: &AttendanceModel,
-    modes: &ModeTable,
-    s: &Scenario,
-    growth_scale: f64,
-    week: i32,
-) {
+/// What is fixed for a week's contacts and compliance.
+pub struct ContactsWeek<'a> {
+    pub attendance: &'a AttendanceModel,
+    pub modes: &'a ModeTable,
+    pub scenario: &'a Scenario,
+    /// How much one kept appointment grows the relationship (a member's share under teams).
+    pub growth: f64,
+    pub week: i32,
+}
+
+/// Contacts and compliance for one case: whether an offered appointment was kept, what that
+/// did to the relationship, and which failures to comply were detected.
+pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
+    if !matches!(
+        o.stage,
+        Stage::PreSentence | Stage::Order | Stage::Custody | Stage::Licence
+    ) {
+        return;
+    }
+    let (attendance, modes, s, growth, week) =
+        (c.attendance, c.modes, c.scenario, c.growth, c.week);
     let (compliance, relationship) = (&s.compliance, &s.relationship);
-    let growth = relationship.growth_per_contact * growth_scale;
-    for o in offenders.iter_mut().filter(|o| {
-        matches!(
-            o.stage,
-            Stage::PreSentence | Stage::Order | Stage::Custody | Stage::Licence
-        )
-    }) {
-        let d = o.draws;
-        let on_order = o.stage.is_supervised();
-        if o.events.contact_offered {
-            let kept = f64::from(d.attendance) < attendance.probability(o);
-            if kept {
-                o.events.contact_attended = true;
-                if !o.events.contact_by_cover {
-                    let r = f64::from(o.relationship);
-                    o.relationship = (r + growth * (1.0 - r)) as f32;
-                }
-            } else if on_order
-                && f64::from(d.acceptable_absence) >= compliance.acceptable_absence_share
-            {
-                o.events.failures += 1;
+    let d = o.draws;
+    let on_order = o.stage.is_supervised();
+    if o.events.contact_offered {
+        let kept = f64::from(d.attendance()) < attendance.probability(o);
+        if kept {
+            o.events.contact_attended = true;
+            if !o.events.contact_by_cover {
+                let r = f64::from(o.relationship);
+                o.relationship = (r + growth * (1.0 - r)) as f32;
             }
-            if o.stage == Stage::Licence {
-                if o.awaiting_first_appointment {
-                    o.awaiting_first_appointment = false;
-                    o.events.first_appointment = Some(kept);
-                }
-                if kept && o.first_contact_after_release == NEVER {
-                    o.first_contact_after_release = week - o.released;
-                    o.events.first_contact_after_release = true;
-                }
+        } else if on_order
+            && f64::from(d.acceptable_absence()) >= compliance.acceptable_absence_share
+        {
+            o.events.failures += 1;
+        }
+        if o.stage == Stage::Licence {
+            if o.awaiting_first_appointment {
+                o.awaiting_first_appointment = false;
+                o.events.first_appointment = Some(kept);
+            }
+            if kept && o.first_contact_after_release == NEVER {
+                o.first_contact_after_release = week - o.released;
+                o.events.first_contact_after_release = true;
             }
         }
-        if !o.events.contact_attended {
-            o.relationship *= (1.0 - relationship.weekly_decay) as f32;
+    }
+    if !o.events.contact_attended {
+        o.relationship *= (1.0 - relationship.weekly_decay) as f32;
+    }
+    if !on_order {
+        return;
+    }
+    // Other requirements (residence, activities, conduct). Nobody detects a violation by a
+    // case with no case manager.
+    if o.is_allocated() && f64::from(d.violation()) < compliance.violation_rate_per_week {
+        let detection = if o.events.contact_attended {
+            compliance.detection_with_contact
+        } else {
+            compliance.detection_unsupervised
+        };
+        let mut watch = modes.get(o.risk).monitoring;
+        if o.sanctions.restriction_active(week) {
+            watch *= s.enforcement.restriction_monitoring;
         }
-        if !on_order {
-            continue;
+        if o.stage == Stage::Licence && o.icm.risk_plan {
+            watch *= s.custody.police_monitoring;
         }
-        // Other requirements (residence, activities, conduct). Nobody detects a violation by a
-        // case with no case manager.
-        if o.is_allocated() && f64::from(d.violation) < compliance.violation_rate_per_week {
-            let detection = if o.events.contact_attended {
-                compliance.detection_with_contact
-            } else {
-                compliance.detection_unsupervised
-            };
-            let mut watch = modes.get(o.risk).monitoring;
-            if o.sanctions.restriction_active(week) {
-                watch *= s.enforcement.restriction_monitoring;
-            }
-            if o.stage == Stage::Licence && o.icm.risk_plan {
-                watch *= s.custody.police_monitoring;
-            }
-            if f64::from(d.violation_detected) < detection * watch {
-                o.events.failures += 1;
-            }
+        if f64::from(d.violation_detected()) < detection * watch {
+            o.events.failures += 1;
         }
     }
 }

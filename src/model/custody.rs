@@ -223,7 +223,7 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
     let home = Need::Accommodation as usize;
     if o.needs.0[home] > 0 {
         flags |= at_release::HOUSING_NEED;
-        if spread(d.referral, 1) < chance(Need::Accommodation) {
+        if spread(d.referral(), 1) < chance(Need::Accommodation) {
             flags |= at_release::HOUSING_IN_PLACE;
             o.needs.0[home] = o.needs.0[home].saturating_sub(s.services.severity_reduction);
         } else {
@@ -239,7 +239,7 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
                 flags |= at_release::SERVICE_IN_PLACE;
             }
             ServiceState::None => {
-                if services.reachable[need as usize] > 0 && f64::from(d.referral) < chance(need) {
+                if services.reachable[need as usize] > 0 && f64::from(d.referral()) < chance(need) {
                     // Referred and accepted at the pre-release conference.
                     let since = week + 1 - c.pre_release_conference_weeks as i32;
                     o.service = ServiceState::Waiting { need, since };

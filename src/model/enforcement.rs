@@ -64,76 +64,72 @@ pub struct EnforcementCounts {
     pub recalls: u32,
 }
 
-/// The enforcement phase for every allocated case with failures this week: an order breached
-/// goes to court, a licence breached to recall.
+/// The enforcement phase for one case: if it is allocated and had failures this week, warnings,
+/// sanctions, and at a breach an order goes to court and a licence to recall.
 pub fn enforce(
-    offenders: &mut [Offender],
+    o: &mut Offender,
     managers: &mut [CaseManager],
     s: &Scenario,
     week: i32,
-) -> EnforcementCounts {
+    counts: &mut EnforcementCounts,
+) {
+    if !o.stage.is_supervised() || o.events.failures == 0 {
+        return;
+    }
+    let Some(index) = o.manager.index() else {
+        return;
+    };
     let (e, sup) = (&s.enforcement, &s.supervision);
-    let mut counts = EnforcementCounts::default();
     let sanctions_allowed = match e.policy {
         EnforcementPolicy::Strict => 0,
         EnforcementPolicy::Graduated => e.sanctions_before_breach,
     };
     let period = e.warning_period_weeks as i32;
-    for o in offenders.iter_mut() {
-        if !o.stage.is_supervised() || o.events.failures == 0 {
-            continue;
-        }
-        let Some(index) = o.manager.index() else {
-            continue;
-        };
-        for _ in 0..o.events.failures {
-            if o.warnings > 0 && week - o.last_warning >= period {
-                o.warnings = 0;
-            }
-            if o.sanctions.level > 0 && week - o.sanctions.imposed >= period {
-                o.sanctions.level = 0;
-            }
-            if o.warnings < e.warnings_before_breach {
-                o.warnings += 1;
-                o.last_warning = week;
-                managers[index].paperwork_backlog += sup.warning_hours;
-                counts.warnings += 1;
-                continue;
-            }
-            if o.sanctions.level < sanctions_allowed {
-                o.sanctions.level += 1;
-                o.sanctions.imposed = week;
-                o.sanctions.until = week + 1 + e.sanction_weeks as i32;
-                // Reporting starts next week.
-                o.next_contact = o.next_contact.min(week + 1);
-                managers[index].paperwork_backlog += e.sanction_hours;
-                counts.sanctions += 1;
-                continue;
-            }
-            managers[index].paperwork_backlog += sup.breach_hours;
-            counts.breaches += 1;
-            if o.stage == Stage::Licence {
-                if recall_possible(o, week) && spread(o.draws.court, 2) < s.custody.recall_on_breach
-                {
-                    recall_to_custody(o, managers, s, week);
-                    counts.recalls += 1;
-                    break;
-                }
-            } else if f64::from(o.draws.court) < e.breach_revocation_prob {
-                end_order(
-                    o,
-                    OrderOutcome::Breached,
-                    managers,
-                    week,
-                    s.sentencing.revocation_custody_weeks,
-                );
-                counts.revocations += 1;
-                break;
-            }
-            // The order continues: the court's warning replaces the case manager's.
+    for _ in 0..o.events.failures {
+        if o.warnings > 0 && week - o.last_warning >= period {
             o.warnings = 0;
+        }
+        if o.sanctions.level > 0 && week - o.sanctions.imposed >= period {
             o.sanctions.level = 0;
         }
+        if o.warnings < e.warnings_before_breach {
+            o.warnings += 1;
+            o.last_warning = week;
+            managers[index].paperwork_backlog += sup.warning_hours;
+            counts.warnings += 1;
+            continue;
+        }
+        if o.sanctions.level < sanctions_allowed {
+            o.sanctions.level += 1;
+            o.sanctions.imposed = week;
+            o.sanctions.until = week + 1 + e.sanction_weeks as i32;
+            // Reporting starts next week.
+            o.next_contact = o.next_contact.min(week + 1);
+            managers[index].paperwork_backlog += e.sanction_hours;
+            counts.sanctions += 1;
+            continue;
+        }
+        managers[index].paperwork_backlog += sup.breach_hours;
+        counts.breaches += 1;
+        if o.stage == Stage::Licence {
+            if recall_possible(o, week) && spread(o.draws.court(), 2) < s.custody.recall_on_breach {
+                recall_to_custody(o, managers, s, week);
+                counts.recalls += 1;
+                break;
+            }
+        } else if f64::from(o.draws.court()) < e.breach_revocation_prob {
+            end_order(
+                o,
+                OrderOutcome::Breached,
+                managers,
+                week,
+                s.sentencing.revocation_custody_weeks,
+            );
+            counts.revocations += 1;
+            break;
+        }
+        // The order continues: the court's warning replaces the case manager's.
+        o.warnings = 0;
+        o.sanctions.level = 0;
     }
-    counts
 }

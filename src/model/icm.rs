@@ -59,30 +59,24 @@ pub struct ConferenceCounts {
     pub manager_hours: f64,
 }
 
-/// Holds this week's case conferences.
-pub fn case_conferences(
-    offenders: &mut [Offender],
+/// Holds this case's ICM case conference if one is due this week.
+pub fn case_conference(
+    o: &mut Offender,
     managers: &mut [CaseManager],
     c: &Custody,
     week: i32,
-) -> ConferenceCounts {
-    let mut counts = ConferenceCounts::default();
-    for o in offenders.iter_mut() {
-        if o.stage != Stage::Custody
-            || !o.under_custodial_sentence()
-            || week < o.icm.next_conference
-        {
-            continue;
-        }
-        hold_conference(o, managers, c, &mut counts);
-        let pre_release = pre_release_conference_week(o, o.stage_started, c);
-        o.icm.next_conference = if week >= pre_release {
-            NEVER
-        } else {
-            (week + c.conference_interval_weeks as i32).min(pre_release)
-        };
+    counts: &mut ConferenceCounts,
+) {
+    if o.stage != Stage::Custody || !o.under_custodial_sentence() || week < o.icm.next_conference {
+        return;
     }
-    counts
+    hold_conference(o, managers, c, counts);
+    let pre_release = pre_release_conference_week(o, o.stage_started, c);
+    o.icm.next_conference = if week >= pre_release {
+        NEVER
+    } else {
+        (week + c.conference_interval_weeks as i32).min(pre_release)
+    };
 }
 
 fn hold_conference(
@@ -95,13 +89,13 @@ fn hold_conference(
     let attendance = c.attendance.as_array();
     let mut present: u16 = 0;
     for (j, agency) in Agency::ALL.into_iter().enumerate() {
-        let drawn = spread(d.team, j) < attendance[j];
+        let drawn = spread(d.team(), j) < attendance[j];
         let here = match (agency, o.manager.index()) {
             (Agency::CommunitySocialWork, Some(m)) => {
                 let m = &mut managers[m];
                 drawn
                     && m.status == StaffStatus::Present
-                    && f64::from(d.contact_delivery) < m.shares.team
+                    && f64::from(d.contact_delivery()) < m.shares.team
                     && m.try_use(c.conference_hours)
                     && {
                         counts.manager_hours += c.conference_hours;
@@ -114,19 +108,19 @@ fn hold_conference(
             present |= agency.bit();
         }
     }
-    let cip = spread(d.team, Agency::COUNT) < c.cip_available;
+    let cip = spread(d.team(), Agency::COUNT) < c.cip_available;
     let agreed = if cip { 1.0 } else { c.cip_absent_effect };
     for (k, need) in Need::ALL.into_iter().enumerate() {
         if o.needs.severity(need) > 0
             && present & providers_for(need) != 0
-            && spread(d.team_work, k) < agreed
+            && spread(d.team_work(), k) < agreed
         {
             o.icm.planned |= 1 << need as u8;
         }
     }
     if is_mappa_case(o)
         && present & Agency::Police.bit() != 0
-        && spread(d.team_work, Need::COUNT) < agreed
+        && spread(d.team_work(), Need::COUNT) < agreed
     {
         o.icm.risk_plan = true;
     }
@@ -135,7 +129,7 @@ fn hold_conference(
     } else {
         c.useful_without_personal_officer
     };
-    if f64::from(d.court) < useful {
+    if f64::from(d.court()) < useful {
         let m = f64::from(o.motivation);
         o.motivation = (m + c.motivation_gain * (1.0 - m)) as f32;
     }
@@ -152,7 +146,7 @@ fn hold_conference(
 fn family(o: &mut Offender, c: &Custody) {
     let f = &c.family;
     let scale = c.family_involvement;
-    let u = o.draws.acceptable_absence;
+    let u = o.draws.acceptable_absence();
     if spread(u, 0) >= ((1.0 - f.no_one_invites) * scale).min(1.0) {
         return;
     }

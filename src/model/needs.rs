@@ -35,78 +35,80 @@ fn own_work_target(o: &Offender) -> Option<Need> {
     needs.most_severe()
 }
 
-/// The needs phase for every case still in the follow-up.
+/// The needs phase for one case still in the follow-up: work at attended contacts and
+/// conferences lowers needs; chaotic needs may flare up.
 pub fn needs_week(
-    offenders: &mut [Offender],
+    o: &mut Offender,
     managers: &[CaseManager],
     modes: &ModeTable,
     s: &Scenario,
     week: i32,
 ) {
+    if o.stage == Stage::Closed {
+        return;
+    }
     let (n, org) = (&s.needs, &s.organisation);
-    for o in offenders.iter_mut().filter(|o| o.stage != Stage::Closed) {
-        let d = o.draws;
-        // Work at a report interview or a covered contact is not the specialist's.
-        let specialist = match o.manager.index() {
-            Some(i)
-                if o.stage.is_supervised()
-                    && !o.events.contact_by_cover
-                    && managers[i].specialises_in(case_type(o, org.streaming)) =>
-            {
-                org.specialist_effect
+    let d = o.draws;
+    // Work at a report interview or a covered contact is not the specialist's.
+    let specialist = match o.manager.index() {
+        Some(i)
+            if o.stage.is_supervised()
+                && !o.events.contact_by_cover
+                && managers[i].specialises_in(case_type(o, org.streaming)) =>
+        {
+            org.specialist_effect
+        }
+        _ => 1.0,
+    };
+    // Work agreed at a case conference: each member who attended works on the most severe
+    // need, as at an attended contact.
+    let members = i32::from(o.events.conference_members);
+    if o.stage.is_supervised() && members > 0 {
+        let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
+        if f64::from(d.team_work()) < p {
+            if let Some(need) = own_work_target(o) {
+                o.needs.0[need as usize] -= 1;
             }
-            _ => 1.0,
+        }
+    }
+    if o.stage.is_supervised() && o.events.contact_attended {
+        let own_work = modes.get(o.risk).own_work;
+        let p = work_success_probability(o, n, specialist) * own_work;
+        if f64::from(d.need_work()) < p {
+            if let Some(need) = own_work_target(o) {
+                o.needs.0[need as usize] -= 1;
+            }
+        }
+        if let Some(need) = o.service.substituting() {
+            let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
+            let severity = &mut o.needs.0[need as usize];
+            if *severity > 0 && spread(d.need_work(), 1) < p {
+                *severity -= 1;
+            }
+        }
+    }
+    // A flare-up of one chaotic need present, chosen by the same draw: given u < p,
+    // u / p is uniform on 0..1.
+    let u = f64::from(d.need_relapse());
+    if u < n.relapse_per_week {
+        let needs = o.needs;
+        let chaotic_present = || {
+            Need::ALL
+                .into_iter()
+                .filter(move |need| need.is_chaotic() && needs.severity(*need) > 0)
         };
-        // Work agreed at a case conference: each member who attended works on the most severe
-        // need, as at an attended contact.
-        let members = i32::from(o.events.conference_members);
-        if o.stage.is_supervised() && members > 0 {
-            let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
-            if f64::from(d.team_work) < p {
-                if let Some(need) = own_work_target(o) {
-                    o.needs.0[need as usize] -= 1;
-                }
-            }
-        }
-        if o.stage.is_supervised() && o.events.contact_attended {
-            let own_work = modes.get(o.risk).own_work;
-            let p = work_success_probability(o, n, specialist) * own_work;
-            if f64::from(d.need_work) < p {
-                if let Some(need) = own_work_target(o) {
-                    o.needs.0[need as usize] -= 1;
-                }
-            }
-            if let Some(need) = o.service.substituting() {
-                let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
-                let severity = &mut o.needs.0[need as usize];
-                if *severity > 0 && spread(d.need_work, 1) < p {
-                    *severity -= 1;
-                }
-            }
-        }
-        // A flare-up of one chaotic need present, chosen by the same draw: given u < p,
-        // u / p is uniform on 0..1.
-        let u = f64::from(d.need_relapse);
-        if u < n.relapse_per_week {
-            let needs = o.needs;
-            let chaotic_present = || {
-                Need::ALL
-                    .into_iter()
-                    .filter(move |need| need.is_chaotic() && needs.severity(*need) > 0)
-            };
-            let present = chaotic_present().count();
-            if present > 0 {
-                let pick = ((u / n.relapse_per_week) * present as f64) as usize;
-                let need = chaotic_present()
-                    .nth(pick.min(present - 1))
-                    .expect("pick < present");
-                let s = &mut o.needs.0[need as usize];
-                *s = (*s + 1).min(MAX_SEVERITY);
-                // An acute need: a contact is due next week, whatever the schedule (a cover
-                // group responds if the case manager is away).
-                if o.stage.is_supervised() {
-                    o.next_contact = o.next_contact.min(week + 1);
-                }
+        let present = chaotic_present().count();
+        if present > 0 {
+            let pick = ((u / n.relapse_per_week) * present as f64) as usize;
+            let need = chaotic_present()
+                .nth(pick.min(present - 1))
+                .expect("pick < present");
+            let s = &mut o.needs.0[need as usize];
+            *s = (*s + 1).min(MAX_SEVERITY);
+            // An acute need: a contact is due next week, whatever the schedule (a cover
+            // group responds if the case manager is away).
+            if o.stage.is_supervised() {
+                o.next_contact = o.next_contact.min(week + 1);
             }
         }
     }

@@ -7,7 +7,6 @@
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution};
-use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
 use crate::model::enforcement::Sanctions;
@@ -15,6 +14,7 @@ use crate::model::journey::{Disposal, OrderOutcome, Stage};
 use crate::model::organisation::HandoffCause;
 use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
+use crate::rng::OffenderStream;
 use crate::scenario::Population;
 
 /// Static risk of reoffending, banded as probation services band OGRS-type scores.
@@ -154,59 +154,96 @@ impl Needs {
 
 /// Uniform draws an offender makes every week, whatever happens to them.
 ///
-/// Every offender draws the same number of numbers from their own stream each week, so two arms
-/// of a comparison that treat someone differently still give them the same luck next week:
-/// common random numbers hold offender by offender, not only in aggregate.
-#[derive(Clone, Copy, Debug, Default)]
+/// Every offender moves past the same number of numbers of their own stream each week
+/// ([`WeeklyDraws::PER_WEEK`]), so two arms of a comparison that treat someone differently
+/// still give them the same luck next week: common random numbers hold offender by offender,
+/// not only in aggregate. Each number is read from the stream only when a decision needs it
+/// (see [`OffenderStream`]), and the stream moves on at the end of the week.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WeeklyDraws {
-    /// Whether this case's contact is among those delivered when the manager must cut.
-    pub contact_delivery: f32,
-    /// Whether the offender keeps an offered appointment.
-    pub attendance: f32,
-    /// Whether a missed appointment has an acceptable reason.
-    pub acceptable_absence: f32,
-    /// Whether the offender commits a non-appointment violation of the order.
-    pub violation: f32,
-    /// Whether that violation is detected.
-    pub violation_detected: f32,
-    /// Whether an attended contact's work reduces a need.
-    pub need_work: f32,
-    /// Whether a chaotic need flares up.
-    pub need_relapse: f32,
-    /// Whether the offender reoffends this week.
-    pub reoffence: f32,
-    /// Whether that reoffence is proven (detected, charged, convicted or cautioned).
-    pub reoffence_proven: f32,
-    /// The court's decision at a breach or on a new conviction.
-    pub court: f32,
-    /// Who attends a case conference.
-    pub team: f32,
-    /// Whether the members' work agreed at a conference lowers a need.
-    pub team_work: f32,
-    /// Whether the plan refers a need to a service, and whether the provider accepts.
-    pub referral: f32,
-    /// Whether the offender drops out of a service this week.
-    pub treatment: f32,
+    /// The stream at the start of this week.
+    stream: OffenderStream,
+    /// Tests only: a number to use for the dropout decision instead of the stream's.
+    #[cfg(test)]
+    pub treatment_override: Option<f32>,
 }
 
 impl WeeklyDraws {
-    pub fn draw(rng: &mut Pcg32) -> Self {
+    /// Numbers each case moves past each week, one per named decision below.
+    pub const PER_WEEK: usize = 14;
+
+    pub fn new(stream: OffenderStream) -> Self {
         WeeklyDraws {
-            contact_delivery: rng.random(),
-            attendance: rng.random(),
-            acceptable_absence: rng.random(),
-            violation: rng.random(),
-            violation_detected: rng.random(),
-            need_work: rng.random(),
-            need_relapse: rng.random(),
-            reoffence: rng.random(),
-            reoffence_proven: rng.random(),
-            court: rng.random(),
-            team: rng.random(),
-            team_work: rng.random(),
-            referral: rng.random(),
-            treatment: rng.random(),
+            stream,
+            #[cfg(test)]
+            treatment_override: None,
         }
+    }
+
+    /// On to next week's numbers.
+    pub fn next_week(&mut self) {
+        self.stream.skip(Self::PER_WEEK);
+    }
+
+    /// Whether this case's contact is among those delivered when the manager must cut.
+    pub fn contact_delivery(&self) -> f32 {
+        self.stream.peek_uniform(0)
+    }
+    /// Whether the offender keeps an offered appointment.
+    pub fn attendance(&self) -> f32 {
+        self.stream.peek_uniform(1)
+    }
+    /// Whether a missed appointment has an acceptable reason.
+    pub fn acceptable_absence(&self) -> f32 {
+        self.stream.peek_uniform(2)
+    }
+    /// Whether the offender commits a non-appointment violation of the order.
+    pub fn violation(&self) -> f32 {
+        self.stream.peek_uniform(3)
+    }
+    /// Whether that violation is detected.
+    pub fn violation_detected(&self) -> f32 {
+        self.stream.peek_uniform(4)
+    }
+    /// Whether an attended contact's work reduces a need.
+    pub fn need_work(&self) -> f32 {
+        self.stream.peek_uniform(5)
+    }
+    /// Whether a chaotic need flares up.
+    pub fn need_relapse(&self) -> f32 {
+        self.stream.peek_uniform(6)
+    }
+    /// Whether the offender reoffends this week.
+    pub fn reoffence(&self) -> f32 {
+        self.stream.peek_uniform(7)
+    }
+    /// Whether that reoffence is proven (detected, charged, convicted or cautioned).
+    pub fn reoffence_proven(&self) -> f32 {
+        self.stream.peek_uniform(8)
+    }
+    /// The court's decision at a breach or on a new conviction.
+    pub fn court(&self) -> f32 {
+        self.stream.peek_uniform(9)
+    }
+    /// Who attends a case conference.
+    pub fn team(&self) -> f32 {
+        self.stream.peek_uniform(10)
+    }
+    /// Whether the members' work agreed at a conference lowers a need.
+    pub fn team_work(&self) -> f32 {
+        self.stream.peek_uniform(11)
+    }
+    /// Whether the plan refers a need to a service, and whether the provider accepts.
+    pub fn referral(&self) -> f32 {
+        self.stream.peek_uniform(12)
+    }
+    /// Whether the offender drops out of a service this week.
+    pub fn treatment(&self) -> f32 {
+        #[cfg(test)]
+        if let Some(u) = self.treatment_override {
+            return u;
+        }
+        self.stream.peek_uniform(13)
     }
 }
 
@@ -294,8 +331,7 @@ pub struct Offender {
     pub motivation: f32,
     /// Support from family and friends, 0..1. Protective against reoffending.
     pub family_support: f32,
-    /// This offender's own random stream (see [`WeeklyDraws`]).
-    pub rng: Pcg32,
+    /// This week's numbers from the offender's own random stream.
     pub draws: WeeklyDraws,
     pub events: WeekEvents,
 
@@ -528,7 +564,7 @@ impl OffenderFactory {
         let patch = rng.random_range(0..self.patches);
         let length = i32::from(self.order_weeks[pick(&self.order_cumulative, rng.random())]);
         let elapsed_fraction: f64 = rng.random();
-        let stream_rng = Pcg32::new(rng.random(), rng.random());
+        let stream = OffenderStream::new(rng.random(), rng.random());
         // Drawn for every case, so that the arrivals stream does not depend on the share.
         let report_draw: f64 = rng.random();
         let with_report = !initial_caseload && report_draw < self.report_share;
@@ -555,8 +591,7 @@ impl OffenderFactory {
             needs_at_start: needs.present_mask(),
             motivation,
             family_support,
-            rng: stream_rng,
-            draws: WeeklyDraws::default(),
+            draws: WeeklyDraws::new(stream),
             events: WeekEvents::default(),
             stage: if with_report {
                 Stage::PreSentence

@@ -665,27 +665,25 @@ pub fn release(offender: &mut Offender, managers: &mut [CaseManager], cause: Han
     }
 }
 
-/// Moves cases whose holder no longer fits them: at a change of stage, to the staff of the new
-/// stage (task and type streaming); after a review that changed the case's type, to another
-/// specialist.
-pub fn transfer_misfits(
-    offenders: &mut [Offender],
+/// Hands over a case whose holder no longer fits it at the start of week `week`: a stage has
+/// just started that the holder does not work on, or a review changed the case's type out of
+/// the holder's specialism.
+pub fn transfer_if_misfit(
+    o: &mut Offender,
     managers: &mut [CaseManager],
     establishment: &Establishment,
     week: i32,
 ) {
-    for o in offenders.iter_mut() {
-        let Some(index) = o.manager.index() else {
-            continue;
-        };
-        if o.stage_started == week {
-            // A stage has just started: the holder hands over unless they work on it too.
-            if !establishment.still_fits(o, &managers[index]) {
-                release(o, managers, HandoffCause::StageChange);
-            }
-        } else if o.events.reviewed && !establishment.still_fits(o, &managers[index]) {
-            release(o, managers, HandoffCause::TypeChange);
+    let Some(index) = o.manager.index() else {
+        return;
+    };
+    if o.stage_started == week {
+        // A stage has just started: the holder hands over unless they work on it too.
+        if !establishment.still_fits(o, &managers[index]) {
+            release(o, managers, HandoffCause::StageChange);
         }
+    } else if o.events.reviewed && !establishment.still_fits(o, &managers[index]) {
+        release(o, managers, HandoffCause::TypeChange);
     }
 }
 

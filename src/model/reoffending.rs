@@ -70,8 +70,8 @@ impl HazardModel {
         }
     }
 
-    /// Weekly hazard of (any, proven or not) reoffending.
-    pub fn hazard(&self, o: &Offender, week: i32) -> f64 {
+    /// The hazard's exponent and its two multipliers under supervision and restriction.
+    fn hazard_parts(&self, o: &Offender, week: i32) -> (f64, f64, f64) {
         let t = o.risk.index();
         let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
             - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
@@ -87,8 +87,56 @@ impl HazardModel {
         } else {
             1.0
         };
+        (dynamic, supervision, restriction)
+    }
+
+    /// Weekly hazard of (any, proven or not) reoffending.
+    pub fn hazard(&self, o: &Offender, week: i32) -> f64 {
+        let t = o.risk.index();
+        let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
         self.base_weekly[t] * dynamic.exp() * supervision * restriction * self.risk_principle[t]
     }
+
+    /// Whether the week's draws make a proven reoffence: `u_proven` below the detection
+    /// probability and `u_reoffence` below 1 − e^(−hazard).
+    ///
+    /// Most case-weeks are decided without the two exponentials: not proven, or `u_reoffence`
+    /// above a cheap upper bound of the hazard (which bounds 1 − e^(−hazard)). The bound uses
+    /// 2^⌈x·log₂e⌉ ≥ e^x, with margins for rounding, so the answer is exactly the one the full
+    /// computation gives.
+    pub fn proven_reoffence(
+        &self,
+        o: &Offender,
+        week: i32,
+        u_reoffence: f64,
+        u_proven: f64,
+    ) -> bool {
+        if u_proven >= self.detection_prob {
+            return false;
+        }
+        let t = o.risk.index();
+        let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
+        if let Some(power) = power_of_two_above(dynamic) {
+            let bound =
+                self.base_weekly[t] * power * supervision * restriction * self.risk_principle[t];
+            if u_reoffence >= bound * (1.0 + 1e-9) + 1e-12 {
+                return false;
+            }
+        }
+        u_reoffence < 1.0 - (-self.hazard(o, week)).exp()
+    }
+}
+
+/// A power of two at least e^x, found without calling a library function: 2^(⌊x·log₂e⌋ + 1),
+/// with a margin for rounding. `None` when out of range.
+fn power_of_two_above(x: f64) -> Option<f64> {
+    let y = x * std::f64::consts::LOG2_E * (1.0 + 1e-9) + 1e-9;
+    if !(-1000.0..1000.0).contains(&y) {
+        return None;
+    }
+    // Truncation rounds towards zero, so adding one passes ⌈y⌉ on both sides of zero.
+    let k = y as i64 + 1;
+    Some(f64::from_bits(((k + 1023) as u64) << 52))
 }
 
 /// What reoffending did this week, for the time series.
@@ -99,54 +147,64 @@ pub struct ReoffendingCounts {
     pub recalls: u32,
 }
 
-/// The reoffending phase for every sentenced case.
+/// The reoffending phase for one sentenced case.
 pub fn reoffending_week(
-    offenders: &mut [Offender],
+    o: &mut Offender,
     managers: &mut [CaseManager],
     model: &HazardModel,
     s: &Scenario,
     week: i32,
-) -> ReoffendingCounts {
-    let e = &s.enforcement;
-    let mut counts = ReoffendingCounts::default();
+    counts: &mut ReoffendingCounts,
+) {
     // Offences while awaiting sentence are not followed.
-    for o in offenders
-        .iter_mut()
-        .filter(|o| !matches!(o.stage, Stage::PreSentence | Stage::Closed))
-    {
-        let d = o.draws;
-        let p = 1.0 - (-model.hazard(o, week)).exp();
-        if f64::from(d.reoffence) >= p || f64::from(d.reoffence_proven) >= model.detection_prob {
-            continue;
-        }
-        counts.proven += 1;
-        if o.stage == Stage::Custody {
-            o.events.proven_in_custody = true;
-        }
-        let start = follow_up_start(o);
-        if o.first_proven_reoffence == NEVER && start != NEVER && week >= start {
-            o.first_proven_reoffence = week;
-        }
-        match o.stage {
-            Stage::Order if f64::from(d.court) < e.reconviction_revocation_prob => {
-                end_order(
-                    o,
-                    OrderOutcome::RevokedOnReconviction,
-                    managers,
-                    week,
-                    s.sentencing.revocation_custody_weeks,
-                );
-                counts.revocations += 1;
-            }
-            Stage::Licence
-                if recall_possible(o, week)
-                    && spread(d.court, 1) < s.custody.recall_on_reoffence =>
-            {
-                recall_to_custody(o, managers, s, week);
-                counts.recalls += 1;
-            }
-            _ => {}
-        }
+    if matches!(o.stage, Stage::PreSentence | Stage::Closed) {
+        return;
     }
-    counts
+    let e = &s.enforcement;
+    let d = o.draws;
+    let (u, u_proven) = (f64::from(d.reoffence()), f64::from(d.reoffence_proven()));
+    if !model.proven_reoffence(o, week, u, u_proven) {
+        return;
+    }
+    counts.proven += 1;
+    if o.stage == Stage::Custody {
+        o.events.proven_in_custody = true;
+    }
+    let start = follow_up_start(o);
+    if o.first_proven_reoffence == NEVER && start != NEVER && week >= start {
+        o.first_proven_reoffence = week;
+    }
+    match o.stage {
+        Stage::Order if f64::from(d.court()) < e.reconviction_revocation_prob => {
+            end_order(
+                o,
+                OrderOutcome::RevokedOnReconviction,
+                managers,
+                week,
+                s.sentencing.revocation_custody_weeks,
+            );
+            counts.revocations += 1;
+        }
+        Stage::Licence
+            if recall_possible(o, week) && spread(d.court(), 1) < s.custody.recall_on_reoffence =>
+        {
+            recall_to_custody(o, managers, s, week);
+            counts.recalls += 1;
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn power_of_two_bounds_the_exponential() {
+        for i in -4000..4000 {
+            let x = f64::from(i) * 0.01;
+            let p = super::power_of_two_above(x).expect("in range");
+            assert!(p >= x.exp() && p <= 4.0 * x.exp(), "{x}: {p}");
+            assert_eq!(p.log2().fract(), 0.0);
+        }
+        assert_eq!(super::power_of_two_above(800.0), None);
+    }
 }

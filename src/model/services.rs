@@ -176,8 +176,11 @@ fn wait_so_far(o: &Offender, since: i32, week: i32) -> u64 {
     (week - since.max(o.latest_release)).max(0) as u64
 }
 
-/// The services phase: treatment goes on, ends in completion or drop-out; places freed go to
-/// the waiting list in order of referral; waits past the limit end in substitution.
+/// The services phase, in three parts: [`ServiceSystem::begin_week`]; [`case_services`] for
+/// each case in turn (treatment goes on, ends in completion or drop-out; referrals join the
+/// waiting list); [`fill_places`] (places freed go to the waiting list in order of referral;
+/// waits past the limit end in substitution).
+#[cfg(test)]
 pub fn services_week(
     offenders: &mut [Offender],
     system: &mut ServiceSystem,
@@ -185,50 +188,84 @@ pub fn services_week(
     week: i32,
 ) -> ServiceCounts {
     let mut counts = ServiceCounts::default();
-    system.attending = [0; Need::COUNT];
-    system.queue.clear();
+    system.begin_week();
     for (i, o) in offenders.iter_mut().enumerate() {
-        match o.service {
-            ServiceState::None => {}
-            ServiceState::Attending { need, until } => {
-                let n = need as usize;
-                counts.cost += system.cost_per_week[n];
-                // A community service cannot be attended from prison.
-                let in_custody = o.stage == Stage::Custody;
-                if in_custody || f64::from(o.draws.treatment) < system.dropout_hazard(o, need, s) {
-                    o.service = ServiceState::None;
-                    counts.dropouts += 1;
-                    o.service_history |= service_history::DROPPED_OUT;
-                } else if week + 1 >= until {
-                    let severity = &mut o.needs.0[n];
-                    *severity = severity.saturating_sub(s.severity_reduction);
-                    o.service = ServiceState::None;
-                    counts.completions += 1;
-                    o.service_history |= service_history::COMPLETED;
-                } else {
-                    system.attending[n] += 1;
-                }
+        case_services(i, o, system, s, week, &mut counts);
+    }
+    fill_places(offenders, system, s, week, &mut counts);
+    counts
+}
+
+impl ServiceSystem {
+    /// Clears last week's attendance and waiting list.
+    pub fn begin_week(&mut self) {
+        self.attending = [0; Need::COUNT];
+        self.queue.clear();
+    }
+}
+
+/// One case's week with services: treatment goes on, or ends in completion or drop-out; a
+/// referral still wanted joins this week's waiting list (`i` is the case's place in the
+/// array); one no longer wanted lapses.
+pub fn case_services(
+    i: usize,
+    o: &mut Offender,
+    system: &mut ServiceSystem,
+    s: &Services,
+    week: i32,
+    counts: &mut ServiceCounts,
+) {
+    match o.service {
+        ServiceState::None => {}
+        ServiceState::Attending { need, until } => {
+            let n = need as usize;
+            counts.cost += system.cost_per_week[n];
+            // A community service cannot be attended from prison.
+            let in_custody = o.stage == Stage::Custody;
+            if in_custody || f64::from(o.draws.treatment()) < system.dropout_hazard(o, need, s) {
+                o.service = ServiceState::None;
+                counts.dropouts += 1;
+                o.service_history |= service_history::DROPPED_OUT;
+            } else if week + 1 >= until {
+                let severity = &mut o.needs.0[n];
+                *severity = severity.saturating_sub(s.severity_reduction);
+                o.service = ServiceState::None;
+                counts.completions += 1;
+                o.service_history |= service_history::COMPLETED;
+            } else {
+                system.attending[n] += 1;
             }
-            ServiceState::Waiting { need, since } => {
-                if o.stage.is_supervised() {
-                    system.queue.push((since, i as u32, need as u8));
-                } else if o.stage == Stage::Custody && o.under_custodial_sentence() {
-                    // Referred before release: the place is taken up after release.
-                    counts.waiting += 1;
-                } else {
-                    // The order ended: the referral lapses.
-                    o.service = ServiceState::None;
-                    counts.waits_ended += 1;
-                    counts.wait_weeks += wait_so_far(o, since, week);
-                }
+        }
+        ServiceState::Waiting { need, since } => {
+            if o.stage.is_supervised() {
+                system.queue.push((since, i as u32, need as u8));
+            } else if o.stage == Stage::Custody && o.under_custodial_sentence() {
+                // Referred before release: the place is taken up after release.
+                counts.waiting += 1;
+            } else {
+                // The order ended: the referral lapses.
+                o.service = ServiceState::None;
+                counts.waits_ended += 1;
+                counts.wait_weeks += wait_so_far(o, since, week);
             }
-            ServiceState::Substituting { need } => {
-                if !o.stage.is_supervised() || o.needs.severity(need) == 0 {
-                    o.service = ServiceState::None;
-                }
+        }
+        ServiceState::Substituting { need } => {
+            if !o.stage.is_supervised() || o.needs.severity(need) == 0 {
+                o.service = ServiceState::None;
             }
         }
     }
+}
+
+/// Places freed go to the waiting list in order of referral; waits past the limit end in
+/// substitution (or lapse).
+pub fn fill_places(
+    offenders: &mut [Offender],
+    system: &mut ServiceSystem,
+    s: &Services,
+    week: i32,
+    counts: &mut ServiceCounts,
+) {
     system.queue.sort_unstable();
     for &(since, i, need) in &system.queue {
         let o = &mut offenders[i as usize];
@@ -257,7 +294,6 @@ pub fn services_week(
         counts.wait_weeks += waited as u64;
     }
     counts.attending = system.attending.iter().sum();
-    counts
 }
 
 #[cfg(test)]
@@ -350,7 +386,7 @@ mod tests {
             since: 0,
         };
         let week = s.max_wait_weeks as i32;
-        os[0].draws.treatment = 0.999;
+        os[0].draws.treatment_override = Some(0.999);
         let counts = services_week(&mut os, &mut system, &s, week);
         assert_eq!(
             os[1].service,

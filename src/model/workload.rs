@@ -194,7 +194,7 @@ fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize
 /// hours.
 fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
     let t = &s.team;
-    let rank = f64::from(o.draws.contact_delivery);
+    let rank = f64::from(o.draws.contact_delivery());
     let lead = o.manager.index().expect("an allocated case");
     let participants = std::iter::once(Some(lead)).chain(o.team.iter().map(|m| m.index()));
     let mut lead_attended = false;
@@ -203,7 +203,7 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
         let Some(p) = post else { continue };
         let m = &mut managers[p];
         if m.status == StaffStatus::Present
-            && spread(o.draws.team, j) < t.conference_attendance
+            && spread(o.draws.team(), j) < t.conference_attendance
             && rank < m.shares.team
             && m.try_use(t.conference_hours)
         {
@@ -387,7 +387,7 @@ fn deliver(
         };
         // One draw ranks the case for all its tasks: a manager who cuts a case's contact
         // also puts off its review.
-        let rank = f64::from(o.draws.contact_delivery);
+        let rank = f64::from(o.draws.contact_delivery());
         // An absent case manager's contacts and report work go to the colleague covering.
         let mut by_cover = false;
         if managers[index].status == StaffStatus::Absent {
@@ -490,7 +490,7 @@ fn deliver(
             continue;
         }
         let broker = modes.get(o.risk).referral_share;
-        let u = f64::from(o.draws.referral);
+        let u = f64::from(o.draws.referral());
         if u < broker {
             let m = &mut managers[index];
             match refer(o, m, services, &s.services, u / broker, week) {
