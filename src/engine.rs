@@ -17,7 +17,7 @@ use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
 use crate::model::offender::{Need, Offender, OffenderFactory};
 use crate::model::organisation::{
-    Establishment, HandoffCause, allocate_waiting, discretion_weights, release, release_member,
+    Establishment, HandoffCause, allocate_if_waiting, discretion_weights, release, release_member,
     transfer_if_misfit,
 };
 use crate::model::reoffending::{HazardModel, ReoffendingCounts, reoffending_week};
@@ -63,10 +63,9 @@ pub struct World<'s> {
 pub type Phase = fn(&mut World);
 
 /// The weekly schedule, in order.
-pub const PHASES: [(&str, Phase); 7] = [
+pub const PHASES: [(&str, Phase); 6] = [
     ("intake", intake),
-    ("allocation", allocation),
-    ("workload", workload),
+    ("allocation_and_workload", allocation_and_workload),
     ("supervision", supervision),
     ("outcomes", outcomes),
     ("staff_events", staff_events),
@@ -94,27 +93,21 @@ fn intake(w: &mut World) {
     w.this_week.new_orders = arrivals as u32;
 }
 
-/// Waiting cases are allocated. (Cases that no longer fit their holder were handed over in the
-/// last pass of the week before, [`close_week`].)
-fn allocation(w: &mut World) {
-    allocate_waiting(
-        &mut w.offenders,
-        &mut w.managers,
-        &w.establishment,
-        w.scenario,
-        w.week,
-    );
-}
-
-fn workload(w: &mut World) {
+/// Allocation and the workload. Waiting cases, oldest first, are allocated (cases that no
+/// longer fit their holder were handed over in the last pass of the week before,
+/// [`close_week`]); then each case manager's demand is added up, shared out and delivered. The
+/// allocation runs case by case in the same pass as adding up demand (see `plan_and_deliver`).
+fn allocation_and_workload(w: &mut World) {
+    let (establishment, s, week) = (&w.establishment, w.scenario, w.week);
     let work = plan_and_deliver(
         &mut w.offenders,
         &mut w.managers,
         &w.establishment.cover_groups,
         &w.services,
         &w.modes,
-        w.scenario,
-        w.week,
+        s,
+        week,
+        |o, managers| allocate_if_waiting(o, managers, establishment, s, week),
     );
     w.this_week.senior_hours = work.chair_hours;
     w.this_week.referrals = work.referrals;

@@ -687,33 +687,33 @@ pub fn transfer_if_misfit(
     }
 }
 
-/// Allocates waiting cases, oldest first, while eligible posts have room. Returns how many are
-/// still waiting.
-pub fn allocate_waiting(
-    offenders: &mut [Offender],
+/// Allocates a case that wants a case manager and has none, if an eligible post has room (the
+/// allocation step takes waiting cases oldest first, in arrival order); under teams, fills its
+/// team's empty places.
+pub fn allocate_if_waiting(
+    offender: &mut Offender,
     managers: &mut [CaseManager],
     establishment: &Establishment,
     scenario: &Scenario,
     week: i32,
-) -> u32 {
-    let retained = scenario.relationship.retained_on_handoff;
-    let teams = scenario.organisation.approach != Approach::Individual;
-    let mut waiting = 0;
-    for offender in offenders
-        .iter_mut()
-        .filter(|o| wants_case_manager(o, scenario, week))
-    {
-        if !offender.is_allocated() {
-            match establishment.choose(offender, managers, scenario) {
-                Some(id) => allocate(offender, id, managers, retained),
-                None => waiting += 1,
-            }
-        }
-        if teams && offender.stage.is_supervised() && offender.is_allocated() {
-            establishment.fill_team(offender, managers, scenario.team.size);
+) {
+    if !wants_case_manager(offender, scenario, week) {
+        return;
+    }
+    if !offender.is_allocated() {
+        if let Some(id) = establishment.choose(offender, managers, scenario) {
+            allocate(
+                offender,
+                id,
+                managers,
+                scenario.relationship.retained_on_handoff,
+            );
         }
     }
-    waiting
+    let teams = scenario.organisation.approach != Approach::Individual;
+    if teams && offender.stage.is_supervised() && offender.is_allocated() {
+        establishment.fill_team(offender, managers, scenario.team.size);
+    }
 }
 
 #[cfg(test)]

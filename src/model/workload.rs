@@ -85,18 +85,21 @@ fn open_accounts(managers: &mut [CaseManager]) {
     }
 }
 
-/// Adds up each case manager's demand and marks the cases whose contact is due.
+/// Adds up each case manager's demand and marks the cases whose contact is due. Each case is
+/// first offered to `allocate` (see [`plan_and_deliver`]).
 fn add_up_demand(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
     modes: &ModeTable,
     s: &Scenario,
     week: i32,
+    mut allocate: impl FnMut(&mut Offender, &mut [CaseManager]),
 ) {
     let sup = &s.supervision;
     let report_weekly = report_hours_per_week(s);
     let teams = s.organisation.approach != Approach::Individual;
     for o in offenders.iter_mut() {
+        allocate(o, managers);
         o.events = Default::default();
         if o.stage == Stage::PreSentence {
             if let Some(index) = o.manager.index() {
@@ -511,6 +514,11 @@ fn deliver(
 }
 
 /// The workload phase: demand, shares, delivery.
+///
+/// `allocate` is the allocation step, run on each case just before its demand is added up: one
+/// pass over the cases instead of two, with the results of two, because allocation reads only
+/// caseloads and the case itself, and adding up demand neither reads nor changes caseloads.
+#[allow(clippy::too_many_arguments)]
 pub fn plan_and_deliver(
     offenders: &mut [Offender],
     managers: &mut [CaseManager],
@@ -519,9 +527,10 @@ pub fn plan_and_deliver(
     modes: &ModeTable,
     s: &Scenario,
     week: i32,
+    allocate: impl FnMut(&mut Offender, &mut [CaseManager]),
 ) -> WorkCounts {
     open_accounts(managers);
-    add_up_demand(offenders, managers, modes, s, week);
+    add_up_demand(offenders, managers, modes, s, week, allocate);
     decide_shares(managers, s.organisation.prioritisation);
     arrange_cover(managers, cover_groups);
     deliver(offenders, managers, services, modes, s, week)
