@@ -238,6 +238,12 @@ pub struct OutcomeTally {
     pub proven_completed_service: u64,
     pub followed_up_dropped_out: u64,
     pub proven_dropped_out: u64,
+    /// Of those followed up after release from a custodial sentence, sentences under 12 months
+    /// and of 12 months or more (MoJ's bands), and of each the proven.
+    pub followed_up_short_sentence: u64,
+    pub proven_short_sentence: u64,
+    pub followed_up_longer_sentence: u64,
+    pub proven_longer_sentence: u64,
     /// Orders that started in the measurement window, by where they stood at the horizon.
     pub cohort: CohortTally,
 }
@@ -296,6 +302,10 @@ impl OutcomeTally {
         self.proven_completed_service += other.proven_completed_service;
         self.followed_up_dropped_out += other.followed_up_dropped_out;
         self.proven_dropped_out += other.proven_dropped_out;
+        self.followed_up_short_sentence += other.followed_up_short_sentence;
+        self.proven_short_sentence += other.proven_short_sentence;
+        self.followed_up_longer_sentence += other.followed_up_longer_sentence;
+        self.proven_longer_sentence += other.proven_longer_sentence;
         let (c, o) = (&mut self.cohort, &other.cohort);
         c.started += o.started;
         c.completed += o.completed;
@@ -713,6 +723,15 @@ impl Recorder {
                 tally.followed_up_dropped_out += 1;
                 tally.proven_dropped_out += proven;
             }
+            if o.disposal == Disposal::Custody {
+                if o.order_due_end - o.order_start < SHORT_SENTENCE_WEEKS {
+                    tally.followed_up_short_sentence += 1;
+                    tally.proven_short_sentence += proven;
+                } else {
+                    tally.followed_up_longer_sentence += 1;
+                    tally.proven_longer_sentence += proven;
+                }
+            }
             self.survival.follow_up_ends(o, week);
         }
     }
@@ -791,7 +810,15 @@ pub struct Metrics {
     /// who dropped out of one without completing any.
     pub reoffending_after_service_completion: Option<f64>,
     pub reoffending_after_service_dropout: Option<f64>,
+    /// Proven reoffending within a year of release from a custodial sentence under 12 months,
+    /// and from one of 12 months or more.
+    pub reoffending_after_short_sentence: Option<f64>,
+    pub reoffending_after_longer_sentence: Option<f64>,
 }
+
+/// Custodial sentences shorter than this (12 months) are "short" in the MoJ's proven
+/// reoffending statistics.
+pub const SHORT_SENTENCE_WEEKS: i32 = 52;
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
     (denominator > 0.0).then(|| numerator / denominator)
@@ -800,7 +827,7 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 impl Metrics {
     /// Column names, in the order of [`Metrics::values`]. The first ten, and `recall_rate`,
     /// are the contract's.
-    pub const NAMES: [&'static str; 45] = [
+    pub const NAMES: [&'static str; 47] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -846,11 +873,13 @@ impl Metrics {
         "icm_family_attendance",
         "reoffending_after_service_completion",
         "reoffending_after_service_dropout",
+        "reoffending_after_short_sentence",
+        "reoffending_after_longer_sentence",
     ];
 
     /// Metrics that depend only on case outcomes, and so can be given per risk tier and per
     /// disposal.
-    pub const CASE_NAMES: [&'static str; 27] = [
+    pub const CASE_NAMES: [&'static str; 29] = [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
@@ -878,9 +907,11 @@ impl Metrics {
         "mean_weeks_to_first_contact",
         "reoffending_after_service_completion",
         "reoffending_after_service_dropout",
+        "reoffending_after_short_sentence",
+        "reoffending_after_longer_sentence",
     ];
 
-    pub fn values(&self) -> [Option<f64>; 45] {
+    pub fn values(&self) -> [Option<f64>; 47] {
         [
             self.completion_rate,
             self.breach_rate,
@@ -927,6 +958,8 @@ impl Metrics {
             self.icm_family_attendance,
             self.reoffending_after_service_completion,
             self.reoffending_after_service_dropout,
+            self.reoffending_after_short_sentence,
+            self.reoffending_after_longer_sentence,
         ]
     }
 
@@ -993,6 +1026,14 @@ impl Metrics {
             reoffending_after_service_dropout: ratio(
                 t.proven_dropped_out as f64,
                 t.followed_up_dropped_out as f64,
+            ),
+            reoffending_after_short_sentence: ratio(
+                t.proven_short_sentence as f64,
+                t.followed_up_short_sentence as f64,
+            ),
+            reoffending_after_longer_sentence: ratio(
+                t.proven_longer_sentence as f64,
+                t.followed_up_longer_sentence as f64,
             ),
             ..Metrics::default()
         }

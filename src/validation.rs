@@ -114,11 +114,48 @@ pub fn run_checks_on(base: &Scenario, done: &(dyn Fn() + Sync)) -> Vec<Finding> 
     intensive_supervision(base, done, &mut findings);
     risk_principle(base, done, &mut findings);
     treatment_and_sanctions(base, done, &mut findings);
+    us_exits(base, done, &mut findings);
     findings
 }
 
 /// How many replications the checks run in all at `replications` per arm (for progress).
-pub const ARMS: u64 = 9;
+pub const ARMS: u64 = 10;
+
+/// Exits from US probation and parole, in the shipped US scenario (a calibration of that
+/// variant: its terms and revocation were set towards these figures).
+fn us_exits(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+    let mut us = shipped(
+        "scenarios/us_probation_parole.toml",
+        include_str!("../scenarios/us_probation_parole.toml"),
+    );
+    us.simulation.replications = base.simulation.replications;
+    let results = run_arms(&[&us], done);
+    let source = "BJS, Probation and Parole in the United States, 2012 (NCJ 243826)";
+    let probation = summarise(values(&results[0], |r| r.by_disposal[0].completion_rate));
+    out.push(Finding {
+        check: "us_probation_exits",
+        expectation: "US probation exits that were completions: 62% to 74% (68%, ±6 points), \
+                      in scenarios/us_probation_parole.toml"
+            .into(),
+        source,
+        passed: ci_within(&probation, 0.62, 0.74),
+        measured: probation,
+        scale: Scale::Percent,
+    });
+    let parole = summarise(values(&results[0], |r| {
+        Some(1.0 - r.by_disposal[1].recall_rate?)
+    }));
+    out.push(Finding {
+        check: "us_parole_exits",
+        expectation: "US parole exits that were completions: 52% to 64% (58%, ±6 points), in \
+                      the same scenario"
+            .into(),
+        source,
+        passed: ci_within(&parole, 0.52, 0.64),
+        measured: parole,
+        scale: Scale::Percent,
+    });
+}
 
 /// Base rates of the baseline, and of the baseline with prisoners; retention in services.
 fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
@@ -155,6 +192,29 @@ fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>)
         source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
         passed: ci_within(&pooled, 0.302, 0.402),
         measured: pooled,
+        scale: Scale::Percent,
+    });
+    out.push(Finding {
+        check: "above_all_adults",
+        expectation: "the supervised reoffend more than all adult offenders (27.3%), whose \
+                      cohort includes cautions and fines, which the model does not simulate"
+            .into(),
+        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
+        passed: ci_above(&pooled, 0.273),
+        measured: pooled,
+        scale: Scale::Percent,
+    });
+    let short = summarise(values(mixed, |r| {
+        r.metrics.reoffending_after_short_sentence
+    }));
+    out.push(Finding {
+        check: "short_sentences",
+        expectation: "proven reoffending within a year of release from a custodial sentence \
+                      under 12 months: 54.2% to 64.2% (59.2%, ±5 points)"
+            .into(),
+        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
+        passed: ci_within(&short, 0.542, 0.642),
+        measured: short,
         scale: Scale::Percent,
     });
     let retention = summarise(values(community, |r| {

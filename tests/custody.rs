@@ -256,3 +256,26 @@ fn a_custody_sweep_is_byte_identical_whatever_the_thread_count() {
         "{by_disposal}"
     );
 }
+
+#[test]
+fn short_sentences_for_the_high_risk_raise_reoffending_after_short_sentences() {
+    // Even odds: a short sentence is as likely at every tier. The defaults tilt short sentences
+    // towards the high risk (calibrated to the MoJ's 59.2%).
+    let tilted = custody_scenario();
+    let mut even = tilted.clone();
+    even.sentencing.short_sentence_odds.low = 1.0;
+    even.sentencing.short_sentence_odds.medium = 1.0;
+    even.sentencing.short_sentence_odds.high = 1.0;
+    even.sentencing.short_sentence_odds.very_high = 1.0;
+    let (tilted, even) = (replicate(&tilted), replicate(&even));
+    assert_higher(
+        &custody_metric(&tilted, "reoffending_after_short_sentence"),
+        &custody_metric(&even, "reoffending_after_short_sentence"),
+        "reoffending after sentences under 12 months, tilted minus even odds",
+    );
+    assert_lower(
+        &custody_metric(&tilted, "reoffending_after_longer_sentence"),
+        &custody_metric(&even, "reoffending_after_longer_sentence"),
+        "reoffending after sentences of 12 months or more",
+    );
+}

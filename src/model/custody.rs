@@ -20,6 +20,7 @@
 
 use rand::Rng;
 
+use crate::metrics::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, leave_supervision};
 use crate::model::offender::{
     MAX_SEVERITY, NEVER, Need, OffenceType, Offender, RiskTier, at_release, cumulative, pick,
@@ -35,7 +36,8 @@ pub struct Sentencer {
     /// Probability of custody by tier and offence.
     custody_share: [[f64; OffenceType::ALL.len()]; RiskTier::COUNT],
     lengths: Vec<u16>,
-    length_cumulative: Vec<f64>,
+    /// Cumulative weights of the lengths, by tier.
+    length_cumulative: [Vec<f64>; RiskTier::COUNT],
     release_fraction: f64,
 }
 
@@ -49,7 +51,22 @@ impl Sentencer {
                 .as_array()
                 .map(|p| factor.map(|f| (p * f).min(1.0))),
             lengths: sentencing.sentence_length.weeks.clone(),
-            length_cumulative: cumulative(&sentencing.sentence_length.weights),
+            length_cumulative: sentencing.short_sentence_odds.as_array().map(|odds| {
+                let lengths = &sentencing.sentence_length;
+                let weights: Vec<f64> = lengths
+                    .weeks
+                    .iter()
+                    .zip(&lengths.weights)
+                    .map(|(&weeks, &w)| {
+                        if i32::from(weeks) < SHORT_SENTENCE_WEEKS {
+                            w * odds
+                        } else {
+                            w
+                        }
+                    })
+                    .collect();
+                cumulative(&weights)
+            }),
             release_fraction: s.custody.release_fraction,
         }
     }
@@ -82,7 +99,8 @@ impl Sentencer {
         if u >= self.custody_share[o.risk.index()][o.offence as usize] {
             return;
         }
-        let length = i32::from(self.lengths[pick(&self.length_cumulative, v)]);
+        let cumulative = &self.length_cumulative[o.risk.index()];
+        let length = i32::from(self.lengths[pick(cumulative, v)]);
         let custody = self.custody_weeks(length);
         o.disposal = Disposal::Custody;
         if initial {

@@ -2,6 +2,7 @@
 //! that the loader can point at the file line or `--set` argument that supplied it.
 
 use crate::model::modes::Mode;
+use crate::model::offender::RiskTier;
 use crate::scenario::{BetaParams, OrderLength, PerNeed, PerTier, Scenario};
 
 /// One thing wrong with a scenario.
@@ -508,6 +509,14 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.lengths("sentencing.sentence_length", &se.sentence_length, 2);
+    for (tier, odds) in RiskTier::ALL.iter().zip(se.short_sentence_odds.as_array()) {
+        c.between(
+            &format!("sentencing.short_sentence_odds.{}", tier.name()),
+            odds,
+            1e-6,
+            1e6,
+        );
+    }
     c.at_most(
         "sentencing.revocation_custody_weeks",
         se.revocation_custody_weeks.into(),
