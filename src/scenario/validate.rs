@@ -2,7 +2,6 @@
 //! that the loader can point at the file line or `--set` argument that supplied it.
 
 use crate::model::modes::Mode;
-use crate::model::offender::RiskTier;
 use crate::scenario::{BetaParams, OrderLength, PerNeed, PerTier, Scenario};
 
 /// One thing wrong with a scenario.
@@ -509,9 +508,9 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         );
     }
     c.lengths("sentencing.sentence_length", &se.sentence_length, 2);
-    for (tier, odds) in RiskTier::ALL.iter().zip(se.short_sentence_odds.as_array()) {
+    for (name, odds) in tier_named(&se.short_sentence_odds) {
         c.between(
-            &format!("sentencing.short_sentence_odds.{}", tier.name()),
+            &format!("sentencing.short_sentence_odds.{name}"),
             odds,
             1e-6,
             1e6,
