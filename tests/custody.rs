@@ -234,15 +234,7 @@ fn a_custody_sweep_is_byte_identical_whatever_the_thread_count() {
         out
     };
     let (one, two) = (run("one", "1"), run("two", "2"));
-    for name in [
-        "summary.csv",
-        "stats.csv",
-        "by_tier.csv",
-        "by_disposal.csv",
-        "timeseries.csv",
-        "survival.csv",
-        "compare.csv",
-    ] {
+    for name in common::SWEEP_CSVS {
         let read = |d: &str| std::fs::read(std::path::Path::new(d).join(name)).unwrap();
         assert!(
             read(&one) == read(&two),

@@ -188,15 +188,7 @@ fn sweep_results_are_byte_identical_for_one_and_two_threads() {
     let two = dir.path().join("two");
     assert!(sweep_into(&one, &[], Some("1")).status.success());
     assert!(sweep_into(&two, &["--threads", "2"], None).status.success());
-    for name in [
-        "summary.csv",
-        "stats.csv",
-        "by_tier.csv",
-        "by_disposal.csv",
-        "timeseries.csv",
-        "survival.csv",
-        "compare.csv",
-    ] {
+    for name in common::SWEEP_CSVS {
         assert!(read(&one, name) == read(&two, name), "{name} differs");
     }
 }

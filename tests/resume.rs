@@ -7,17 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{casesim, stderr};
-
-const CSVS: [&str; 7] = [
-    "summary.csv",
-    "stats.csv",
-    "by_tier.csv",
-    "by_disposal.csv",
-    "timeseries.csv",
-    "survival.csv",
-    "compare.csv",
-];
+use common::{SWEEP_CSVS, casesim, stderr};
 
 fn sweep_args(out: &Path, reps: &str) -> Vec<String> {
     [
@@ -77,7 +67,7 @@ fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
 
     start_and_kill(&killed, "10", 12);
     // Killed: no output files, only the checkpoint, whose files are all whole results.
-    for name in CSVS {
+    for name in SWEEP_CSVS {
         assert!(!killed.join(name).exists(), "{name} written before the end");
     }
     let kept = checkpoint_files(&killed);
@@ -109,7 +99,7 @@ fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
     let args = sweep_args(&whole, "10");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert!(casesim(&args, Some("1")).status.success());
-    for name in CSVS {
+    for name in SWEEP_CSVS {
         assert!(
             read(&killed, name) == read(&whole, name),
             "{name} differs from the uninterrupted sweep"
@@ -124,11 +114,11 @@ fn a_killed_rerun_leaves_the_previous_complete_results() {
     let args = sweep_args(&out, "2");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert!(casesim(&args, Some("2")).status.success());
-    let before: Vec<Vec<u8>> = CSVS.iter().map(|n| read(&out, n)).collect();
+    let before: Vec<Vec<u8>> = SWEEP_CSVS.iter().map(|n| read(&out, n)).collect();
 
     // A different experiment into the same directory, killed part-way.
     start_and_kill(&out, "10", 8);
-    for (name, old) in CSVS.iter().zip(&before) {
+    for (name, old) in SWEEP_CSVS.iter().zip(&before) {
         assert!(&read(&out, name) == old, "{name} changed");
     }
 
@@ -140,7 +130,7 @@ fn a_killed_rerun_leaves_the_previous_complete_results() {
         "{}",
         stderr(&o)
     );
-    for (name, old) in CSVS.iter().zip(&before) {
+    for (name, old) in SWEEP_CSVS.iter().zip(&before) {
         assert!(&read(&out, name) == old, "{name} differs after a fresh run");
     }
 }

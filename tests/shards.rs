@@ -7,17 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{QUICK, casesim, stderr};
-
-const CSVS: [&str; 7] = [
-    "summary.csv",
-    "stats.csv",
-    "by_tier.csv",
-    "by_disposal.csv",
-    "timeseries.csv",
-    "survival.csv",
-    "compare.csv",
-];
+use common::{QUICK, SWEEP_CSVS, casesim, stderr};
 
 fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
@@ -71,7 +61,7 @@ fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
         }
         assert!(!dir.join("summary.csv").exists(), "a shard wrote results");
         ok(casesim(&["merge", dir.to_str().unwrap()], None));
-        assert_same_files(&whole, &dir, &CSVS);
+        assert_same_files(&whole, &dir, &SWEEP_CSVS);
         assert_same_files(&whole, &dir, &["headline.svg", "survival.png"]);
         let run: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
@@ -109,7 +99,7 @@ fn merged_shards_equal_an_unsharded_run_and_auto_reads_slurm_variables() {
         );
     }
     ok(casesim(&["merge", dir.to_str().unwrap()], None));
-    assert_same_files(&whole, &dir, &CSVS[..5]);
+    assert_same_files(&whole, &dir, &SWEEP_CSVS[..5]);
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["threads"], 1, "SLURM_CPUS_PER_TASK sets the threads");

@@ -7,6 +7,18 @@ use casesim::experiment::run_replications;
 use casesim::experiment::stats::t_quantile_975;
 use casesim::{ReplicationResult, Scenario};
 
+/// The result files a sweep writes, all of which must be byte-identical between runs that
+/// should agree (thread counts, shards, resumed runs).
+pub const SWEEP_CSVS: [&str; 7] = [
+    "summary.csv",
+    "stats.csv",
+    "by_tier.csv",
+    "by_disposal.csv",
+    "timeseries.csv",
+    "survival.csv",
+    "compare.csv",
+];
+
 /// A small unit (about 1,000 orders) that runs fast but is big enough for stable rates.
 pub fn small_scenario() -> Scenario {
     let mut s = Scenario {
