@@ -52,8 +52,6 @@ pub struct World<'s> {
     staff_rates: StaffEventRates,
     /// Which posts' holders left this week (kept to avoid allocating every week).
     left_this_week: Vec<bool>,
-    /// Whether anyone left this week.
-    anyone_left: bool,
     /// Counts the phases report for this week's record.
     this_week: WeekRecord,
     pub recorder: Recorder,
@@ -255,14 +253,12 @@ fn stage_transition(
 /// Absence and turnover among the posts. A leaver's cases return to the allocation queue in
 /// the week's last pass ([`close_week`]); whoever takes them next week is a handoff.
 fn staff_events(w: &mut World) {
-    w.anyone_left = false;
     let spread = w.scenario.organisation.discretion_spread;
     for (m, left) in w.managers.iter_mut().zip(w.left_this_week.iter_mut()) {
         let event = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng);
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
-            w.anyone_left = true;
         }
         if event == StaffEvent::Joined {
             m.discretion = discretion_weights(spread, &mut w.discretion_rng);
@@ -288,7 +284,7 @@ fn close_week(w: &mut World) {
         w.scenario.relationship.retained_on_handoff,
         w.scenario.team.size,
     );
-    let anyone_left = w.anyone_left;
+    let anyone_left = w.left_this_week.contains(&true);
     let (managers, left, recorder) = (&mut w.managers, &w.left_this_week, &mut w.recorder);
     let (establishment, next_week) = (&w.establishment, w.week + 1);
     w.offenders.retain_mut(|o| {
@@ -362,7 +358,6 @@ impl<'s> World<'s> {
             week: 0,
             offenders,
             left_this_week: vec![false; managers.len()],
-            anyone_left: false,
             managers,
             establishment,
             services: ServiceSystem::new(&scenario.services),

@@ -54,7 +54,7 @@ pub struct OffenderStream {
 const PCG_MULTIPLIER: u64 = 6_364_136_223_846_793_005;
 
 /// Most numbers a stream reads or skips at once.
-pub const MAX_AHEAD: usize = 32;
+const MAX_AHEAD: usize = 32;
 
 /// `JUMP[k] = (a, b)` such that the state `k` steps ahead is `a · state + b · increment`.
 const JUMP: [(u64, u64); MAX_AHEAD + 1] = {

@@ -159,13 +159,10 @@ impl Needs {
 /// still give them the same luck next week: common random numbers hold offender by offender,
 /// not only in aggregate. Each number is read from the stream only when a decision needs it
 /// (see [`OffenderStream`]), and the stream moves on at the end of the week.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WeeklyDraws {
     /// The stream at the start of this week.
     stream: OffenderStream,
-    /// Tests only: a number to use for the dropout decision instead of the stream's.
-    #[cfg(test)]
-    pub treatment_override: Option<f32>,
 }
 
 impl WeeklyDraws {
@@ -173,11 +170,7 @@ impl WeeklyDraws {
     pub const PER_WEEK: usize = 14;
 
     pub fn new(stream: OffenderStream) -> Self {
-        WeeklyDraws {
-            stream,
-            #[cfg(test)]
-            treatment_override: None,
-        }
+        WeeklyDraws { stream }
     }
 
     /// On to next week's numbers.
@@ -239,10 +232,6 @@ impl WeeklyDraws {
     }
     /// Whether the offender drops out of a service this week.
     pub fn treatment(&self) -> f32 {
-        #[cfg(test)]
-        if let Some(u) = self.treatment_override {
-            return u;
-        }
         self.stream.peek_uniform(13)
     }
 }

@@ -92,9 +92,14 @@ impl HazardModel {
 
     /// Weekly hazard of (any, proven or not) reoffending.
     pub fn hazard(&self, o: &Offender, week: i32) -> f64 {
-        let t = o.risk.index();
         let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
-        self.base_weekly[t] * dynamic.exp() * supervision * restriction * self.risk_principle[t]
+        self.scaled(o.risk.index(), dynamic.exp(), supervision, restriction)
+    }
+
+    /// The hazard of tier `t` with `factor` in place of e^dynamic (the product in one order, so
+    /// that the bound and the hazard round alike).
+    fn scaled(&self, t: usize, factor: f64, supervision: f64, restriction: f64) -> f64 {
+        self.base_weekly[t] * factor * supervision * restriction * self.risk_principle[t]
     }
 
     /// Whether the week's draws make a proven reoffence: `u_proven` below the detection
@@ -117,13 +122,13 @@ impl HazardModel {
         let t = o.risk.index();
         let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
         if let Some(power) = power_of_two_above(dynamic) {
-            let bound =
-                self.base_weekly[t] * power * supervision * restriction * self.risk_principle[t];
+            let bound = self.scaled(t, power, supervision, restriction);
             if u_reoffence >= bound * (1.0 + 1e-9) + 1e-12 {
                 return false;
             }
         }
-        u_reoffence < 1.0 - (-self.hazard(o, week)).exp()
+        let hazard = self.scaled(t, dynamic.exp(), supervision, restriction);
+        u_reoffence < 1.0 - (-hazard).exp()
     }
 }
 

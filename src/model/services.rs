@@ -374,6 +374,8 @@ mod tests {
         let mut s = one_drugs_place();
         s.providers.drugs.places = 0;
         s.providers.alcohol.places = 1;
+        // The first case completes for certain, so it keeps its place.
+        s.providers.alcohol.completion = 1.0;
         let mut system = ServiceSystem::new(&s);
         let mut os = offenders(2);
         // The alcohol place is taken by the first case; the second waits.
@@ -386,7 +388,6 @@ mod tests {
             since: 0,
         };
         let week = s.max_wait_weeks as i32;
-        os[0].draws.treatment_override = Some(0.999);
         let counts = services_week(&mut os, &mut system, &s, week);
         assert_eq!(
             os[1].service,
