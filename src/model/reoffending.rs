@@ -22,7 +22,7 @@
 
 use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
-use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
 use crate::rng::spread;
 use crate::scenario::Scenario;
@@ -40,6 +40,9 @@ pub struct HazardModel {
     risk_principle: [f64; RiskTier::COUNT],
     restriction_effect: f64,
     custody_factor: f64,
+    /// For each tier, a number no case's weekly hazard reaches (with a margin for rounding): a
+    /// draw at or above it decides the week without looking at the case.
+    ceiling: [f64; RiskTier::COUNT],
 }
 
 impl HazardModel {
@@ -56,7 +59,7 @@ impl HazardModel {
             .proven_rate_by_tier
             .as_array()
             .map(|p| -(1.0 - p).ln() / 52.0 / r.detection_prob);
-        HazardModel {
+        let mut model = HazardModel {
             base_weekly,
             typical_needs,
             mean_family_support,
@@ -67,7 +70,30 @@ impl HazardModel {
             risk_principle,
             restriction_effect: s.enforcement.restriction_effect,
             custody_factor: s.custody.hazard_factor,
-        }
+            ceiling: [f64::INFINITY; RiskTier::COUNT],
+        };
+        model.ceiling = std::array::from_fn(|t| model.ceiling(t));
+        model
+    }
+
+    /// The largest hazard a case of tier `t` can have, with a margin: the exponent at its
+    /// largest (needs at the extreme of their range the need effect favours, family support at
+    /// the extreme the family effect favours), and the supervision and restriction multipliers
+    /// at 1, their largest (the relationship and restriction effects and the custody factor are
+    /// validated to lie in 0..1). Rounding is monotone, so no case's computed exponent passes
+    /// the one computed here.
+    fn ceiling(&self, t: usize) -> f64 {
+        let most_needs = f64::from(MAX_SEVERITY) * Need::COUNT as f64;
+        let needs = [0.0, most_needs]
+            .map(|n| self.need_effect * (n - self.typical_needs[t]))
+            .into_iter()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let family = [0.0, 1.0]
+            .map(|f| self.family_support_effect * (f - self.mean_family_support))
+            .into_iter()
+            .fold(f64::INFINITY, f64::min);
+        let ceiling = self.scaled(t, (needs - family).exp(), 1.0, 1.0);
+        ceiling * (1.0 + 1e-6) + 1e-12
     }
 
     /// The hazard's exponent and its two multipliers under supervision and restriction.
@@ -102,24 +128,24 @@ impl HazardModel {
         self.base_weekly[t] * factor * supervision * restriction * self.risk_principle[t]
     }
 
-    /// Whether the week's draws make a proven reoffence: `u_proven` below the detection
-    /// probability and `u_reoffence` below 1 − e^(−hazard).
+    /// Whether the case's draws this week make a proven reoffence: the reoffence draw below
+    /// 1 − e^(−hazard) and the proven draw below the detection probability.
     ///
-    /// Most case-weeks are decided without the two exponentials: not proven, or `u_reoffence`
-    /// above a cheap upper bound of the hazard (which bounds 1 − e^(−hazard)). The bound uses
-    /// 2^⌈x·log₂e⌉ ≥ e^x, with margins for rounding, so the answer is exactly the one the full
-    /// computation gives.
-    pub fn proven_reoffence(
-        &self,
-        o: &Offender,
-        week: i32,
-        u_reoffence: f64,
-        u_proven: f64,
-    ) -> bool {
-        if u_proven >= self.detection_prob {
+    /// Most case-weeks are decided without the two exponentials, or even the case's hazard:
+    /// the reoffence draw is above the tier's ceiling, or the reoffence is not proven, or the
+    /// draw is above a cheap upper bound of the case's hazard (any of which bounds
+    /// 1 − e^(−hazard)). The case's bound uses 2^⌈x·log₂e⌉ ≥ e^x, with margins for rounding, so
+    /// the answer is exactly the one the full computation gives.
+    pub fn proven_reoffence(&self, o: &Offender, week: i32) -> bool {
+        let t = o.risk.index();
+        // The tier's ceiling first: it settles nearly every case-week with a branch the
+        // processor predicts, where the proven draw alone would be a coin toss for it.
+        let u_reoffence = f64::from(o.draws.reoffence());
+        if u_reoffence >= self.ceiling[t]
+            || f64::from(o.draws.reoffence_proven()) >= self.detection_prob
+        {
             return false;
         }
-        let t = o.risk.index();
         let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
         if let Some(power) = power_of_two_above(dynamic) {
             let bound = self.scaled(t, power, supervision, restriction);
@@ -167,8 +193,7 @@ pub fn reoffending_week(
     }
     let e = &s.enforcement;
     let d = o.draws;
-    let (u, u_proven) = (f64::from(d.reoffence()), f64::from(d.reoffence_proven()));
-    if !model.proven_reoffence(o, week, u, u_proven) {
+    if !model.proven_reoffence(o, week) {
         return;
     }
     counts.proven += 1;
@@ -202,6 +227,51 @@ pub fn reoffending_week(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::model::offender::{Needs, OffenderFactory};
+    use crate::scenario::Population;
+
+    /// No case's hazard reaches its tier's ceiling, whichever way the need and family effects
+    /// point: needs and family support at both ends of their ranges, in every stage.
+    #[test]
+    fn no_hazard_reaches_the_tier_ceiling() {
+        let mut o = OffenderFactory::new(&Population::default()).draw(
+            &mut rand_pcg::Pcg32::new(1, 2),
+            0,
+            false,
+        );
+        for (need_effect, family_effect) in [(0.2, 0.5), (-0.3, -0.8), (0.0, 0.0), (2.0, -3.0)] {
+            let mut s = Scenario::default();
+            s.reoffending.need_effect = need_effect;
+            s.reoffending.family_support_effect = family_effect;
+            let model = HazardModel::new(&s, [1.0, 2.5, 4.0, 6.0], 0.5);
+            for tier in RiskTier::ALL {
+                o.risk = tier;
+                let mut highest: f64 = 0.0;
+                for needs in [[0; Need::COUNT], [MAX_SEVERITY; Need::COUNT]] {
+                    o.needs = Needs(needs);
+                    for family in [0.0, 1.0] {
+                        o.family_support = family;
+                        for stage in [
+                            Stage::Order,
+                            Stage::Licence,
+                            Stage::Custody,
+                            Stage::FollowUp,
+                        ] {
+                            o.stage = stage;
+                            highest = highest.max(model.hazard(&o, 0));
+                        }
+                    }
+                }
+                let ceiling = model.ceiling[tier.index()];
+                assert!(
+                    highest < ceiling && ceiling < highest * 1.001 + 1e-9,
+                    "{tier:?}: {highest} {ceiling}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn power_of_two_bounds_the_exponential() {
         for i in -4000..4000 {
