@@ -86,6 +86,9 @@ pub struct ServiceSystem {
     weeks: [u32; Need::COUNT],
     completion_log_odds: [f64; Need::COUNT],
     cost_per_week: [f64; Need::COUNT],
+    /// For each service, a number no case's weekly dropout hazard reaches: a draw at or above
+    /// it decides the week without working the hazard out.
+    dropout_ceiling: [f64; Need::COUNT],
     /// This week's waiting list: (week referred, position in the caseload, need).
     queue: Vec<(i32, u32, u8)>,
 }
@@ -98,7 +101,7 @@ impl ServiceSystem {
     pub fn new(s: &Services) -> Self {
         let (share, acceptance) = s.reach();
         let providers = s.providers.as_array();
-        ServiceSystem {
+        let mut system = ServiceSystem {
             reachable: providers
                 .map(|p| (f64::from(p.places) * s.capacity_scale * share).round() as u32),
             attending: [0; Need::COUNT],
@@ -106,15 +109,37 @@ impl ServiceSystem {
             weeks: providers.map(|p| p.weeks),
             completion_log_odds: providers.map(|p| logit(p.completion)),
             cost_per_week: providers.map(|p| p.cost_per_week),
+            dropout_ceiling: [f64::INFINITY; Need::COUNT],
             queue: Vec::new(),
-        }
+        };
+        system.dropout_ceiling = Need::ALL.map(|need| {
+            // The hazard moves one way with motivation, so it is largest at one end of 0..1;
+            // the margin covers rounding.
+            [0.0, 1.0]
+                .map(|motivation| system.hazard_at(need, motivation, s))
+                .into_iter()
+                .fold(0.0, f64::max)
+                * (1.0 + 1e-9)
+                + 1e-12
+        });
+        system
+    }
+
+    /// Whether this week's draw `u` takes the case out of `need`'s service. Nearly every week
+    /// is settled by the service's ceiling, without the hazard's `exp` and `pow`.
+    fn drops_out(&self, o: &Offender, need: Need, s: &Services, u: f64) -> bool {
+        u < self.dropout_ceiling[need as usize] && u < self.dropout_hazard(o, need, s)
     }
 
     /// Weekly probability of dropping out of `need`'s service: constant over the treatment,
     /// so that the chance of completing it is the provider's, adjusted for motivation.
     fn dropout_hazard(&self, o: &Offender, need: Need, s: &Services) -> f64 {
+        self.hazard_at(need, f64::from(o.motivation), s)
+    }
+
+    fn hazard_at(&self, need: Need, motivation: f64, s: &Services) -> f64 {
         let i = need as usize;
-        let x = self.completion_log_odds[i] + s.motivation_effect * (f64::from(o.motivation) - 0.5);
+        let x = self.completion_log_odds[i] + s.motivation_effect * (motivation - 0.5);
         let completion = 1.0 / (1.0 + (-x).exp());
         1.0 - completion.powf(1.0 / f64::from(self.weeks[i].max(1)))
     }
@@ -222,7 +247,7 @@ pub fn case_services(
             counts.cost += system.cost_per_week[n];
             // A community service cannot be attended from prison.
             let in_custody = o.stage == Stage::Custody;
-            if in_custody || f64::from(o.draws.treatment()) < system.dropout_hazard(o, need, s) {
+            if in_custody || system.drops_out(o, need, s, f64::from(o.draws.treatment())) {
                 o.service = ServiceState::None;
                 counts.dropouts += 1;
                 o.service_history |= service_history::DROPPED_OUT;
@@ -317,6 +342,28 @@ mod tests {
         s.providers.drugs.places = 1;
         s.providers.drugs.completion = 1.0;
         s
+    }
+
+    /// No case's dropout hazard reaches its service's ceiling, whichever way motivation acts.
+    #[test]
+    fn no_dropout_hazard_reaches_the_ceiling() {
+        for effect in [-2.0, 0.0, 0.7, 3.0] {
+            let s = Services {
+                motivation_effect: effect,
+                ..Services::default()
+            };
+            let system = ServiceSystem::new(&s);
+            for need in Need::ALL {
+                let ceiling = system.dropout_ceiling[need as usize];
+                let highest = (0..=1000)
+                    .map(|m| system.hazard_at(need, f64::from(m as f32 / 1000.0), &s))
+                    .fold(0.0, f64::max);
+                assert!(
+                    highest < ceiling && ceiling < highest * 1.001 + 1e-9,
+                    "{need:?}: {highest} {ceiling}"
+                );
+            }
+        }
     }
 
     #[test]
