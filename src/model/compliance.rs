@@ -37,6 +37,51 @@ pub struct AttendanceModel {
     motivation_effect: f64,
     relationship_effect: f64,
     chaotic_needs_effect: f64,
+    thresholds: LogisticThresholds,
+}
+
+/// Decides `u < logistic(x)` exactly, nearly always without the exponential, for draws `u` in
+/// 0..1. The draws fall in [`BANDS`] equal bands; for each band, log-odds at or above
+/// `keep_from` give a probability above the band's top, and log-odds at or below `miss_to` one
+/// at or below its bottom, whatever the draw inside the band. Only log-odds between the two,
+/// about one case in a thousand, need the logistic itself.
+struct LogisticThresholds {
+    keep_from: [f64; BANDS],
+    miss_to: [f64; BANDS],
+}
+
+const BANDS: usize = 1024;
+
+impl LogisticThresholds {
+    fn new() -> Self {
+        // The true logistic is within a few units of the last place of the computed one, and
+        // within the bands (probabilities 1/1024 to 1023/1024) a margin of 1e-9 in log-odds
+        // moves it by at least 1e-12: far more.
+        let margin = |x: f64| 1e-9 * (1.0 + x.abs());
+        let edge = |k: usize| logit(k as f64 / BANDS as f64);
+        LogisticThresholds {
+            keep_from: std::array::from_fn(|j| match j + 1 {
+                BANDS => f64::INFINITY,
+                top => edge(top) + margin(edge(top)),
+            }),
+            miss_to: std::array::from_fn(|j| match j {
+                0 => f64::NEG_INFINITY,
+                bottom => edge(bottom) - margin(edge(bottom)),
+            }),
+        }
+    }
+
+    /// `u < logistic(x)`, as computed in full.
+    fn below(&self, u: f64, x: f64) -> bool {
+        let band = ((u * BANDS as f64) as usize).min(BANDS - 1);
+        if x >= self.keep_from[band] {
+            true
+        } else if x <= self.miss_to[band] {
+            false
+        } else {
+            u < logistic(x)
+        }
+    }
 }
 
 impl AttendanceModel {
@@ -48,17 +93,26 @@ impl AttendanceModel {
             motivation_effect: c.motivation_effect,
             relationship_effect: c.relationship_effect,
             chaotic_needs_effect: c.chaotic_needs_effect,
+            thresholds: LogisticThresholds::new(),
         }
+    }
+
+    fn log_odds(&self, o: &Offender) -> f64 {
+        self.base_log_odds
+            + self.motivation_effect * (f64::from(o.motivation) - 0.5)
+            + self.relationship_effect * f64::from(o.relationship)
+            - self.chaotic_needs_effect * f64::from(o.needs.chaotic_total())
     }
 
     /// Probability this offender keeps an offered appointment.
     pub fn probability(&self, o: &Offender) -> f64 {
-        logistic(
-            self.base_log_odds
-                + self.motivation_effect * (f64::from(o.motivation) - 0.5)
-                + self.relationship_effect * f64::from(o.relationship)
-                - self.chaotic_needs_effect * f64::from(o.needs.chaotic_total()),
-        )
+        logistic(self.log_odds(o))
+    }
+
+    /// Whether the draw `u` keeps the appointment: `u` below [`Self::probability`], decided
+    /// exactly but mostly without working the probability out.
+    pub fn keeps(&self, o: &Offender, u: f64) -> bool {
+        self.thresholds.below(u, self.log_odds(o))
     }
 }
 
@@ -87,7 +141,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
     let d = o.draws;
     let on_order = o.stage.is_supervised();
     if o.events.contact_offered {
-        let kept = f64::from(d.attendance()) < attendance.probability(o);
+        let kept = attendance.keeps(o, f64::from(d.attendance()));
         if kept {
             o.events.contact_attended = true;
             if !o.events.contact_by_cover {
@@ -142,6 +196,41 @@ mod tests {
     use super::*;
     use crate::model::offender::{Needs, OffenderFactory};
     use crate::scenario::Population;
+
+    /// The thresholds give the full computation's answer, at band edges, at the thresholds
+    /// themselves and between them, over the whole range of log-odds.
+    #[test]
+    fn thresholds_decide_as_the_logistic_does() {
+        use rand::Rng;
+        let t = LogisticThresholds::new();
+        let mut rng = rand_pcg::Pcg32::new(11, 13);
+        let mut shortcuts = 0;
+        let draws = 200_000;
+        for _ in 0..draws {
+            let u = f64::from(rng.random::<f32>());
+            let x = rng.random_range(-45.0..45.0);
+            assert_eq!(t.below(u, x), u < logistic(x), "u {u} x {x}");
+            let band = ((u * BANDS as f64) as usize).min(BANDS - 1);
+            shortcuts += usize::from(x >= t.keep_from[band] || x <= t.miss_to[band]);
+            // On both sides of each threshold, and on a draw at the band's edges.
+            for edge in [t.keep_from[band], t.miss_to[band]]
+                .into_iter()
+                .filter(|e| e.is_finite())
+            {
+                for x in [edge.next_down(), edge, edge.next_up()] {
+                    assert_eq!(t.below(u, x), u < logistic(x));
+                }
+            }
+            let bottom = band as f64 / BANDS as f64;
+            for u in [bottom, (bottom + 1.0 / BANDS as f64).next_down()] {
+                let x = logit(u);
+                for x in [x.next_down(), x, x.next_up()] {
+                    assert_eq!(t.below(u, x), u < logistic(x), "u {u} x {x}");
+                }
+            }
+        }
+        assert!(shortcuts > draws * 99 / 100, "{shortcuts}");
+    }
 
     #[test]
     fn attendance_rises_with_motivation_and_relationship_and_falls_with_chaos() {
