@@ -32,8 +32,11 @@ pub struct World<'s> {
     pub scenario: &'s Scenario,
     /// The current week (0-based).
     pub week: i32,
-    /// Cases on an order or in follow-up, in order of arrival.
-    pub offenders: Vec<Offender>,
+    /// Cases on an order or in follow-up, in order of arrival, with the records of cases
+    /// closed in earlier weeks (`removed`) until the array is next compacted. See [`World::cases`].
+    offenders: Vec<Offender>,
+    /// How many records in `offenders` are removed.
+    removed: usize,
     pub managers: Vec<CaseManager>,
     pub establishment: Establishment,
     pub services: ServiceSystem,
@@ -142,7 +145,8 @@ fn supervision(w: &mut World) {
     let mut conferences = ConferenceCounts::default();
     let mut services = ServiceCounts::default();
     w.services.begin_week();
-    for (i, o) in w.offenders.iter_mut().enumerate() {
+    let present = w.offenders.iter_mut().enumerate();
+    for (i, o) in present.filter(|(_, o)| !o.removed) {
         if icm {
             case_conference(o, &mut w.managers, &s.custody, w.week, &mut conferences);
         }
@@ -185,7 +189,7 @@ fn outcomes(w: &mut World) {
     let mut reoffending = ReoffendingCounts::default();
     let mut enforcement = EnforcementCounts::default();
     let mut transitions = TransitionCounts::default();
-    for o in &mut w.offenders {
+    for o in w.offenders.iter_mut().filter(|o| !o.removed) {
         reoffending_week(o, &mut w.managers, &w.hazard, s, week, &mut reoffending);
         enforce(o, &mut w.managers, s, week, &mut enforcement);
         stage_transition(o, &mut w.managers, &w.services, s, week, &mut transitions);
@@ -267,16 +271,20 @@ fn staff_events(w: &mut World) {
 }
 
 /// The week's last pass over the cases, one case at a time: a leaver's cases (and team places)
-/// are released; the case is counted in the week's record; a closed case leaves the array
-/// (keeping arrival order), and the others move on to next week's random numbers. Last, the
-/// first step of next week's allocation: a case whose holder does not work on the stage it
-/// starts next week, or on the type a review gave it, is handed over.
+/// are released; the case is counted in the week's record; a closed case is marked removed,
+/// and the others move on to next week's random numbers. Last, the first step of next week's
+/// allocation: a case whose holder does not work on the stage it starts next week, or on the
+/// type a review gave it, is handed over.
 ///
 /// One pass instead of four gives the same results as separate passes: a release changes only
 /// the case and the case managers' caseload counts, which neither the record nor the check of
 /// fit reads (a post's function and specialism are fixed), and each step reads a case after
 /// the steps before it have dealt with it. Nothing between here and the allocation of waiting
 /// cases next week (the intake) reads a case manager.
+///
+/// Removed records stay in the array, passed by, until they are an eighth of it: then the
+/// array is compacted, keeping arrival order. Moving every case behind a closed one down the
+/// array each week cost more than passing the removed by.
 fn close_week(w: &mut World) {
     let partial = std::mem::take(&mut w.this_week);
     let mut record = w.recorder.open_week(w.week, partial);
@@ -287,7 +295,7 @@ fn close_week(w: &mut World) {
     let anyone_left = w.left_this_week.contains(&true);
     let (managers, left, recorder) = (&mut w.managers, &w.left_this_week, &mut w.recorder);
     let (establishment, next_week) = (&w.establishment, w.week + 1);
-    w.offenders.retain_mut(|o| {
+    for o in w.offenders.iter_mut().filter(|o| !o.removed) {
         if anyone_left {
             if o.manager.index().is_some_and(|m| left[m]) {
                 release(o, managers, HandoffCause::StaffLeft);
@@ -299,10 +307,17 @@ fn close_week(w: &mut World) {
             }
         }
         recorder.count_case(&mut record, o, managers);
+        if o.stage == Stage::Closed {
+            o.removed = true;
+            w.removed += 1;
+            continue;
+        }
         o.draws.next_week();
         transfer_if_misfit(o, managers, establishment, next_week);
-        o.stage != Stage::Closed
-    });
+    }
+    if w.removed > w.offenders.len() / 8 {
+        w.compact();
+    }
     w.recorder.close_week(record, &w.managers);
 }
 
@@ -357,6 +372,7 @@ impl<'s> World<'s> {
             scenario,
             week: 0,
             offenders,
+            removed: 0,
             left_this_week: vec![false; managers.len()],
             managers,
             establishment,
@@ -377,6 +393,23 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The cases present: on an order, in custody, on licence or in follow-up, in order of
+    /// arrival.
+    pub fn cases(&self) -> impl Iterator<Item = &Offender> {
+        self.offenders.iter().filter(|o| !o.removed)
+    }
+
+    /// How many cases are present.
+    pub fn case_count(&self) -> usize {
+        self.offenders.len() - self.removed
+    }
+
+    /// Drops the removed records from the array, keeping the others in arrival order.
+    fn compact(&mut self) {
+        self.offenders.retain(|o| !o.removed);
+        self.removed = 0;
+    }
+
     /// Runs one week: every phase in order.
     pub fn step(&mut self) {
         for (_, phase) in PHASES {
@@ -390,7 +423,7 @@ impl<'s> World<'s> {
     pub fn check_invariants(&self) -> Result<(), String> {
         let mut caseloads = vec![0u32; self.managers.len()];
         let mut memberships = vec![0u32; self.managers.len()];
-        for o in &self.offenders {
+        for o in self.cases() {
             for member in o.team.iter().filter_map(|m| m.index()) {
                 memberships[member] += 1;
                 if !o.stage.is_supervised() || Some(member) == o.manager.index() {
@@ -480,7 +513,7 @@ impl<'s> World<'s> {
             }
         }
         let mut in_treatment = [0u32; Need::COUNT];
-        for o in &self.offenders {
+        for o in self.cases() {
             if let Some(need) = o.service.in_treatment() {
                 in_treatment[need as usize] += 1;
             }
@@ -530,7 +563,7 @@ pub fn simulate_with(
     let mut world = World::new(scenario, replication);
     let mut offender_weeks = 0u64;
     for _ in 0..scenario.simulation.weeks {
-        offender_weeks += world.offenders.len() as u64;
+        offender_weeks += world.case_count() as u64;
         world.step();
         if cfg!(debug_assertions) {
             if let Err(broken) = world.check_invariants() {
@@ -540,6 +573,7 @@ pub fn simulate_with(
         inspect(&world);
     }
     let last_week = world.week - 1;
+    world.compact();
     let mut recorder = world.recorder;
     recorder.finish(&world.offenders, last_week);
     ReplicationResult {

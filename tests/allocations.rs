@@ -47,7 +47,7 @@ fn allocations_in_steady_state(scale: u32) -> (u64, usize) {
     for _ in 0..150 {
         world.step();
     }
-    let cases = world.offenders.len();
+    let cases = world.case_count();
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for _ in 0..50 {
         world.step();

@@ -133,7 +133,7 @@ fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
             if let Err(broken) = world.check_invariants() {
                 panic!("{streaming:?}, week {}: {broken}", world.week - 1);
             }
-            for o in &world.offenders {
+            for o in world.cases() {
                 if o.events.recalled {
                     recalls += 1;
                     assert_eq!(o.disposal, Disposal::Custody, "case {}", o.id);
@@ -145,8 +145,7 @@ fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
                 }
             }
             on_licence_before = world
-                .offenders
-                .iter()
+                .cases()
                 .map(|o| (o.id, o.stage == Stage::Licence))
                 .collect();
         });

@@ -403,6 +403,10 @@ pub struct Offender {
     pub contacts_due: u16,
     pub contacts_delivered: u16,
     pub first_proven_reoffence: i32,
+
+    /// Closed in an earlier week: the record waits in the caseload's array to be compacted
+    /// out, and every pass over the cases passes it by (see `engine::close_week`).
+    pub removed: bool,
 }
 
 impl Offender {
@@ -629,6 +633,7 @@ impl OffenderFactory {
             contacts_due: 0,
             contacts_delivered: 0,
             first_proven_reoffence: NEVER,
+            removed: false,
         }
     }
 }

@@ -98,7 +98,7 @@ fn add_up_demand(
     let sup = &s.supervision;
     let report_weekly = report_hours_per_week(s);
     let teams = s.organisation.approach != Approach::Individual;
-    for o in offenders.iter_mut() {
+    for o in offenders.iter_mut().filter(|o| !o.removed) {
         allocate(o, managers);
         o.events = Default::default();
         if o.stage == Stage::PreSentence {
@@ -384,7 +384,7 @@ fn deliver(
     let report_weekly = report_hours_per_week(s);
     let teams = s.organisation.approach != Approach::Individual;
     let mut work = WorkCounts::default();
-    for o in offenders.iter_mut() {
+    for o in offenders.iter_mut().filter(|o| !o.removed) {
         let Some(mut index) = o.manager.index() else {
             continue;
         };
