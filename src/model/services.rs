@@ -291,7 +291,12 @@ pub fn fill_places(
     week: i32,
     counts: &mut ServiceCounts,
 ) {
-    system.queue.sort_unstable();
+    // In order of referral, then of arrival: one u64 key per entry (the week with its sign bit
+    // flipped, so that it orders as unsigned, above the position), which sorts faster than the
+    // tuple. A case waits for one service at a time, so the keys are distinct.
+    system.queue.sort_unstable_by_key(|&(since, i, _)| {
+        (u64::from(since as u32 ^ 1 << 31) << 32) | u64::from(i)
+    });
     for &(since, i, need) in &system.queue {
         let o = &mut offenders[i as usize];
         let need = Need::ALL[usize::from(need)];
