@@ -49,17 +49,6 @@ pub fn needs_week(
     }
     let (n, org) = (&s.needs, &s.organisation);
     let d = o.draws;
-    // Work at a report interview or a covered contact is not the specialist's.
-    let specialist = match o.manager.index() {
-        Some(i)
-            if o.stage.is_supervised()
-                && !o.events.contact_by_cover
-                && managers[i].specialises_in(case_type(o, org.streaming)) =>
-        {
-            org.specialist_effect
-        }
-        _ => 1.0,
-    };
     // Work agreed at a case conference: each member who attended works on the most severe
     // need, as at an attended contact.
     let members = i32::from(o.events.conference_members);
@@ -72,6 +61,16 @@ pub fn needs_week(
         }
     }
     if o.stage.is_supervised() && o.events.contact_attended {
+        // Work at a covered contact is not the specialist's.
+        let specialist = match o.manager.index() {
+            Some(i)
+                if !o.events.contact_by_cover
+                    && managers[i].specialises_in(case_type(o, org.streaming)) =>
+            {
+                org.specialist_effect
+            }
+            _ => 1.0,
+        };
         let own_work = modes.get(o.risk).own_work;
         let p = work_success_probability(o, n, specialist) * own_work;
         if f64::from(d.need_work()) < p {
