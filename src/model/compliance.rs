@@ -71,9 +71,14 @@ impl LogisticThresholds {
         }
     }
 
+    /// The band of the draw `u`.
+    fn band(u: f64) -> usize {
+        ((u * BANDS as f64) as usize).min(BANDS - 1)
+    }
+
     /// `u < logistic(x)`, as computed in full.
     fn below(&self, u: f64, x: f64) -> bool {
-        let band = ((u * BANDS as f64) as usize).min(BANDS - 1);
+        let band = Self::band(u);
         if x >= self.keep_from[band] {
             true
         } else if x <= self.miss_to[band] {
@@ -210,7 +215,7 @@ mod tests {
             let u = f64::from(rng.random::<f32>());
             let x = rng.random_range(-45.0..45.0);
             assert_eq!(t.below(u, x), u < logistic(x), "u {u} x {x}");
-            let band = ((u * BANDS as f64) as usize).min(BANDS - 1);
+            let band = LogisticThresholds::band(u);
             shortcuts += usize::from(x >= t.keep_from[band] || x <= t.miss_to[band]);
             // On both sides of each threshold, and on a draw at the band's edges.
             for edge in [t.keep_from[band], t.miss_to[band]]

@@ -72,7 +72,7 @@ impl HazardModel {
             custody_factor: s.custody.hazard_factor,
             ceiling: [f64::INFINITY; RiskTier::COUNT],
         };
-        model.ceiling = std::array::from_fn(|t| model.ceiling(t));
+        model.ceiling = std::array::from_fn(|t| model.tier_ceiling(t));
         model
     }
 
@@ -82,7 +82,7 @@ impl HazardModel {
     /// at 1, their largest (the relationship and restriction effects and the custody factor are
     /// validated to lie in 0..1). Rounding is monotone, so no case's computed exponent passes
     /// the one computed here.
-    fn ceiling(&self, t: usize) -> f64 {
+    fn tier_ceiling(&self, t: usize) -> f64 {
         let most_needs = f64::from(MAX_SEVERITY) * Need::COUNT as f64;
         let needs = [0.0, most_needs]
             .map(|n| self.need_effect * (n - self.typical_needs[t]))

@@ -116,7 +116,7 @@ impl ServiceSystem {
             // The hazard moves one way with motivation, so it is largest at one end of 0..1;
             // the margin covers rounding.
             [0.0, 1.0]
-                .map(|motivation| system.hazard_at(need, motivation, s))
+                .map(|motivation| system.dropout_hazard(need, motivation, s))
                 .into_iter()
                 .fold(0.0, f64::max)
                 * (1.0 + 1e-9)
@@ -128,16 +128,13 @@ impl ServiceSystem {
     /// Whether this week's draw `u` takes the case out of `need`'s service. Nearly every week
     /// is settled by the service's ceiling, without the hazard's `exp` and `pow`.
     fn drops_out(&self, o: &Offender, need: Need, s: &Services, u: f64) -> bool {
-        u < self.dropout_ceiling[need as usize] && u < self.dropout_hazard(o, need, s)
+        u < self.dropout_ceiling[need as usize]
+            && u < self.dropout_hazard(need, f64::from(o.motivation), s)
     }
 
     /// Weekly probability of dropping out of `need`'s service: constant over the treatment,
     /// so that the chance of completing it is the provider's, adjusted for motivation.
-    fn dropout_hazard(&self, o: &Offender, need: Need, s: &Services) -> f64 {
-        self.hazard_at(need, f64::from(o.motivation), s)
-    }
-
-    fn hazard_at(&self, need: Need, motivation: f64, s: &Services) -> f64 {
+    fn dropout_hazard(&self, need: Need, motivation: f64, s: &Services) -> f64 {
         let i = need as usize;
         let x = self.completion_log_odds[i] + s.motivation_effect * (motivation - 0.5);
         let completion = 1.0 / (1.0 + (-x).exp());
@@ -361,7 +358,7 @@ mod tests {
             for need in Need::ALL {
                 let ceiling = system.dropout_ceiling[need as usize];
                 let highest = (0..=1000)
-                    .map(|m| system.hazard_at(need, f64::from(m as f32 / 1000.0), &s))
+                    .map(|m| system.dropout_hazard(need, f64::from(m as f32 / 1000.0), &s))
                     .fold(0.0, f64::max);
                 assert!(
                     highest < ceiling && ceiling < highest * 1.001 + 1e-9,
@@ -456,8 +453,9 @@ mod tests {
         let system = ServiceSystem::new(&s);
         let mut os = offenders(1);
         let weeks = f64::from(s.providers.drugs.weeks);
-        let completion =
-            |o: &Offender| (1.0 - system.dropout_hazard(o, Need::Drugs, &s)).powf(weeks);
+        let completion = |o: &Offender| {
+            (1.0 - system.dropout_hazard(Need::Drugs, f64::from(o.motivation), &s)).powf(weeks)
+        };
         os[0].motivation = 0.5;
         let average = completion(&os[0]);
         assert!((average - s.providers.drugs.completion).abs() < 1e-9);
