@@ -15,19 +15,17 @@
 //! - [`commands`]: what each subcommand of the `casesim` binary does;
 //! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays).
 
-pub mod checkpoint;
-pub mod cluster;
+pub mod analysis;
 pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod files;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod rng;
 pub mod scenario;
-pub mod sensitivity;
-pub mod validation;
 
 pub use engine::{ReplicationResult, World, simulate};
 pub use error::Error;

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use casesim::Error;
-use casesim::commands::{self, Options, Plan};
+use casesim::commands::{self, Options};
 use casesim::error::{InputProblem, Origin};
-use casesim::experiment::Shard;
+use casesim::experiment::{Plan, Shard};
 
 #[derive(Parser)]
 #[command(
@@ -263,7 +263,7 @@ fn main() -> ExitCode {
                 println!("{}", path.display());
             }
         }),
-        Command::Merge(args) => casesim::cluster::merge(&args.dir).map(|m| {
+        Command::Merge(args) => casesim::commands::cluster::merge(&args.dir).map(|m| {
             println!(
                 "casesim merge: {} shards, {} replications -> {}",
                 m.shards,
@@ -332,7 +332,7 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     base.simulation.replications = args.reps;
     use_threads(args.threads);
     let keys: Vec<String> = if args.keys.is_empty() {
-        casesim::sensitivity::DEFAULT_KEYS
+        casesim::analysis::sensitivity::DEFAULT_KEYS
             .iter()
             .map(|k| k.to_string())
             .collect()
@@ -344,14 +344,14 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
         (1 + 2 * keys.len() as u64) * u64::from(args.reps),
         !args.quiet,
     );
-    let screened = casesim::sensitivity::screen(&base, &keys, args.step, &|| bar.inc(1))
+    let screened = casesim::analysis::sensitivity::screen(&base, &keys, args.step, &|| bar.inc(1))
         .map_err(|message| bad("--key", message))?;
     bar.finish_and_clear();
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("output/{}-sensitivity", base.name)));
-    let path = casesim::sensitivity::write(&dir, &screened)?;
+    let path = casesim::analysis::sensitivity::write(&dir, &screened)?;
     println!(
         "casesim sensitivity: {} — {} parameters moved by ±{:.0}%, {} replications per arm, \
          {:.1} s\n",
@@ -361,7 +361,10 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
         args.reps,
         started.elapsed().as_secs_f64()
     );
-    print!("{}", casesim::sensitivity::table(&screened, args.top));
+    print!(
+        "{}",
+        casesim::analysis::sensitivity::table(&screened, args.top)
+    );
     println!("Every parameter and measure: {}", path.display());
     Ok(())
 }
@@ -369,25 +372,30 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
 /// Runs the validation checks, prints the table and writes validation.csv; whether all passed.
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
     use_threads(args.threads);
-    let reps = args
-        .reps
-        .unwrap_or(casesim::validation::baseline().simulation.replications);
+    let reps = args.reps.unwrap_or(
+        casesim::analysis::validation::baseline()
+            .simulation
+            .replications,
+    );
     let started = std::time::Instant::now();
-    let bar = commands::progress_bar(casesim::validation::ARMS * u64::from(reps), !args.quiet);
-    let findings = casesim::validation::run_checks(reps, &|| bar.inc(1));
+    let bar = commands::progress_bar(
+        casesim::analysis::validation::ARMS * u64::from(reps),
+        !args.quiet,
+    );
+    let findings = casesim::analysis::validation::run_checks(reps, &|| bar.inc(1));
     bar.finish_and_clear();
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output/validation"));
-    let path = casesim::validation::write(&dir, &findings)?;
+    let path = casesim::analysis::validation::write(&dir, &findings)?;
     let passed = findings.iter().filter(|f| f.passed).count();
     println!(
         "casesim validate: {} checks, {reps} replications per arm, {:.1} s\n",
         findings.len(),
         started.elapsed().as_secs_f64()
     );
-    print!("{}", casesim::validation::table(&findings));
+    print!("{}", casesim::analysis::validation::table(&findings));
     println!(
         "\n{passed} of {} passed; written to {}",
         findings.len(),
@@ -407,7 +415,7 @@ fn execute(plan: Plan, common: &Common, options: &Options) -> Result<(), Error> 
                 message,
             }
         })?;
-        let report = casesim::cluster::run_shard(plan, shard, options)?;
+        let report = casesim::commands::cluster::run_shard(plan, shard, options)?;
         if !quiet {
             print!("{}", report.text());
         }
@@ -457,10 +465,10 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     if let Some(seed) = args.seed {
         command.extend(["--seed".to_string(), seed.to_string()]);
     }
-    let report = casesim::cluster::slurm_scripts(
+    let report = casesim::commands::cluster::slurm_scripts(
         &plan,
         &command,
-        &casesim::cluster::SlurmOptions {
+        &casesim::commands::cluster::SlurmOptions {
             shards: args.shards,
             partition: args.partition.clone(),
             time: args.time.clone(),

@@ -14,6 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::custody::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
 use crate::model::offender::{NEVER, Offender, RiskTier, at_release};
 use crate::model::organisation::HandoffCause;
@@ -815,10 +816,6 @@ pub struct Metrics {
     pub reoffending_after_short_sentence: Option<f64>,
     pub reoffending_after_longer_sentence: Option<f64>,
 }
-
-/// Custodial sentences shorter than this (12 months) are "short" in the MoJ's proven
-/// reoffending statistics.
-pub const SHORT_SENTENCE_WEEKS: i32 = 52;
 
 fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
     (denominator > 0.0).then(|| numerator / denominator)

@@ -6,7 +6,9 @@
 //! with the same luck, and only what the arms change differs. Results are collected in arm and
 //! replication order, so outputs do not depend on the number of threads.
 
+pub mod checkpoint;
 pub mod compare;
+pub mod plan;
 pub mod shard;
 pub mod stats;
 pub mod survival;
@@ -19,6 +21,7 @@ use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
 pub use compare::{independent_seed, paired_differences};
+pub use plan::{Arm, Kind, Plan};
 pub use shard::Shard;
 pub use stats::{Summary, summarise};
 pub use survival::{KaplanMeierRow, kaplan_meier};

@@ -20,7 +20,6 @@
 
 use rand::Rng;
 
-use crate::metrics::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, leave_supervision};
 use crate::model::offender::{
     MAX_SEVERITY, NEVER, Need, OffenceType, Offender, RiskTier, at_release, cumulative, pick,
@@ -30,6 +29,10 @@ use crate::model::services::{ServiceState, ServiceSystem};
 use crate::model::workforce::CaseManager;
 use crate::rng::spread;
 use crate::scenario::{Custody, Scenario};
+
+/// Custodial sentences shorter than this (12 months) are "short" in the MoJ's proven
+/// reoffending statistics.
+pub const SHORT_SENTENCE_WEEKS: i32 = 52;
 
 /// The court's choice between a community order and custody, worked out once.
 pub struct Sentencer {

@@ -7,7 +7,6 @@
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution};
-use serde::{Deserialize, Serialize};
 
 use crate::model::enforcement::Sanctions;
 use crate::model::journey::{Disposal, OrderOutcome, Stage};
@@ -16,98 +15,7 @@ use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
 use crate::rng::OffenderStream;
 use crate::scenario::Population;
-
-/// Static risk of reoffending, banded as probation services band OGRS-type scores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RiskTier {
-    Low,
-    Medium,
-    High,
-    VeryHigh,
-}
-
-impl RiskTier {
-    pub const ALL: [RiskTier; 4] = [
-        RiskTier::Low,
-        RiskTier::Medium,
-        RiskTier::High,
-        RiskTier::VeryHigh,
-    ];
-    pub const COUNT: usize = 4;
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name used in scenario keys and output files.
-    pub fn name(self) -> &'static str {
-        match self {
-            RiskTier::Low => "low",
-            RiskTier::Medium => "medium",
-            RiskTier::High => "high",
-            RiskTier::VeryHigh => "very_high",
-        }
-    }
-}
-
-/// Principal offence of the current order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OffenceType {
-    Violent,
-    Sexual,
-    Acquisitive,
-    Drug,
-    Other,
-}
-
-impl OffenceType {
-    pub const ALL: [OffenceType; 5] = [
-        OffenceType::Violent,
-        OffenceType::Sexual,
-        OffenceType::Acquisitive,
-        OffenceType::Drug,
-        OffenceType::Other,
-    ];
-}
-
-/// A criminogenic need: something that, unmet, raises the chance of reoffending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Need {
-    Drugs,
-    Alcohol,
-    MentalHealth,
-    Accommodation,
-    Employment,
-    Family,
-    Thinking,
-}
-
-impl Need {
-    pub const ALL: [Need; 7] = [
-        Need::Drugs,
-        Need::Alcohol,
-        Need::MentalHealth,
-        Need::Accommodation,
-        Need::Employment,
-        Need::Family,
-        Need::Thinking,
-    ];
-    pub const COUNT: usize = 7;
-
-    /// "Chaotic" needs make a life hard to organise: they lower attendance and can flare up.
-    pub fn is_chaotic(self) -> bool {
-        matches!(
-            self,
-            Need::Drugs | Need::Alcohol | Need::MentalHealth | Need::Accommodation
-        )
-    }
-}
-
-/// Highest severity of a need (0 = none or met, 1 = mild, 2 = moderate, 3 = severe).
-pub const MAX_SEVERITY: u8 = 3;
+pub use crate::scenario::{MAX_SEVERITY, Need, OffenceType, RiskTier};
 
 /// Severity of each criminogenic need, indexed by `Need as usize`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -50,17 +50,6 @@ impl HandoffCause {
     pub const COUNT: usize = 3;
 }
 
-/// Number of case types under a streaming (1 when staff do not specialise by type).
-pub fn type_count(streaming: Streaming) -> usize {
-    match streaming {
-        Streaming::Generic | Streaming::Task => 1,
-        Streaming::Risk => RiskTier::COUNT,
-        Streaming::Offence => 5,
-        // Each need, and cases with none.
-        Streaming::Need => Need::COUNT + 1,
-    }
-}
-
 /// A case's type under a streaming: its tier, offence, or most severe need now.
 pub fn case_type(o: &Offender, streaming: Streaming) -> usize {
     match streaming {
@@ -74,24 +63,6 @@ pub fn case_type(o: &Offender, streaming: Streaming) -> usize {
 /// Whether a case must go to qualified staff.
 pub fn is_complex(o: &Offender, s: &Scenario) -> bool {
     o.risk >= s.workforce.qualified_from_tier
-}
-
-/// The fewest staff posts a streaming can work with: a report writer per patch (when there are
-/// reports) besides a supervising post per patch or per type.
-pub fn posts_needed(s: &Scenario) -> u64 {
-    let patches = u64::from(s.population.patches);
-    let writers = if s.reports.share > 0.0 { patches } else { 0 };
-    let custody = Sentencer::new(s).sends_anyone();
-    let throughcare = match (custody, s.custody.through_the_gate) {
-        (false, _) => 0,
-        (true, false) => patches,
-        (true, true) => 2 * patches,
-    };
-    match s.organisation.streaming {
-        Streaming::Generic => 0,
-        Streaming::Task => writers + patches + throughcare,
-        streaming => writers + type_count(streaming) as u64,
-    }
 }
 
 /// What a function or type of case is expected to need: its cases in force at a time, and its
@@ -119,7 +90,7 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let sup = &s.supervision;
     let mut factory = OffenderFactory::new(&s.population);
     let mut rng = Pcg32::new(0x0e57_ab11_5e55, 0);
-    let types = type_count(s.organisation.streaming);
+    let types = s.organisation.streaming.type_count();
     let mut by_type = vec![Work::default(); types];
     let (mut custody, mut licence) = (Work::default(), Work::default());
     let task = s.organisation.streaming == Streaming::Task;
@@ -303,7 +274,7 @@ impl Establishment {
         let w = &s.workforce;
         let patches = usize::from(s.population.patches);
         let streaming = s.organisation.streaming;
-        let types = type_count(streaming);
+        let types = streaming.type_count();
         let staff = w.case_managers as usize;
         let expected = expected_work(s);
 

@@ -23,7 +23,8 @@ use plotters::prelude::*;
 use plotters::style::register_font;
 
 use crate::error::Error;
-use crate::output::results::{ArmResults, Kind, OutputDir};
+use crate::experiment::Kind;
+use crate::output::results::{ArmResults, OutputDir};
 
 type DrawResult = Result<(), Box<dyn StdError>>;
 

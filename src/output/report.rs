@@ -9,8 +9,9 @@ use std::path::Path;
 use html_escape::encode_text as esc;
 use serde_json::Value;
 
+use crate::experiment::Kind;
 use crate::output::plots::{Figure, HEADLINES, Measure, Unit};
-use crate::output::results::{ArmResults, Estimate, Kind, OutputDir};
+use crate::output::results::{ArmResults, Estimate, OutputDir};
 use crate::scenario::{ScenarioSource, scenario_from_source};
 
 /// The measures the plain-language findings speak about, in this order.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::experiment::Kind;
 
 /// A statistic of a metric: mean and 95% CI over replications (or a paired difference).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -64,25 +65,6 @@ pub struct Difference {
     pub reference_mean: Option<f64>,
     pub arm_mean: Option<f64>,
     pub difference: Estimate,
-}
-
-/// What kind of command wrote the directory (or will run: a command's plan).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Run,
-    Sweep,
-    Compare,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Run => "run",
-            Kind::Sweep => "sweep",
-            Kind::Compare => "compare",
-        }
-    }
 }
 
 /// An output directory read back.

@@ -95,6 +95,18 @@ impl Default for OffenceFactor {
     }
 }
 
+impl Sentencing {
+    /// Whether any case can be sent to custody: some tier's share times some offence's factor
+    /// is above 0.
+    pub fn sends_anyone(&self) -> bool {
+        let factors = self.custody_offence_factor.as_array();
+        self.custody_share
+            .as_array()
+            .iter()
+            .any(|&p| factors.iter().any(|&f| (p * f).min(1.0) > 0.0))
+    }
+}
+
 impl OffenceFactor {
     pub fn as_array(&self) -> [f64; 5] {
         [

@@ -5,6 +5,7 @@
 //! exists, "assumption" where none does. `docs/parameters.md` lists the same defaults with the
 //! same sources; keep the two in step.
 
+mod categories;
 mod custody;
 mod load;
 mod modes;
@@ -12,6 +13,7 @@ mod services;
 mod sweep;
 mod validate;
 
+pub use categories::{MAX_SEVERITY, Mode, ModePolicy, Need, OffenceType, RiskTier};
 pub use custody::{Agencies, Agency, Custody, Family, OffenceFactor, Preparation, Sentencing};
 pub use load::{
     Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
@@ -23,8 +25,6 @@ pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_te
 pub use validate::{Problem, validate};
 
 use serde::{Deserialize, Serialize};
-
-use crate::model::offender::RiskTier;
 
 /// The shipped baseline scenario, compiled in: what reports compare settings with, and what
 /// `casesim validate` checks.
@@ -504,6 +504,17 @@ pub enum Streaming {
 }
 
 impl Streaming {
+    /// Number of case types under a streaming (1 when staff do not specialise by type).
+    pub fn type_count(self) -> usize {
+        match self {
+            Streaming::Generic | Streaming::Task => 1,
+            Streaming::Risk => RiskTier::COUNT,
+            Streaming::Offence => OffenceType::COUNT,
+            // Each need, and cases with none.
+            Streaming::Need => Need::COUNT + 1,
+        }
+    }
+
     /// Whether supervising staff specialise in a type of case.
     pub fn by_type(self) -> bool {
         matches!(self, Streaming::Risk | Streaming::Offence | Streaming::Need)

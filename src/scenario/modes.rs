@@ -2,8 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::modes::{Mode, ModePolicy};
-use crate::scenario::PerTier;
+use crate::scenario::{Mode, ModePolicy, PerTier, RiskTier};
 
 /// Modes of case management and the policy that assigns them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -98,5 +97,32 @@ impl Default for Modes {
                 cost_per_week: 25.0,
             },
         }
+    }
+}
+
+impl Modes {
+    /// The mode a case of `tier` is managed in.
+    pub fn mode_for(&self, tier: RiskTier) -> Mode {
+        match self.policy {
+            ModePolicy::RiskMatched => self.risk_map.as_array()[tier.index()],
+            ModePolicy::Administrative => Mode::Administrative,
+            ModePolicy::Brokerage => Mode::Brokerage,
+            ModePolicy::Therapeutic => Mode::Therapeutic,
+            ModePolicy::Comprehensive => Mode::Comprehensive,
+        }
+    }
+
+    pub fn settings(&self, mode: Mode) -> &ModeSettings {
+        match mode {
+            Mode::Administrative => &self.administrative,
+            Mode::Brokerage => &self.brokerage,
+            Mode::Therapeutic => &self.therapeutic,
+            Mode::Comprehensive => &self.comprehensive,
+        }
+    }
+
+    /// The settings a case of `tier` is managed under.
+    pub fn for_tier(&self, tier: RiskTier) -> &ModeSettings {
+        self.settings(self.mode_for(tier))
     }
 }

@@ -1,8 +1,9 @@
 //! Range checks on a deserialised scenario. Every problem names the dotted key at fault, so
 //! that the loader can point at the file line or `--set` argument that supplied it.
 
-use crate::model::modes::Mode;
-use crate::scenario::{BetaParams, OrderLength, PerNeed, PerTier, Scenario};
+use crate::scenario::{
+    BetaParams, MAX_SEVERITY, Mode, OrderLength, PerNeed, PerTier, Scenario, Streaming,
+};
 
 /// One thing wrong with a scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -201,6 +202,23 @@ const MAX_WEEKS: u64 = 5_200;
 const MAX_CASE_MANAGERS: u64 = 1_000_000;
 const MAX_CASES: u64 = 50_000_000;
 
+/// The fewest staff posts a streaming can work with: a report writer per patch (when there are
+/// reports) besides a supervising post per patch or per type.
+fn posts_needed(s: &Scenario) -> u64 {
+    let patches = u64::from(s.population.patches);
+    let writers = if s.reports.share > 0.0 { patches } else { 0 };
+    let throughcare = match (s.sentencing.sends_anyone(), s.custody.through_the_gate) {
+        (false, _) => 0,
+        (true, false) => patches,
+        (true, true) => 2 * patches,
+    };
+    match s.organisation.streaming {
+        Streaming::Generic => 0,
+        Streaming::Task => writers + patches + throughcare,
+        streaming => writers + streaming.type_count() as u64,
+    }
+}
+
 /// Checks every range and consistency rule; an empty list means the scenario is valid.
 pub fn validate(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker {
@@ -379,7 +397,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
             format!("must be at most 10 (got {})", org.specialist_effect),
         );
     }
-    let needed = crate::model::organisation::posts_needed(s);
+    let needed = posts_needed(s);
     if u64::from(w.case_managers) < needed && w.case_managers > 0 {
         c.fail_with(
             "workforce.case_managers",
@@ -464,7 +482,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
         "services.severity_reduction",
         sv.severity_reduction.into(),
         1,
-        crate::model::offender::MAX_SEVERITY.into(),
+        MAX_SEVERITY.into(),
     );
     c.between(
         "services.motivation_effect",

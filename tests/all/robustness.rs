@@ -2,8 +2,6 @@
 //! results. Property tests generate scenario text, `--set` and `--vary` arguments; each input
 //! must end in a scenario or in bad input (exit 2) with a message that names what was wrong.
 
-mod common;
-
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -1,12 +1,10 @@
 //! The `casesim` binary keeps the contract: its files, its determinism, and its answers to bad
 //! input (exit 2, the key and line named, no output left behind, no panic).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{QUICK, casesim, stderr};
+use crate::common::{QUICK, casesim, stderr};
 
 fn run_into(out: &Path, extra: &[&str], threads: Option<&str>) -> Output {
     let mut args = vec!["run", "scenarios/baseline.toml", "--quiet", "--out"];

@@ -2,12 +2,12 @@
 //! prioritisation. Each mechanism is switched on against a paired arm on common random
 //! numbers and must move its outcome the right way; each switched off must change nothing.
 
-mod common;
-
+use crate::common::{
+    assert_higher, assert_lower, metric, per_replication, replicate, small_scenario,
+};
 use casesim::Scenario;
 use casesim::engine::simulate_with;
 use casesim::scenario::{Prioritisation, Streaming};
-use common::{assert_higher, assert_lower, metric, per_replication, replicate, small_scenario};
 
 #[test]
 fn task_streaming_hands_cases_over_at_sentence_and_generic_does_not() {

@@ -2,15 +2,14 @@
 //! and a valid SVG of sensible size with the expected titles; the report states differences in
 //! words with their CIs and is self-contained; `casesim plot DIR` redraws a directory's plots.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::common::{QUICK, casesim, stderr};
+use casesim::experiment::Kind;
 use casesim::output::plots::{Figure, figures};
 use casesim::output::report::report_html;
-use casesim::output::results::{ArmResults, Difference, Estimate, Kind, OutputDir, SurvivalPoint};
-use common::{QUICK, casesim, stderr};
+use casesim::output::results::{ArmResults, Difference, Estimate, OutputDir, SurvivalPoint};
 
 fn estimate(mean: f64, half: f64) -> Estimate {
     Estimate {

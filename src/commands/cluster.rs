@@ -12,11 +12,11 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use crate::commands::{Options, Plan, write_results};
+use crate::commands::{Options, write_results};
 use crate::engine::ReplicationResult;
 use crate::error::Error;
-use crate::experiment::{Shard, by_arm, run_jobs, work_list};
-use crate::output::write_atomically;
+use crate::experiment::{Plan, Shard, by_arm, run_jobs, work_list};
+use crate::files::write_atomically;
 
 /// Identifies the file format; a file without it is not a shard.
 const FORMAT: &str = "casesim shard 2";

@@ -1,13 +1,11 @@
 //! Interrupted runs: a sweep killed part-way leaves no partial output, and started again it
 //! runs only what is missing and ends byte-identical to an uninterrupted sweep.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{SWEEP_CSVS, casesim, stderr};
+use crate::common::{SWEEP_CSVS, casesim, stderr};
 
 fn sweep_args(out: &Path, reps: &str) -> Vec<String> {
     [

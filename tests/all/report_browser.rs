@@ -6,12 +6,10 @@
 //! hand). Without it the test says so and passes, unless `CASESIM_REQUIRE_BROWSER=1` (set by
 //! `.ci/run`), when it fails.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{QUICK, casesim, stderr};
+use crate::common::{QUICK, casesim, stderr};
 
 fn chromium() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("CASESIM_CHROMIUM") {

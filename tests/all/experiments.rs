@@ -2,15 +2,13 @@
 //! library is driven directly where a statistical property is checked, and through the binary
 //! where the contract (files, columns, determinism, bad input) is.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
+use crate::common::{QUICK, casesim, metric, small_scenario, stderr};
 use casesim::Scenario;
 use casesim::experiment::{independent_seed, kaplan_meier, paired_differences, run_arms};
 use casesim::metrics::Metrics;
-use common::{QUICK, casesim, metric, small_scenario, stderr};
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -188,7 +186,7 @@ fn sweep_results_are_byte_identical_for_one_and_two_threads() {
     let two = dir.path().join("two");
     assert!(sweep_into(&one, &[], Some("1")).status.success());
     assert!(sweep_into(&two, &["--threads", "2"], None).status.success());
-    for name in common::SWEEP_CSVS {
+    for name in crate::common::SWEEP_CSVS {
         assert!(read(&one, name) == read(&two, name), "{name} differs");
     }
 }

@@ -2,18 +2,16 @@
 //! say, and switched off change nothing. Arms share seeds (common random numbers); each
 //! assertion is on a paired difference whose 95% CI must exclude zero.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::{
+    assert_higher, assert_lower, metric, paired_difference, per_replication, replicate,
+    small_scenario,
+};
 use casesim::ReplicationResult;
 use casesim::model::modes::ModePolicy;
 use casesim::scenario::{Access, EnforcementPolicy, load_scenario};
 use casesim::{Scenario, simulate};
-use common::{
-    assert_higher, assert_lower, metric, paired_difference, per_replication, replicate,
-    small_scenario,
-};
 
 /// The small unit (about 1,000 orders) with providers' places scaled to its size: the
 /// defaults are sized for the baseline's 2,500 cases.

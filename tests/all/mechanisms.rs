@@ -2,11 +2,11 @@
 //! Arms share seeds, so the same people arrive in both (common random numbers), and each
 //! assertion is on a paired difference whose 95% CI must exclude zero. Each arm runs once.
 
-mod common;
-
+use crate::common::{
+    assert_higher, assert_lower, metric, per_replication, replicate, small_scenario,
+};
 use casesim::scenario::Prioritisation;
 use casesim::simulate;
-use common::{assert_higher, assert_lower, metric, per_replication, replicate, small_scenario};
 
 #[test]
 fn a_lower_caseload_cap_with_enough_staff_gives_more_contact_and_less_reoffending() {

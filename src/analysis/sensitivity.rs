@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
-use crate::output::write_files;
+use crate::files::write_files;
 use crate::scenario::{Scenario, validate};
 
 /// The parameters screened by default: the behavioural assumptions and the main levers, each

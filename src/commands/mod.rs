@@ -3,28 +3,29 @@
 //! Every input is resolved and validated before anything runs, so bad input never leaves a
 //! half-written output; results are written only once every replication has finished.
 
+pub mod cluster;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::{Deserialize, Serialize};
-
-use crate::checkpoint::Checkpoint;
 use crate::engine::ReplicationResult;
 use crate::error::{Error, InputError, InputProblem, Origin};
+use crate::experiment::checkpoint::{self, Checkpoint};
 use crate::experiment::{
-    RunResults, by_arm, independent_seed, paired_differences, run_jobs_keeping, work_list,
+    Arm, Kind, Plan, RunResults, by_arm, independent_seed, paired_differences, run_jobs_keeping,
+    work_list,
 };
-use crate::output::results::Kind;
+use crate::files::write_files;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
     ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
-    result_files, write_files,
+    result_files,
 };
 use crate::scenario::{
     Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
     read_source, scenario_from_source, sweep_points, value_text,
 };
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Reads a scenario and applies `--set` arguments.
 pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> {
@@ -138,49 +139,6 @@ impl RunReport {
     }
 }
 
-/// One arm of a run, sweep or comparison, resolved.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Arm {
-    /// The `arm` column (a run's scenario name).
-    pub label: String,
-    pub scenario_file: PathBuf,
-    /// The varied keys and values (a sweep point); empty in a run or comparison.
-    pub varied: Vec<(String, toml::Value)>,
-    pub scenario: Scenario,
-}
-
-/// What a command will run and where its results go: every input resolved and validated,
-/// nothing run yet. A shard file carries its plan, so `casesim merge` writes what the
-/// unsharded command would have.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Plan {
-    pub kind: Kind,
-    pub arms: Vec<Arm>,
-    /// A sweep's varied keys: the grouping columns after `arm`.
-    pub varied_keys: Vec<String>,
-    /// Things the user should know that are not errors (a seed aligned across arms).
-    pub notes: Vec<String>,
-    pub out: PathBuf,
-    /// The command line, recorded in run.json.
-    pub command: String,
-}
-
-impl Plan {
-    fn scenarios(&self) -> Vec<&Scenario> {
-        self.arms.iter().map(|a| &a.scenario).collect()
-    }
-
-    /// The plan without what may differ between two invocations of the same experiment (the
-    /// command line and the output directory): what shards and checkpoints must agree on.
-    pub fn comparable(&self) -> Plan {
-        Plan {
-            command: String::new(),
-            out: PathBuf::new(),
-            ..self.clone()
-        }
-    }
-}
-
 /// What a finished run, sweep or comparison reports.
 pub enum Report {
     Run(Box<RunReport>),
@@ -256,7 +214,7 @@ fn run_resumably(
             "resuming: {} of {} replications already done ({})",
             checkpoint.found(),
             jobs.len(),
-            plan.out.join(crate::checkpoint::DIR_NAME).display()
+            plan.out.join(checkpoint::DIR_NAME).display()
         );
     }
     let mut done: Vec<Option<ReplicationResult>> =

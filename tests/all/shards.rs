@@ -2,12 +2,10 @@
 //! to the unsharded command, for several N; merge refuses missing, duplicate and foreign
 //! shards by name and writes nothing then.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::{QUICK, SWEEP_CSVS, casesim, stderr};
+use crate::common::{QUICK, SWEEP_CSVS, casesim, stderr};
 
 fn sweep_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![

@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::commands::Plan;
 use crate::engine::ReplicationResult;
 use crate::error::Error;
-use crate::output::write_atomically;
+use crate::experiment::Plan;
+use crate::files::write_atomically;
 
 /// The name of the checkpoint directory inside an output directory.
 pub const DIR_NAME: &str = ".checkpoint";

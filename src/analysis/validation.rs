@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use crate::engine::ReplicationResult;
 use crate::error::Error;
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
+use crate::files::write_files;
 use crate::model::modes::ModePolicy;
 use crate::model::offender::RiskTier;
-use crate::output::write_files;
 use crate::scenario::{
     BASELINE_TOML, EnforcementPolicy, Scenario, ScenarioSource, scenario_from_source,
 };
@@ -126,7 +126,7 @@ pub const ARMS: u64 = 10;
 fn us_exits(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
     let mut us = shipped(
         "scenarios/us_probation_parole.toml",
-        include_str!("../scenarios/us_probation_parole.toml"),
+        include_str!("../../scenarios/us_probation_parole.toml"),
     );
     us.simulation.replications = base.simulation.replications;
     let results = run_arms(&[&us], done);
@@ -243,7 +243,7 @@ fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>)
 fn intensive_supervision(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
     let mut routine = shipped(
         "scenarios/intensive_supervision.toml",
-        include_str!("../scenarios/intensive_supervision.toml"),
+        include_str!("../../scenarios/intensive_supervision.toml"),
     );
     routine.simulation.replications = base.simulation.replications;
     routine.modes.policy = ModePolicy::Brokerage;

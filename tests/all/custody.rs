@@ -2,15 +2,13 @@
 //! continuity, case conferences, families, release and recall. Arms share seeds (common random
 //! numbers) and each assertion is on a paired difference whose 95% CI must exclude zero.
 
-mod common;
-
+use crate::common::{
+    QUICK, assert_higher, assert_lower, casesim, per_replication, replicate, small_scenario,
+};
 use casesim::engine::simulate_with;
 use casesim::model::journey::{Disposal, Stage};
 use casesim::scenario::{Agencies, Streaming};
 use casesim::{ReplicationResult, Scenario, simulate};
-use common::{
-    QUICK, assert_higher, assert_lower, casesim, per_replication, replicate, small_scenario,
-};
 
 /// The small unit, with a third to a half of cases sent to custody and room on the caseloads
 /// for the licences that follow.
@@ -109,7 +107,7 @@ fn family_involvement_lowers_reoffending_after_release() {
     never.custody.family_involvement = 0.0;
     let (involved, never) = (replicate(&involved), replicate(&never));
     assert!(
-        common::metric(&never, "icm_family_attendance")
+        crate::common::metric(&never, "icm_family_attendance")
             .iter()
             .all(|&a| a == 0.0),
         "no family attends when families are never involved"
@@ -229,11 +227,11 @@ fn a_custody_sweep_is_byte_identical_whatever_the_thread_count() {
         args.extend(QUICK);
         args.extend(["--out", &out]);
         let o = casesim(&args, Some(threads));
-        assert!(o.status.success(), "{}", common::stderr(&o));
+        assert!(o.status.success(), "{}", crate::common::stderr(&o));
         out
     };
     let (one, two) = (run("one", "1"), run("two", "2"));
-    for name in common::SWEEP_CSVS {
+    for name in crate::common::SWEEP_CSVS {
         let read = |d: &str| std::fs::read(std::path::Path::new(d).join(name)).unwrap();
         assert!(
             read(&one) == read(&two),

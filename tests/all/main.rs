@@ -1,0 +1,18 @@
+//! The integration tests, one module per area, in one binary so that the test build compiles
+//! and links once.
+
+mod common;
+
+mod allocations;
+mod cli;
+mod custody;
+mod experiments;
+mod mechanisms;
+mod modes_and_services;
+mod organisation;
+mod pinned;
+mod plots_and_report;
+mod report_browser;
+mod resume;
+mod robustness;
+mod shards;
