@@ -1,12 +1,18 @@
 //! The categories every part of the model shares, as scenario keys spell them: risk tiers,
 //! principal offences, criminogenic needs and modes of case management. They are declared
 //! here, with the scenario, because the scenario's per-tier, per-need and per-mode settings are
-//! keyed by them; the model uses them from here.
+//! keyed by them; the model uses them from here. `Choice` gives each `ALL`, `COUNT`, `index()`
+//! and `name()` (the name in scenario keys and output files).
 
 use serde::{Deserialize, Serialize};
 
-/// Static risk of reoffending, banded as probation services band OGRS-type scores.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+use crate::scenario::table::Choice;
+
+/// Static risk of reoffending, banded as probation services band OGRS-type scores
+/// (Howard et al. 2009).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Choice,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskTier {
     Low,
@@ -15,32 +21,10 @@ pub enum RiskTier {
     VeryHigh,
 }
 
-impl RiskTier {
-    pub const ALL: [RiskTier; 4] = [
-        RiskTier::Low,
-        RiskTier::Medium,
-        RiskTier::High,
-        RiskTier::VeryHigh,
-    ];
-    pub const COUNT: usize = 4;
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The name used in scenario keys and output files.
-    pub fn name(self) -> &'static str {
-        match self {
-            RiskTier::Low => "low",
-            RiskTier::Medium => "medium",
-            RiskTier::High => "high",
-            RiskTier::VeryHigh => "very_high",
-        }
-    }
-}
-
 /// Principal offence of the current order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Choice,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OffenceType {
     Violent,
@@ -50,19 +34,11 @@ pub enum OffenceType {
     Other,
 }
 
-impl OffenceType {
-    pub const ALL: [OffenceType; 5] = [
-        OffenceType::Violent,
-        OffenceType::Sexual,
-        OffenceType::Acquisitive,
-        OffenceType::Drug,
-        OffenceType::Other,
-    ];
-    pub const COUNT: usize = 5;
-}
-
-/// A criminogenic need: something that, unmet, raises the chance of reoffending.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A criminogenic need: something that, unmet, raises the chance of reoffending (the OASys
+/// sections, grouped).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Choice,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Need {
     Drugs,
@@ -75,17 +51,6 @@ pub enum Need {
 }
 
 impl Need {
-    pub const ALL: [Need; 7] = [
-        Need::Drugs,
-        Need::Alcohol,
-        Need::MentalHealth,
-        Need::Accommodation,
-        Need::Employment,
-        Need::Family,
-        Need::Thinking,
-    ];
-    pub const COUNT: usize = 7;
-
     /// "Chaotic" needs make a life hard to organise: they lower attendance and can flare up.
     pub fn is_chaotic(self) -> bool {
         matches!(
@@ -95,45 +60,61 @@ impl Need {
     }
 }
 
+// Sets of needs are kept as bit masks in a byte (needs at the start, planned needs, service
+// history): every need must have its bit.
+const _: () = assert!(Need::COUNT <= u8::BITS as usize);
+
 /// Highest severity of a need (0 = none or met, 1 = mild, 2 = moderate, 3 = severe).
 pub const MAX_SEVERITY: u8 = 3;
 
-/// A mode of case management.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A mode of case management (DOMICE 2011a).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
+    /// "The least intrusive and lowest cost; doing the least necessary to implement the
+    /// sentence".
     Administrative,
+    /// "A supportive, guiding, linking mode, typical of resettlement work".
     Brokerage,
+    /// "More intrusive and assertive, including technical intervention(s) like addictions
+    /// work".
     Therapeutic,
+    /// "Complex, intrusive, including overt control; reserved usually for the most dangerous".
     Comprehensive,
-}
-
-impl Mode {
-    pub const ALL: [Mode; 4] = [
-        Mode::Administrative,
-        Mode::Brokerage,
-        Mode::Therapeutic,
-        Mode::Comprehensive,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Administrative => "administrative",
-            Mode::Brokerage => "brokerage",
-            Mode::Therapeutic => "therapeutic",
-            Mode::Comprehensive => "comprehensive",
-        }
-    }
 }
 
 /// Which mode each case gets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
 #[serde(rename_all = "snake_case")]
 pub enum ModePolicy {
-    /// The mode of `modes.risk_map` for the case's risk tier.
+    /// The mode of `modes.risk_map` for the case's risk tier (risk-need-responsivity).
     RiskMatched,
+    /// Everyone in the administrative mode.
     Administrative,
+    /// Everyone in the brokerage mode.
     Brokerage,
+    /// Everyone in the therapeutic mode.
     Therapeutic,
+    /// Everyone in the comprehensive mode.
     Comprehensive,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_keys_serde_reads() {
+        for tier in RiskTier::ALL {
+            let read: RiskTier =
+                serde_json::from_value(serde_json::json!(tier.name())).expect("a tier");
+            assert_eq!(read, tier);
+        }
+        for need in Need::ALL {
+            let read: Need = serde_json::from_value(serde_json::json!(need.name())).expect("need");
+            assert_eq!(read, need);
+        }
+        assert_eq!(ModePolicy::RiskMatched.name(), "risk_matched");
+        assert_eq!(Need::MentalHealth.index(), 2);
+    }
 }

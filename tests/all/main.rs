@@ -7,6 +7,7 @@ mod allocations;
 mod cli;
 mod custody;
 mod experiments;
+mod generated;
 mod mechanisms;
 mod modes_and_services;
 mod organisation;
