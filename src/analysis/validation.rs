@@ -75,10 +75,7 @@ fn ci_below(s: &Summary, bound: f64) -> bool {
 /// A shipped scenario, compiled in so that validation does not depend on the working
 /// directory.
 fn shipped(file: &str, text: &str) -> Scenario {
-    let source = ScenarioSource {
-        path: PathBuf::from(file),
-        text: text.to_string(),
-    };
+    let source = ScenarioSource::new(PathBuf::from(file), text.to_string());
     scenario_from_source(&source, &[]).expect("the shipped scenario is valid")
 }
 

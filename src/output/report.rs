@@ -305,10 +305,10 @@ fn flat(v: &Value) -> Vec<(String, Value)> {
 
 /// The shipped baseline as resolved, flattened.
 fn baseline() -> Vec<(String, Value)> {
-    let source = ScenarioSource {
-        path: "scenarios/baseline.toml".into(),
-        text: crate::scenario::BASELINE_TOML.to_string(),
-    };
+    let source = ScenarioSource::new(
+        "scenarios/baseline.toml",
+        crate::scenario::BASELINE_TOML.to_string(),
+    );
     scenario_from_source(&source, &[])
         .ok()
         .and_then(|s| serde_json::to_value(s).ok())

@@ -4,6 +4,7 @@
 //! keys, and the result is deserialised into [`Scenario`]. Any problem is traced back to where it
 //! came from: the `--set` argument that put the value there, or the file and line of the key.
 
+use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
 use crate::error::{InputError, InputProblem, Origin};
@@ -13,7 +14,29 @@ use crate::scenario::{Scenario, validate};
 pub struct ScenarioSource {
     pub path: PathBuf,
     pub text: String,
+    /// The text parsed with its spans, once, when a problem first needs a line.
+    document: OnceCell<Option<toml_edit::Document<String>>>,
 }
+
+impl ScenarioSource {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        ScenarioSource {
+            path: path.into(),
+            text: text.into(),
+            document: OnceCell::new(),
+        }
+    }
+
+    fn document(&self) -> Option<&toml_edit::Document<String>> {
+        self.document
+            .get_or_init(|| self.text.parse().ok())
+            .as_ref()
+    }
+}
+
+/// The largest scenario file read: far above any real one (the shipped ones are a few KB), so
+/// that a wrong path to a huge file is refused instead of read.
+const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
 /// One `--set KEY=VALUE` override.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,7 +146,7 @@ fn line_of(text: &str, byte: usize) -> usize {
 /// section it sits in when the key is left at its default). A part may index an array, as
 /// serde's paths do: `sweep.vary[1].values`.
 pub fn line_of_key(source: &ScenarioSource, key: &str) -> Option<usize> {
-    let doc: toml_edit::Document<String> = source.text.parse().ok()?;
+    let doc = source.document()?;
     let mut item = doc.as_item();
     let mut line = None;
     for part in key.split('.') {
@@ -160,9 +183,13 @@ pub fn line_of_key(source: &ScenarioSource, key: &str) -> Option<usize> {
 /// Where the value at `key` came from: the last `--set` that wrote it (or a key above or below
 /// it), else the file.
 fn origin_of(key: &str, source: &ScenarioSource, overrides: &[Override]) -> Origin {
-    let related = |a: &str, b: &str| {
-        a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+    // One key is the other, or lies below it: `a.b` below `a`, and `a.b[2]` (an element of a
+    // list) below `a.b`.
+    let below = |a: &str, b: &str| {
+        a.strip_prefix(b)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
     };
+    let related = |a: &str, b: &str| a == b || below(a, b) || below(b, a);
     if let Some(ov) = overrides.iter().rev().find(|ov| related(&ov.key, key)) {
         return ov.origin.clone();
     }
@@ -172,20 +199,49 @@ fn origin_of(key: &str, source: &ScenarioSource, overrides: &[Override]) -> Orig
     }
 }
 
-/// Reads a scenario file, keeping its text to locate problems by line.
+/// Reads a scenario file, keeping its text to locate problems by line. Only a regular file is
+/// read (a FIFO or a device would block or never end), and only UTF-8 text.
 pub fn read_source(path: &Path) -> Result<ScenarioSource, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputProblem {
+    let problem = |line: Option<usize>, message: String| InputProblem {
         origin: Origin::File {
             path: path.to_path_buf(),
-            line: None,
+            line,
         },
         key: None,
-        message: format!("cannot read the scenario file: {e}"),
+        message,
+    };
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| problem(None, format!("cannot read the scenario file: {e}")))?;
+    if !metadata.is_file() {
+        return Err(problem(
+            None,
+            "is not a regular file (a scenario is a TOML file)".into(),
+        )
+        .into());
+    }
+    if metadata.len() > MAX_SCENARIO_BYTES {
+        return Err(problem(
+            None,
+            format!(
+                "is {} bytes, far larger than any scenario (at most {MAX_SCENARIO_BYTES})",
+                metadata.len()
+            ),
+        )
+        .into());
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| problem(None, format!("cannot read the scenario file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        problem(
+            Some(line),
+            format!("is not UTF-8 text: an invalid byte at column {column}"),
+        )
     })?;
-    Ok(ScenarioSource {
-        path: path.to_path_buf(),
-        text,
-    })
+    Ok(ScenarioSource::new(path, text))
 }
 
 /// Reads, overrides, deserialises and validates a scenario.
@@ -318,10 +374,7 @@ mod tests {
     use super::*;
 
     fn source(text: &str) -> ScenarioSource {
-        ScenarioSource {
-            path: PathBuf::from("test.toml"),
-            text: text.to_string(),
-        }
+        ScenarioSource::new("test.toml", text)
     }
 
     #[test]
@@ -383,6 +436,61 @@ mod tests {
         let p = &err.0[0];
         assert_eq!(p.key.as_deref(), Some("workforce.caseload_cap"));
         assert_eq!(p.origin, Origin::Set("workforce.caseload_cap=0".into()));
+    }
+
+    #[test]
+    fn a_bad_list_element_from_set_names_the_argument() {
+        let src = source("[population.order_length]\nweeks = [26, 52, 78, 104]\n");
+        let ov = parse_override("population.order_length.weeks=[-1]").unwrap();
+        let err = scenario_from_source(&src, &[ov]).unwrap_err();
+        assert_eq!(
+            err.0[0].origin,
+            Origin::Set("population.order_length.weeks=[-1]".into())
+        );
+        let ov = parse_override("population.order_length.weeks=[0, 26, 52, 78]").unwrap();
+        let err = scenario_from_source(&src, &[ov]).unwrap_err();
+        assert_eq!(
+            err.0[0].key.as_deref(),
+            Some("population.order_length.weeks[0]")
+        );
+        assert_eq!(
+            err.0[0].origin,
+            Origin::Set("population.order_length.weeks=[0, 26, 52, 78]".into())
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_refused_at_its_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, b"[simulation]\nweeks = 1\xff00\n").unwrap();
+        let Err(err) = read_source(&path) else {
+            panic!("accepted")
+        };
+        let p = &err.0[0];
+        assert_eq!(
+            p.origin,
+            Origin::File {
+                path: path.clone(),
+                line: Some(2)
+            }
+        );
+        assert!(p.message.contains("column 10"), "{}", p.message);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here: nothing to test
+        }
+        let Err(err) = read_source(&path) else {
+            panic!("accepted")
+        };
+        assert!(err.0[0].message.contains("not a regular file"));
     }
 
     #[test]

@@ -51,6 +51,9 @@ pub struct SweepPoint {
 /// themselves are checked when each point's scenario is validated.
 pub fn sweep_problems(sweep: &Sweep) -> Vec<(usize, &'static str, String)> {
     let mut problems = Vec::new();
+    // Each key's first entry: finding an earlier entry is a lookup, not a scan, so thousands
+    // of entries are checked at once.
+    let mut first: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (i, v) in sweep.vary.iter().enumerate() {
         if !is_dotted_key(&v.key) {
             problems.push((
@@ -67,13 +70,16 @@ pub fn sweep_problems(sweep: &Sweep) -> Vec<(usize, &'static str, String)> {
         if v.values.is_empty() {
             problems.push((i, "values", format!("`{}` needs at least one value", v.key)));
         }
-        if sweep.vary[..i].iter().any(|earlier| earlier.key == v.key) {
+        if first.contains_key(v.key.as_str()) {
             problems.push((i, "key", format!("`{}` is varied twice", v.key)));
+        } else {
+            first.insert(&v.key, i);
         }
         if let Some(leader) = &v.with {
-            match sweep.vary[..i]
-                .iter()
-                .find(|earlier| &earlier.key == leader)
+            match first
+                .get(leader.as_str())
+                .filter(|&&j| j < i)
+                .map(|&j| &sweep.vary[j])
             {
                 None => problems.push((
                     i,

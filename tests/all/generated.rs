@@ -88,10 +88,7 @@ fn the_schema_refuses_what_validation_refuses() {
     ] {
         assert!(!validator.is_valid(&as_json(bad)), "accepted: {bad}");
         let refused = casesim::scenario::scenario_from_source(
-            &casesim::scenario::ScenarioSource {
-                path: "bad.toml".into(),
-                text: bad.to_string(),
-            },
+            &casesim::scenario::ScenarioSource::new("bad.toml", bad.to_string()),
             &[],
         );
         assert!(refused.is_err(), "casesim accepted: {bad}");

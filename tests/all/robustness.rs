@@ -259,10 +259,7 @@ fn any_edit_of_a_scenario_file_gives_a_scenario_or_bad_input_naming_the_file() {
     );
     check_property("scenario-file edits", strategy, |(line, edit)| {
         let text = edit.apply(&original, line);
-        let source = ScenarioSource {
-            path: BASELINE.into(),
-            text,
-        };
+        let source = ScenarioSource::new(BASELINE, text);
         let outcome = scenario_from_source(&source, &[]).map_err(Error::from);
         if let Err(e) = &outcome {
             prop_assert!(
