@@ -5,14 +5,12 @@
 
 use rand_distr::{Distribution, Poisson};
 
-use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
+use crate::metrics::{Metrics, Recorder, StepCounts, Survival, WeekRecord};
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
-use crate::model::custody::{Sentencer, release_from_custody, sentence_to_custody};
+use crate::model::custody::Sentencer;
 use crate::model::enforcement::{EnforcementCounts, enforce};
 use crate::model::icm::{ConferenceCounts, case_conference};
-use crate::model::journey::{
-    Disposal, OrderOutcome, Stage, end_licence, end_order, last_follow_up_week,
-};
+use crate::model::journey::{Disposal, Stage, TransitionCounts, stage_transition};
 use crate::model::modes::ModeTable;
 use crate::model::needs::needs_week;
 use crate::model::offender::{Need, Offender, OffenderFactory};
@@ -56,7 +54,7 @@ pub struct World<'s> {
     /// Which posts' holders left this week (kept to avoid allocating every week).
     left_this_week: Vec<bool>,
     /// Counts the phases report for this week's record.
-    this_week: WeekRecord,
+    this_week: StepCounts,
     pub recorder: Recorder,
 }
 
@@ -110,10 +108,7 @@ fn allocation_and_workload(w: &mut World) {
         week,
         |o, managers| allocate_if_waiting(o, managers, establishment, s, week),
     );
-    w.this_week.senior_hours = work.chair_hours;
-    w.this_week.referrals = work.referrals;
-    w.this_week.referrals_refused = work.refusals;
-    w.this_week.substitutions = work.substitutions;
+    w.this_week.work = work;
 }
 
 /// Supervision, case by case: ICM case conferences for prisoners (after the workload, whose
@@ -161,20 +156,8 @@ fn supervision(w: &mut World) {
         w.week,
         &mut services,
     );
-    let r = &mut w.this_week;
-    r.icm_conferences = conferences.conferences;
-    r.icm_agencies_present = conferences.agencies_present;
-    r.families_invited = conferences.families_invited;
-    r.families_attended = conferences.families_attended;
-    r.service_waiting = services.waiting;
-    r.in_service = services.attending;
-    r.service_starts = services.starts;
-    r.service_completions = services.completions;
-    r.service_dropouts = services.dropouts;
-    r.service_waits_ended = services.waits_ended;
-    r.service_wait_weeks = services.wait_weeks;
-    r.substitutions += services.substitutions;
-    r.service_cost = services.cost;
+    w.this_week.conferences = conferences;
+    w.this_week.services = services;
 }
 
 /// Outcomes, case by case: reoffending (a proven reoffence may revoke an order or recall a
@@ -194,64 +177,9 @@ fn outcomes(w: &mut World) {
         enforce(o, &mut w.managers, s, week, &mut enforcement);
         stage_transition(o, &mut w.managers, &w.services, s, week, &mut transitions);
     }
-    let r = &mut w.this_week;
-    r.proven_reoffences = reoffending.proven;
-    r.warnings = enforcement.warnings;
-    r.sanctions = enforcement.sanctions;
-    r.breaches = enforcement.breaches;
-    r.revocations += reoffending.revocations + enforcement.revocations;
-    r.recalls += reoffending.recalls + enforcement.recalls;
-    r.completions = transitions.completions;
-    r.releases = transitions.releases;
-}
-
-/// Orders completed and prisoners released this week.
-#[derive(Default)]
-struct TransitionCounts {
-    completions: u32,
-    releases: u32,
-}
-
-/// Sentence: the order starts if its report is done, or the custodial sentence; an order
-/// reaching its end completes; a prisoner due for release goes out on licence (or, after a
-/// revoked order, without one); a licence reaching the sentence's end ends; a case whose
-/// sentence and follow-up are both over closes.
-fn stage_transition(
-    o: &mut Offender,
-    managers: &mut [CaseManager],
-    services: &ServiceSystem,
-    s: &Scenario,
-    week: i32,
-    counts: &mut TransitionCounts,
-) {
-    if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
-        // The report's assessment stands if the report was written in full.
-        o.report_done = o.interviewed && o.report_hours_done >= s.reports.hours as f32 * 0.999;
-        if o.disposal == Disposal::Custody {
-            sentence_to_custody(o, managers, &s.custody);
-        } else {
-            o.stage = Stage::Order;
-            o.stage_started = o.order_start;
-            o.next_contact = o.order_start;
-        }
-    }
-    match o.stage {
-        Stage::Order if week + 1 >= o.order_due_end => {
-            end_order(o, OrderOutcome::Completed, managers, week, 0);
-            counts.completions += 1;
-        }
-        Stage::Custody if week + 1 >= o.release_due => {
-            release_from_custody(o, managers, services, s, week);
-            counts.releases += u32::from(o.events.released);
-        }
-        Stage::Licence if week + 1 >= o.order_due_end => {
-            end_licence(o, managers, week);
-        }
-        _ => {}
-    }
-    if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, s.simulation.follow_up_weeks) {
-        o.stage = Stage::Closed;
-    }
+    w.this_week.reoffending = reoffending;
+    w.this_week.enforcement = enforcement;
+    w.this_week.transitions = transitions;
 }
 
 /// Absence and turnover among the posts. A leaver's cases return to the allocation queue in
@@ -388,7 +316,7 @@ impl<'s> World<'s> {
             attendance: AttendanceModel::new(&scenario.compliance),
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),
-            this_week: WeekRecord::default(),
+            this_week: StepCounts::default(),
             recorder: Recorder::new(scenario),
         }
     }
@@ -578,9 +506,9 @@ pub fn simulate_with(
     recorder.finish(&world.offenders, last_week);
     ReplicationResult {
         replication,
-        metrics: Metrics::from_recorder(&recorder),
-        by_tier: Metrics::by_tier(&recorder),
-        by_disposal: Metrics::by_disposal(&recorder),
+        metrics: recorder.metrics(),
+        by_tier: recorder.metrics_by_tier(),
+        by_disposal: recorder.metrics_by_disposal(),
         weeks: recorder.weeks,
         survival: recorder.survival,
         offender_weeks,

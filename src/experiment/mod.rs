@@ -16,7 +16,7 @@ pub mod survival;
 use rayon::prelude::*;
 
 use crate::engine::{ReplicationResult, simulate};
-use crate::metrics::{Metrics, Survival, WeekRecord};
+use crate::metrics::{COLUMNS, Metrics, Survival};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
@@ -132,28 +132,28 @@ impl RunResults {
     ) -> Vec<(G, &'static str, Summary)> {
         let mut out = Vec::new();
         for &group in groups {
-            for name in Metrics::CASE_NAMES {
+            for (i, m) in Metrics::case_measures() {
                 let values = self
                     .replications
                     .iter()
-                    .map(|r| metrics(r, group).get(name));
-                out.push((group, name, summarise(values)));
+                    .map(|r| metrics(r, group).values()[i]);
+                out.push((group, m.name, summarise(values)));
             }
         }
         out
     }
 
     /// Mean of each weekly quantity across replications, week by week.
-    pub fn mean_timeseries(&self) -> Vec<(i32, [Option<f64>; WeekRecord::COLUMNS.len()])> {
+    pub fn mean_timeseries(&self) -> Vec<(i32, Vec<Option<f64>>)> {
         let weeks = self.replications.first().map_or(0, |r| r.weeks.len());
         (0..weeks)
             .map(|w| {
-                let values: Vec<_> = self
-                    .replications
+                let means = COLUMNS
                     .iter()
-                    .map(|r| r.weeks[w].values())
+                    .map(|c| {
+                        summarise(self.replications.iter().map(|r| (c.value)(&r.weeks[w]))).mean
+                    })
                     .collect();
-                let means = std::array::from_fn(|c| summarise(values.iter().map(|v| v[c])).mean);
                 (self.replications[0].weeks[w].week, means)
             })
             .collect()

@@ -14,6 +14,8 @@
 //! Warnings, sanctions and breaches cost the case manager paperwork hours, done first thing
 //! the following week.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order};
 use crate::model::offender::{NEVER, Offender};
@@ -55,7 +57,7 @@ impl Sanctions {
 }
 
 /// What enforcement did this week, for the time series.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnforcementCounts {
     pub warnings: u32,
     pub sanctions: u32,

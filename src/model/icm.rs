@@ -20,6 +20,8 @@
 //!   attending strengthens family support, a protective factor. `family_involvement` scales
 //!   invitation and preparation.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::custody::pre_release_conference_week;
 use crate::model::journey::Stage;
 use crate::model::offender::{NEVER, Need, OffenceType, Offender, RiskTier};
@@ -48,7 +50,7 @@ pub fn is_mappa_case(o: &Offender) -> bool {
 }
 
 /// What the conferences did this week, for the time series and the measures.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConferenceCounts {
     pub conferences: u32,
     /// Agencies present, summed over the conferences.

@@ -15,9 +15,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::custody::{release_from_custody, sentence_to_custody};
 use crate::model::offender::{NEVER, Offender};
 use crate::model::organisation::HandoffCause;
+use crate::model::services::ServiceSystem;
 use crate::model::workforce::{CaseManager, ManagerId};
+use crate::scenario::Scenario;
 
 /// Where a case is in its journey. Every case is in exactly one stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,5 +189,54 @@ pub fn last_follow_up_week(offender: &Offender, follow_up_weeks: u32) -> i32 {
         NEVER
     } else {
         start + follow_up_weeks as i32 - 1
+    }
+}
+
+/// Orders completed and prisoners released this week.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransitionCounts {
+    pub completions: u32,
+    pub releases: u32,
+}
+
+/// Sentence: the order starts if its report is done, or the custodial sentence; an order
+/// reaching its end completes; a prisoner due for release goes out on licence (or, after a
+/// revoked order, without one); a licence reaching the sentence's end ends; a case whose
+/// sentence and follow-up are both over closes.
+pub fn stage_transition(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    services: &ServiceSystem,
+    s: &Scenario,
+    week: i32,
+    counts: &mut TransitionCounts,
+) {
+    if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
+        // The report's assessment stands if the report was written in full.
+        o.report_done = o.interviewed && o.report_hours_done >= s.reports.hours as f32 * 0.999;
+        if o.disposal == Disposal::Custody {
+            sentence_to_custody(o, managers, &s.custody);
+        } else {
+            o.stage = Stage::Order;
+            o.stage_started = o.order_start;
+            o.next_contact = o.order_start;
+        }
+    }
+    match o.stage {
+        Stage::Order if week + 1 >= o.order_due_end => {
+            end_order(o, OrderOutcome::Completed, managers, week, 0);
+            counts.completions += 1;
+        }
+        Stage::Custody if week + 1 >= o.release_due => {
+            release_from_custody(o, managers, services, s, week);
+            counts.releases += u32::from(o.events.released);
+        }
+        Stage::Licence if week + 1 >= o.order_due_end => {
+            end_licence(o, managers, week);
+        }
+        _ => {}
+    }
+    if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, s.simulation.follow_up_weeks) {
+        o.stage = Stage::Closed;
     }
 }

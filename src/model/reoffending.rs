@@ -20,6 +20,8 @@
 //! a custodial sentence starts at release, so offences before it do not count towards the
 //! measure. A proven reoffence on licence may bring recall (`custody.recall_on_reoffence`).
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
 use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
@@ -171,7 +173,7 @@ fn power_of_two_above(x: f64) -> Option<f64> {
 }
 
 /// What reoffending did this week, for the time series.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReoffendingCounts {
     pub proven: u32,
     pub revocations: u32,

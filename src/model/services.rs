@@ -14,6 +14,8 @@
 //! sequence their objectives. Referrals are made when the plan is drawn up or reviewed (see
 //! `workload`); waiting lists are first come, first served.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::journey::Stage;
 use crate::model::offender::{Need, Offender};
 use crate::model::workforce::CaseManager;
@@ -60,7 +62,7 @@ impl ServiceState {
 }
 
 /// What services did this week, for the time series and the measures.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceCounts {
     pub waiting: u32,
     pub attending: u32,

@@ -16,6 +16,8 @@
 //! In a cover group, a present colleague with spare hours delivers an absent case manager's
 //! contacts and report work, up to those spare hours.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::journey::Stage;
 use crate::model::modes::{ModeTable, contact_interval};
 use crate::model::offender::{NEVER, Offender, RiskTier};
@@ -359,7 +361,7 @@ fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
 }
 
 /// What the workload phase did besides casework, for the time series.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkCounts {
     /// Hours of the seniors chairing case conferences.
     pub chair_hours: f64,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::experiment::{RunResults, Summary, kaplan_meier, paired_differences};
 use crate::files::write_atomically;
-use crate::metrics::{Metrics, WeekRecord};
+use crate::metrics::{COLUMNS, Metrics};
 use crate::scenario::Scenario;
 
 /// A number as written in CSV: shortest exact decimal; undefined is an empty cell.
@@ -160,13 +160,13 @@ fn case_stats_csv(
 /// `timeseries.csv`: one row per week, the mean over replications of each weekly quantity.
 pub fn timeseries_csv(g: &Grouped) -> Vec<u8> {
     let mut columns = vec!["week"];
-    columns.extend(WeekRecord::COLUMNS);
+    columns.extend(COLUMNS.iter().map(|c| c.name));
     csv_bytes(
         &g.header(&columns),
         g.rows(|results| {
             results.mean_timeseries().into_iter().map(|(week, means)| {
                 std::iter::once(week.to_string())
-                    .chain(means.map(cell))
+                    .chain(means.into_iter().map(cell))
                     .collect()
             })
         }),

@@ -160,8 +160,8 @@ fn nobody_reoffends_in_custody_except_at_the_configured_rate() {
         let (mut proven, mut weeks) = (0u64, 0u64);
         for r in replicate(&s) {
             for w in &r.weeks {
-                proven += u64::from(w.proven_in_custody);
-                weeks += u64::from(w.in_custody);
+                proven += u64::from(w.cases.proven_in_custody);
+                weeks += u64::from(w.cases.in_custody);
             }
         }
         proven as f64 / weeks as f64
@@ -192,8 +192,15 @@ fn with_nobody_sent_to_custody_the_custody_settings_change_nothing() {
         assert_eq!(x.metrics, y.metrics);
         assert_eq!(x.weeks, y.weeks);
         assert_eq!(x.by_disposal[Disposal::Custody.index()].recall_rate, None);
-        assert!(x.weeks.iter().all(|w| w.in_custody == 0 || w.releases == 0));
-        assert!(x.weeks.iter().all(|w| w.recalls == 0 && w.on_licence == 0));
+        assert!(
+            x.weeks
+                .iter()
+                .all(|w| w.cases.in_custody == 0 || w.steps.transitions.releases == 0)
+        );
+        assert!(x.weeks.iter().all(|w| {
+            w.steps.reoffending.recalls + w.steps.enforcement.recalls == 0
+                && w.cases.on_licence == 0
+        }));
     }
 }
 

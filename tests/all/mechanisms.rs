@@ -49,15 +49,19 @@ fn with_no_case_managers_every_case_waits_unallocated() {
     for r in 0..2 {
         let result = simulate(&s, r);
         for w in &result.weeks {
-            assert_eq!(w.allocated, 0, "week {}", w.week);
+            assert_eq!(w.cases.allocated, 0, "week {}", w.week);
             assert_eq!(
-                w.unallocated,
-                w.active_orders + w.pre_sentence,
+                w.cases.unallocated,
+                w.cases.active_orders + w.cases.pre_sentence,
                 "week {}: orders and reports both wait",
                 w.week
             );
-            assert_eq!(w.contacts_delivered, 0);
-            assert_eq!(w.warnings + w.breaches, 0, "no one to enforce");
+            assert_eq!(w.cases.contacts_delivered, 0);
+            assert_eq!(
+                w.steps.enforcement.warnings + w.steps.enforcement.breaches,
+                0,
+                "no one to enforce"
+            );
         }
         let m = result.metrics;
         assert_eq!(m.contacts_per_case_week, Some(0.0));
@@ -138,7 +142,11 @@ fn perfect_compliance_means_no_enforcement() {
     for r in replicate(&s) {
         assert_eq!(r.metrics.breach_rate, Some(0.0));
         assert_eq!(r.metrics.attendance_rate, Some(1.0));
-        assert!(r.weeks.iter().all(|w| w.warnings == 0 && w.breaches == 0));
+        assert!(
+            r.weeks
+                .iter()
+                .all(|w| w.steps.enforcement.warnings == 0 && w.steps.enforcement.breaches == 0)
+        );
     }
 }
 

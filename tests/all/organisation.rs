@@ -222,7 +222,7 @@ fn volunteers_take_low_risk_cases_and_assistants_never_hold_complex_ones() {
         seen_volunteer_cases += result
             .weeks
             .iter()
-            .map(|w| w.held_by_volunteers)
+            .map(|w| w.cases.held_by_volunteers)
             .sum::<u32>();
     }
     assert!(seen_volunteer_cases > 0, "volunteers held no cases");

@@ -14,13 +14,13 @@ fn totals(r: &ReplicationResult) -> [u64; 8] {
     let sum = |f: fn(&casesim::metrics::WeekRecord) -> u64| r.weeks.iter().map(f).sum::<u64>();
     [
         r.offender_weeks,
-        sum(|w| u64::from(w.contacts_delivered)),
-        sum(|w| u64::from(w.contacts_attended)),
-        sum(|w| u64::from(w.proven_reoffences)),
-        sum(|w| u64::from(w.breaches)),
-        sum(|w| u64::from(w.completions)),
-        sum(|w| u64::from(w.service_starts)),
-        sum(|w| u64::from(w.recalls)),
+        sum(|w| u64::from(w.cases.contacts_delivered)),
+        sum(|w| u64::from(w.cases.contacts_attended)),
+        sum(|w| u64::from(w.steps.reoffending.proven)),
+        sum(|w| u64::from(w.steps.enforcement.breaches)),
+        sum(|w| u64::from(w.steps.transitions.completions)),
+        sum(|w| u64::from(w.steps.services.starts)),
+        sum(|w| u64::from(w.steps.reoffending.recalls + w.steps.enforcement.recalls)),
     ]
 }
 

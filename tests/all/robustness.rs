@@ -323,7 +323,8 @@ fn assert_finite(r: &ReplicationResult, what: &str) {
         }
     }
     for w in &r.weeks {
-        for (name, v) in casesim::metrics::WeekRecord::COLUMNS.iter().zip(w.values()) {
+        for (c, v) in casesim::metrics::COLUMNS.iter().zip(w.values()) {
+            let name = c.name;
             assert!(
                 v.is_none_or(f64::is_finite),
                 "{what}: week {} {name} = {v:?}",

@@ -1,0 +1,11 @@
+//! What is measured: the measure table ([`measures`]: each output measure declared once, with
+//! its unit, label, meaning and computation) and the [`recorder`] that collects a replication's
+//! weekly records and case outcomes as it runs. Collection only: nothing here changes the model.
+
+pub mod measures;
+pub mod recorder;
+
+pub use measures::{COLUMNS, MEASURES, Measure, Metrics, Scope, Unit, Window, measure};
+pub use recorder::{
+    CaseCounts, OutcomeTally, Recorder, StaffCounts, StepCounts, Survival, TimeToEvent, WeekRecord,
+};
