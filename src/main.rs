@@ -60,7 +60,7 @@ struct SlurmArgs {
     #[arg(long, value_name = "KEY=V1,V2,...", allow_hyphen_values = true)]
     vary: Vec<String>,
     /// Array tasks, one shard of the replications each.
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     shards: u32,
     /// Slurm partition (--partition).
     #[arg(long)]
@@ -72,20 +72,24 @@ struct SlurmArgs {
     #[arg(long)]
     mem: Option<String>,
     /// Cores per task (--cpus-per-task); casesim uses that many threads.
-    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
     cpus_per_task: u16,
     #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
     /// Replications (overrides simulation.replications).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     reps: Option<u32>,
     /// Master seed (overrides simulation.seed).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     seed: Option<u64>,
     /// Output directory for the shards, the merged results and the scripts (in slurm/)
     /// [default: as run or sweep].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Plan a sweep whose estimate of memory or time is above the limit, and pass --force to
+    /// the shards (docs/robustness.md).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -117,18 +121,18 @@ struct SensitivityArgs {
     #[arg(long = "key", value_name = "KEY")]
     keys: Vec<String>,
     /// Share of each value to move it down and up by.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = 0.2, allow_negative_numbers = true)]
     step: f64,
     /// Parameters listed for each measure in the printed ranking.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, allow_negative_numbers = true)]
     top: usize,
     #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
     /// Replications per arm (default 10: arms are paired, so few are needed).
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     reps: u32,
     /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Where to write sensitivity.csv (default: output/<scenario name>-sensitivity/).
     #[arg(long)]
@@ -136,15 +140,19 @@ struct SensitivityArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Run even when the estimate of memory or time before the run is above the limit
+    /// (docs/robustness.md).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
 struct ValidateArgs {
     /// Replications per arm of each check (default: the baseline's).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..=100_000))]
     reps: Option<u32>,
     /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Where to write validation.csv (default: output/validation/).
     #[arg(long)]
@@ -157,14 +165,62 @@ struct ValidateArgs {
 const SET_HELP: &str = "Override a scenario key: --set workforce.caseload_cap=40. The value is \
                         TOML (0.3, true, [1, 2], \"text\"); a bare word is a string. Repeatable.";
 
-/// Sizes the global thread pool when a number of threads is asked for (else rayon's default:
-/// RAYON_NUM_THREADS, or one per core).
-fn use_threads(threads: Option<u16>) {
-    if let Some(threads) = threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.into())
-            .build_global()
-            .expect("the global pool is built once, before any use");
+/// Sizes the global thread pool: the number asked for (`--threads`, else `SLURM_CPUS_PER_TASK`
+/// where `slurm` is true, else `RAYON_NUM_THREADS`), at most one per core this process may run
+/// on; else rayon's default, one per core. More threads than cores would not run faster (and
+/// results do not depend on the number), while tens of thousands of threads cannot all be
+/// started: rayon would then fail. Notes on stderr say what was clamped and why.
+fn threads(flag: Option<u16>, slurm: bool) -> usize {
+    let from_env = |name: &str| {
+        let value = std::env::var(name).ok()?;
+        match value.trim().parse::<usize>() {
+            Ok(0) => None,
+            Ok(n) => Some((n, format!("{name}={n}"))),
+            Err(_) => {
+                eprintln!("note: {name}={value} is not a whole number; ignored");
+                None
+            }
+        }
+    };
+    let asked = flag
+        .map(|n| (usize::from(n), format!("--threads {n}")))
+        .or_else(|| {
+            if slurm {
+                from_env("SLURM_CPUS_PER_TASK")
+            } else {
+                None
+            }
+        })
+        .or_else(|| from_env("RAYON_NUM_THREADS"));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = match asked {
+        Some((n, _)) if n <= cores => n,
+        Some((n, source)) => {
+            eprintln!(
+                "note: {source}: this machine lets casesim run on {cores} cores, so it uses \
+                 {cores} threads, not {n} (results are the same for any number)"
+            );
+            cores
+        }
+        None => cores,
+    };
+    threads
+}
+
+/// Runs `work` on a pool of `threads` threads (see [`threads`]). A pool of its own rather than
+/// rayon's global one: a global pool that fails to start cannot be built again, and rayon
+/// would panic at the first parallel loop; this one falls back to a single thread.
+fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build();
+    match pool(threads) {
+        Ok(pool) => pool.install(work),
+        Err(e) => {
+            eprintln!("note: cannot start {threads} threads ({e}); running on one");
+            match pool(1) {
+                Ok(pool) => pool.install(work),
+                Err(_) => work(),
+            }
+        }
     }
 }
 
@@ -174,10 +230,10 @@ struct Common {
     #[arg(long = "set", value_name = "KEY=VALUE", help = SET_HELP)]
     set: Vec<String>,
     /// Replications (overrides simulation.replications).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     reps: Option<u32>,
     /// Master seed (overrides simulation.seed).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     seed: Option<u64>,
     /// Output directory [default: output/<scenario name>/ for run, output/<name>-sweep/ for
     /// sweep, output/<name>-vs-<name>/ for compare].
@@ -185,11 +241,15 @@ struct Common {
     out: Option<PathBuf>,
     /// Worker threads [default: SLURM_CPUS_PER_TASK inside a Slurm job, else
     /// RAYON_NUM_THREADS, else one per core]. Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
     /// Print nothing but errors (no progress bar, no table).
     #[arg(long)]
     quiet: bool,
+    /// Run even when the estimate of memory or time before the run is above the limit
+    /// (docs/robustness.md).
+    #[arg(long)]
+    force: bool,
     /// Run only shard I of N of the replications (0-based; run ids dealt round-robin) and
     /// write DIR/shards/shard-IIII-of-NNNN.json; `casesim merge DIR` combines the shards.
     /// `auto` reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array).
@@ -233,13 +293,8 @@ struct CompareArgs {
 }
 
 impl Common {
-    /// Builds the thread pool and the library's options.
+    /// The library's options.
     fn options(&self) -> Options {
-        let slurm_cpus = std::env::var("SLURM_CPUS_PER_TASK")
-            .ok()
-            .and_then(|v| v.trim().parse::<u16>().ok())
-            .filter(|&n| n > 0);
-        use_threads(self.threads.or(slurm_cpus));
         Options {
             set: self.set.clone(),
             replications: self.reps,
@@ -247,6 +302,7 @@ impl Common {
             out: self.out.clone(),
             progress: !self.quiet,
             command: std::env::args().collect::<Vec<_>>().join(" "),
+            force: self.force,
         }
     }
 }
@@ -272,9 +328,11 @@ fn main() -> ExitCode {
             );
         }),
         Command::Slurm(args) => slurm(&args),
-        Command::Sensitivity(args) => sensitivity(&args),
+        Command::Sensitivity(args) => {
+            on_threads(threads(args.threads, false), || sensitivity(&args))
+        }
         Command::Validate(args) => {
-            return match validate(&args) {
+            return match on_threads(threads(args.threads, false), || validate(&args)) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),
                 Err(e) => {
@@ -285,18 +343,24 @@ fn main() -> ExitCode {
         }
         Command::Run(args) => {
             let options = args.common.options();
-            commands::plan_run(&args.scenario, &options)
-                .and_then(|plan| execute(plan, &args.common, &options))
+            on_threads(threads(args.common.threads, true), || {
+                commands::plan_run(&args.scenario, &options)
+                    .and_then(|plan| execute(plan, &args.common, &options))
+            })
         }
         Command::Sweep(args) => {
             let options = args.common.options();
-            commands::plan_sweep(&args.scenario, &args.vary, &options)
-                .and_then(|plan| execute(plan, &args.common, &options))
+            on_threads(threads(args.common.threads, true), || {
+                commands::plan_sweep(&args.scenario, &args.vary, &options)
+                    .and_then(|plan| execute(plan, &args.common, &options))
+            })
         }
         Command::Compare(args) => {
             let options = args.common.options();
-            commands::plan_compare(&args.scenarios, args.independent, &options)
-                .and_then(|plan| execute(plan, &args.common, &options))
+            on_threads(threads(args.common.threads, true), || {
+                commands::plan_compare(&args.scenarios, args.independent, &options)
+                    .and_then(|plan| execute(plan, &args.common, &options))
+            })
         }
     };
     match outcome {
@@ -324,13 +388,15 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
     };
     if !(args.step > 0.0 && args.step < 1.0) {
         return Err(bad(
-            &format!("--step {}", args.step),
+            &format!(
+                "--step {}",
+                casesim::analysis::sensitivity::readable(args.step)
+            ),
             "must be between 0 and 1".into(),
         ));
     }
     let mut base = commands::resolve_scenario(&args.scenario, &args.set)?;
     base.simulation.replications = args.reps;
-    use_threads(args.threads);
     let keys: Vec<String> = if args.keys.is_empty() {
         casesim::analysis::sensitivity::DEFAULT_KEYS
             .iter()
@@ -344,13 +410,29 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
         (1 + 2 * keys.len() as u64) * u64::from(args.reps),
         !args.quiet,
     );
-    let screened = casesim::analysis::sensitivity::screen(&base, &keys, args.step, &|| bar.inc(1))
-        .map_err(|message| bad("--key", message))?;
+    let origin = casesim::analysis::sensitivity::Origins {
+        scenario: args.scenario.clone(),
+        keys_given: !args.keys.is_empty(),
+        step: format!(
+            "--step {}",
+            casesim::analysis::sensitivity::readable(args.step)
+        ),
+    };
+    let screened = casesim::analysis::sensitivity::screen_checked(
+        &base,
+        &keys,
+        args.step,
+        &origin,
+        args.force,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("output/{}-sensitivity", base.name)));
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(casesim::files::safe_file_name(&format!(
+            "{}-sensitivity",
+            base.name
+        )))
+    });
     let path = casesim::analysis::sensitivity::write(&dir, &screened)?;
     println!(
         "casesim sensitivity: {} — {} parameters moved by ±{:.0}%, {} replications per arm, \
@@ -371,7 +453,6 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
 
 /// Runs the validation checks, prints the table and writes validation.csv; whether all passed.
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
-    use_threads(args.threads);
     let reps = args.reps.unwrap_or(
         casesim::analysis::validation::baseline()
             .simulation
@@ -441,6 +522,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         out: args.out.clone(),
         progress: false,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        force: args.force,
     };
     let scenario = args.scenario.display().to_string();
     let is_sweep = !args.vary.is_empty()
@@ -464,6 +546,9 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     }
     if let Some(seed) = args.seed {
         command.extend(["--seed".to_string(), seed.to_string()]);
+    }
+    if args.force {
+        command.push("--force".to_string());
     }
     let report = casesim::commands::cluster::slurm_scripts(
         &plan,

@@ -12,7 +12,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::engine::ReplicationResult;
+use crate::error::{Error, InputProblem, Origin};
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
 use crate::files::write_files;
 use crate::scenario::{Scenario, validate};
@@ -110,20 +111,70 @@ fn moved(base: f64, step: f64, up: bool, integer: bool) -> f64 {
     if up { base + delta } else { base - delta }
 }
 
-/// Screens `keys` around `base` with `step` (a share of each value).
-pub fn screen(
-    base: &Scenario,
-    keys: &[String],
-    step: f64,
-    done: &(dyn Fn() + Sync),
-) -> Result<Vec<Screened>, String> {
-    let table = toml::Value::try_from(base).map_err(|e| e.to_string())?;
-    // Every arm first, then one parallel run: the base, and two per key.
+/// A number for a message: as written when it is of a usual size, else in scientific notation
+/// (`1e-300`, not three hundred digits).
+pub fn readable(x: f64) -> String {
+    if x == 0.0 || (1e-4..1e9).contains(&x.abs()) {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// Why a key cannot be screened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScreenError {
+    /// The key itself: not a number of the scenario, or not a parameter of the model.
+    Key { key: String, message: String },
+    /// The step: too small to move the key's value at all.
+    Step { key: String, message: String },
+}
+
+impl std::fmt::Display for ScreenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScreenError::Key { key, message } | ScreenError::Step { key, message } => {
+                write!(f, "`{key}` {message}")
+            }
+        }
+    }
+}
+
+/// Keys that are not assumptions of the model but of the experiment: moving them changes how
+/// many replications there are or which random numbers they draw, not what is simulated.
+const NOT_PARAMETERS: [(&str, &str); 2] = [
+    (
+        "simulation.replications",
+        "is the number of replications, not a parameter of the model: give it with --reps",
+    ),
+    (
+        "simulation.seed",
+        "picks the random numbers, not a parameter of the model",
+    ),
+];
+
+/// The arms of a screening: the base, then a low and a high arm per key; and for each key, its
+/// value, the low and high values and the index of its low arm.
+type Arms = (Vec<Scenario>, Vec<(String, f64, f64, f64, usize)>);
+
+fn arms(base: &Scenario, keys: &[String], step: f64) -> Result<Arms, ScreenError> {
+    let table = toml::Value::try_from(base).map_err(|e| ScreenError::Key {
+        key: String::new(),
+        message: e.to_string(),
+    })?;
     let mut arms: Vec<Scenario> = vec![base.clone()];
     let mut plan = Vec::new();
     for key in keys {
-        let value = number_at(&table, key)
-            .ok_or_else(|| format!("`{key}` is not a numeric key of the scenario"))?;
+        if let Some((_, why)) = NOT_PARAMETERS.iter().find(|(k, _)| k == key) {
+            return Err(ScreenError::Key {
+                key: key.clone(),
+                message: why.to_string(),
+            });
+        }
+        let value = number_at(&table, key).ok_or_else(|| ScreenError::Key {
+            key: key.clone(),
+            message: "is not a numeric key of the scenario".into(),
+        })?;
         let integer = matches!(
             key.split('.').try_fold(&table, |v, part| v.get(part)),
             Some(toml::Value::Integer(_))
@@ -134,27 +185,130 @@ pub fn screen(
         };
         let ((low_scenario, low), (high_scenario, high)) = (side(false), side(true));
         if low == high {
-            return Err(format!(
-                "`{key}` cannot be moved either way from {value} and stay valid"
-            ));
+            let unmoved = [false, true]
+                .iter()
+                .all(|&up| moved(value, step, up, integer) == value);
+            return Err(if unmoved {
+                ScreenError::Step {
+                    key: key.clone(),
+                    message: format!(
+                        "({value}) does not move at all by a share {} of it: give a larger \
+                         --step (e.g. 0.2)",
+                        readable(step)
+                    ),
+                }
+            } else {
+                ScreenError::Key {
+                    key: key.clone(),
+                    message: format!("cannot be moved either way from {value} and stay valid"),
+                }
+            });
         }
         plan.push((key.clone(), value, low, high, arms.len()));
         arms.push(low_scenario);
         arms.push(high_scenario);
     }
+    Ok((arms, plan))
+}
+
+/// Screens `keys` around `base` with `step` (a share of each value).
+pub fn screen(
+    base: &Scenario,
+    keys: &[String],
+    step: f64,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<Screened>, ScreenError> {
+    let (arms, plan) = arms(base, keys, step)?;
+    Ok(run(arms, plan, done))
+}
+
+/// Where the arguments of a screening came from, for messages.
+pub struct Origins {
+    pub scenario: std::path::PathBuf,
+    /// Whether the keys were given (`--key`) rather than the defaults.
+    pub keys_given: bool,
+    /// The step as given (`--step 0.2`).
+    pub step: String,
+}
+
+/// As [`screen`], with the arms' memory and time checked against the machine's limits first
+/// (unless `force`), and problems as bad input naming the argument at fault: `--key K`, the
+/// step, or the scenario for a default key.
+pub fn screen_checked(
+    base: &Scenario,
+    keys: &[String],
+    step: f64,
+    origins: &Origins,
+    force: bool,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<Screened>, Error> {
+    let bad = |origin: Origin, message: String| -> Error {
+        InputProblem {
+            origin,
+            key: None,
+            message,
+        }
+        .into()
+    };
+    let (arms, plan) = arms(base, keys, step).map_err(|e| match &e {
+        ScreenError::Step { .. } => bad(Origin::Argument(origins.step.clone()), e.to_string()),
+        ScreenError::Key { key, .. } if origins.keys_given => {
+            bad(Origin::Argument(format!("--key {key}")), e.to_string())
+        }
+        ScreenError::Key { .. } => bad(
+            Origin::File {
+                path: origins.scenario.clone(),
+                line: None,
+            },
+            format!("default key {e}"),
+        ),
+    })?;
+    let estimate = crate::experiment::resources::estimate(
+        &[(base, arms.len() as u64)],
+        |s| u64::from(s.simulation.replications),
+        rayon::current_num_threads(),
+    );
+    match estimate.check(
+        &crate::experiment::resources::Limits::of_this_machine(),
+        force,
+    ) {
+        Ok(Some(warning)) => eprintln!("warning: {warning}"),
+        Ok(None) => {}
+        Err(message) => {
+            return Err(bad(
+                Origin::File {
+                    path: origins.scenario.clone(),
+                    line: None,
+                },
+                format!("screening {} keys: {message}", keys.len()),
+            ));
+        }
+    }
+    Ok(run(arms, plan, done))
+}
+
+fn run(
+    arms: Vec<Scenario>,
+    plan: Vec<(String, f64, f64, f64, usize)>,
+    done: &(dyn Fn() + Sync),
+) -> Vec<Screened> {
     let refs: Vec<&Scenario> = arms.iter().collect();
     let results = run_arms(&refs, done);
-    Ok(plan
-        .into_iter()
+    plan.into_iter()
         .map(|(key, value, low, high, arm)| {
             let relative_move = (high - low) / value.abs().max(f64::MIN_POSITIVE);
             let elasticities = MEASURES
                 .iter()
                 .map(|&m| {
                     let e = elasticity(&results[0], &results[arm], &results[arm + 1], m);
+                    // A ratio of extreme values can overflow: left out like an undefined one,
+                    // never written as inf or NaN.
                     (
                         m,
-                        summarise(e.into_iter().map(|x| Some(x? / relative_move))),
+                        summarise(
+                            e.into_iter()
+                                .map(|x| Some(x? / relative_move).filter(|v| v.is_finite())),
+                        ),
                     )
                 })
                 .collect();
@@ -166,7 +320,7 @@ pub fn screen(
                 elasticities,
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Per replication: (m(high) − m(low)) / m(base).
@@ -176,11 +330,16 @@ fn elasticity(
     high: &RunResults,
     measure: &str,
 ) -> Vec<Option<f64>> {
-    let get = |r: &RunResults, i: usize| r.replications[i].metrics.get(measure);
-    (0..base.replications.len())
-        .map(|i| {
-            let b = get(base, i)?;
-            let (h, l) = (get(high, i)?, get(low, i)?);
+    // Replications pair up by index; the arms have as many each (the number of replications
+    // is not screened), and a shorter one would end the pairs, not index past its end.
+    let get = |r: &ReplicationResult| r.metrics.get(measure);
+    base.replications
+        .iter()
+        .zip(&low.replications)
+        .zip(&high.replications)
+        .map(|((b, l), h)| {
+            let b = get(b)?;
+            let (h, l) = (get(h)?, get(l)?);
             (b != 0.0).then(|| (h - l) / b)
         })
         .collect()
@@ -229,7 +388,13 @@ pub fn sensitivity_csv(screened: &[Screened]) -> Vec<u8> {
         "n",
     ])
     .expect("writing to memory");
-    let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    // Only finite numbers are written (elasticities are summarised from finite values; the
+    // moves are valid scenario values).
+    let number = |v: Option<f64>| {
+        v.filter(|x| x.is_finite())
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+    };
     for s in screened {
         for (metric, e) in &s.elasticities {
             w.write_record([
@@ -288,7 +453,24 @@ mod tests {
         let screened = screen(&base, &["compliance.base_attendance".into()], 0.2, &|| {}).unwrap();
         assert_eq!((screened[0].low, screened[0].high), (0.8, 1.0));
         let refused = screen(&base, &["organisation.streaming".into()], 0.2, &|| {});
-        assert!(refused.unwrap_err().contains("not a numeric key"));
+        assert!(
+            refused
+                .unwrap_err()
+                .to_string()
+                .contains("not a numeric key")
+        );
+        let refused = screen(&base, &["simulation.replications".into()], 0.2, &|| {});
+        assert!(refused.unwrap_err().to_string().contains("--reps"));
+        let refused = screen(
+            &base,
+            &["compliance.base_attendance".into()],
+            1e-300,
+            &|| {},
+        );
+        assert!(
+            matches!(refused, Err(ScreenError::Step { .. })),
+            "{refused:?}"
+        );
     }
 
     #[test]

@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::{Options, write_results};
 use crate::engine::ReplicationResult;
-use crate::error::Error;
-use crate::experiment::{Plan, Shard, by_arm, run_jobs, work_list};
-use crate::files::write_atomically;
+use crate::error::{Error, InputProblem, Origin};
+use crate::experiment::{Plan, Shard, by_arm, check_result, run_jobs, work_list};
+use crate::files::{lock_dir, safe_file_name, write_atomically};
+use std::collections::BTreeMap;
 
 /// Identifies the file format; a file without it is not a shard.
 const FORMAT: &str = "casesim shard 2";
@@ -64,6 +65,14 @@ pub fn run_shard(plan: Plan, shard: Shard, options: &Options) -> Result<ShardRep
     let scenarios: Vec<_> = plan.arms.iter().map(|a| &a.scenario).collect();
     let all = work_list(&scenarios);
     let jobs: Vec<(usize, u32)> = shard.run_ids(all.len()).map(|k| all[k]).collect();
+    let threads = rayon::current_num_threads();
+    let mut estimate = crate::experiment::resources::estimate_arms(&scenarios, threads);
+    // This shard's share of the replications.
+    let share = jobs.len() as f64 / all.len().max(1) as f64;
+    estimate.replications = jobs.len() as u64;
+    estimate.bytes *= share.max(threads as f64 / all.len().max(1) as f64).min(1.0);
+    estimate.seconds *= share;
+    crate::commands::check_resources(&plan, estimate, options.force)?;
     let bar = crate::commands::progress_bar(jobs.len() as u64, options.progress);
     let started = Instant::now();
     let results = run_jobs(&scenarios, &jobs, &|| bar.inc(1));
@@ -107,11 +116,94 @@ fn problem(path: &Path, message: impl Into<String>) -> Error {
     Error::in_file(path, message)
 }
 
-/// The plan with what may differ between shards of one experiment blanked: the command line
-/// (`--shard 3/8` or `auto`) and the output directory as given.
+/// Reads one shard file and checks it on its own: the format, a shard index below a count of
+/// at least one, a plan that [`Plan::check`] accepts, and the number of run ids of that plan.
+fn read_shard(path: &Path) -> Result<ShardFile, Error> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(problem(path, "is not a regular file")),
+        Err(e) => return Err(problem(path, format!("cannot read: {e}"))),
+        Ok(_) => {}
+    }
+    let bytes = std::fs::read(path).map_err(|e| problem(path, format!("cannot read: {e}")))?;
+    let file: ShardFile = serde_json::from_slice(&bytes)
+        .map_err(|e| problem(path, format!("is not a casesim shard file: {e}")))?;
+    if file.format != FORMAT {
+        return Err(problem(path, format!("is not a `{FORMAT}` file")));
+    }
+    if file.shards == 0 || file.shard >= file.shards {
+        return Err(problem(
+            path,
+            format!(
+                "says it is shard {} of {}: shards are numbered from 0 to one less than their \
+                 number, which is at least 1",
+                file.shard, file.shards
+            ),
+        ));
+    }
+    file.plan.check().map_err(|why| problem(path, why))?;
+    let runs: u64 = file
+        .plan
+        .arms
+        .iter()
+        .map(|a| u64::from(a.scenario.simulation.replications))
+        .sum();
+    if file.runs != runs {
+        return Err(problem(
+            path,
+            format!(
+                "says the experiment has {} replications, but its plan has {runs}",
+                file.runs
+            ),
+        ));
+    }
+    if !file.wall_time_seconds.is_finite() || file.wall_time_seconds < 0.0 {
+        return Err(problem(
+            path,
+            "has a wall time that is not a number of seconds",
+        ));
+    }
+    Ok(file)
+}
+
 /// `casesim merge DIR`: combines `DIR/shards/*.json` into DIR's outputs. Refuses, naming the
-/// files, when a shard is missing, present twice, incomplete or from another experiment.
+/// files, when a shard is missing, present twice, incomplete, damaged or from another
+/// experiment; every shard's plan and every replication in it is checked before anything is
+/// written.
 pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
+    let merged = read_shards(dir)?;
+    let lock = lock_dir(dir)?;
+    write_results(
+        &merged.plan,
+        &merged.results,
+        merged.seconds,
+        merged.threads,
+        Some(merged.shards),
+    )?;
+    drop(lock);
+    Ok(MergeReport {
+        dir: dir.to_path_buf(),
+        shards: merged.shards,
+        runs: merged
+            .results
+            .iter()
+            .map(|r| r.replications.len() as u64)
+            .sum(),
+    })
+}
+
+/// The shards of `DIR/shards/`, read, checked and put back together.
+pub struct Merged {
+    /// The plan, with `DIR` as its output directory.
+    pub plan: Plan,
+    pub results: Vec<crate::experiment::RunResults>,
+    pub shards: u32,
+    /// The shards' wall times added up, and the most threads one used.
+    pub seconds: f64,
+    pub threads: usize,
+}
+
+/// Reads and checks every shard file of `DIR/shards/` (see [`merge`]), writing nothing.
+pub fn read_shards(dir: &Path) -> Result<Merged, Error> {
     let shard_dir = dir.join("shards");
     let entries = std::fs::read_dir(&shard_dir).map_err(|e| {
         problem(
@@ -129,13 +221,7 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
     }
     let mut files: Vec<(PathBuf, ShardFile)> = Vec::new();
     for path in paths {
-        let bytes =
-            std::fs::read(&path).map_err(|e| problem(&path, format!("cannot read: {e}")))?;
-        let file: ShardFile = serde_json::from_slice(&bytes)
-            .map_err(|e| problem(&path, format!("is not a casesim shard file: {e}")))?;
-        if file.format != FORMAT {
-            return Err(problem(&path, format!("is not a `{FORMAT}` file")));
-        }
+        let file = read_shard(&path)?;
         files.push((path, file));
     }
     let (first_path, first) = &files[0];
@@ -163,13 +249,13 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
             ));
         }
     }
-    // Every shard exactly once.
-    let mut by_index: Vec<Vec<&Path>> = vec![Vec::new(); count as usize];
+    // Every shard exactly once (a map: a file may claim millions of shards).
+    let mut by_index: BTreeMap<u32, Vec<&Path>> = BTreeMap::new();
     for (path, f) in &files {
-        by_index[f.shard as usize].push(path);
+        by_index.entry(f.shard).or_default().push(path);
     }
     let duplicates: Vec<String> = by_index
-        .iter()
+        .values()
         .filter(|p| p.len() > 1)
         .map(|p| {
             p.iter()
@@ -187,17 +273,32 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
             ),
         ));
     }
-    let missing: Vec<String> = (0..count)
-        .filter(|&i| by_index[i as usize].is_empty())
-        .map(|i| Shard { index: i, count }.file_name())
-        .collect();
-    if !missing.is_empty() {
+    let missing_count = u64::from(count) - by_index.len() as u64;
+    if missing_count > 0 {
+        let missing: Vec<String> = (0..count)
+            .filter(|i| !by_index.contains_key(i))
+            .take(10)
+            .map(|i| Shard { index: i, count }.file_name())
+            .collect();
         return Err(problem(
             &shard_dir,
             format!(
-                "{} of {count} shards missing: {}; run them (--shard I/{count}) before merging",
-                missing.len(),
-                missing.join(", ")
+                "{missing_count} of {count} shards missing: {}{}; run them (--shard I/{count}) \
+                 before merging",
+                missing.join(", "),
+                if missing_count > 10 { ", ..." } else { "" }
+            ),
+        ));
+    }
+    // As many replications in the files as the plan has, before the plan's list of them is made.
+    let held: u64 = files.iter().map(|(_, f)| f.results.len() as u64).sum();
+    if held != first.runs {
+        return Err(problem(
+            &shard_dir,
+            format!(
+                "the shards hold {held} replications and their plan has {}: some are \
+                 incomplete or damaged",
+                first.runs
             ),
         ));
     }
@@ -232,6 +333,17 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
                 ),
             ));
         }
+        for (a, r) in &f.results {
+            check_result(r, &plan.arms[*a].scenario, r.replication).map_err(|why| {
+                problem(
+                    &path,
+                    format!(
+                        "is damaged: replication {} of arm `{}` {why}",
+                        r.replication, plan.arms[*a].label
+                    ),
+                )
+            })?;
+        }
         seconds += f.wall_time_seconds;
         threads = threads.max(f.threads);
         for (k, result) in ids.into_iter().zip(f.results) {
@@ -243,11 +355,12 @@ pub fn merge(dir: &Path) -> Result<MergeReport, Error> {
         .map(|s| s.expect("every run id was filled"))
         .collect();
     let results = by_arm(plan.arms.len(), finished);
-    write_results(&plan, &results, seconds, threads, Some(count))?;
-    Ok(MergeReport {
-        dir: dir.to_path_buf(),
+    Ok(Merged {
+        plan,
+        results,
         shards: count,
-        runs: all.len() as u64,
+        seconds,
+        threads,
     })
 }
 
@@ -273,13 +386,102 @@ pub struct SlurmReport {
     pub submit: String,
 }
 
+/// A word for a shell command line, quoted so that the shell reads it back as exactly that
+/// word: no `$(...)`, backtick, `;`, newline or quote in it can start a command.
 fn quote(word: &str) -> String {
     shlex::try_quote(word)
         .map(|q| q.into_owned())
-        .unwrap_or_else(|_| format!("'{}'", word.replace('\'', "'\\''")))
+        .unwrap_or_else(|_| format!("'{}'", word.replace('\0', "").replace('\'', "'\\''")))
 }
 
-/// The `#SBATCH` lines asking for `cpus` cores and the given partition, time and memory.
+/// Why a value cannot go into a `#SBATCH` line: sbatch reads those lines itself, without a
+/// shell's quoting, and a newline would end the comment and make the rest a command. So every
+/// value there must match a strict pattern.
+fn bad_slurm_value(flag: &str, value: &str, expected: &str) -> Error {
+    InputProblem {
+        origin: Origin::Argument(format!("--{flag} {value:?}")),
+        key: None,
+        message: format!("is not {expected}"),
+    }
+    .into()
+}
+
+/// Checks `--partition`, `--time` and `--mem` against the forms Slurm accepts.
+fn check_slurm_options(options: &SlurmOptions) -> Result<(), Error> {
+    let digits = |t: &str| !t.is_empty() && t.len() <= 9 && t.bytes().all(|b| b.is_ascii_digit());
+    if let Some(p) = &options.partition {
+        let ok = !p.is_empty()
+            && p.len() <= 200
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.,".contains(&b));
+        if !ok {
+            return Err(bad_slurm_value(
+                "partition",
+                p,
+                "a partition name (letters, digits and _ - . , only)",
+            ));
+        }
+    }
+    if let Some(t) = &options.time {
+        let clock = |t: &str| {
+            let parts: Vec<&str> = t.split(':').collect();
+            parts.len() <= 3 && parts.iter().all(|p| digits(p))
+        };
+        let ok = match t.split_once('-') {
+            _ if t == "UNLIMITED" || t == "INFINITE" => true,
+            Some((days, rest)) => digits(days) && clock(rest),
+            None => clock(t),
+        };
+        if !ok {
+            return Err(bad_slurm_value(
+                "time",
+                t,
+                "a Slurm time limit (minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS, or \
+                 UNLIMITED)",
+            ));
+        }
+    }
+    if let Some(m) = &options.mem {
+        let number = m.trim_end_matches(['K', 'M', 'G', 'T', 'k', 'm', 'g', 't']);
+        let ok = digits(number) && m.len() <= number.len() + 1;
+        if !ok {
+            return Err(bad_slurm_value(
+                "mem",
+                m,
+                "a memory size (a whole number with K, M, G or T after it, e.g. 4G)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a path may go into a `#SBATCH` line or a comment of a script: letters, digits and
+/// `/ . _ - + , = @ :` only (no space, no quote, no `$`, no `%`, which sbatch would replace,
+/// no control character).
+fn is_plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+,=@:".contains(&b))
+}
+
+/// A scenario name as a Slurm job name: letters, digits and `_ - .`, at most 64 characters.
+fn job_name(name: &str) -> String {
+    safe_file_name(name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect()
+}
+
+/// The `#SBATCH` lines asking for `cpus` cores and the given partition, time and memory
+/// (checked by [`check_slurm_options`]).
 fn sbatch_resources(options: &SlurmOptions, cpus: u16) -> String {
     let mut lines = format!("#SBATCH --cpus-per-task={cpus}\n");
     for (flag, value) in [
@@ -306,7 +508,47 @@ pub fn slurm_scripts(
     command: &[String],
     options: &SlurmOptions,
 ) -> Result<SlurmReport, Error> {
+    check_slurm_options(options)?;
     let out = absolute(&plan.out);
+    let shown = out.display().to_string();
+    if !is_plain_path(&shown) {
+        return Err(InputProblem {
+            origin: Origin::Argument(format!("--out {shown:?}")),
+            key: None,
+            message: "cannot go into the #SBATCH lines of a script (sbatch does not read \
+                      quotes there): give an output directory whose path has only letters, \
+                      digits and / . _ - + , = @ :"
+                .into(),
+        }
+        .into());
+    }
+    if options.shards == 0 {
+        return Err(InputProblem {
+            origin: Origin::Argument("--shards 0".into()),
+            key: None,
+            message: "must be at least 1".into(),
+        }
+        .into());
+    }
+    // Quoting makes any word safe for the shell, but a newline would still split the command
+    // over lines of the script; no argument needs one (TOML writes it `\n`).
+    for (i, word) in command.iter().enumerate() {
+        if word.chars().any(char::is_control) {
+            let flag = if i > 0 && command[i - 1].starts_with("--") {
+                command[i - 1].as_str()
+            } else {
+                "argument"
+            };
+            return Err(InputProblem {
+                origin: Origin::Argument(format!("{flag} {word:?}")),
+                key: None,
+                message: "holds a control character (a newline, a tab), which cannot go into \
+                          a line of a script; write it as \\n or \\t in the TOML value"
+                    .into(),
+            }
+            .into());
+        }
+    }
     let slurm_dir = out.join("slurm");
     let logs = slurm_dir.join("logs");
     std::fs::create_dir_all(&logs).map_err(|source| Error::Output {
@@ -317,15 +559,17 @@ pub fn slurm_scripts(
         .map(|p| absolute(&p))
         .unwrap_or_else(|_| PathBuf::from("casesim"));
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let name = plan
-        .arms
-        .first()
-        .map(|a| a.scenario.name.clone())
-        .unwrap_or_else(|| "casesim".into());
-    let runs: u32 = plan
+    let name = job_name(
+        &plan
+            .arms
+            .first()
+            .map(|a| a.scenario.name.clone())
+            .unwrap_or_else(|| "casesim".into()),
+    );
+    let runs: u64 = plan
         .arms
         .iter()
-        .map(|a| a.scenario.simulation.replications)
+        .map(|a| u64::from(a.scenario.simulation.replications))
         .sum();
     let mut args: Vec<String> = command.to_vec();
     args.extend([

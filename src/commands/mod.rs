@@ -11,15 +11,16 @@ use std::time::Instant;
 use crate::engine::ReplicationResult;
 use crate::error::{Error, InputError, InputProblem, Origin};
 use crate::experiment::checkpoint::{self, Checkpoint};
+use crate::experiment::resources::{self, Estimate, Limits};
 use crate::experiment::{
     Arm, Kind, Plan, RunResults, by_arm, independent_seed, paired_differences, run_jobs_keeping,
     work_list,
 };
-use crate::files::write_files;
+use crate::files::{lock_dir, safe_file_name};
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
     ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
-    result_files,
+    result_files, write_outputs,
 };
 use crate::scenario::{
     Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
@@ -66,6 +67,9 @@ pub struct Options {
     pub progress: bool,
     /// The command line, recorded in run.json.
     pub command: String,
+    /// Run even when the estimate of memory or time is above the limits
+    /// ([`crate::experiment::resources`]).
+    pub force: bool,
 }
 
 impl Options {
@@ -169,7 +173,7 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
     let out = options
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(&scenario.name));
+        .unwrap_or_else(|| Path::new("output").join(safe_file_name(&scenario.name)));
     Ok(Plan {
         kind: Kind::Run,
         arms: vec![Arm {
@@ -186,18 +190,63 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
 }
 
 /// Runs a plan whole and writes every output.
+///
+/// Before anything runs, the memory and time it needs are estimated and checked against the
+/// machine's ([`check_resources`]); then the output directory is locked for the run, so no
+/// other casesim process writes it meanwhile.
 pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
+    let threads = rayon::current_num_threads();
+    check_resources(
+        &plan,
+        resources::estimate_arms(&plan.scenarios(), threads),
+        options.force,
+    )?;
+    let lock = lock_dir(&plan.out)?;
     let mut checkpoint = Checkpoint::open(&plan)?;
-    if checkpoint.discarded {
+    if let Some(aside) = &checkpoint.set_aside {
         eprintln!(
-            "note: discarded the checkpoint in {} (it was of a different experiment)",
-            plan.out.display()
+            "note: {} held the checkpoint of a different experiment; it is kept, renamed {} \
+             (delete it if you do not need it)",
+            plan.out.join(checkpoint::DIR_NAME).display(),
+            aside.display()
         );
     }
     let (results, seconds) = run_resumably(&plan, &mut checkpoint, options.progress)?;
-    write_results(&plan, &results, seconds, rayon::current_num_threads(), None)?;
+    match write_results(&plan, &results, seconds, threads, None) {
+        // Results that cannot be written (not finite) would be the same on a resumed run:
+        // the checkpoint holds nothing worth keeping.
+        Err(e @ Error::Input(_)) => {
+            checkpoint.finish()?;
+            return Err(e);
+        }
+        other => other?,
+    }
     checkpoint.finish()?;
+    drop(lock);
     Ok(report(plan, results, seconds))
+}
+
+/// Refuses a plan whose estimate is above the machine's limits unless `force`, naming the
+/// scenario; prints a warning when it is big.
+pub fn check_resources(plan: &Plan, estimate: Estimate, force: bool) -> Result<(), Error> {
+    match estimate.check(&Limits::of_this_machine(), force) {
+        Ok(Some(warning)) => {
+            eprintln!("warning: {warning}");
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(message) => Err(too_big(plan, message)),
+    }
+}
+
+/// A refusal for size, naming where the plan came from.
+fn too_big(plan: &Plan, message: String) -> Error {
+    let file = plan
+        .arms
+        .first()
+        .map(|a| a.scenario_file.clone())
+        .unwrap_or_default();
+    Error::in_file(&file, message)
 }
 
 /// Runs every replication of a plan not already in its checkpoint, keeping each as it
@@ -286,8 +335,26 @@ pub(crate) fn write_results(
     threads: usize,
     shards: Option<u32>,
 ) -> Result<(), Error> {
+    let files = output_files(plan, results, seconds, threads, shards);
+    write_outputs(&plan.out, files).map_err(|e| match e {
+        Error::Input(problems) => not_finite(plan, problems),
+        other => other,
+    })
+}
+
+/// The CSV files and `run.json` of a plan's results, in memory (see [`write_results`]).
+pub fn output_files(
+    plan: &Plan,
+    results: &[RunResults],
+    seconds: f64,
+    threads: usize,
+    shards: Option<u32>,
+) -> Vec<(String, Vec<u8>)> {
     let arms = &plan.arms;
-    let offender_weeks = results.iter().map(|r| r.offender_weeks()).sum();
+    let offender_weeks = results
+        .iter()
+        .map(|r| r.offender_weeks())
+        .fold(0u64, u64::saturating_add);
     let mut files;
     if plan.kind == Kind::Run {
         let (arm, results) = (&arms[0], &results[0]);
@@ -324,7 +391,7 @@ pub(crate) fn write_results(
         };
         files = result_files(&grouped);
         files.push((
-            "compare.csv",
+            "compare.csv".to_string(),
             compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
         ));
         files.push(json_file(&ExperimentRecord {
@@ -353,9 +420,32 @@ pub(crate) fn write_results(
                 .collect(),
         }));
     }
-    write_files(&plan.out, &files)?;
-    draw_outputs(&plan.out)?;
-    Ok(())
+    files
+}
+
+/// The results of a plan could not be read back (a number that is not finite, from inputs so
+/// large that the arithmetic overflows): nothing is written, and the message names the inputs.
+fn not_finite(plan: &Plan, problems: InputError) -> Error {
+    let inputs = if plan.command.is_empty() {
+        let mut files: Vec<String> = plan
+            .arms
+            .iter()
+            .map(|a| a.scenario_file.display().to_string())
+            .collect();
+        files.dedup();
+        files.join(", ")
+    } else {
+        plan.command.clone()
+    };
+    InputProblem {
+        origin: Origin::Argument(inputs),
+        key: None,
+        message: format!(
+            "the results are not all finite numbers, so nothing was written ({problems}). \
+             Inputs this large overflow the arithmetic: bring them down"
+        ),
+    }
+    .into()
 }
 
 /// What a finished sweep or comparison reports.
@@ -466,6 +556,8 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         }
     };
     let mut problems = Vec::new();
+    // Each distinct problem once, however many points share it (a set: linear in points).
+    let mut seen = std::collections::HashSet::new();
     for ov in &set {
         if spec.vary.iter().any(|v| v.key == ov.key) {
             problems.push(InputProblem {
@@ -475,6 +567,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
             });
         }
     }
+    check_grid(path, &base, &spec, options)?;
     let mut arms = Vec::new();
     for point in sweep_points(&spec) {
         let mut overrides: Vec<Override> = point
@@ -510,7 +603,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
             }
             Err(e) => {
                 for p in e.0 {
-                    if !problems.contains(&p) {
+                    if seen.insert(p.to_string()) {
                         problems.push(p);
                     }
                 }
@@ -521,10 +614,9 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         return Err(InputError(problems).into());
     }
     let varied_keys: Vec<String> = spec.vary.iter().map(|v| v.key.clone()).collect();
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}-sweep", base.name)));
+    let out = options.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(safe_file_name(&format!("{}-sweep", base.name)))
+    });
     Ok(Plan {
         kind: Kind::Sweep,
         arms,
@@ -533,6 +625,30 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         out,
         command: options.command.clone(),
     })
+}
+
+/// Checks a sweep's size before its points are made: a grid of many keys with many values
+/// each can have millions of points, each a whole scenario; the estimate for them all (the
+/// base scenario at every point) is checked against the machine's limits.
+fn check_grid(path: &Path, base: &Scenario, spec: &Sweep, options: &Options) -> Result<(), Error> {
+    let points = spec
+        .vary
+        .iter()
+        .filter(|v| v.with.is_none())
+        .fold(1u64, |n, v| n.saturating_mul(v.values.len() as u64));
+    let replications = u64::from(options.replications.unwrap_or(base.simulation.replications));
+    let estimate = resources::estimate(
+        &[(base, points)],
+        |_| replications,
+        rayon::current_num_threads(),
+    );
+    match estimate.check(&Limits::of_this_machine(), options.force) {
+        Err(message) => Err(Error::in_file(
+            path,
+            format!("the sweep has {points} points: {message}"),
+        )),
+        Ok(_) => Ok(()),
+    }
 }
 
 /// A varied key as an arm's label shows it: its last part (`caseload_cap`) when no other
@@ -620,7 +736,7 @@ pub fn plan_compare(
     }
     let out = options.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = arms.iter().map(|a| a.scenario.name.as_str()).collect();
-        Path::new("output").join(names.join("-vs-"))
+        Path::new("output").join(safe_file_name(&names.join("-vs-")))
     });
     Ok(Plan {
         kind: Kind::Compare,

@@ -9,6 +9,7 @@
 pub mod checkpoint;
 pub mod compare;
 pub mod plan;
+pub mod resources;
 pub mod shard;
 pub mod stats;
 pub mod survival;
@@ -78,6 +79,88 @@ pub fn run_jobs_keeping<E: Send>(
             Ok((a, result))
         })
         .collect()
+}
+
+/// Checks a replication's result read back from a file (a checkpoint, a shard) against the
+/// scenario it claims to be a replication of: its index, one weekly record per week of the run
+/// in order, every number finite, survival tallies of a possible size. Says what is wrong.
+pub fn check_result(
+    result: &ReplicationResult,
+    scenario: &Scenario,
+    replication: u32,
+) -> Result<(), String> {
+    if result.replication != replication {
+        return Err(format!(
+            "holds replication {} where replication {replication} belongs",
+            result.replication
+        ));
+    }
+    let weeks = scenario.simulation.weeks as usize;
+    if result.weeks.len() != weeks {
+        return Err(format!(
+            "holds {} weeks of the weekly series; the scenario runs {weeks}",
+            result.weeks.len()
+        ));
+    }
+    if let Some((i, w)) = result
+        .weeks
+        .iter()
+        .enumerate()
+        .find(|(i, w)| i64::from(w.week) != *i as i64)
+    {
+        return Err(format!(
+            "its weekly record {i} is of week {}: the weeks are not in order",
+            w.week
+        ));
+    }
+    let metrics = std::iter::once(&result.metrics)
+        .chain(&result.by_tier)
+        .chain(&result.by_disposal);
+    for m in metrics {
+        for (name, v) in Metrics::NAMES.iter().zip(m.values()) {
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(format!("measure `{name}` is {v:?}, not a finite number"));
+            }
+        }
+    }
+    for w in &result.weeks {
+        for (column, v) in COLUMNS.iter().zip(w.values()) {
+            if v.is_some_and(|v| !v.is_finite()) {
+                return Err(format!(
+                    "`{}` of week {} is {v:?}, not a finite number",
+                    column.name, w.week
+                ));
+            }
+        }
+    }
+    // A tally is indexed by weeks since the start of a follow-up: at most the run's length
+    // (and the follow-up's). Counts stay far below 2^48, so sums of them cannot overflow.
+    let longest = weeks + scenario.simulation.follow_up_weeks as usize + 2;
+    for (what, t) in [
+        ("reoffence", &result.survival.reoffence),
+        ("breach", &result.survival.breach),
+    ] {
+        if t.events.len() != t.censored.len() || t.events.len() > longest {
+            return Err(format!(
+                "its {what} survival tallies have {} and {} weeks; at most {longest}, the same \
+                 for both",
+                t.events.len(),
+                t.censored.len()
+            ));
+        }
+        if t.events.iter().chain(&t.censored).any(|&n| n >= 1 << 48) {
+            return Err(format!(
+                "its {what} survival tallies hold impossible counts"
+            ));
+        }
+    }
+    if result.offender_weeks >= 1 << 56 {
+        return Err(format!(
+            "claims {} offender-weeks, more than could be simulated",
+            result.offender_weeks
+        ));
+    }
+    Ok(())
 }
 
 /// Groups finished jobs by arm, keeping their order.

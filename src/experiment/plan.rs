@@ -69,3 +69,54 @@ impl Plan {
         }
     }
 }
+
+impl Plan {
+    /// Checks a plan read back from a file (a shard file): its shape, and every arm's scenario
+    /// with [`crate::scenario::validate`], as the command that made it validated them, so a
+    /// plan edited or damaged on the way (weeks = 0, a probability of 7, a varied key that
+    /// no arm has) is refused rather than run or merged. Says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        let arms = self.arms.len();
+        let shape = match self.kind {
+            Kind::Run => arms == 1 && self.varied_keys.is_empty(),
+            Kind::Compare => arms >= 2 && self.varied_keys.is_empty(),
+            Kind::Sweep => arms >= 1 && !self.varied_keys.is_empty(),
+        };
+        if !shape {
+            return Err(format!(
+                "its plan is a {} with {arms} arms and {} varied keys, which no casesim command \
+                 makes",
+                self.kind.name(),
+                self.varied_keys.len()
+            ));
+        }
+        let mut keys = self.varied_keys.clone();
+        keys.sort();
+        keys.dedup();
+        if keys.len() != self.varied_keys.len() {
+            return Err("its plan varies a key twice".into());
+        }
+        let mut labels = std::collections::BTreeSet::new();
+        for arm in &self.arms {
+            if !labels.insert(arm.label.as_str()) {
+                return Err(format!("its plan has two arms labelled `{}`", arm.label));
+            }
+            let varied: Vec<&String> = arm.varied.iter().map(|(k, _)| k).collect();
+            if varied.len() != self.varied_keys.len()
+                || varied.iter().zip(&self.varied_keys).any(|(a, b)| *a != b)
+            {
+                return Err(format!(
+                    "arm `{}` of its plan varies {:?}, not the plan's keys {:?}",
+                    arm.label, varied, self.varied_keys
+                ));
+            }
+            if let Some(p) = crate::scenario::validate(&arm.scenario).first() {
+                return Err(format!(
+                    "arm `{}` of its plan is not a valid scenario: key `{}`: {}",
+                    arm.label, p.key, p.message
+                ));
+            }
+        }
+        Ok(())
+    }
+}

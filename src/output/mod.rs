@@ -1,8 +1,9 @@
 //! Writing results: the CSV and JSON files of the contract, and the table printed at the end.
 //!
-//! Every file is built in memory, written to a temporary file in the output directory and
-//! renamed into place, so a reader never sees half a file and a failed run leaves the previous
-//! complete file (or none). The directory itself is created only once results exist.
+//! Every file is built in memory and read back as `casesim plot` would read it before anything
+//! is written; the whole set then replaces the directory's previous outputs at once
+//! ([`crate::files::publish`]), so a reader never sees half a file, a directory never mixes
+//! the files of two runs, and a failed run leaves the previous complete outputs (or none).
 
 pub mod plots;
 pub mod report;
@@ -15,7 +16,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::experiment::{RunResults, Summary, kaplan_meier, paired_differences};
-use crate::files::write_atomically;
+use crate::files::{Replace, lock_dir, publish};
 use crate::metrics::{COLUMNS, Metrics};
 use crate::scenario::Scenario;
 
@@ -311,41 +312,58 @@ fn as_map<S: serde::Serializer>(
 }
 
 /// The contract's CSV files for a run, sweep or comparison.
-pub fn result_files(g: &Grouped) -> Vec<(&'static str, Vec<u8>)> {
+pub fn result_files(g: &Grouped) -> Vec<(String, Vec<u8>)> {
     vec![
-        ("summary.csv", summary_csv(g)),
-        ("stats.csv", stats_csv(g)),
-        ("by_tier.csv", by_tier_csv(g)),
-        ("by_disposal.csv", by_disposal_csv(g)),
-        ("timeseries.csv", timeseries_csv(g)),
-        ("survival.csv", survival_csv(g)),
+        ("summary.csv".into(), summary_csv(g)),
+        ("stats.csv".into(), stats_csv(g)),
+        ("by_tier.csv".into(), by_tier_csv(g)),
+        ("by_disposal.csv".into(), by_disposal_csv(g)),
+        ("timeseries.csv".into(), timeseries_csv(g)),
+        ("survival.csv".into(), survival_csv(g)),
     ]
 }
 
 /// The run record as `run.json`.
-pub fn json_file(record: &impl Serialize) -> (&'static str, Vec<u8>) {
+pub fn json_file(record: &impl Serialize) -> (String, Vec<u8>) {
     (
-        "run.json",
+        "run.json".into(),
         serde_json::to_vec_pretty(record).expect("the record serialises"),
     )
 }
 
-/// Draws the plots (PNG and SVG) and `report.html` from the files in an output directory, and
-/// writes them there. `casesim run`, `sweep` and `compare` call it once their CSV files are
-/// written; `casesim plot DIR` calls it on an existing directory.
-pub fn draw_outputs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let results = results::read_output_dir(dir)?;
-    let figures = plots::figures(&results)?;
-    let mut written = Vec::new();
+/// Draws the plots (PNG and SVG) and `report.html` of an output directory read back.
+pub fn render(results: &results::OutputDir) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let figures = plots::figures(results)?;
+    let mut files = Vec::new();
     for f in &figures {
-        written.push(write_atomically(
-            dir,
-            &format!("{}.svg", f.name),
-            f.svg.as_bytes(),
-        )?);
-        written.push(write_atomically(dir, &format!("{}.png", f.name), &f.png)?);
+        files.push((format!("{}.svg", f.name), f.svg.as_bytes().to_vec()));
+        files.push((format!("{}.png", f.name), f.png.clone()));
     }
-    let report = report::report_html(&results, &figures);
-    written.push(write_atomically(dir, "report.html", report.as_bytes())?);
-    Ok(written)
+    let report = report::report_html(results, &figures);
+    files.push(("report.html".to_string(), report.into_bytes()));
+    Ok(files)
+}
+
+/// Writes the files of a run, sweep or comparison (the CSV files and `run.json`) into `dir`,
+/// which the caller has locked, with the plots and `report.html` drawn from them. They are
+/// first read back from memory as `casesim plot` would read them (so what is written can be
+/// read, and a number that is not finite stops everything before any file is written), then
+/// replace the directory's previous outputs as a whole ([`crate::files::publish`]).
+pub fn write_outputs(dir: &Path, mut files: Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+    let results = results::parse_output(dir, &files)?;
+    files.extend(render(&results)?);
+    publish(dir, &files, Replace::All)
+}
+
+/// `casesim plot DIR`: redraws the plots and `report.html` from the files in an output
+/// directory, checking them first, and writes them there. Returns the files written.
+pub fn draw_outputs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    if !dir.is_dir() {
+        return Err(Error::in_file(dir, "no such output directory"));
+    }
+    let _lock = lock_dir(dir)?;
+    let results = results::read_output_dir(dir)?;
+    let files = render(&results)?;
+    publish(dir, &files, Replace::Same)?;
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
 }

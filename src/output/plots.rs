@@ -360,7 +360,26 @@ fn padded(values: impl IntoIterator<Item = f64>) -> std::ops::Range<f64> {
     } else {
         lo.abs() * 0.1 + 1e-3
     };
-    (lo - pad)..(hi + pad)
+    drawable(lo - pad, hi + pad)
+}
+
+/// A range that plotters can draw ticks on in a few steps, whatever the values: both ends
+/// finite and within ±1e300 (so the width is finite), and a width of at least a millionth of
+/// their size (a narrower range of large numbers made plotters' tick loop add a step that
+/// rounds to nothing, for ever). Values read from a directory are finite but may be anything.
+fn drawable(lo: f64, hi: f64) -> std::ops::Range<f64> {
+    const LIMIT: f64 = 1e300;
+    if !lo.is_finite() || !hi.is_finite() || lo > hi {
+        return 0.0..1.0;
+    }
+    let (lo, hi) = (lo.clamp(-LIMIT, LIMIT), hi.clamp(-LIMIT, LIMIT));
+    let least = lo.abs().max(hi.abs()) * 1e-6 + 1e-9;
+    if hi - lo >= least {
+        lo..hi
+    } else {
+        let middle = lo / 2.0 + hi / 2.0;
+        (middle - least)..(middle + least)
+    }
 }
 
 /// A label cut to `max` characters.
@@ -1042,7 +1061,7 @@ impl Timeseries<'_> {
                 .collect();
             let weeks = series.iter().map(|s| s.len()).max().unwrap_or(1).max(2) as f64;
             let top = series.iter().flatten().map(|p| p.1).fold(0.0f64, f64::max);
-            let y_max = if top > 0.0 { top * 1.08 } else { 1.0 };
+            let y_max = drawable(0.0, if top > 0.0 { top * 1.08 } else { 1.0 }).end;
             let mut chart = ChartBuilder::on(panel)
                 .caption(*label, bold(PANEL_SIZE))
                 .margin(8)

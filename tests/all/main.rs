@@ -17,3 +17,4 @@ mod report_browser;
 mod resume;
 mod robustness;
 mod shards;
+mod untrusted_inputs;

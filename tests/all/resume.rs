@@ -75,7 +75,9 @@ fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with("arm-") && name.ends_with(".json") {
             let bytes = std::fs::read(&path).unwrap();
-            serde_json::from_slice::<casesim::ReplicationResult>(&bytes)
+            let kept: serde_json::Value = serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("{name} is not whole: {e}"));
+            serde_json::from_value::<casesim::ReplicationResult>(kept["result"].clone())
                 .unwrap_or_else(|e| panic!("{name} is not a whole result: {e}"));
         }
     }
@@ -120,13 +122,20 @@ fn a_killed_rerun_leaves_the_previous_complete_results() {
         assert!(&read(&out, name) == old, "{name} changed");
     }
 
-    // Its checkpoint does not belong to the 2-replication sweep: run again, it is discarded.
+    // Its checkpoint does not belong to the 2-replication sweep: run again, it is set aside
+    // (renamed, not deleted) and the note says where.
     let o = casesim(&args, Some("2"));
     assert!(o.status.success(), "{}", stderr(&o));
+    let aside = out.join(".checkpoint-set-aside-1");
     assert!(
-        stderr(&o).contains("discarded the checkpoint"),
+        stderr(&o).contains("kept, renamed") && stderr(&o).contains(aside.to_str().unwrap()),
         "{}",
         stderr(&o)
+    );
+    assert!(
+        checkpoint_files(&aside.parent().unwrap().join(".checkpoint")) == 0
+            && std::fs::read_dir(&aside).unwrap().count() >= 8,
+        "the other experiment's replications are kept"
     );
     for (name, old) in SWEEP_CSVS.iter().zip(&before) {
         assert!(&read(&out, name) == old, "{name} differs after a fresh run");

@@ -3,7 +3,6 @@
 //! must end in a scenario or in bad input (exit 2) with a message that names what was wrong.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use casesim::commands::{Options, plan_sweep, resolve_scenario};
 use casesim::engine::simulate_with;
@@ -11,6 +10,8 @@ use casesim::error::Error;
 use casesim::scenario::{ScenarioSource, scenario_from_source};
 use casesim::{ReplicationResult, Scenario};
 use proptest::prelude::*;
+
+use crate::common::check_property;
 
 const BASELINE: &str = "scenarios/baseline.toml";
 
@@ -141,48 +142,6 @@ fn ok_or_bad_input<T>(outcome: Result<T, Error>, input: &str) -> Result<bool, Te
         Err(other) => Err(TestCaseError::fail(format!(
             "{input:?} ended in {other} rather than bad input"
         ))),
-    }
-}
-
-/// Runs a property over `cases` generated inputs (shrinking any failure) and reports how many
-/// inputs it tried; `.ci/run` shows these lines.
-fn check_property<S: Strategy>(
-    name: &str,
-    strategy: S,
-    property: impl Fn(S::Value) -> Result<bool, TestCaseError>,
-) where
-    S::Value: std::fmt::Debug,
-{
-    // 500 inputs each in CI; PROPTEST_CASES=N tries more (or fewer) locally.
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
-    let config = ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    // A fixed generator: CI tries the same inputs every time, so a failure is the change's.
-    let rng = proptest::test_runner::TestRng::deterministic_rng(
-        proptest::test_runner::RngAlgorithm::ChaCha,
-    );
-    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
-    let (tried, accepted) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let outcome = runner.run(&strategy, |input| {
-        tried.fetch_add(1, Ordering::Relaxed);
-        if property(input)? {
-            accepted.fetch_add(1, Ordering::Relaxed);
-        }
-        Ok(())
-    });
-    let (tried, accepted) = (tried.into_inner(), accepted.into_inner());
-    eprintln!(
-        "robustness: {name}: {tried} inputs tried, {accepted} accepted, {} refused as bad input",
-        tried - accepted
-    );
-    if let Err(e) = outcome {
-        panic!("{name}: {e}");
     }
 }
 

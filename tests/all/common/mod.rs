@@ -2,6 +2,9 @@
 #![allow(dead_code)]
 
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
 
 use casesim::experiment::run_replications;
 use casesim::experiment::stats::t_quantile_975;
@@ -101,3 +104,57 @@ pub const QUICK: [&str; 6] = [
     "--set",
     "population.initial_cases=600",
 ];
+
+/// Runs a property over `cases` generated inputs (shrinking any failure) and reports how many
+/// inputs it tried; `.ci/run` shows these lines.
+pub fn check_property<S: Strategy>(
+    name: &str,
+    strategy: S,
+    property: impl Fn(S::Value) -> Result<bool, TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
+    check_property_with(name, 500, strategy, property)
+}
+
+/// As [`check_property`], with `default` inputs unless PROPTEST_CASES says otherwise.
+pub fn check_property_with<S: Strategy>(
+    name: &str,
+    default: u32,
+    strategy: S,
+    property: impl Fn(S::Value) -> Result<bool, TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
+    // `default` inputs each in CI; PROPTEST_CASES=N tries more (or fewer) locally.
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default);
+    let config = ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    // A fixed generator: CI tries the same inputs every time, so a failure is the change's.
+    let rng = proptest::test_runner::TestRng::deterministic_rng(
+        proptest::test_runner::RngAlgorithm::ChaCha,
+    );
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
+    let (tried, accepted) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let outcome = runner.run(&strategy, |input| {
+        tried.fetch_add(1, Ordering::Relaxed);
+        if property(input)? {
+            accepted.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    let (tried, accepted) = (tried.into_inner(), accepted.into_inner());
+    eprintln!(
+        "robustness: {name}: {tried} inputs tried, {accepted} accepted, {} refused as bad input",
+        tried - accepted
+    );
+    if let Err(e) = outcome {
+        panic!("{name}: {e}");
+    }
+}
