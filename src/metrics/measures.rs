@@ -39,11 +39,6 @@ impl Unit {
             Unit::Money(per) => format!("£ {per}"),
         }
     }
-
-    /// Whether values are bounded below by 0 (every unit here is).
-    pub fn non_negative(self) -> bool {
-        true
-    }
 }
 
 /// What a measure is computed from.

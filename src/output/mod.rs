@@ -5,6 +5,7 @@
 //! ([`crate::files::publish`]), so a reader never sees half a file, a directory never mixes
 //! the files of two runs, and a failed run leaves the previous complete outputs (or none).
 
+pub mod docs;
 pub mod plots;
 pub mod report;
 pub mod results;

@@ -24,6 +24,7 @@ use plotters::style::register_font;
 
 use crate::error::Error;
 use crate::experiment::Kind;
+use crate::metrics::{Measure, Unit, measure};
 use crate::output::results::{ArmResults, OutputDir};
 
 type DrawResult = Result<(), Box<dyn StdError>>;
@@ -80,38 +81,28 @@ fn arm_colour(i: usize, n: usize) -> RGBColor {
 
 const GRID: RGBColor = RGBColor(225, 225, 225);
 
-/// How a metric is shown: its label and unit.
-#[derive(Clone, Copy)]
-pub(crate) struct Measure {
-    pub metric: &'static str,
-    pub label: &'static str,
-    pub unit: Unit,
+/// How a unit reads on an axis.
+trait Axis {
+    fn axis(self) -> String;
+    fn tick(self, v: f64) -> String;
 }
 
-#[derive(Clone, Copy, PartialEq)]
-pub(crate) enum Unit {
-    /// A fraction shown as a percentage.
-    Percent,
-    Cases,
-    Weeks,
-    /// Cost units a week (pounds by default).
-    CostPerWeek,
-}
-
-impl Unit {
-    fn axis(self) -> &'static str {
+impl Axis for Unit {
+    fn axis(self) -> String {
         match self {
-            Unit::Percent => "%",
-            Unit::Cases => "cases",
-            Unit::Weeks => "weeks",
-            Unit::CostPerWeek => "£ a week",
+            Unit::Share => "%".into(),
+            Unit::Score => "0 to 1".into(),
+            Unit::Count(what) => what.into(),
+            Unit::Weeks => "weeks".into(),
+            Unit::Hours => "hours a week".into(),
+            Unit::Money(per) => format!("£ {per}"),
         }
     }
 
     fn tick(self, v: f64) -> String {
         match self {
-            Unit::Percent => format!("{}", round_tick(v * 100.0)),
-            Unit::CostPerWeek if v.abs() >= 1000.0 => format!("{:.0}k", v / 1000.0),
+            Unit::Share => format!("{}", round_tick(v * 100.0)),
+            Unit::Money(_) if v.abs() >= 1000.0 => format!("{:.0}k", v / 1000.0),
             _ => format!("{}", round_tick(v)),
         }
     }
@@ -124,54 +115,25 @@ fn round_tick(v: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
-/// The headline metrics a planner looks at first; recall appears when the files have it.
-pub(crate) const HEADLINES: [Measure; 9] = [
-    Measure {
-        metric: "completion_rate",
-        label: "Orders completed",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "breach_rate",
-        label: "Orders revoked for breach",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "reoffending_rate",
-        label: "Proven reoffending within a year",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "recall_rate",
-        label: "Licences recalled",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "contact_delivery_rate",
-        label: "Contacts due that were delivered",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "needs_met_rate",
-        label: "Needs met by the order's end",
-        unit: Unit::Percent,
-    },
-    Measure {
-        metric: "mean_caseload",
-        label: "Cases per case manager",
-        unit: Unit::Cases,
-    },
-    Measure {
-        metric: "mean_service_wait_weeks",
-        label: "Wait for a service",
-        unit: Unit::Weeks,
-    },
-    Measure {
-        metric: "cost",
-        label: "Cost a week",
-        unit: Unit::CostPerWeek,
-    },
+/// The headline measures a planner looks at first; recall appears when the files have it.
+pub(crate) const HEADLINES: [&str; 9] = [
+    "completion_rate",
+    "breach_rate",
+    "reoffending_rate",
+    "recall_rate",
+    "contact_delivery_rate",
+    "needs_met_rate",
+    "mean_caseload",
+    "mean_service_wait_weeks",
+    "cost",
 ];
+
+/// The declarations of the headline measures (labels and units from the measure table).
+pub(crate) fn headline_measures() -> impl Iterator<Item = &'static Measure> {
+    HEADLINES
+        .iter()
+        .map(|name| measure(name).unwrap_or_else(|| unreachable!("{name} is a measure")))
+}
 
 /// Draws every plot that the directory's results allow, in the report's order.
 pub fn figures(dir: &OutputDir) -> Result<Vec<Figure>, Error> {
@@ -449,16 +411,14 @@ enum Layout {
 
 struct Headline<'a> {
     dir: &'a OutputDir,
-    measures: Vec<Measure>,
+    measures: Vec<&'static Measure>,
     layout: Layout,
 }
 
 impl<'a> Headline<'a> {
     fn new(dir: &'a OutputDir) -> Self {
-        let measures = HEADLINES
-            .iter()
-            .copied()
-            .filter(|m| dir.arms.iter().any(|a| a.mean(m.metric).is_some()))
+        let measures = headline_measures()
+            .filter(|m| dir.arms.iter().any(|a| a.mean(m.name).is_some()))
             .collect();
         Headline {
             dir,
@@ -508,7 +468,7 @@ impl<'a> Headline<'a> {
         DB::ErrorType: 'static,
     {
         let arms = &self.dir.arms;
-        let estimate = |i: usize| arms[i].stats.get(m.metric).copied().unwrap_or_default();
+        let estimate = |i: usize| arms[i].stats.get(m.name).copied().unwrap_or_default();
         let xs = padded(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
         let ys = padded(lines.iter().flat_map(|l| {
             l.points.iter().flat_map(move |&(_, i)| {
@@ -517,7 +477,7 @@ impl<'a> Headline<'a> {
             })
         }));
         let mut chart = ChartBuilder::on(panel)
-            .caption(m.label, bold(PANEL_SIZE))
+            .caption(m.title(), bold(PANEL_SIZE))
             .margin(8)
             .x_label_area_size(44)
             .y_label_area_size(56)
@@ -580,7 +540,7 @@ impl<'a> Headline<'a> {
         let n = arms.len();
         let estimates: Vec<_> = arms
             .iter()
-            .map(|a| a.stats.get(m.metric).copied().unwrap_or_default())
+            .map(|a| a.stats.get(m.name).copied().unwrap_or_default())
             .collect();
         let xs = padded(
             estimates
@@ -589,7 +549,7 @@ impl<'a> Headline<'a> {
         );
         let labels: Vec<String> = arms.iter().map(|a| shorten(&a.label, 22)).collect();
         let mut chart = ChartBuilder::on(panel)
-            .caption(m.label, bold(PANEL_SIZE))
+            .caption(m.title(), bold(PANEL_SIZE))
             .margin(8)
             .x_label_area_size(40)
             .y_label_area_size(label_area(&labels, LABEL_SIZE - 3))

@@ -10,7 +10,8 @@ use html_escape::encode_text as esc;
 use serde_json::Value;
 
 use crate::experiment::Kind;
-use crate::output::plots::{Figure, HEADLINES, Measure, Unit};
+use crate::metrics::{Measure, Unit};
+use crate::output::plots::{Figure, headline_measures};
 use crate::output::results::{ArmResults, Estimate, OutputDir};
 use crate::scenario::{ScenarioSource, scenario_from_source};
 
@@ -26,17 +27,19 @@ const FINDINGS: [&str; 8] = [
     "cost",
 ];
 
-fn measure(metric: &str) -> Option<Measure> {
-    HEADLINES.iter().copied().find(|m| m.metric == metric)
+fn measure(metric: &str) -> Option<&'static Measure> {
+    crate::metrics::measure(metric)
 }
 
 /// A value with its unit, for prose and tables: `71.6%`, `7.7 weeks`, `£177,730`.
 fn value_text(unit: Unit, v: f64) -> String {
     match unit {
-        Unit::Percent => format!("{:.1}%", v * 100.0),
-        Unit::Cases => format!("{v:.1}"),
+        Unit::Share => format!("{:.1}%", v * 100.0),
+        Unit::Score => format!("{v:.2}"),
+        Unit::Count(_) => format!("{v:.1}"),
         Unit::Weeks => format!("{v:.1} weeks"),
-        Unit::CostPerWeek => format!("£{}", thousands(v)),
+        Unit::Hours => format!("{v:.1} hours"),
+        Unit::Money(_) => format!("£{}", thousands(v)),
     }
 }
 
@@ -44,10 +47,12 @@ fn value_text(unit: Unit, v: f64) -> String {
 fn size_text(unit: Unit, d: f64) -> String {
     let d = d.abs();
     match unit {
-        Unit::Percent => format!("{:.1} points", d * 100.0),
-        Unit::Cases => format!("{d:.1} cases"),
+        Unit::Share => format!("{:.1} points", d * 100.0),
+        Unit::Score => format!("{d:.2}"),
+        Unit::Count(what) => format!("{d:.1} {what}"),
         Unit::Weeks => format!("{d:.1} weeks"),
-        Unit::CostPerWeek => format!("£{} a week", thousands(d)),
+        Unit::Hours => format!("{d:.1} hours a week"),
+        Unit::Money(per) => format!("£{} {per}", thousands(d)),
     }
 }
 
@@ -55,8 +60,8 @@ fn size_text(unit: Unit, d: f64) -> String {
 fn bound_text(unit: Unit, v: f64) -> String {
     let (sign, v) = if v < 0.0 { ("−", -v) } else { ("+", v) };
     match unit {
-        Unit::Percent => format!("{sign}{:.1}", v * 100.0),
-        Unit::CostPerWeek => format!("{sign}£{}", thousands(v)),
+        Unit::Share => format!("{sign}{:.1}", v * 100.0),
+        Unit::Money(_) => format!("{sign}£{}", thousands(v)),
         _ => format!("{sign}{v:.1}"),
     }
 }
@@ -84,21 +89,6 @@ fn estimate_text(unit: Unit, e: &Estimate) -> String {
         ),
         (Some(m), _, _) => value_text(unit, m),
         _ => "<span class=\"ci\">undefined</span>".into(),
-    }
-}
-
-/// The measure's name in running text.
-fn phrase(m: &Measure) -> String {
-    match m.metric {
-        "reoffending_rate" => "proven reoffending within a year".into(),
-        "breach_rate" => "orders revoked for breach".into(),
-        "completion_rate" => "orders completed".into(),
-        "recall_rate" => "licence recalls".into(),
-        "contact_delivery_rate" => "contacts delivered of those due".into(),
-        "needs_met_rate" => "needs met by the order's end".into(),
-        "mean_service_wait_weeks" => "the wait for a service".into(),
-        "cost" => "the weekly cost".into(),
-        _ => m.label.to_lowercase(),
     }
 }
 
@@ -414,20 +404,20 @@ fn settings(h: &mut String, dir: &OutputDir) {
 /// CI excludes zero.
 fn findings(h: &mut String, dir: &OutputDir) {
     h.push_str("<section id=\"findings\">\n<h2>Main findings</h2>\n");
-    let measures: Vec<Measure> = FINDINGS
+    let measures: Vec<&Measure> = FINDINGS
         .iter()
         .filter_map(|m| measure(m))
-        .filter(|m| dir.arms.iter().any(|a| a.mean(m.metric).is_some()))
+        .filter(|m| dir.arms.iter().any(|a| a.mean(m.name).is_some()))
         .collect();
     match dir.kind {
         Kind::Run => {
             h.push_str("<ul>\n");
             for m in &measures {
-                if let Some(e) = dir.arms[0].stats.get(m.metric) {
+                if let Some(e) = dir.arms[0].stats.get(m.name) {
                     let _ = writeln!(
                         h,
                         "<li>{}: {}.</li>",
-                        capitalise(&phrase(m)),
+                        capitalise(&m.label.to_string()),
                         estimate_text(m.unit, e)
                     );
                 }
@@ -515,15 +505,15 @@ fn difference_sentence(
     arm: &ArmResults,
     m: &Measure,
 ) -> Option<String> {
-    let d = dir.difference(&arm.label, m.metric)?;
+    let d = dir.difference(&arm.label, m.name)?;
     let (mean, lo, hi) = (
         d.difference.mean?,
         d.difference.ci_low?,
         d.difference.ci_high?,
     );
-    let from = reference.mean(m.metric)?;
-    let to = arm.mean(m.metric)?;
-    let what = phrase(m);
+    let from = reference.mean(m.name)?;
+    let to = arm.mean(m.name)?;
+    let what = m.label.to_string();
     let ci = format!(
         "95% CI {} to {}",
         bound_text(m.unit, lo),
@@ -564,13 +554,13 @@ fn tables(h: &mut String, dir: &OutputDir) {
         let _ = write!(h, "<th>{}</th>", esc(&arm.label));
     }
     h.push_str("</tr>\n");
-    for m in HEADLINES {
-        if !dir.arms.iter().any(|a| a.stats.contains_key(m.metric)) {
+    for m in headline_measures() {
+        if !dir.arms.iter().any(|a| a.stats.contains_key(m.name)) {
             continue;
         }
         let _ = write!(h, "<tr><td>{}</td>", esc(m.label));
         for arm in &dir.arms {
-            let e = arm.stats.get(m.metric).copied().unwrap_or_default();
+            let e = arm.stats.get(m.name).copied().unwrap_or_default();
             let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &e));
         }
         h.push_str("</tr>\n");
@@ -591,7 +581,7 @@ fn tables(h: &mut String, dir: &OutputDir) {
                 .get(&(tier.to_string(), "reoffending_rate".to_string()))
                 .copied()
                 .unwrap_or_default();
-            let _ = write!(h, "<td>{}</td>", estimate_text(Unit::Percent, &e));
+            let _ = write!(h, "<td>{}</td>", estimate_text(Unit::Share, &e));
         }
         h.push_str("</tr>\n");
     }
@@ -625,49 +615,49 @@ fn disposal_table(h: &mut String, dir: &OutputDir) {
             "community",
             "completion_rate",
             "Community orders completed",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "community",
             "breach_rate",
             "Community orders revoked for breach",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "community",
             "reoffending_rate",
             "Community orders: proven reoffending within a year",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",
             "recall_rate",
             "Licences with a recall to custody",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",
             "reoffending_rate",
             "Released prisoners: proven reoffending within a year of release",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",
             "services_in_place_at_release",
             "Service in place at release (of those with a need)",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",
             "housing_in_place_at_release",
             "Housing in place at release (of those with an accommodation need)",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",
             "missed_first_appointment_rate",
             "First appointment after release missed",
-            Unit::Percent,
+            Unit::Share,
         ),
         (
             "custody",

@@ -2,102 +2,36 @@
 //! planner reads without the docs.
 
 use crate::experiment::Summary;
+use crate::metrics::{Measure, Unit, measure};
 
-/// How a metric reads in the table.
-struct Label {
-    metric: &'static str,
-    text: &'static str,
-    percent: bool,
-    /// Shown only when defined in some arm (a measure of something a scenario may not have).
-    optional: bool,
+/// The measures of the printed table, in order (labels and units from the measure table). A
+/// measure undefined in every arm (recall, when nobody was sent to custody) is left out.
+const HEADLINES: [&str; 14] = [
+    "completion_rate",
+    "breach_rate",
+    "reoffending_rate",
+    "recall_rate",
+    "contact_delivery_rate",
+    "attendance_rate",
+    "mean_relationship",
+    "mean_handoffs",
+    "mean_caseload",
+    "unallocated_cases",
+    "staff_utilisation",
+    "needs_met_rate",
+    "mean_service_wait_weeks",
+    "cost",
+];
+
+/// A headline measure's declaration.
+fn headline(name: &str) -> &'static Measure {
+    measure(name).unwrap_or_else(|| unreachable!("{name} is a measure"))
 }
 
-const HEADLINES: [Label; 14] = [
-    Label {
-        metric: "completion_rate",
-        text: "orders completed",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "breach_rate",
-        text: "orders revoked for breach",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "reoffending_rate",
-        text: "proven reoffending within a year",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "recall_rate",
-        text: "licences recalled to custody",
-        percent: true,
-        optional: true,
-    },
-    Label {
-        metric: "contact_delivery_rate",
-        text: "contacts due that were delivered",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "attendance_rate",
-        text: "contacts attended",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "mean_relationship",
-        text: "working relationship (0-1)",
-        percent: false,
-        optional: false,
-    },
-    Label {
-        metric: "mean_handoffs",
-        text: "handoffs per order",
-        percent: false,
-        optional: false,
-    },
-    Label {
-        metric: "mean_caseload",
-        text: "cases per case manager",
-        percent: false,
-        optional: false,
-    },
-    Label {
-        metric: "unallocated_cases",
-        text: "cases waiting for allocation",
-        percent: false,
-        optional: false,
-    },
-    Label {
-        metric: "staff_utilisation",
-        text: "case managers' hours in use",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "needs_met_rate",
-        text: "needs met by the order's end",
-        percent: true,
-        optional: false,
-    },
-    Label {
-        metric: "mean_service_wait_weeks",
-        text: "weeks waiting for a service",
-        percent: false,
-        optional: false,
-    },
-    Label {
-        metric: "cost",
-        text: "cost a week",
-        percent: false,
-        optional: false,
-    },
-];
+/// Whether a measure's values are shown as percentages.
+fn percent(m: &Measure) -> bool {
+    m.unit == Unit::Share
+}
 
 fn number(value: Option<f64>, percent: bool) -> String {
     match value {
@@ -116,14 +50,6 @@ const SWEEP_COLUMNS: [(&str, &str); 6] = [
     ("mean_caseload", "caseload"),
     ("unallocated_cases", "waiting"),
 ];
-
-fn shown(label: &Label, mean: Option<f64>) -> bool {
-    !label.optional || mean.is_some()
-}
-
-fn label_of(metric: &str) -> Option<&'static Label> {
-    HEADLINES.iter().find(|l| l.metric == metric)
-}
 
 /// A mean and the half-width of its 95% CI: `71.1% ±1.2`.
 fn mean_and_margin(s: &Summary, percent: bool) -> String {
@@ -151,7 +77,7 @@ pub fn sweep_table(labels: &[String], stats: &[Vec<(&'static str, Summary)>]) ->
     for (label, arm) in labels.iter().zip(stats) {
         out.push_str(&format!("{label:<width$}"));
         for (metric, _) in SWEEP_COLUMNS {
-            let percent = label_of(metric).is_some_and(|l| l.percent);
+            let percent = percent(headline(metric));
             let cell = arm
                 .iter()
                 .find(|(name, _)| *name == metric)
@@ -186,10 +112,10 @@ pub fn compare_table(
         ));
     }
     out.push('\n');
-    for label in &HEADLINES {
+    for m in HEADLINES.map(headline) {
         let value = |arm: &[(&str, Summary)]| {
             arm.iter()
-                .find(|(name, _)| *name == label.metric)
+                .find(|(name, _)| *name == m.name)
                 .map(|(_, s)| *s)
         };
         let Some(reference) = value(&stats[0]) else {
@@ -197,22 +123,23 @@ pub fn compare_table(
         };
         if !stats
             .iter()
-            .any(|arm| shown(label, value(arm).and_then(|s| s.mean)))
+            .any(|arm| value(arm).and_then(|s| s.mean).is_some())
         {
             continue;
         }
+        let percent = percent(m);
         out.push_str(&format!(
             "{:<36} {:>12}",
-            label.text,
-            number(reference.mean, label.percent)
+            m.label,
+            number(reference.mean, percent)
         ));
         for (arm, diff) in stats[1..].iter().zip(differences) {
             let mean = value(arm).and_then(|s| s.mean);
             let d = value(diff).unwrap_or(reference);
             out.push_str(&format!(
                 " {:>12} {:>30}",
-                number(mean, label.percent),
-                difference_text(&d, label.percent)
+                number(mean, percent),
+                difference_text(&d, percent)
             ));
         }
         out.push('\n');
@@ -258,25 +185,26 @@ fn difference_text(d: &Summary, percent: bool) -> String {
 /// The table as text, from `(metric, summary)` pairs.
 pub fn headline_table(stats: &[(&'static str, Summary)]) -> String {
     let mut out = format!("{:<36} {:>9}   {}\n", "", "mean", "95% CI");
-    for label in HEADLINES {
-        let Some((_, s)) = stats.iter().find(|(name, _)| *name == label.metric) else {
+    for m in HEADLINES.map(headline) {
+        let Some((_, s)) = stats.iter().find(|(name, _)| *name == m.name) else {
             continue;
         };
-        if !shown(&label, s.mean) {
+        if s.mean.is_none() {
             continue;
         }
+        let percent = percent(m);
         let ci = match (s.ci_low, s.ci_high) {
             (Some(lo), Some(hi)) => format!(
                 "{} to {}",
-                number(Some(lo), label.percent),
-                number(Some(hi), label.percent)
+                number(Some(lo), percent),
+                number(Some(hi), percent)
             ),
             _ => "-".into(),
         };
         out.push_str(&format!(
             "{:<36} {:>9}   {}\n",
-            label.text,
-            number(s.mean, label.percent),
+            m.label,
+            number(s.mean, percent),
             ci
         ));
     }

@@ -1,5 +1,5 @@
-//! Files written from the parameter table stay in step with it: `docs/parameters.md` and the
-//! scenario format's JSON Schema, `scenarios/casesim.schema.json`, which every shipped scenario
+//! Files written from the parameter and measure tables stay in step with them: `docs/parameters.md`,
+//! `docs/outputs.md` and the scenario format's JSON Schema, `scenarios/casesim.schema.json`, which every shipped scenario
 //! satisfies. `CASESIM_WRITE_DOCS=1 cargo test --release generated` rewrites the files.
 
 use std::path::{Path, PathBuf};
@@ -28,6 +28,14 @@ fn in_step(path: &Path, expected: &str) {
 #[test]
 fn parameters_md_is_written_from_the_table() {
     in_step(&root().join("docs/parameters.md"), &docs::parameters_md());
+}
+
+#[test]
+fn outputs_md_is_written_from_the_measure_table() {
+    in_step(
+        &root().join("docs/outputs.md"),
+        &casesim::output::docs::outputs_md(),
+    );
 }
 
 #[test]

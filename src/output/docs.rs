@@ -1,0 +1,159 @@
+//! `docs/outputs.md`, written from the measure table (`metrics::measures`) with the text about
+//! the files around it. A test compares the file with what this writes and fails when they
+//! differ; `CASESIM_WRITE_DOCS=1 cargo test --release generated` rewrites it.
+
+use std::fmt::Write as _;
+
+use crate::metrics::{COLUMNS, MEASURES, Metrics, Scope};
+
+const HEAD: &str = r#"# Outputs
+
+<!-- Written by casesim from its measure table (src/metrics/measures.rs) and the text in
+src/output/docs.rs: do not edit by hand. `CASESIM_WRITE_DOCS=1 cargo test --release generated`
+rewrites this file, and the tests fail when it is out of date. -->
+
+`casesim run` writes into `output/<scenario name>/` (or `--out DIR`); `casesim sweep` and
+`casesim compare` write the same files with grouping columns in front, and `compare.csv`
+(docs/experiments.md). The files are written only once every replication has run, checked
+first, and replace the previous run's files as a whole (docs/robustness.md), so a killed run
+leaves the previous complete results (or none), never a truncated file or a mix of two runs;
+`DIR/.casesim-files` lists the files casesim wrote there, and while a command works on the
+directory it holds `DIR/.casesim.lock`. Numbers are written in
+full precision; an undefined value is an empty cell, never NaN (a rate with no cases to measure,
+such as `recall_rate` when nobody was sent to custody, or `breach_rate` when no order ended in
+the window).
+
+**Interrupted runs resume.** While a run, sweep or comparison works, each finished replication
+is kept in `DIR/.checkpoint/` (`plan.json` and one `arm-AAAA-rep-RRRR.json` each). Run the same
+command again after an interruption and it says `resuming: N of M replications already done`,
+runs only the rest, and writes outputs byte-identical to an uninterrupted run; the checkpoint is
+then removed. A checkpoint of a different experiment (other scenario, arms or replications) is
+kept, renamed `DIR/.checkpoint-set-aside-N`, with a note saying so; a damaged file in the
+checkpoint, or one another run wrote, is refused naming it (docs/robustness.md).
+
+**Measurement window**: the weeks from `simulation.warmup_weeks` to `simulation.weeks`.
+
+"#;
+
+const TAIL: &str = r#"## survival.csv
+
+`event,week,at_risk,events,censored,survival,std_error,ci_low,ci_high`: Kaplan–Meier curves of
+time to first proven reoffence (`event = reoffence`, within the follow-up) and time to breach
+(`event = breach`), for orders starting in the window, pooled over replications, with Greenwood
+standard errors and log(−log) 95% intervals. Definitions in docs/experiments.md.
+
+## compare.csv (sweeps and comparisons)
+
+`arm,reference,metric,reference_mean,arm_mean,difference,ci_low,ci_high,n`: for every arm after
+the first and every metric, the mean of the paired differences `arm − reference` over
+replications and its 95% t interval.
+
+## Grouping columns (sweeps and comparisons)
+
+Every CSV of a sweep or comparison starts with `arm`, then (sweeps) one column per varied key,
+named by its dotted key, holding the key's value at that point. summary.csv has one row per arm
+and replication.
+
+## run.json
+
+`casesim_version`, `command`, `scenario_file`, `seed`, `replications`, `threads`,
+`wall_time_seconds`, `offender_weeks` (cases present × weeks, over all replications),
+`measurement_window_weeks`, and `scenario`: the scenario as resolved (file, defaults and
+overrides). For a sweep or comparison: `kind`, `command`, `common_random_numbers`,
+`replications`, `threads`, `wall_time_seconds`, `offender_weeks` and `arms` (label, scenario file,
+varied values, seed, measurement window, resolved scenario). run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
+
+## Plots
+
+Drawn from the files above (never from memory), so `casesim plot DIR` redraws exactly what the
+run drew. Each is written as PNG (1200 px wide or more, for slides) and SVG (for print and the
+report), titled, with axis labels and units. Text is set in Noto Sans (SIL Open Font License),
+compiled into the binary, so plots draw the same on a machine with no fonts. Colours are the
+Okabe–Ito palette (distinguishable with any common colour-vision deficiency), or viridis for more
+than eight arms; an arm keeps its colour in every plot.
+
+| file | shows |
+|---|---|
+| `headline.png/.svg` | sweeps and comparisons only: small multiples of the headline measures (completion, breach, reoffending, recall when present, contacts delivered, needs met, caseload, service wait, cost). When the first varied key is numeric, each measure is drawn against it as a line with its 95% CI band, one line per combination of any other varied keys (one line when they move in step, named on the axis); otherwise each arm is a point with its 95% CI whiskers |
+| `survival.png/.svg` | Kaplan–Meier curves from survival.csv, time to first proven reoffence (left) and to breach (right), one step curve per arm with its 95% band |
+| `outcomes.png/.svg` | one stacked bar per arm: the `cohort_*` shares (completed, revoked for breach, revoked on a new conviction, recalled, still open; recalled only when someone was sent to custody) |
+| `reoffending_by_tier.png/.svg` | grouped bars of `reoffending_rate` by risk tier and arm, with 95% CI whiskers, from by_tier.csv |
+| `timeseries.png/.svg` | three panels from timeseries.csv: cases per case manager, cases waiting for allocation, people on service waiting lists, one line per arm, the warm-up shaded |
+
+## report.html
+
+One self-contained page (inline SVG and CSS; no scripts, no fonts or images fetched, no network):
+
+- **What was run**: command, scenario files, arms, whether they shared random numbers,
+  replications, seed, weeks and warm-up, run time, version.
+- **Settings that differ from the baseline**: every resolved setting (from run.json) whose value
+  is not the shipped `scenarios/baseline.toml`'s, and for sweeps and comparisons a table of the
+  settings that differ between arms.
+- **Main findings** in words. A run: each headline measure with its 95% CI. A sweep along one
+  numeric key: the change from the first to the last value ("Raising caseload_cap from 40 to 70
+  raised proven reoffending within a year by 3.1 points (95% CI +2.4 to +3.8): 33.1% against
+  30.0%"). Otherwise each arm against the first. Differences come from compare.csv (paired by
+  replication); one whose CI includes zero is reported as "no clear difference".
+- **Plots**, each with a caption and links to its PNG and SVG; **tables** of the headline
+  measures and of reoffending by tier per arm; **assumptions and caveats**, with a link to
+  docs/ODD.md and docs/parameters.md.
+
+"#;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// The whole of `docs/outputs.md`.
+pub fn outputs_md() -> String {
+    let mut out = String::from(HEAD);
+    out.push_str(
+        "## summary.csv\n\nOne row per replication (`replication` = 0, 1, ...), then one \
+         column per measure. A rate is a fraction from 0 to 1. \"By tier\" marks the case \
+         measures, which by_tier.csv and by_disposal.csv also give within each group.\n\n\
+         | column | unit | by tier | meaning | computed as |\n|---|---|---|---|---|\n",
+    );
+    for m in MEASURES {
+        let by_tier = if m.scope == Scope::Case { "yes" } else { "" };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {by_tier} | {} | {} |",
+            m.name,
+            cell(&m.unit.words()),
+            cell(&m.meaning_text()),
+            cell(m.formula)
+        );
+    }
+    let case: Vec<String> = Metrics::case_measures()
+        .map(|(_, m)| format!("`{}`", m.name))
+        .collect();
+    let _ = write!(
+        out,
+        "\n## stats.csv\n\n`metric,mean,ci_low,ci_high,n`: for each column of summary.csv, the \
+         mean over replications and its 95% confidence interval, mean ± t(0.975, n−1)·sd/√n. \
+         `n` counts the replications in which the metric was defined; with n = 1 the interval is \
+         empty.\n\n## by_tier.csv\n\n`tier,metric,mean,ci_low,ci_high,n`: as stats.csv, for the \
+         case measures within each risk tier: {}.\n\n## by_disposal.csv\n\n\
+         `disposal,metric,mean,ci_low,ci_high,n`: the same measures as by_tier.csv for community \
+         orders (`community`) and custodial sentences (`custody`) apart. For custodial sentences \
+         `reoffending_rate` counts from release, the order-outcome rates are empty and \
+         `recall_rate` is their counterpart. `report.html` sets the two side by side when anyone \
+         was released.\n\n## timeseries.csv\n\nOne row per week (including the warm-up), each \
+         column the mean over replications of that week's value. Staff columns are of paid \
+         staff; volunteers are counted apart.\n\n| column | unit | meaning |\n|---|---|---|\n\
+         | `week` | week | the week, from 0 |\n",
+        case.join(", ")
+    );
+    for c in COLUMNS {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            c.name,
+            cell(&c.unit.words()),
+            cell(c.meaning)
+        );
+    }
+    out.push('\n');
+    out.push_str(TAIL);
+    out
+}
