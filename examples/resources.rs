@@ -85,7 +85,7 @@ fn main() {
         let mut world = World::new(&s, 0);
         let mut most = 0;
         for _ in 0..weeks {
-            world.step();
+            world.step(&mut ());
             most = most.max(world.case_count());
         }
         println!(

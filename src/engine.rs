@@ -1,11 +1,19 @@
-//! The weekly step: an ordered list of phases, each a plain function of the world.
+//! The weekly step: the schedule of docs/ODD.md (§3) as named steps, in order.
 //!
-//! Later parts of the model (team approaches, modes, services, custody) slot in as phases or
-//! inside them; the order below is the model's schedule, documented in docs/ODD.md. No I/O here.
+//! A step is a plain function, of the whole world (the intake, the service waiting lists, staff
+//! events) or of one case (`fn(&mut Office, usize, &mut Offender)`: the case, its position in
+//! arrival order, and everything else). Steps of one case that follow each other run together,
+//! case by case, in one pass over the cases (the `pass!` lists below), so that each case record
+//! is read from memory once per pass rather than once per step. Within a pass each step reads
+//! and writes only the case in hand, apart from case managers' counts and accounts that no
+//! other step of the pass reads, so the results are those of running every step over all cases
+//! before the next: [`World::step_one_pass_per_step`] does exactly that, and a test checks that
+//! it gives the same weekly records. Counting is the week's last step: the `observer` (the
+//! metrics' recorder) sees each case after every step has dealt with it. No I/O here.
 
 use rand_distr::{Distribution, Poisson};
+use serde::{Deserialize, Serialize};
 
-use crate::metrics::{Metrics, Recorder, StepCounts, Survival, WeekRecord};
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
 use crate::model::custody::Sentencer;
 use crate::model::enforcement::{EnforcementCounts, enforce};
@@ -21,20 +29,83 @@ use crate::model::organisation::{
 use crate::model::reoffending::{HazardModel, ReoffendingCounts, reoffending_week};
 use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_places};
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
-use crate::model::workload::plan_and_deliver;
+use crate::model::workload::{
+    WorkCounts, WorkloadWeek, add_demand, arrange_cover, decide_shares, deliver, open_accounts,
+};
 use crate::rng::{Stream, StreamRng, replication_stream};
-use crate::scenario::{Approach, Scenario};
+use crate::scenario::{Approach, Scenario, Streaming};
 
-/// Everything one replication's simulation holds.
+/// What the week's steps reported, mechanism by mechanism (the metrics keep it in the week's
+/// record).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepCounts {
+    /// New cases arriving.
+    pub new_orders: u32,
+    pub work: WorkCounts,
+    pub conferences: ConferenceCounts,
+    pub services: ServiceCounts,
+    pub reoffending: ReoffendingCounts,
+    pub enforcement: EnforcementCounts,
+    pub transitions: TransitionCounts,
+}
+
+/// What watches the week: the metrics' recorder, or nothing.
+pub trait Observer {
+    /// The week's last step begins; `counts` is what its other steps reported.
+    fn open_week(&mut self, week: i32, counts: &StepCounts);
+    /// One case, after every step of the week has dealt with it.
+    fn count_case(&mut self, o: &Offender, managers: &[CaseManager]);
+    /// Every case has been counted.
+    fn close_week(&mut self, managers: &[CaseManager]);
+}
+
+/// An observer that records nothing (for profiling and tests of the model alone).
+impl Observer for () {
+    fn open_week(&mut self, _: i32, _: &StepCounts) {}
+    fn count_case(&mut self, _: &Offender, _: &[CaseManager]) {}
+    fn close_week(&mut self, _: &[CaseManager]) {}
+}
+
+/// Something told when each pass of the week ends (the profile example times them).
+pub trait Clock {
+    fn lap(&mut self, pass: &'static str);
+}
+
+impl Clock for () {
+    #[inline(always)]
+    fn lap(&mut self, _: &'static str) {}
+}
+
+/// The passes of [`World::step`], in order, by the name of their first step.
+pub const PASSES: [&str; 12] = [
+    "intake",
+    "handover_of_misfits",
+    "open_accounts",
+    "allocation",
+    "shares_and_cover",
+    "delivery",
+    "open_services",
+    "case_conference",
+    "service_places",
+    "reoffending",
+    "staff_events",
+    "leavers_cases",
+];
+
+/// Everything one replication's simulation holds: the cases, and the office that works them.
 pub struct World<'s> {
+    /// Cases on an order or in follow-up, in order of arrival, with the records of cases
+    /// closed in earlier weeks (`removed`) until the array is next compacted. See [`World::cases`].
+    cases: Vec<Offender>,
+    pub office: Office<'s>,
+}
+
+/// Everything but the cases: the scenario and the week, the staff, services and models, the
+/// random streams of decisions that are not a case's own, and what the week's steps report.
+pub struct Office<'s> {
     pub scenario: &'s Scenario,
     /// The current week (0-based).
     pub week: i32,
-    /// Cases on an order or in follow-up, in order of arrival, with the records of cases
-    /// closed in earlier weeks (`removed`) until the array is next compacted. See [`World::cases`].
-    offenders: Vec<Offender>,
-    /// How many records in `offenders` are removed.
-    removed: usize,
     pub managers: Vec<CaseManager>,
     pub establishment: Establishment,
     pub services: ServiceSystem,
@@ -51,221 +122,288 @@ pub struct World<'s> {
     attendance: AttendanceModel,
     hazard: HazardModel,
     staff_rates: StaffEventRates,
-    /// Which posts' holders left this week (kept to avoid allocating every week).
+    /// How much one kept appointment grows the relationship: under the team approach contacts
+    /// rotate among the members, so each builds the bond with one of them (a member's share).
+    growth: f64,
+    /// Whether anyone can be sent to custody (else no ICM conferences are held).
+    sends_anyone: bool,
+    /// Whether posts are divided by function or type (else no case is ever a misfit).
+    divides_posts: bool,
+    /// Which posts' holders left this week (kept to avoid allocating every week), and whether
+    /// any did.
     left_this_week: Vec<bool>,
-    /// Counts the phases report for this week's record.
-    this_week: StepCounts,
-    pub recorder: Recorder,
+    anyone_left: bool,
+    /// How many records in the cases' array are removed.
+    removed: usize,
+    /// What this week's steps report.
+    pub counts: StepCounts,
 }
 
-/// A phase of the weekly step.
-pub type Phase = fn(&mut World);
+/// A step of one case: the office, the case's position in arrival order, the case.
+type CaseStep = fn(&mut Office, usize, &mut Offender);
 
-/// The weekly schedule, in order.
-pub const PHASES: [(&str, Phase); 6] = [
-    ("intake", intake),
-    ("allocation_and_workload", allocation_and_workload),
-    ("supervision", supervision),
-    ("outcomes", outcomes),
-    ("staff_events", staff_events),
-    ("close_week", close_week),
-];
+/// Runs per-case steps over the cases present, in arrival order: `merged`, every step of the
+/// list for one case before the next case (one pass); `separate`, each step over every case
+/// before the next step.
+macro_rules! pass {
+    (merged, $world:expr, [$($step:expr),+ $(,)?]) => {{
+        let World { cases, office } = $world;
+        for (i, o) in cases.iter_mut().enumerate().filter(|(_, o)| !o.removed) {
+            $( ($step)(&mut *office, i, o); )+
+        }
+    }};
+    (separate, $world:expr, [$($step:expr),+ $(,)?]) => {{
+        $({
+            let World { cases, office } = &mut *$world;
+            for (i, o) in cases.iter_mut().enumerate().filter(|(_, o)| !o.removed) {
+                ($step)(&mut *office, i, o);
+            }
+        })+
+    }};
+}
 
-/// New cases: a Poisson number of arrivals drawn from the population, each sentenced to a
+/// The week, in the order of docs/ODD.md §3: steps of the world, and passes of case steps.
+macro_rules! week {
+    ($mode:ident, $w:expr, $observer:expr, $clock:expr) => {{
+        let (w, observer, clock): (&mut World, _, _) = ($w, $observer, $clock);
+        w.office.counts = StepCounts::default();
+        // 1. New cases arrive and are sentenced.
+        intake(w);
+        clock.lap("intake");
+        // 2. A case whose holder does not work on the stage it has just started, or on the type
+        //    a review gave it, is handed over.
+        if w.office.divides_posts {
+            pass!($mode, w, [handover_of_misfits as CaseStep]);
+        }
+        clock.lap("handover_of_misfits");
+        // 3-4. Allocation and the workload: each case manager's account opens, waiting cases
+        //    are allocated oldest first, demand is added up, shares are decided and cover
+        //    arranged, and the work is delivered.
+        open_accounts(&mut w.office.managers);
+        clock.lap("open_accounts");
+        pass!($mode, w, [allocation as CaseStep, demand]);
+        clock.lap("allocation");
+        shares_and_cover(&mut w.office);
+        clock.lap("shares_and_cover");
+        pass!($mode, w, [delivery as CaseStep]);
+        clock.lap("delivery");
+        // 5-8. Supervision: ICM case conferences, contacts and compliance, needs, services;
+        //    then free places go to the waiting lists.
+        w.office.services.begin_week();
+        clock.lap("open_services");
+        pass!(
+            $mode,
+            w,
+            [case_conferences as CaseStep, contacts, needs, services,]
+        );
+        clock.lap("case_conference");
+        service_places(w);
+        clock.lap("service_places");
+        // 9-11. Outcomes: reoffending, enforcement, stage transitions.
+        pass!(
+            $mode,
+            w,
+            [reoffending as CaseStep, enforcement, stage_transitions]
+        );
+        clock.lap("reoffending");
+        // 12. Absence, leavers and new starters among the posts.
+        staff_events(&mut w.office);
+        clock.lap("staff_events");
+        // Then the week's last pass: a leaver's cases return to the allocation queue, and
+        // 13. every case is counted. Afterwards a closed case leaves the caseload and the others
+        //     move on to next week's random numbers (record-keeping, not a step of the model).
+        observer.open_week(w.office.week, &w.office.counts);
+        pass!(
+            $mode,
+            w,
+            [
+                leavers_cases as CaseStep,
+                |office: &mut Office, _: usize, o: &mut Offender| {
+                    observer.count_case(o, &office.managers)
+                },
+                move_on,
+            ]
+        );
+        observer.close_week(&w.office.managers);
+        w.compact_if_worth_it();
+        clock.lap("leavers_cases");
+        w.office.week += 1;
+    }};
+}
+
+/// 1. New cases: a Poisson number of arrivals drawn from the population, each sentenced to a
 /// community order or custody.
 fn intake(w: &mut World) {
-    let arrivals = match &w.inflow {
-        Some(poisson) => poisson.sample(&mut w.arrivals) as u64,
+    let f = &mut w.office;
+    let arrivals = match &f.inflow {
+        Some(poisson) => poisson.sample(&mut f.arrivals) as u64,
         None => 0,
     };
     for _ in 0..arrivals {
-        let mut o = w.factory.draw(&mut w.arrivals, w.week, false);
-        w.sentencer.sentence(
+        let mut o = f.factory.draw(&mut f.arrivals, f.week, false);
+        f.sentencer.sentence(
             &mut o,
-            &mut w.sentencing_rng,
-            w.week,
+            &mut f.sentencing_rng,
+            f.week,
             false,
-            &w.scenario.custody,
+            &f.scenario.custody,
         );
-        w.offenders.push(o);
+        w.cases.push(o);
     }
-    w.this_week.new_orders = arrivals as u32;
+    f.counts.new_orders = arrivals as u32;
 }
 
-/// Allocation and the workload. Waiting cases, oldest first, are allocated (cases that no
-/// longer fit their holder were handed over in the last pass of the week before,
-/// [`close_week`]); then each case manager's demand is added up, shared out and delivered. The
-/// allocation runs case by case in the same pass as adding up demand (see `plan_and_deliver`).
-fn allocation_and_workload(w: &mut World) {
-    let (establishment, s, week) = (&w.establishment, w.scenario, w.week);
-    let work = plan_and_deliver(
-        &mut w.offenders,
-        &mut w.managers,
-        &w.establishment.cover_groups,
-        &w.services,
-        &w.modes,
+/// 2. Hands over a case that no longer fits its holder.
+fn handover_of_misfits(f: &mut Office, _: usize, o: &mut Offender) {
+    transfer_if_misfit(o, &mut f.managers, &f.establishment, f.week);
+}
+
+/// 3. Allocates a waiting case to a post with room (cases come in arrival order, so the
+/// longest waiting first).
+fn allocation(f: &mut Office, _: usize, o: &mut Offender) {
+    allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
+}
+
+/// 4. The case's week begins; its demand on its case manager's hours is added up.
+fn demand(f: &mut Office, _: usize, o: &mut Offender) {
+    let w = WorkloadWeek::new(&f.modes, f.scenario, f.week);
+    add_demand(o, &mut f.managers, &w);
+}
+
+/// 4. Each case manager's shares of their demand under the prioritisation rule, and cover for
+/// absent colleagues.
+fn shares_and_cover(f: &mut Office) {
+    decide_shares(&mut f.managers, f.scenario.organisation.prioritisation);
+    arrange_cover(&mut f.managers, &f.establishment.cover_groups);
+}
+
+/// 4. The case's work is delivered, within its manager's shares and hours.
+fn delivery(f: &mut Office, _: usize, o: &mut Offender) {
+    let w = WorkloadWeek::new(&f.modes, f.scenario, f.week);
+    deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
+}
+
+/// 5. An ICM case conference for a prisoner due one (after the workload, whose shares decide
+/// whether an engaged case manager has the hours to attend).
+fn case_conferences(f: &mut Office, _: usize, o: &mut Offender) {
+    if f.sends_anyone {
+        let (custody, week) = (&f.scenario.custody, f.week);
+        case_conference(o, &mut f.managers, custody, week, &mut f.counts.conferences);
+    }
+}
+
+/// 6. Offered appointments kept or missed, the relationship, other violations.
+fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
+    let week = ContactsWeek {
+        attendance: &f.attendance,
+        modes: &f.modes,
+        scenario: f.scenario,
+        growth: f.growth,
+        week: f.week,
+    };
+    contacts_and_compliance(o, &week);
+}
+
+/// 7. Work on needs, and relapse.
+fn needs(f: &mut Office, _: usize, o: &mut Offender) {
+    needs_week(o, &f.managers, &f.modes, f.scenario, f.week);
+}
+
+/// 8. The case's week with services: treatment, completion or drop-out, waits.
+fn services(f: &mut Office, i: usize, o: &mut Offender) {
+    let (s, week) = (&f.scenario.services, f.week);
+    case_services(i, o, &mut f.services, s, week, &mut f.counts.services);
+}
+
+/// 8. Free places go to the waiting lists.
+fn service_places(w: &mut World) {
+    let f = &mut w.office;
+    let (s, week) = (&f.scenario.services, f.week);
+    fill_places(
+        &mut w.cases,
+        &mut f.services,
         s,
         week,
-        |o, managers| allocate_if_waiting(o, managers, establishment, s, week),
+        &mut f.counts.services,
     );
-    w.this_week.work = work;
 }
 
-/// Supervision, case by case: ICM case conferences for prisoners (after the workload, whose
-/// shares decide whether an engaged case manager has the hours to attend; none when nobody is
-/// sent to custody), contacts and compliance, needs, and the case's week with services; then
-/// free service places go to the waiting list.
-///
-/// The four steps run one case at a time in a single pass, which reads each case record from
-/// memory once instead of four times. The results are those of four separate passes: each step
-/// reads and writes only the case itself, except the conferences, which use case managers'
-/// hours in the same case order either way, and the waiting list, which is filled after the
-/// pass.
-fn supervision(w: &mut World) {
-    let s = w.scenario;
-    // Under the team approach contacts rotate among the members: each kept appointment builds
-    // the bond with one of them, so the relationship with the team grows by a member's share.
-    let growth_scale = match s.organisation.approach {
-        Approach::Team => 1.0 / f64::from(s.team.size),
-        Approach::Individual | Approach::Hybrid => 1.0,
-    };
-    let contacts = ContactsWeek {
-        attendance: &w.attendance,
-        modes: &w.modes,
-        scenario: s,
-        growth: s.relationship.growth_per_contact * growth_scale,
-        week: w.week,
-    };
-    let icm = w.sentencer.sends_anyone();
-    let mut conferences = ConferenceCounts::default();
-    let mut services = ServiceCounts::default();
-    w.services.begin_week();
-    let present = w.offenders.iter_mut().enumerate();
-    for (i, o) in present.filter(|(_, o)| !o.removed) {
-        if icm {
-            case_conference(o, &mut w.managers, &s.custody, w.week, &mut conferences);
-        }
-        contacts_and_compliance(o, &contacts);
-        needs_week(o, &w.managers, &w.modes, s, w.week);
-        case_services(i, o, &mut w.services, &s.services, w.week, &mut services);
-    }
-    fill_places(
-        &mut w.offenders,
-        &mut w.services,
-        &s.services,
-        w.week,
-        &mut services,
+/// 9. Reoffending, its detection, and the court's or the recall's answer to it.
+fn reoffending(f: &mut Office, _: usize, o: &mut Offender) {
+    let (s, week) = (f.scenario, f.week);
+    reoffending_week(
+        o,
+        &mut f.managers,
+        &f.hazard,
+        s,
+        week,
+        &mut f.counts.reoffending,
     );
-    w.this_week.conferences = conferences;
-    w.this_week.services = services;
 }
 
-/// Outcomes, case by case: reoffending (a proven reoffence may revoke an order or recall a
-/// licence), enforcement of failures to comply, and stage transitions.
-///
-/// As in [`supervision`], the three steps run one case at a time in one pass, with the results
-/// of three passes: each reads and writes only the case itself, and changes the case managers'
-/// caseloads and paperwork only by adding and subtracting, which nothing in the pass reads.
-fn outcomes(w: &mut World) {
-    let s = w.scenario;
-    let week = w.week;
-    let mut reoffending = ReoffendingCounts::default();
-    let mut enforcement = EnforcementCounts::default();
-    let mut transitions = TransitionCounts::default();
-    for o in w.offenders.iter_mut().filter(|o| !o.removed) {
-        reoffending_week(o, &mut w.managers, &w.hazard, s, week, &mut reoffending);
-        enforce(o, &mut w.managers, s, week, &mut enforcement);
-        stage_transition(o, &mut w.managers, &w.services, s, week, &mut transitions);
-    }
-    w.this_week.reoffending = reoffending;
-    w.this_week.enforcement = enforcement;
-    w.this_week.transitions = transitions;
+/// 10. Enforcement of failures to comply.
+fn enforcement(f: &mut Office, _: usize, o: &mut Offender) {
+    let (s, week) = (f.scenario, f.week);
+    enforce(o, &mut f.managers, s, week, &mut f.counts.enforcement);
 }
 
-/// Absence and turnover among the posts. A leaver's cases return to the allocation queue in
-/// the week's last pass ([`close_week`]); whoever takes them next week is a handoff.
-fn staff_events(w: &mut World) {
-    let spread = w.scenario.organisation.discretion_spread;
-    for (m, left) in w.managers.iter_mut().zip(w.left_this_week.iter_mut()) {
-        let event = staff_week(m, &w.staff_rates, w.week, &mut w.staff_rng);
+/// 11. Sentences start, orders complete, prisoners are released, licences end, cases close.
+fn stage_transitions(f: &mut Office, _: usize, o: &mut Offender) {
+    let (s, week) = (f.scenario, f.week);
+    stage_transition(
+        o,
+        &mut f.managers,
+        &f.services,
+        s,
+        week,
+        &mut f.counts.transitions,
+    );
+}
+
+/// 12. Absence and turnover among the posts.
+fn staff_events(f: &mut Office) {
+    let spread = f.scenario.organisation.discretion_spread;
+    for (m, left) in f.managers.iter_mut().zip(f.left_this_week.iter_mut()) {
+        let event = staff_week(m, &f.staff_rates, f.week, &mut f.staff_rng);
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
         }
         if event == StaffEvent::Joined {
-            m.discretion = discretion_weights(spread, &mut w.discretion_rng);
+            m.discretion = discretion_weights(spread, &mut f.discretion_rng);
         }
     }
+    f.anyone_left = f.left_this_week.contains(&true);
 }
 
-/// The week's last pass over the cases, one case at a time: a leaver's cases (and team places)
-/// are released; the case is counted in the week's record; a closed case is marked removed,
-/// and the others move on to next week's random numbers. Last, the first step of next week's
-/// allocation: a case whose holder does not work on the stage it starts next week, or on the
-/// type a review gave it, is handed over.
-///
-/// One pass instead of four gives the same results as separate passes: a release changes only
-/// the case and the case managers' caseload counts, which neither the record nor the check of
-/// fit reads (a post's function and specialism are fixed), and each step reads a case after
-/// the steps before it have dealt with it. Nothing between here and the allocation of waiting
-/// cases next week (the intake) reads a case manager.
-///
-/// Removed records stay in the array, passed by, until they are an eighth of it: then the
-/// array is compacted, keeping arrival order. Moving every case behind a closed one down the
-/// array each week cost more than passing the removed by.
-fn close_week(w: &mut World) {
-    let partial = std::mem::take(&mut w.this_week);
-    let mut record = w.recorder.open_week(w.week, partial);
-    let (retained, size) = (
-        w.scenario.relationship.retained_on_handoff,
-        w.scenario.team.size,
-    );
-    let anyone_left = w.left_this_week.contains(&true);
-    let (managers, left, recorder) = (&mut w.managers, &w.left_this_week, &mut w.recorder);
-    let (establishment, next_week) = (&w.establishment, w.week + 1);
-    for o in w.offenders.iter_mut().filter(|o| !o.removed) {
-        if anyone_left {
-            if o.manager.index().is_some_and(|m| left[m]) {
-                release(o, managers, HandoffCause::StaffLeft);
-            }
-            for slot in 0..o.team.len() {
-                if o.team[slot].index().is_some_and(|m| left[m]) {
-                    release_member(o, slot, managers, retained, size);
-                }
-            }
-        }
-        recorder.count_case(&mut record, o, managers);
-        if o.stage == Stage::Closed {
-            o.removed = true;
-            w.removed += 1;
-            continue;
-        }
-        o.draws.next_week();
-        transfer_if_misfit(o, managers, establishment, next_week);
-    }
-    if w.removed > w.offenders.len() / 8 {
-        w.compact();
-    }
-    w.recorder.close_week(record, &w.managers);
-}
-
-/// A case of the initial caseload, already assessed, is part-way through its review cycle: its
-/// next review (and, under teams, case conference) falls where the cycle from its start puts it.
-fn schedule_initial_reviews(o: &mut Offender, s: &Scenario) {
-    if !o.assessed {
+/// A leaver's cases (and team places) are released; whoever takes them next week is a handoff.
+fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
+    if !f.anyone_left {
         return;
     }
-    let started = if o.stage == Stage::Licence {
-        o.released
+    let left = &f.left_this_week;
+    if o.manager.index().is_some_and(|m| left[m]) {
+        release(o, &mut f.managers, HandoffCause::StaffLeft);
+    }
+    let (retained, size) = (
+        f.scenario.relationship.retained_on_handoff,
+        f.scenario.team.size,
+    );
+    for slot in 0..o.team.len() {
+        if o.team[slot].index().is_some_and(|m| left[m]) {
+            release_member(o, slot, &mut f.managers, retained, size);
+        }
+    }
+}
+
+/// A closed case leaves the caseload; the others move on to next week's random numbers.
+fn move_on(f: &mut Office, _: usize, o: &mut Offender) {
+    if o.stage == Stage::Closed {
+        o.removed = true;
+        f.removed += 1;
     } else {
-        o.order_start
-    };
-    let next = |interval: u32| {
-        let interval = interval as i32;
-        interval - (-started).rem_euclid(interval)
-    };
-    o.next_review = next(s.supervision.review_interval_weeks);
-    o.next_conference = next(s.team.conference_interval_weeks);
+        o.draws.next_week();
+    }
 }
 
 impl<'s> World<'s> {
@@ -278,7 +416,7 @@ impl<'s> World<'s> {
             .with_reports(scenario.reports.share, scenario.reports.weeks);
         let sentencer = Sentencer::new(scenario);
         let mut sentencing_rng = replication_stream(seed, replication, Stream::Sentencing);
-        let offenders = (0..scenario.population.initial_cases)
+        let cases = (0..scenario.population.initial_cases)
             .map(|_| {
                 let mut o = factory.draw(&mut arrivals, 0, true);
                 sentencer.sentence(&mut o, &mut sentencing_rng, 0, true, &scenario.custody);
@@ -296,16 +434,21 @@ impl<'s> World<'s> {
             factory.expected_need_total(),
             scenario.population.family_support.mean,
         );
-        World {
+        let growth_scale = match scenario.organisation.approach {
+            Approach::Team => 1.0 / f64::from(scenario.team.size),
+            Approach::Individual | Approach::Hybrid => 1.0,
+        };
+        let office = Office {
             scenario,
             week: 0,
-            offenders,
-            removed: 0,
             left_this_week: vec![false; managers.len()],
+            anyone_left: false,
             managers,
             establishment,
             services: ServiceSystem::new(&scenario.services),
             modes: ModeTable::new(&scenario.modes),
+            sends_anyone: sentencer.sends_anyone(),
+            divides_posts: scenario.organisation.streaming != Streaming::Generic,
             factory,
             sentencer,
             inflow,
@@ -316,41 +459,75 @@ impl<'s> World<'s> {
             attendance: AttendanceModel::new(&scenario.compliance),
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),
-            this_week: StepCounts::default(),
-            recorder: Recorder::new(scenario),
-        }
+            growth: scenario.relationship.growth_per_contact * growth_scale,
+            removed: 0,
+            counts: StepCounts::default(),
+        };
+        World { cases, office }
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.office.scenario
+    }
+
+    /// The week the next step runs (0-based): the number of weeks run so far.
+    pub fn week(&self) -> i32 {
+        self.office.week
+    }
+
+    /// The case managers' posts.
+    pub fn managers(&self) -> &[CaseManager] {
+        &self.office.managers
     }
 
     /// The cases present: on an order, in custody, on licence or in follow-up, in order of
     /// arrival.
     pub fn cases(&self) -> impl Iterator<Item = &Offender> {
-        self.offenders.iter().filter(|o| !o.removed)
+        self.cases.iter().filter(|o| !o.removed)
     }
 
     /// How many cases are present.
     pub fn case_count(&self) -> usize {
-        self.offenders.len() - self.removed
+        self.cases.len() - self.office.removed
     }
 
     /// Drops the removed records from the array, keeping the others in arrival order.
-    fn compact(&mut self) {
-        self.offenders.retain(|o| !o.removed);
-        self.removed = 0;
+    pub fn compact(&mut self) {
+        self.cases.retain(|o| !o.removed);
+        self.office.removed = 0;
     }
 
-    /// Runs one week: every phase in order.
-    pub fn step(&mut self) {
-        for (_, phase) in PHASES {
-            phase(self);
+    /// Removed records stay in the array, passed by, until they are an eighth of it: then the
+    /// array is compacted, keeping arrival order (moving every case behind a closed one down the
+    /// array each week cost more than passing the removed by).
+    fn compact_if_worth_it(&mut self) {
+        if self.office.removed > self.cases.len() / 8 {
+            self.compact();
         }
-        self.week += 1;
+    }
+
+    /// Runs one week, counted by `observer`.
+    pub fn step(&mut self, observer: &mut impl Observer) {
+        week!(merged, self, observer, &mut ());
+    }
+
+    /// As [`World::step`], telling `clock` as each pass ends (see [`PASSES`]).
+    pub fn step_timed(&mut self, observer: &mut impl Observer, clock: &mut impl Clock) {
+        week!(merged, self, observer, clock);
+    }
+
+    /// As [`World::step`], with every step of a case as its own pass over the cases: slower,
+    /// for checking that running steps together case by case changes nothing.
+    pub fn step_one_pass_per_step(&mut self, observer: &mut impl Observer) {
+        week!(separate, self, observer, &mut ());
     }
 
     /// The model's invariants; an error names the first one broken. Checked after every week
     /// in debug builds and in the tests.
     pub fn check_invariants(&self) -> Result<(), String> {
-        let mut caseloads = vec![0u32; self.managers.len()];
-        let mut memberships = vec![0u32; self.managers.len()];
+        let mut caseloads = vec![0u32; self.office.managers.len()];
+        let mut memberships = vec![0u32; self.office.managers.len()];
         for o in self.cases() {
             for member in o.team.iter().filter_map(|m| m.index()) {
                 memberships[member] += 1;
@@ -367,7 +544,7 @@ impl<'s> World<'s> {
                 (Stage::PreSentence | Stage::Order | Stage::Licence, None) => {}
                 // Only through the gate does anyone from the community hold a prisoner.
                 (Stage::Custody, Some(m))
-                    if custodial && self.scenario.custody.through_the_gate =>
+                    if custodial && self.office.scenario.custody.through_the_gate =>
                 {
                     caseloads[m] += 1
                 }
@@ -387,8 +564,8 @@ impl<'s> World<'s> {
                 return Err(format!("case {} is in custody with no release date", o.id));
             }
             if let Some(m) = o.manager.index() {
-                let holder = &self.managers[m];
-                if crate::model::organisation::is_complex(o, self.scenario)
+                let holder = &self.office.managers[m];
+                if crate::model::organisation::is_complex(o, self.office.scenario)
                     && holder.grade != crate::model::workforce::Grade::Qualified
                 {
                     return Err(format!(
@@ -407,7 +584,7 @@ impl<'s> World<'s> {
                 return Err(format!("case {} has relationship {}", o.id, o.relationship));
             }
         }
-        for (i, m) in self.managers.iter().enumerate() {
+        for (i, m) in self.office.managers.iter().enumerate() {
             let cap = m.cap;
             if m.caseload != caseloads[i] {
                 return Err(format!(
@@ -448,7 +625,7 @@ impl<'s> World<'s> {
         }
         for (n, (&used, &places)) in in_treatment
             .iter()
-            .zip(&self.services.reachable)
+            .zip(&self.office.services.reachable)
             .enumerate()
         {
             if used > places {
@@ -462,55 +639,21 @@ impl<'s> World<'s> {
     }
 }
 
-/// One replication's results.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct ReplicationResult {
-    pub replication: u32,
-    pub metrics: Metrics,
-    pub by_tier: [Metrics; 4],
-    /// Case-outcome measures for community orders and for custodial sentences.
-    pub by_disposal: [Metrics; 2],
-    pub weeks: Vec<WeekRecord>,
-    /// Times to first proven reoffence and to breach of the cohort starting in the window.
-    pub survival: Survival,
-    /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
-    pub offender_weeks: u64,
-}
-
-/// Runs replication `replication` of a (validated) scenario to the horizon.
-pub fn simulate(scenario: &Scenario, replication: u32) -> ReplicationResult {
-    simulate_with(scenario, replication, |_| {})
-}
-
-/// As [`simulate`], calling `inspect` after every week (the tests check invariants this way).
-pub fn simulate_with(
-    scenario: &Scenario,
-    replication: u32,
-    mut inspect: impl FnMut(&World),
-) -> ReplicationResult {
-    let mut world = World::new(scenario, replication);
-    let mut offender_weeks = 0u64;
-    for _ in 0..scenario.simulation.weeks {
-        offender_weeks += world.case_count() as u64;
-        world.step();
-        if cfg!(debug_assertions) {
-            if let Err(broken) = world.check_invariants() {
-                panic!("invariant broken in week {}: {broken}", world.week - 1);
-            }
-        }
-        inspect(&world);
+/// A case of the initial caseload, already assessed, is part-way through its review cycle: its
+/// next review (and, under teams, case conference) falls where the cycle from its start puts it.
+fn schedule_initial_reviews(o: &mut Offender, s: &Scenario) {
+    if !o.assessed {
+        return;
     }
-    let last_week = world.week - 1;
-    world.compact();
-    let mut recorder = world.recorder;
-    recorder.finish(&world.offenders, last_week);
-    ReplicationResult {
-        replication,
-        metrics: recorder.metrics(),
-        by_tier: recorder.metrics_by_tier(),
-        by_disposal: recorder.metrics_by_disposal(),
-        weeks: recorder.weeks,
-        survival: recorder.survival,
-        offender_weeks,
-    }
+    let started = if o.stage == Stage::Licence {
+        o.released
+    } else {
+        o.order_start
+    };
+    let next = |interval: u32| {
+        let interval = interval as i32;
+        interval - (-started).rem_euclid(interval)
+    };
+    o.next_review = next(s.supervision.review_interval_weeks);
+    o.next_conference = next(s.team.conference_interval_weeks);
 }

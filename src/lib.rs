@@ -27,6 +27,7 @@ pub mod output;
 pub mod rng;
 pub mod scenario;
 
-pub use engine::{ReplicationResult, World, simulate};
+pub use engine::World;
 pub use error::Error;
+pub use experiment::{ReplicationResult, simulate};
 pub use scenario::Scenario;

@@ -12,8 +12,8 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::engine::ReplicationResult;
 use crate::error::{Error, InputProblem, Origin};
+use crate::experiment::ReplicationResult;
 use crate::experiment::{RunResults, Summary, run_arms, summarise};
 use crate::files::write_files;
 use crate::scenario::{Scenario, validate};

@@ -13,8 +13,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{Options, write_results};
-use crate::engine::ReplicationResult;
 use crate::error::{Error, InputProblem, Origin};
+use crate::experiment::ReplicationResult;
 use crate::experiment::{Plan, Shard, by_arm, check_result, run_jobs, work_list};
 use crate::files::{lock_dir, safe_file_name, write_atomically};
 use std::collections::BTreeMap;

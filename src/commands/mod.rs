@@ -8,8 +8,8 @@ pub mod cluster;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::engine::ReplicationResult;
 use crate::error::{Error, InputError, InputProblem, Origin};
+use crate::experiment::ReplicationResult;
 use crate::experiment::checkpoint::{self, Checkpoint};
 use crate::experiment::resources::{self, Estimate, Limits};
 use crate::experiment::{

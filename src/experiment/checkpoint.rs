@@ -21,8 +21,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::ReplicationResult;
 use crate::error::Error;
+use crate::experiment::ReplicationResult;
 use crate::experiment::{Plan, check_result};
 use crate::files::write_atomically;
 

@@ -9,6 +9,7 @@
 pub mod checkpoint;
 pub mod compare;
 pub mod plan;
+pub mod replication;
 pub mod resources;
 pub mod shard;
 pub mod stats;
@@ -16,13 +17,13 @@ pub mod survival;
 
 use rayon::prelude::*;
 
-use crate::engine::{ReplicationResult, simulate};
 use crate::metrics::{COLUMNS, Metrics, Survival};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
 pub use compare::{independent_seed, paired_differences};
 pub use plan::{Arm, Kind, Plan};
+pub use replication::{ReplicationResult, simulate, simulate_with};
 pub use shard::Shard;
 pub use stats::{Summary, summarise};
 pub use survival::{KaplanMeierRow, kaplan_meier};

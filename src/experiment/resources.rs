@@ -20,7 +20,7 @@
 //!
 //! So the estimate errs on the high side, by about 2 for the shipped scenarios.
 
-use crate::engine::ReplicationResult;
+use crate::experiment::ReplicationResult;
 use crate::scenario::Scenario;
 
 /// Peak heap per case present in a running replication (the top of the measured range).

@@ -7,5 +7,5 @@ pub mod recorder;
 
 pub use measures::{COLUMNS, MEASURES, Measure, Metrics, Scope, Unit, Window, measure};
 pub use recorder::{
-    CaseCounts, OutcomeTally, Recorder, StaffCounts, StepCounts, Survival, TimeToEvent, WeekRecord,
+    CaseCounts, OutcomeTally, Recorder, StaffCounts, Survival, TimeToEvent, WeekRecord,
 };

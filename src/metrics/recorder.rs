@@ -15,20 +15,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::{Observer, StepCounts};
 use crate::metrics::{Metrics, Window};
 use crate::model::custody::SHORT_SENTENCE_WEEKS;
-use crate::model::enforcement::EnforcementCounts;
-use crate::model::icm::ConferenceCounts;
-use crate::model::journey::{
-    Disposal, OrderOutcome, Stage, TransitionCounts, follow_up_start, last_follow_up_week,
-};
+use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
 use crate::model::offender::{NEVER, Offender, RiskTier, at_release};
 use crate::model::organisation::HandoffCause;
-use crate::model::reoffending::ReoffendingCounts;
-use crate::model::services::ServiceCounts;
 use crate::model::services::service_history;
 use crate::model::workforce::{CaseManager, StaffStatus};
-use crate::model::workload::WorkCounts;
 use crate::scenario::Scenario;
 
 /// Unit costs of the `cost` measure, worked out from the scenario once.
@@ -39,19 +33,6 @@ struct UnitCosts {
     custody_week: f64,
     /// A mode's non-staff cost for a case-week on an order, by tier.
     case_week: [f64; RiskTier::COUNT],
-}
-
-/// What the week's steps reported, mechanism by mechanism.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StepCounts {
-    /// New cases arriving.
-    pub new_orders: u32,
-    pub work: WorkCounts,
-    pub conferences: ConferenceCounts,
-    pub services: ServiceCounts,
-    pub reoffending: ReoffendingCounts,
-    pub enforcement: EnforcementCounts,
-    pub transitions: TransitionCounts,
 }
 
 /// Counted case by case at the end of the week.
@@ -324,7 +305,8 @@ impl Survival {
 }
 
 /// A week's record while its cases are counted.
-pub struct OpenWeek {
+#[derive(Default)]
+struct OpenWeek {
     record: WeekRecord,
     case_costs: f64,
     in_window: bool,
@@ -342,6 +324,23 @@ pub struct Recorder {
     pub tallies: [[OutcomeTally; RiskTier::COUNT]; Disposal::COUNT],
     pub weeks: Vec<WeekRecord>,
     pub survival: Survival,
+    /// The week being counted, between [`Observer::open_week`] and [`Observer::close_week`].
+    open: OpenWeek,
+}
+
+impl Observer for Recorder {
+    fn open_week(&mut self, week: i32, counts: &StepCounts) {
+        self.open = self.begin_week(week, *counts);
+    }
+
+    fn count_case(&mut self, o: &Offender, managers: &[CaseManager]) {
+        self.count(o, managers);
+    }
+
+    fn close_week(&mut self, managers: &[CaseManager]) {
+        let open = std::mem::take(&mut self.open);
+        self.end_week(open, managers);
+    }
 }
 
 impl Recorder {
@@ -362,12 +361,17 @@ impl Recorder {
             tallies: Default::default(),
             weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
+            open: OpenWeek::default(),
         }
     }
 
     /// At the horizon (the end of week `last_week`): sentences of the cohort still running are
     /// counted open, and follow-ups still running are censored there.
-    pub fn finish(&mut self, offenders: &[Offender], last_week: i32) {
+    pub fn finish<'a>(
+        &mut self,
+        offenders: impl IntoIterator<Item = &'a Offender>,
+        last_week: i32,
+    ) {
         for o in offenders {
             if o.stage == Stage::PreSentence {
                 continue;
@@ -394,9 +398,8 @@ impl Recorder {
         }
     }
 
-    /// Opens this week's record with the counts the week's steps reported. Then
-    /// [`Recorder::count_case`] for every case, and [`Recorder::close_week`].
-    pub fn open_week(&self, week: i32, steps: StepCounts) -> OpenWeek {
+    /// Opens this week's record with the counts the week's steps reported.
+    fn begin_week(&self, week: i32, steps: StepCounts) -> OpenWeek {
         OpenWeek {
             record: WeekRecord {
                 week,
@@ -410,7 +413,8 @@ impl Recorder {
 
     /// Counts one case in this week's totals, and records outcomes of its order or licence if
     /// it ended, its release, and its follow-up if it closed this week.
-    pub fn count_case(&mut self, open: &mut OpenWeek, o: &Offender, managers: &[CaseManager]) {
+    fn count(&mut self, o: &Offender, managers: &[CaseManager]) {
+        let open = &mut self.open;
         let week = open.record.week;
         let rec = &mut open.record.cases;
         if let Some(m) = o.manager.index() {
@@ -467,7 +471,7 @@ impl Recorder {
     }
 
     /// Closes this week's record with the staff measures and the cost.
-    pub fn close_week(&mut self, open: OpenWeek, managers: &[CaseManager]) {
+    fn end_week(&mut self, open: OpenWeek, managers: &[CaseManager]) {
         let (mut rec, case_costs) = (open.record, open.case_costs);
         // Staff measures are of paid staff; volunteers are counted apart.
         let staff = &mut rec.staff;

@@ -313,7 +313,7 @@ pub struct Offender {
     pub first_proven_reoffence: i32,
 
     /// Closed in an earlier week: the record waits in the caseload's array to be compacted
-    /// out, and every pass over the cases passes it by (see `engine::close_week`).
+    /// out, and every pass over the cases passes it by (see `engine::move_on`).
     pub removed: bool,
 }
 

@@ -26,6 +26,29 @@ use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatu
 use crate::rng::spread;
 use crate::scenario::{Approach, Prioritisation, Scenario};
 
+/// What the workload's steps need to know of the week, worked out once for it.
+pub struct WorkloadWeek<'a> {
+    pub modes: &'a ModeTable,
+    pub scenario: &'a Scenario,
+    pub week: i32,
+    /// Report writing spread evenly over the weeks before sentence.
+    pub report_weekly: f64,
+    /// Whether cases have teams (the team and hybrid approaches).
+    pub teams: bool,
+}
+
+impl<'a> WorkloadWeek<'a> {
+    pub fn new(modes: &'a ModeTable, scenario: &'a Scenario, week: i32) -> Self {
+        WorkloadWeek {
+            modes,
+            scenario,
+            week,
+            report_weekly: report_hours_per_week(scenario),
+            teams: scenario.organisation.approach != Approach::Individual,
+        }
+    }
+}
+
 /// Hours of this case's contact: the mode's, plus the extra while substituting for a service;
 /// in custody, a prison visit.
 fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
@@ -69,7 +92,7 @@ fn share(hours: f64, demand: f64) -> f64 {
 
 /// Opens each case manager's weekly account: hours available, and the paperwork backlog paid
 /// first.
-fn open_accounts(managers: &mut [CaseManager]) {
+pub fn open_accounts(managers: &mut [CaseManager]) {
     for m in managers.iter_mut() {
         m.hours_available = if m.status == StaffStatus::Present {
             m.weekly_hours
@@ -87,95 +110,85 @@ fn open_accounts(managers: &mut [CaseManager]) {
     }
 }
 
-/// Adds up each case manager's demand and marks the cases whose contact is due. Each case is
-/// first offered to `allocate` (see [`plan_and_deliver`]).
-fn add_up_demand(
-    offenders: &mut [Offender],
-    managers: &mut [CaseManager],
-    modes: &ModeTable,
-    s: &Scenario,
-    week: i32,
-    mut allocate: impl FnMut(&mut Offender, &mut [CaseManager]),
-) {
+/// The case's week begins: its events are cleared, and what it asks of its case manager (or
+/// team) this week is added to their demand; a contact due is marked.
+pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWeek) {
+    let (modes, s, week) = (w.modes, w.scenario, w.week);
     let sup = &s.supervision;
-    let report_weekly = report_hours_per_week(s);
-    let teams = s.organisation.approach != Approach::Individual;
-    for o in offenders.iter_mut().filter(|o| !o.removed) {
-        allocate(o, managers);
-        o.events = Default::default();
-        if o.stage == Stage::PreSentence {
-            if let Some(index) = o.manager.index() {
-                managers[index].demand.reports += report_weekly;
-            }
-            continue;
+    let (report_weekly, teams) = (w.report_weekly, w.teams);
+    o.events = Default::default();
+    if o.stage == Stage::PreSentence {
+        if let Some(index) = o.manager.index() {
+            managers[index].demand.reports += report_weekly;
         }
-        if o.stage == Stage::Custody {
-            // Through the gate: the engaged case manager visits, assesses and plans, and goes
-            // to the case conferences.
-            let Some(index) = o.manager.index() else {
-                continue;
-            };
-            if o.next_contact == NEVER {
-                o.next_contact = week;
-            }
-            o.events.contact_due = week >= o.next_contact;
-            let d = &mut managers[index].demand;
-            if o.events.contact_due {
-                d.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
-            }
-            if !o.assessed {
-                d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
-                    + expected_linking(o, modes, s);
-            }
-            if week >= o.icm.next_conference {
-                d.team += s.custody.conference_hours * s.custody.attendance.community_social_work;
-            }
-            continue;
-        }
-        if !o.stage.is_supervised() {
-            continue;
-        }
-        o.supervised_weeks += 1;
-        if !o.is_allocated() {
-            o.weeks_unallocated += 1;
+        return;
+    }
+    if o.stage == Stage::Custody {
+        // Through the gate: the engaged case manager visits, assesses and plans, and goes
+        // to the case conferences.
+        let Some(index) = o.manager.index() else {
+            return;
+        };
+        if o.next_contact == NEVER {
+            o.next_contact = week;
         }
         o.events.contact_due = week >= o.next_contact;
-        if o.events.contact_due {
-            o.contacts_due += 1;
-        }
-        let Some(index) = o.manager.index() else {
-            continue;
-        };
-        if o.events.contact_due {
-            let holder = contact_holder(o, managers, s);
-            managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
-        }
-        if teams {
-            // Conference hours are planned for the members expected to attend.
-            let conference = o.assessed && week >= o.next_conference;
-            let expected = s.team.conference_hours * s.team.conference_attendance;
-            if conference {
-                managers[index].demand.team += expected;
-            }
-            for (slot, member) in o.team.iter().enumerate() {
-                let Some(m) = member.index() else { continue };
-                if o.team_assessed & (1 << slot) == 0 {
-                    managers[m].demand.team += s.team.member_assessment_hours;
-                }
-                if conference {
-                    managers[m].demand.team += expected;
-                }
-            }
-        }
         let d = &mut managers[index].demand;
+        if o.events.contact_due {
+            d.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
+        }
         if !o.assessed {
             d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
                 + expected_linking(o, modes, s);
         }
-        // Under a team, the case conference reviews the plan.
-        if !teams && o.assessed && week >= o.next_review {
-            d.reviews += sup.review_hours + expected_linking(o, modes, s);
+        if week >= o.icm.next_conference {
+            d.team += s.custody.conference_hours * s.custody.attendance.community_social_work;
         }
+        return;
+    }
+    if !o.stage.is_supervised() {
+        return;
+    }
+    o.supervised_weeks += 1;
+    if !o.is_allocated() {
+        o.weeks_unallocated += 1;
+    }
+    o.events.contact_due = week >= o.next_contact;
+    if o.events.contact_due {
+        o.contacts_due += 1;
+    }
+    let Some(index) = o.manager.index() else {
+        return;
+    };
+    if o.events.contact_due {
+        let holder = contact_holder(o, managers, s);
+        managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
+    }
+    if teams {
+        // Conference hours are planned for the members expected to attend.
+        let conference = o.assessed && week >= o.next_conference;
+        let expected = s.team.conference_hours * s.team.conference_attendance;
+        if conference {
+            managers[index].demand.team += expected;
+        }
+        for (slot, member) in o.team.iter().enumerate() {
+            let Some(m) = member.index() else { continue };
+            if o.team_assessed & (1 << slot) == 0 {
+                managers[m].demand.team += s.team.member_assessment_hours;
+            }
+            if conference {
+                managers[m].demand.team += expected;
+            }
+        }
+    }
+    let d = &mut managers[index].demand;
+    if !o.assessed {
+        d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
+            + expected_linking(o, modes, s);
+    }
+    // Under a team, the case conference reviews the plan.
+    if !teams && o.assessed && week >= o.next_review {
+        d.reviews += sup.review_hours + expected_linking(o, modes, s);
     }
 }
 
@@ -291,7 +304,7 @@ fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] 
 
 /// Splits each case manager's remaining hours over the demand, by the prioritisation rule, and
 /// works out the spare hours offered to colleagues.
-fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
+pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
     for m in managers.iter_mut() {
         let mut left = m.hours_left();
         let d = m.demand;
@@ -332,7 +345,7 @@ fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
 
 /// Cover groups: each absent case manager's contacts and report work go to the present
 /// colleague in the group with the most spare hours, up to those hours.
-fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
+pub fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
     for group in groups {
         for absent in group {
             let a = absent.index().expect("real post");
@@ -372,170 +385,141 @@ pub struct WorkCounts {
     pub substitutions: u32,
 }
 
-/// Delivers this week's work case by case: a task is done when the case is within its
+/// Delivers this week's work for one case: a task is done when the case is within its
 /// manager's share for that kind of work and the hours are still there.
-fn deliver(
-    offenders: &mut [Offender],
+pub fn deliver(
+    o: &mut Offender,
     managers: &mut [CaseManager],
+    w: &WorkloadWeek,
     services: &ServiceSystem,
-    modes: &ModeTable,
-    s: &Scenario,
-    week: i32,
-) -> WorkCounts {
+    work: &mut WorkCounts,
+) {
+    let (modes, s, week) = (w.modes, w.scenario, w.week);
     let sup = &s.supervision;
-    let report_weekly = report_hours_per_week(s);
-    let teams = s.organisation.approach != Approach::Individual;
-    let mut work = WorkCounts::default();
-    for o in offenders.iter_mut().filter(|o| !o.removed) {
-        let Some(mut index) = o.manager.index() else {
-            continue;
-        };
-        // One draw ranks the case for all its tasks: a manager who cuts a case's contact
-        // also puts off its review.
-        let rank = f64::from(o.draws.contact_delivery());
-        // An absent case manager's contacts and report work go to the colleague covering.
-        let mut by_cover = false;
-        if managers[index].status == StaffStatus::Absent {
-            let m = &managers[index];
-            match m.covered_by.index() {
-                Some(c) if rank < m.cover_share => {
-                    index = c;
-                    by_cover = true;
-                }
-                _ => continue,
+    let (report_weekly, teams) = (w.report_weekly, w.teams);
+    let Some(mut index) = o.manager.index() else {
+        return;
+    };
+    // One draw ranks the case for all its tasks: a manager who cuts a case's contact
+    // also puts off its review.
+    let rank = f64::from(o.draws.contact_delivery());
+    // An absent case manager's contacts and report work go to the colleague covering.
+    let mut by_cover = false;
+    if managers[index].status == StaffStatus::Absent {
+        let m = &managers[index];
+        match m.covered_by.index() {
+            Some(c) if rank < m.cover_share => {
+                index = c;
+                by_cover = true;
             }
+            _ => return,
         }
-        let m = &mut managers[index];
-        if o.stage == Stage::PreSentence {
-            if (by_cover || rank < m.shares.reports) && m.try_use(report_weekly) {
-                o.report_hours_done += report_weekly as f32;
-                if !o.interviewed {
-                    // The report's interview: the offender's first contact with the service.
-                    o.interviewed = true;
-                    o.events.contact_offered = true;
-                    o.events.contact_by_cover = by_cover;
-                }
-            }
-            continue;
-        }
-        let supervised = o.stage.is_supervised();
-        if !supervised && o.stage != Stage::Custody {
-            continue;
-        }
-        if by_cover {
-            if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
+    }
+    let m = &mut managers[index];
+    if o.stage == Stage::PreSentence {
+        if (by_cover || rank < m.shares.reports) && m.try_use(report_weekly) {
+            o.report_hours_done += report_weekly as f32;
+            if !o.interviewed {
+                // The report's interview: the offender's first contact with the service.
+                o.interviewed = true;
                 o.events.contact_offered = true;
-                o.events.contact_by_cover = true;
-                o.contacts_delivered += u16::from(supervised);
-                schedule_next_contact(o, modes, s, week);
-            }
-            continue;
-        }
-        let mut planned = false;
-        if !o.assessed && rank < m.shares.assessment {
-            // Assessment and planning may take more than a week's hours: work done is kept.
-            let needed = assessment_hours(o, s) - f64::from(o.assessment_hours_done);
-            let used = needed.min(m.hours_left()).max(0.0);
-            m.hours_used += used;
-            o.assessment_hours_done += used as f32;
-            if used >= needed - 1e-6 {
-                o.assessed = true;
-                planned = true;
-                // In custody the reviews start at release.
-                if supervised {
-                    o.next_review = week + sup.review_interval_weeks as i32;
-                    o.next_conference = week + s.team.conference_interval_weeks as i32;
-                }
+                o.events.contact_by_cover = by_cover;
             }
         }
-        if teams && supervised {
-            for slot in 0..o.team.len() {
-                let Some(p) = o.team[slot].index() else {
-                    continue;
-                };
-                let member = &mut managers[p];
-                if o.team_assessed & (1 << slot) == 0
-                    && member.status == StaffStatus::Present
-                    && rank < member.shares.team
-                    && member.try_use(s.team.member_assessment_hours)
-                {
-                    o.team_assessed |= 1 << slot;
-                }
-            }
-            if o.assessed && week >= o.next_conference {
-                work.chair_hours += hold_conference(o, managers, s, week);
-            }
+        return;
+    }
+    let supervised = o.stage.is_supervised();
+    if !supervised && o.stage != Stage::Custody {
+        return;
+    }
+    if by_cover {
+        if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
+            o.events.contact_offered = true;
+            o.events.contact_by_cover = true;
+            o.contacts_delivered += u16::from(supervised);
+            schedule_next_contact(o, modes, s, week);
         }
-        if o.events.contact_due {
-            let holder = contact_holder(o, managers, s);
-            let h = &mut managers[holder];
-            if rank < h.shares.contacts_by_tier[o.risk.index()]
-                && h.try_use(contact_hours(o, modes, s))
-            {
-                o.events.contact_offered = true;
-                o.contacts_delivered += u16::from(supervised);
-                schedule_next_contact(o, modes, s, week);
-            }
-        }
-        let m = &mut managers[index];
-        if !teams
-            && supervised
-            && o.assessed
-            && o.next_review != NEVER
-            && week >= o.next_review
-            && rank < m.shares.reviews
-            && m.try_use(sup.review_hours)
-        {
-            o.next_review = week + sup.review_interval_weeks as i32;
-            o.events.reviewed = true;
-        }
-        // Linking: a new or reviewed plan refers the most severe need to a service when the
-        // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
-        if !(planned || o.events.reviewed) || o.service != ServiceState::None {
-            continue;
-        }
-        let broker = modes.get(o.risk).referral_share;
-        let u = f64::from(o.draws.referral());
-        if u < broker {
-            let m = &mut managers[index];
-            match refer(o, m, services, &s.services, u / broker, week) {
-                Referral::NotMade => {}
-                Referral::Accepted => work.referrals += 1,
-                Referral::Refused => {
-                    work.referrals += 1;
-                    work.refusals += 1;
-                }
-                Referral::Substituted => {
-                    work.referrals += 1;
-                    work.substitutions += 1;
-                }
+        return;
+    }
+    let mut planned = false;
+    if !o.assessed && rank < m.shares.assessment {
+        // Assessment and planning may take more than a week's hours: work done is kept.
+        let needed = assessment_hours(o, s) - f64::from(o.assessment_hours_done);
+        let used = needed.min(m.hours_left()).max(0.0);
+        m.hours_used += used;
+        o.assessment_hours_done += used as f32;
+        if used >= needed - 1e-6 {
+            o.assessed = true;
+            planned = true;
+            // In custody the reviews start at release.
+            if supervised {
+                o.next_review = week + sup.review_interval_weeks as i32;
+                o.next_conference = week + s.team.conference_interval_weeks as i32;
             }
         }
     }
-    work
-}
-
-/// The workload phase: demand, shares, delivery.
-///
-/// `allocate` is the allocation step, run on each case just before its demand is added up: one
-/// pass over the cases instead of two, with the results of two, because allocation reads only
-/// caseloads and the case itself, and adding up demand neither reads nor changes caseloads.
-#[allow(clippy::too_many_arguments)]
-pub fn plan_and_deliver(
-    offenders: &mut [Offender],
-    managers: &mut [CaseManager],
-    cover_groups: &[Vec<ManagerId>],
-    services: &ServiceSystem,
-    modes: &ModeTable,
-    s: &Scenario,
-    week: i32,
-    allocate: impl FnMut(&mut Offender, &mut [CaseManager]),
-) -> WorkCounts {
-    open_accounts(managers);
-    add_up_demand(offenders, managers, modes, s, week, allocate);
-    decide_shares(managers, s.organisation.prioritisation);
-    arrange_cover(managers, cover_groups);
-    deliver(offenders, managers, services, modes, s, week)
+    if teams && supervised {
+        for slot in 0..o.team.len() {
+            let Some(p) = o.team[slot].index() else {
+                continue;
+            };
+            let member = &mut managers[p];
+            if o.team_assessed & (1 << slot) == 0
+                && member.status == StaffStatus::Present
+                && rank < member.shares.team
+                && member.try_use(s.team.member_assessment_hours)
+            {
+                o.team_assessed |= 1 << slot;
+            }
+        }
+        if o.assessed && week >= o.next_conference {
+            work.chair_hours += hold_conference(o, managers, s, week);
+        }
+    }
+    if o.events.contact_due {
+        let holder = contact_holder(o, managers, s);
+        let h = &mut managers[holder];
+        if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(contact_hours(o, modes, s))
+        {
+            o.events.contact_offered = true;
+            o.contacts_delivered += u16::from(supervised);
+            schedule_next_contact(o, modes, s, week);
+        }
+    }
+    let m = &mut managers[index];
+    if !teams
+        && supervised
+        && o.assessed
+        && o.next_review != NEVER
+        && week >= o.next_review
+        && rank < m.shares.reviews
+        && m.try_use(sup.review_hours)
+    {
+        o.next_review = week + sup.review_interval_weeks as i32;
+        o.events.reviewed = true;
+    }
+    // Linking: a new or reviewed plan refers the most severe need to a service when the
+    // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
+    if !(planned || o.events.reviewed) || o.service != ServiceState::None {
+        return;
+    }
+    let broker = modes.get(o.risk).referral_share;
+    let u = f64::from(o.draws.referral());
+    if u < broker {
+        let m = &mut managers[index];
+        match refer(o, m, services, &s.services, u / broker, week) {
+            Referral::NotMade => {}
+            Referral::Accepted => work.referrals += 1,
+            Referral::Refused => {
+                work.referrals += 1;
+                work.refusals += 1;
+            }
+            Referral::Substituted => {
+                work.referrals += 1;
+                work.substitutions += 1;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -61,12 +61,12 @@ fn allocations_in_steady_state(scale: u32) -> (u64, usize) {
     s.organisation.approach = casesim::scenario::Approach::Hybrid;
     let mut world = World::new(&s, 0);
     for _ in 0..150 {
-        world.step();
+        world.step(&mut ());
     }
     let cases = world.case_count();
     let allocations = allocations_during(|| {
         for _ in 0..50 {
-            world.step();
+            world.step(&mut ());
         }
     });
     (allocations, cases)

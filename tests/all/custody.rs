@@ -5,7 +5,7 @@
 use crate::common::{
     QUICK, assert_higher, assert_lower, casesim, per_replication, replicate, small_scenario,
 };
-use casesim::engine::simulate_with;
+use casesim::experiment::simulate_with;
 use casesim::model::journey::{Disposal, Stage};
 use casesim::scenario::{Agencies, Streaming};
 use casesim::{ReplicationResult, Scenario, simulate};
@@ -129,14 +129,14 @@ fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
         let mut on_licence_before: std::collections::HashMap<u32, bool> = Default::default();
         simulate_with(&s, 0, |world| {
             if let Err(broken) = world.check_invariants() {
-                panic!("{streaming:?}, week {}: {broken}", world.week - 1);
+                panic!("{streaming:?}, week {}: {broken}", world.week() - 1);
             }
             for o in world.cases() {
                 if o.events.recalled {
                     recalls += 1;
                     assert_eq!(o.disposal, Disposal::Custody, "case {}", o.id);
                     assert_eq!(o.stage, Stage::Custody, "case {}", o.id);
-                    if world.week > 1 {
+                    if world.week() > 1 {
                         let before = on_licence_before.get(&o.id);
                         assert_eq!(before, Some(&true), "case {} recalled", o.id);
                     }

@@ -83,9 +83,9 @@ fn invariants_hold_every_week() {
     s.workforce.turnover_rate = 0.5;
     s.workforce.absence_rate = 0.2;
     for r in 0..3 {
-        casesim::engine::simulate_with(&s, r, |world| {
+        casesim::experiment::simulate_with(&s, r, |world| {
             if let Err(broken) = world.check_invariants() {
-                panic!("week {}: {broken}", world.week - 1);
+                panic!("week {}: {broken}", world.week() - 1);
             }
         });
     }

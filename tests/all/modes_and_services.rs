@@ -247,9 +247,9 @@ fn service_places_are_never_over_capacity_and_invariants_hold() {
     s.enforcement.policy = EnforcementPolicy::Graduated;
     s.workforce.turnover_rate = 0.4;
     for r in 0..2 {
-        casesim::engine::simulate_with(&s, r, |world| {
+        casesim::experiment::simulate_with(&s, r, |world| {
             if let Err(broken) = world.check_invariants() {
-                panic!("week {}: {broken}", world.week - 1);
+                panic!("week {}: {broken}", world.week() - 1);
             }
         });
     }

@@ -6,7 +6,7 @@ use crate::common::{
     assert_higher, assert_lower, metric, per_replication, replicate, small_scenario,
 };
 use casesim::Scenario;
-use casesim::engine::simulate_with;
+use casesim::experiment::simulate_with;
 use casesim::scenario::{Prioritisation, Streaming};
 
 #[test]
@@ -216,7 +216,7 @@ fn volunteers_take_low_risk_cases_and_assistants_never_hold_complex_ones() {
         // The invariants include the grade rules; check them every week.
         let result = simulate_with(&s, r, |w| {
             if let Err(broken) = w.check_invariants() {
-                panic!("week {}: {broken}", w.week);
+                panic!("week {}: {broken}", w.week());
             }
         });
         seen_volunteer_cases += result

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use casesim::commands::{Options, plan_sweep, resolve_scenario};
-use casesim::engine::simulate_with;
 use casesim::error::Error;
+use casesim::experiment::simulate_with;
 use casesim::scenario::{ScenarioSource, scenario_from_source};
 use casesim::{ReplicationResult, Scenario};
 use proptest::prelude::*;
@@ -161,7 +161,7 @@ fn any_set_argument_gives_a_scenario_or_bad_input_naming_it() {
                 s.population.inflow_per_week = s.population.inflow_per_week.min(6.0);
                 let r = simulate_with(&s, 0, |world| {
                     if let Err(broken) = world.check_invariants() {
-                        panic!("{args:?}, week {}: {broken}", world.week - 1);
+                        panic!("{args:?}, week {}: {broken}", world.week() - 1);
                     }
                 });
                 assert_finite(&r, &format!("{args:?}"));
@@ -380,7 +380,7 @@ fn extreme_but_legal_values_run_with_every_invariant_and_no_undefined_numbers() 
                 .unwrap_or_else(|e| panic!("{what} should be legal: {e}"));
             let r = simulate_with(&s, 0, |world| {
                 if let Err(broken) = world.check_invariants() {
-                    panic!("{what}, week {}: {broken}", world.week - 1);
+                    panic!("{what}, week {}: {broken}", world.week() - 1);
                 }
             });
             assert_finite(&r, &what);

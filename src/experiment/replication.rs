@@ -1,0 +1,61 @@
+//! One replication: the world run week by week to the horizon, its recorder counting each
+//! week, and the results.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::World;
+use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
+use crate::scenario::Scenario;
+
+/// One replication's results.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReplicationResult {
+    pub replication: u32,
+    pub metrics: Metrics,
+    pub by_tier: [Metrics; 4],
+    /// Case-outcome measures for community orders and for custodial sentences.
+    pub by_disposal: [Metrics; 2],
+    pub weeks: Vec<WeekRecord>,
+    /// Times to first proven reoffence and to breach of the cohort starting in the window.
+    pub survival: Survival,
+    /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
+    pub offender_weeks: u64,
+}
+
+/// Runs replication `replication` of a (validated) scenario to the horizon.
+pub fn simulate(scenario: &Scenario, replication: u32) -> ReplicationResult {
+    simulate_with(scenario, replication, |_| {})
+}
+
+/// As [`simulate`], calling `inspect` after every week (the tests check invariants this way).
+pub fn simulate_with(
+    scenario: &Scenario,
+    replication: u32,
+    mut inspect: impl FnMut(&World),
+) -> ReplicationResult {
+    let mut world = World::new(scenario, replication);
+    let mut recorder = Recorder::new(scenario);
+    let mut offender_weeks = 0u64;
+    for _ in 0..scenario.simulation.weeks {
+        offender_weeks += world.case_count() as u64;
+        world.step(&mut recorder);
+        if cfg!(debug_assertions) {
+            if let Err(broken) = world.check_invariants() {
+                panic!("invariant broken in week {}: {broken}", world.week() - 1);
+            }
+        }
+        inspect(&world);
+    }
+    let last_week = world.week() - 1;
+    world.compact();
+    recorder.finish(world.cases(), last_week);
+    ReplicationResult {
+        replication,
+        metrics: recorder.metrics(),
+        by_tier: recorder.metrics_by_tier(),
+        by_disposal: recorder.metrics_by_disposal(),
+        weeks: recorder.weeks,
+        survival: recorder.survival,
+        offender_weeks,
+    }
+}
