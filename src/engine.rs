@@ -31,6 +31,7 @@ use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_p
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::{
     WorkCounts, WorkloadWeek, add_demand, arrange_cover, decide_shares, deliver, open_accounts,
+    report_hours_per_week,
 };
 use crate::rng::{Stream, StreamRng, replication_stream};
 use crate::scenario::{Approach, Scenario, Streaming};
@@ -125,6 +126,9 @@ pub struct Office<'s> {
     /// How much one kept appointment grows the relationship: under the team approach contacts
     /// rotate among the members, so each builds the bond with one of them (a member's share).
     growth: f64,
+    /// Report-writing hours a week, and whether cases have teams: the workload's constants.
+    report_weekly: f64,
+    teams: bool,
     /// Whether anyone can be sent to custody (else no ICM conferences are held).
     sends_anyone: bool,
     /// Whether posts are divided by function or type (else no case is ever a misfit).
@@ -138,9 +142,6 @@ pub struct Office<'s> {
     /// What this week's steps report.
     pub counts: StepCounts,
 }
-
-/// A step of one case: the office, the case's position in arrival order, the case.
-type CaseStep = fn(&mut Office, usize, &mut Offender);
 
 /// Runs per-case steps over the cases present, in arrival order: `merged`, every step of the
 /// list for one case before the next case (one pass); `separate`, each step over every case
@@ -173,7 +174,7 @@ macro_rules! week {
         // 2. A case whose holder does not work on the stage it has just started, or on the type
         //    a review gave it, is handed over.
         if w.office.divides_posts {
-            pass!($mode, w, [handover_of_misfits as CaseStep]);
+            pass!($mode, w, [handover_of_misfits]);
         }
         clock.lap("handover_of_misfits");
         // 3-4. Allocation and the workload: each case manager's account opens, waiting cases
@@ -181,30 +182,22 @@ macro_rules! week {
         //    arranged, and the work is delivered.
         open_accounts(&mut w.office.managers);
         clock.lap("open_accounts");
-        pass!($mode, w, [allocation as CaseStep, demand]);
+        pass!($mode, w, [allocation, demand]);
         clock.lap("allocation");
         shares_and_cover(&mut w.office);
         clock.lap("shares_and_cover");
-        pass!($mode, w, [delivery as CaseStep]);
+        pass!($mode, w, [delivery]);
         clock.lap("delivery");
         // 5-8. Supervision: ICM case conferences, contacts and compliance, needs, services;
         //    then free places go to the waiting lists.
         w.office.services.begin_week();
         clock.lap("open_services");
-        pass!(
-            $mode,
-            w,
-            [case_conferences as CaseStep, contacts, needs, services,]
-        );
+        pass!($mode, w, [case_conferences, contacts, needs, services,]);
         clock.lap("case_conference");
         service_places(w);
         clock.lap("service_places");
         // 9-11. Outcomes: reoffending, enforcement, stage transitions.
-        pass!(
-            $mode,
-            w,
-            [reoffending as CaseStep, enforcement, stage_transitions]
-        );
+        pass!($mode, w, [reoffending, enforcement, stage_transitions]);
         clock.lap("reoffending");
         // 12. Absence, leavers and new starters among the posts.
         staff_events(&mut w.office);
@@ -217,7 +210,7 @@ macro_rules! week {
             $mode,
             w,
             [
-                leavers_cases as CaseStep,
+                leavers_cases,
                 |office: &mut Office, _: usize, o: &mut Offender| {
                     observer.count_case(o, &office.managers)
                 },
@@ -254,19 +247,28 @@ fn intake(w: &mut World) {
 }
 
 /// 2. Hands over a case that no longer fits its holder.
+#[inline(always)]
 fn handover_of_misfits(f: &mut Office, _: usize, o: &mut Offender) {
     transfer_if_misfit(o, &mut f.managers, &f.establishment, f.week);
 }
 
 /// 3. Allocates a waiting case to a post with room (cases come in arrival order, so the
 /// longest waiting first).
+#[inline(always)]
 fn allocation(f: &mut Office, _: usize, o: &mut Offender) {
     allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
 }
 
 /// 4. The case's week begins; its demand on its case manager's hours is added up.
+#[inline(always)]
 fn demand(f: &mut Office, _: usize, o: &mut Offender) {
-    let w = WorkloadWeek::new(&f.modes, f.scenario, f.week);
+    let w = WorkloadWeek {
+        modes: &f.modes,
+        scenario: f.scenario,
+        week: f.week,
+        report_weekly: f.report_weekly,
+        teams: f.teams,
+    };
     add_demand(o, &mut f.managers, &w);
 }
 
@@ -278,13 +280,21 @@ fn shares_and_cover(f: &mut Office) {
 }
 
 /// 4. The case's work is delivered, within its manager's shares and hours.
+#[inline(always)]
 fn delivery(f: &mut Office, _: usize, o: &mut Offender) {
-    let w = WorkloadWeek::new(&f.modes, f.scenario, f.week);
+    let w = WorkloadWeek {
+        modes: &f.modes,
+        scenario: f.scenario,
+        week: f.week,
+        report_weekly: f.report_weekly,
+        teams: f.teams,
+    };
     deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
 }
 
 /// 5. An ICM case conference for a prisoner due one (after the workload, whose shares decide
 /// whether an engaged case manager has the hours to attend).
+#[inline(always)]
 fn case_conferences(f: &mut Office, _: usize, o: &mut Offender) {
     if f.sends_anyone {
         let (custody, week) = (&f.scenario.custody, f.week);
@@ -293,6 +303,7 @@ fn case_conferences(f: &mut Office, _: usize, o: &mut Offender) {
 }
 
 /// 6. Offered appointments kept or missed, the relationship, other violations.
+#[inline(always)]
 fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
     let week = ContactsWeek {
         attendance: &f.attendance,
@@ -305,11 +316,13 @@ fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
 }
 
 /// 7. Work on needs, and relapse.
+#[inline(always)]
 fn needs(f: &mut Office, _: usize, o: &mut Offender) {
     needs_week(o, &f.managers, &f.modes, f.scenario, f.week);
 }
 
 /// 8. The case's week with services: treatment, completion or drop-out, waits.
+#[inline(always)]
 fn services(f: &mut Office, i: usize, o: &mut Offender) {
     let (s, week) = (&f.scenario.services, f.week);
     case_services(i, o, &mut f.services, s, week, &mut f.counts.services);
@@ -329,6 +342,7 @@ fn service_places(w: &mut World) {
 }
 
 /// 9. Reoffending, its detection, and the court's or the recall's answer to it.
+#[inline(always)]
 fn reoffending(f: &mut Office, _: usize, o: &mut Offender) {
     let (s, week) = (f.scenario, f.week);
     reoffending_week(
@@ -342,12 +356,14 @@ fn reoffending(f: &mut Office, _: usize, o: &mut Offender) {
 }
 
 /// 10. Enforcement of failures to comply.
+#[inline(always)]
 fn enforcement(f: &mut Office, _: usize, o: &mut Offender) {
     let (s, week) = (f.scenario, f.week);
     enforce(o, &mut f.managers, s, week, &mut f.counts.enforcement);
 }
 
 /// 11. Sentences start, orders complete, prisoners are released, licences end, cases close.
+#[inline(always)]
 fn stage_transitions(f: &mut Office, _: usize, o: &mut Offender) {
     let (s, week) = (f.scenario, f.week);
     stage_transition(
@@ -377,6 +393,7 @@ fn staff_events(f: &mut Office) {
 }
 
 /// A leaver's cases (and team places) are released; whoever takes them next week is a handoff.
+#[inline(always)]
 fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
     if !f.anyone_left {
         return;
@@ -397,6 +414,7 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
 }
 
 /// A closed case leaves the caseload; the others move on to next week's random numbers.
+#[inline(always)]
 fn move_on(f: &mut Office, _: usize, o: &mut Offender) {
     if o.stage == Stage::Closed {
         o.removed = true;
@@ -460,6 +478,8 @@ impl<'s> World<'s> {
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),
             growth: scenario.relationship.growth_per_contact * growth_scale,
+            report_weekly: report_hours_per_week(scenario),
+            teams: scenario.organisation.approach != Approach::Individual,
             removed: 0,
             counts: StepCounts::default(),
         };

@@ -329,10 +329,12 @@ pub struct Recorder {
 }
 
 impl Observer for Recorder {
+    #[inline]
     fn open_week(&mut self, week: i32, counts: &StepCounts) {
         self.open = self.begin_week(week, *counts);
     }
 
+    #[inline(always)]
     fn count_case(&mut self, o: &Offender, managers: &[CaseManager]) {
         self.count(o, managers);
     }
@@ -413,6 +415,7 @@ impl Recorder {
 
     /// Counts one case in this week's totals, and records outcomes of its order or licence if
     /// it ended, its release, and its follow-up if it closed this week.
+    #[inline(always)]
     fn count(&mut self, o: &Offender, managers: &[CaseManager]) {
         let open = &mut self.open;
         let week = open.record.week;

@@ -243,7 +243,7 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
 }
 
 /// Report writing spread evenly over the weeks before sentence.
-fn report_hours_per_week(s: &Scenario) -> f64 {
+pub fn report_hours_per_week(s: &Scenario) -> f64 {
     s.reports.hours / f64::from(s.reports.weeks)
 }
 
