@@ -1,4 +1,4 @@
-//! Custody (seed 001's custodial leg; seed 004's ICM): sentencing to custody, release on
+//! Custody (the custodial leg of DOMICE 2011a's journey; Jardine & Rigby 2010's ICM): sentencing to custody, release on
 //! licence with whatever the case conferences arranged, recall, and through-the-gate
 //! continuity.
 //!

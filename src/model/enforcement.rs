@@ -4,7 +4,7 @@
 //! the warning period are used up; the next failure starts breach proceedings. The court then
 //! revokes the order (it ends as breached) or lets it continue with the slate wiped.
 //!
-//! `graduated` (seed 003: "the use of graduated sanctions for offenders who fail to comply",
+//! `graduated` (Healey 1999: "the use of graduated sanctions for offenders who fail to comply",
 //! "to maximize service participation while avoiding unnecessary incarceration"): after the
 //! warnings, escalating sanctions come before breach. The first is increased reporting (weekly
 //! contact for `sanction_weeks`); the second and later add a curfew-like restriction, which

@@ -1,4 +1,4 @@
-//! Integrated Case Management in custody (seed 004): case conferences, the agencies that come
+//! Integrated Case Management in custody (Jardine & Rigby 2010): case conferences, the agencies that come
 //! to them, the Community Integration Plan, and families.
 //!
 //! A prisoner serving a custodial sentence has a case conference every

@@ -1,4 +1,4 @@
-//! The correctional journey (seed 001: pre-sentence, non-custodial, custody, supervised release).
+//! The correctional journey (DOMICE 2011a: pre-sentence, non-custodial, custody, supervised release).
 //!
 //! A case may start with a pre-sentence report. At sentence the court makes a community order
 //! or sends the offender to custody (the case's [`Disposal`]):

@@ -1,4 +1,4 @@
-//! Modes of case management (seed 001): how much a case manager does with a case.
+//! Modes of case management (DOMICE 2011a): how much a case manager does with a case.
 //!
 //! - **administrative**: "the least intrusive and lowest cost; doing the least necessary to
 //!   implement the sentence";

@@ -2,7 +2,7 @@
 //! lowers them, and chaotic needs can flare up.
 //!
 //! Seed 003: case managers in criminal justice "broker services but also are likely to provide
-//! informal guidance"; seed 002: where services do not exist, case managers "are often left
+//! informal guidance"; DOMICE 2011b: where services do not exist, case managers "are often left
 //! trying to provide an equivalent service themselves". The mode sets how much own work a
 //! kept appointment carries (`own_work`); it goes to the most severe need that no provider is
 //! treating. A need the case manager is substituting for a service gets a second piece of work

@@ -1,4 +1,4 @@
-//! How responsibility for cases is organised (seeds 001 and 002): which posts exist and what
+//! How responsibility for cases is organised (DOMICE 2011a, 2011b): which posts exist and what
 //! work they do, who a case is allocated to, and what a change of responsible person (a
 //! handoff) costs.
 //!

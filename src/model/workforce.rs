@@ -61,7 +61,7 @@ pub struct DeliveryShares {
     pub reviews: f64,
 }
 
-/// A post's grade (seed 002: two grades of case manager in some places, and volunteers for
+/// A post's grade (DOMICE 2011b: two grades of case manager in some places, and volunteers for
 /// some lower-risk cases).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Grade {
@@ -73,7 +73,7 @@ pub enum Grade {
     Volunteer,
 }
 
-/// The part of the journey a post works on (seed 001: task specialisation, "vertical
+/// The part of the journey a post works on (DOMICE 2011a: task specialisation, "vertical
 /// segmentation").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Function {

@@ -8,7 +8,7 @@
 //! plan is drawn up or reviewed, and advocacy when a provider refuses), and paperwork for any
 //! enforcement. A case manager meets the demand in a fixed order — enforcement paperwork (a
 //! legal duty), then reports (a court deadline), then assessments, then contacts, then reviews —
-//! and when the hours run short the prioritisation rule decides whose contacts go (seed 002):
+//! and when the hours run short the prioritisation rule decides whose contacts go (DOMICE 2011b):
 //! `structured` cuts the lowest-risk cases' contact first; `discretionary` leaves it to each
 //! case manager, who protects the tiers they personally weight more (`discretion_spread`).
 //! This is the channel by which caseload reaches outcomes.

@@ -708,7 +708,7 @@ fn caveats(h: &mut String, dir: &OutputDir) {
          arranges for release; prison regimes and programmes inside are not. A revoked \
          community order is followed by a set spell in custody without licence. The shares \
          for case-conference attendance and family preparation come from one survey of 40 \
-         Scottish social workers (seed 004).</li>\n\
+         Scottish social workers (Jardine & Rigby 2010).</li>\n\
          </ul>\n<p>The model is described in full, with every mechanism and parameter and its \
          source, in {docs}.</p>\n</section>\n",
     );
