@@ -247,7 +247,7 @@ pub struct Reports {
         min = 1,
         max = 52,
         label = "weeks to write a report",
-        source = "Home Office 2007 (National Standards for the Management of Offenders): a \
+        source = "NOMS 2007 (National Standards for the Management of Offenders): a \
                   standard delivery report within 15 working days"
     )]
     pub weeks: u32,
