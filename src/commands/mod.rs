@@ -52,7 +52,7 @@ fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
 /// `casesim check`: the resolved scenario as TOML (every key, defaults included).
 pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
     let scenario = resolve_scenario(path, set)?;
-    Ok(toml::to_string_pretty(&scenario).expect("a scenario serialises to TOML"))
+    Ok(crate::scenario::docs::annotated_toml(&scenario))
 }
 
 /// The options `run`, `sweep` and `compare` share.

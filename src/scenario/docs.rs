@@ -182,3 +182,42 @@ fn rows_of(out: &mut String, section: &str, rows: &[&Parameter]) {
         }
     }
 }
+
+/// A scenario as resolved, as TOML that `casesim run` reads back, each key followed by a
+/// comment with its label and unit from the parameter table (what `casesim check` prints).
+pub fn annotated_toml(s: &Scenario) -> String {
+    let text = toml::to_string_pretty(s).unwrap_or_else(|e| unreachable!("serialises: {e}"));
+    let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return text;
+    };
+    let table = parameters();
+    annotate(doc.as_table_mut(), "", &table);
+    doc.to_string()
+}
+
+fn annotate(table: &mut toml_edit::Table, prefix: &str, params: &[Parameter]) {
+    for (key, item) in table.iter_mut() {
+        let dotted = crate::scenario::table::join(prefix, key.get());
+        match item {
+            toml_edit::Item::Table(t) => annotate(t, &dotted, params),
+            toml_edit::Item::Value(toml_edit::Value::InlineTable(t)) => {
+                let mut t = std::mem::take(t).into_table();
+                annotate(&mut t, &dotted, params);
+                *item =
+                    toml_edit::Item::Value(toml_edit::Value::InlineTable(t.into_inline_table()));
+            }
+            toml_edit::Item::Value(v) => {
+                if let Some(p) = params.iter().find(|p| p.key == dotted) {
+                    // The unit, unless the label already says it ("weeks simulated").
+                    let unit = if p.unit.is_empty() || p.label.contains(p.unit) {
+                        String::new()
+                    } else {
+                        format!(" [{}]", p.unit)
+                    };
+                    v.decor_mut().set_suffix(format!("  # {}{unit}", p.label));
+                }
+            }
+            _ => {}
+        }
+    }
+}

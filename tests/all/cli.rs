@@ -302,6 +302,23 @@ fn check_prints_the_resolved_scenario_with_every_section() {
 }
 
 #[test]
+fn check_labels_every_key_and_its_output_reads_back_as_the_same_scenario() {
+    let o = casesim(&["check", "scenarios/baseline.toml"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("caseload_cap = 50  # caseload cap [cases]"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("resolved.toml");
+    std::fs::write(&file, &text).unwrap();
+    let again = casesim(&["check", file.to_str().unwrap()], None);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+}
+
+#[test]
 fn every_shipped_scenario_is_valid() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut seen = 0;
