@@ -204,6 +204,12 @@ pub struct Scenario {
     #[param(section)]
     pub needs: NeedDynamics,
     #[param(section)]
+    pub circumstances: Circumstances,
+    #[param(section)]
+    pub practice: Practice,
+    #[param(section)]
+    pub engagement: Engagement,
+    #[param(section)]
     pub reoffending: Reoffending,
     #[param(section)]
     pub reports: Reports,
@@ -470,6 +476,118 @@ pub struct Population {
                   weights are an assumption centred on twelve months"
     )]
     pub order_length: OrderLength,
+    /// Age at sentence.
+    #[param(section, label = "age")]
+    pub age: AgeProfile,
+    /// Work and accommodation at the start of the order.
+    #[param(section, label = "at the start")]
+    pub circumstances: StartingCircumstances,
+}
+
+/// Age at sentence: bands, each a range of whole years, with the share of medium-risk cases in
+/// each; a tier's shares lean younger or older by its tilt (OGRS-type scores fall with age,
+/// Howard et al. 2009). Within a band, ages are spread evenly.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgeProfile {
+    /// The youngest age of each band, in increasing order; the last band runs to `oldest`.
+    #[param(
+        default = vec![18, 25, 40, 50],
+        unit = "years",
+        min = 10,
+        max = 100,
+        label = "bands from",
+        source = "the bands of the sources below"
+    )]
+    pub bands_from: Vec<u16>,
+    /// Relative share of each band among medium-risk cases.
+    #[param(
+        default = vec![0.20, 0.48, 0.20, 0.12],
+        unit = "relative weight",
+        min = 0,
+        max = 1e9,
+        label = "shares of the bands",
+        source = "18-24 about a fifth of the probation caseload (HM Inspectorate of Probation \
+                  2024, young adults thematic: 19.5%; a quarter of community and suspended \
+                  sentence orders in 2016, MoJ Offender Management Statistics); the other \
+                  bands are an assumption, the MoJ's age table not having been found"
+    )]
+    pub weights: Vec<f64>,
+    /// The oldest age at sentence (the last band's end).
+    #[param(
+        default = 70,
+        unit = "years",
+        min = 11,
+        max = 110,
+        label = "oldest age",
+        source = "assumption"
+    )]
+    pub oldest: u16,
+    /// How a tier's ages lean: the log-odds of each band move by this per ten years of its
+    /// middle age above 35 (negative: younger).
+    #[param(
+        default = PerTier::new(0.3, 0.0, -0.3, -0.5),
+        unit = "log-odds per ten years",
+        min = -5,
+        max = 5,
+        label = "age tilt",
+        source = "assumption: OGRS-type scores are built from age and criminal history and \
+                  fall with age (Howard et al. 2009), so higher tiers are younger"
+    )]
+    pub risk_tilt: PerTier<f64>,
+}
+
+/// Work and settled accommodation at the start of an order, by whether the case has the
+/// related criminogenic need (education, training and employment; accommodation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields, default)]
+pub struct StartingCircumstances {
+    /// Probability of being in work at the start, with an employment need.
+    #[param(
+        default = 0.1,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "in work with an employment need",
+        source = "assumption, set with the next so that about 30% are in work at the start: \
+                  16% of probation cases were employed at the start of supervision (HM \
+                  Inspectorate of Probation 1998) and 31% of prison leavers six months after \
+                  release (Ministry of Justice 2024, offender employment outcomes)"
+    )]
+    pub employed_with_need: f64,
+    /// Probability of being in work at the start, without an employment need.
+    #[param(
+        default = 0.55,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "in work without an employment need",
+        source = "as above"
+    )]
+    pub employed_without_need: f64,
+    /// Probability of settled accommodation at the start, with an accommodation need.
+    #[param(
+        default = 0.3,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "settled with an accommodation need",
+        source = "assumption, set with the next so that about a third lack settled \
+                  accommodation at the start, as 39% of the community caseload have an \
+                  identified accommodation need (Ministry of Justice 2025, identified needs of \
+                  offenders, October 2024)"
+    )]
+    pub settled_with_need: f64,
+    /// Probability of settled accommodation at the start, without an accommodation need.
+    #[param(
+        default = 0.95,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "settled without an accommodation need",
+        source = "as above"
+    )]
+    pub settled_without_need: f64,
 }
 
 /// Shares of principal offence types (they must sum to 1).
@@ -999,6 +1117,16 @@ pub struct Compliance {
         source = "assumption"
     )]
     pub chaotic_needs_effect: f64,
+    /// Hours of a person's time an appointment takes besides its length: travel and waiting.
+    #[param(
+        default = 1.0,
+        unit = "hours",
+        min = 0,
+        max = 100,
+        label = "travel to an appointment",
+        source = "assumption"
+    )]
+    pub travel_hours: f64,
     /// Share of missed appointments with an acceptable reason (no enforcement).
     #[param(
         default = 0.5,
@@ -1175,6 +1303,19 @@ pub struct NeedDynamics {
         source = "assumption"
     )]
     pub work_per_contact: f64,
+    /// Weekly probability that a person's thinking need rises a level when every other member of
+    /// their group programme is of a higher risk tier (scaled by the share who are).
+    #[param(
+        default = 0.01,
+        unit = "probability a week",
+        min = 0,
+        max = 1,
+        label = "influence of higher-risk peers in group work",
+        source = "assumption: grouping with more deviant peers raised problem behaviour in \
+                  youth interventions (Dishion, McCord & Poulin 1999); no adult effect size was \
+                  found"
+    )]
+    pub peer_influence: f64,
     /// Weekly probability that a chaotic need (drugs, alcohol, mental health, accommodation)
     /// present gets worse by one level.
     #[param(
@@ -1248,6 +1389,74 @@ pub struct Reoffending {
         source = "assumption"
     )]
     pub family_support_effect: f64,
+    /// How the hazard falls with weeks at risk within one person: the shape of a Weibull
+    /// hazard (1: constant; below 1: front-loaded), from the start of an order or from release.
+    #[param(
+        default = 0.8,
+        unit = "Weibull shape",
+        above = 0,
+        max = 3,
+        label = "front-loading of the hazard",
+        source = "assumption informed by the pooled shape of about 0.65 of one- and two-year \
+                  reconviction (New Zealand prison releases, Morrison & Bowman 2017; England & \
+                  Wales probation starts of 1992, Hansard 11 June 1996): the pooled curve also \
+                  reflects differences between people, which the tiers carry, so the \
+                  within-person shape is nearer 1"
+    )]
+    pub time_shape: f64,
+    /// Log-hazard per year of age, as a person ages (desistance), centred on the tier's typical
+    /// age.
+    #[param(
+        default = -0.03,
+        unit = "log-hazard per year",
+        min = -1,
+        max = 1,
+        label = "effect of age on reoffending",
+        source = "between the gradients of one-year reoffending by age of people starting \
+                  community orders (39% at 18-20 against 28% at 40 and over; Wood et al. 2015) \
+                  and of reconviction after release (almost 5% lower a year of age; Bowles & \
+                  Florackis 2007)"
+    )]
+    pub age_effect: f64,
+    /// Log-hazard of being in work, against not (centred on the tier's typical share).
+    #[param(
+        default = -0.22,
+        unit = "log-hazard",
+        min = -20,
+        max = 20,
+        label = "protection by work",
+        source = "ln 0.8: employment in the year after release was associated with up to nine \
+                  points less reoffending (Ministry of Justice 2013, propensity score \
+                  matching), shrunk for selection, as community employment programmes did not \
+                  cut recidivism in trials (Visher, Winterfield & Coggeshall 2005)"
+    )]
+    pub employment_effect: f64,
+    /// Log-hazard of lacking settled accommodation, against having it (centred on the tier's
+    /// typical share).
+    #[param(
+        default = 0.26,
+        unit = "log-hazard",
+        min = -20,
+        max = 20,
+        label = "harm of unsettled accommodation",
+        source = "ln 1.3: 66% against 51% reoffended from unstable and stable accommodation after \
+                  release (Brunton-Smith & Hopkins 2013), shrunk for the selection in that \
+                  comparison"
+    )]
+    pub unsettled_effect: f64,
+    /// Probability, per unit of the mode's `monitoring`, that supervision brings to light a
+    /// reoffence the police would not have proven (drug tests, home visits, checks with the
+    /// police): surveillance raises the share of offending that is proven, not the offending.
+    #[param(
+        default = 0.05,
+        unit = "probability per unit of monitoring",
+        min = 0,
+        max = 1,
+        label = "reoffences brought to light by supervision",
+        source = "assumption; closer monitoring raised detected violations without lowering \
+                  arrests in the HOPE multi-site trial (Lattimore et al. 2016)"
+    )]
+    pub supervision_detection: f64,
     /// The risk principle: log-hazard per unit of the mode's intensity for low-risk cases,
     /// from the start of the order to the end of the follow-up. 0 switches it off.
     #[param(
@@ -1262,4 +1471,279 @@ pub struct Reoffending {
                   low-risk one-year rate of 15% becomes about 20%"
     )]
     pub low_risk_intensity_effect: f64,
+}
+
+/// How work and settled accommodation are found and lost, week by week. Both protect against
+/// reoffending (`reoffending.employment_effect`, `reoffending.unsettled_effect`); losing either
+/// raises the related need. Intensive requirements take time a job needs: hours of appointments,
+/// programmes and other requirements beyond what an employer tolerates raise the chance of losing
+/// the job (the mechanism Lowenkamp & Latessa 2004 give for harm to low-risk people).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields, default)]
+pub struct Circumstances {
+    /// Weekly probability that an unemployed person with no employment need finds work.
+    #[param(
+        default = 0.012,
+        unit = "probability a week",
+        min = 0,
+        max = 1,
+        label = "finding work a week",
+        source = "assumption: about half find work within a year; unemployed probation cases \
+                  given help with employment found work twice as often as those given none \
+                  (40% against 20%; HM Inspectorate of Probation 1998)"
+    )]
+    pub job_finding: f64,
+    /// Multiplier of `job_finding` per level of employment need.
+    #[param(
+        default = 0.5,
+        unit = "multiplier per level",
+        min = 0,
+        max = 1,
+        label = "finding work with an employment need",
+        source = "assumption: a level of need halves the chance, so meeting a moderate need \
+                  doubles it, as help with employment did (HM Inspectorate of Probation 1998)"
+    )]
+    pub job_finding_need_factor: f64,
+    /// Weekly probability that an employed person loses their job, whatever supervision asks.
+    #[param(
+        default = 0.004,
+        unit = "probability a week",
+        min = 0,
+        max = 1,
+        label = "losing work a week",
+        source = "assumption: about a fifth of jobs a year"
+    )]
+    pub job_loss: f64,
+    /// Hours a week of requirements (appointments with travel, programmes, other requirements)
+    /// that work can absorb.
+    #[param(
+        default = 3.0,
+        unit = "hours a week",
+        min = 0,
+        max = 168,
+        label = "requirement hours work can absorb",
+        source = "assumption: about half a working day a week"
+    )]
+    pub requirement_hours_tolerated: f64,
+    /// Added weekly probability of losing work per hour of requirements beyond those tolerated.
+    #[param(
+        default = 0.004,
+        unit = "probability a week per hour",
+        min = 0,
+        max = 1,
+        label = "losing work to requirements",
+        source = "assumption: the mechanism of Lowenkamp & Latessa 2004 (intensive \
+                  requirements disrupt a low-risk person's work); no figure was found"
+    )]
+    pub job_loss_per_requirement_hour: f64,
+    /// Probability that a job is lost on going into custody.
+    #[param(
+        default = 0.6,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "work lost on custody",
+        source = "assumption: of prisoners in work before custody, 59% had work, training or \
+                  education arranged on release (Niven & Stewart 2005)"
+    )]
+    pub job_loss_on_custody: f64,
+    /// Weekly probability that a person without settled accommodation and no accommodation
+    /// need finds it.
+    #[param(
+        default = 0.02,
+        unit = "probability a week",
+        min = 0,
+        max = 1,
+        label = "finding settled accommodation a week",
+        source = "assumption: 73.5% of prison leavers were in settled accommodation three months \
+                  after release (Ministry of Justice 2024, offender accommodation outcomes)"
+    )]
+    pub housing_finding: f64,
+    /// Multiplier of `housing_finding` per level of accommodation need.
+    #[param(
+        default = 0.5,
+        unit = "multiplier per level",
+        min = 0,
+        max = 1,
+        label = "finding accommodation with an accommodation need",
+        source = "assumption"
+    )]
+    pub housing_finding_need_factor: f64,
+    /// Weekly probability of losing settled accommodation, and the added probability per
+    /// level of chaotic need (drugs, alcohol, mental health).
+    #[param(
+        default = 0.002,
+        unit = "probability a week",
+        min = 0,
+        max = 1,
+        label = "losing accommodation a week",
+        source = "assumption"
+    )]
+    pub housing_loss: f64,
+    #[param(
+        default = 0.001,
+        unit = "probability a week per level",
+        min = 0,
+        max = 1,
+        label = "losing accommodation to chaotic needs",
+        source = "assumption"
+    )]
+    pub housing_loss_per_chaotic_level: f64,
+    /// Probability that settled accommodation is lost on going into custody.
+    #[param(
+        default = 0.3,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "accommodation lost on custody",
+        source = "\"up to one-third of people lose their housing while in custody\" (Centre for \
+                  Homelessness Impact 2025, criminal justice rapid evidence assessment)"
+    )]
+    pub housing_loss_on_custody: f64,
+    /// Probability that family contact is lost on going into custody (family support halves).
+    #[param(
+        default = 0.4,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "family contact lost on custody",
+        source = "over 40% of prisoners lose contact with family or friends (House of Commons \
+                  Home Affairs Committee 2005, HC 193)"
+    )]
+    pub family_loss_on_custody: f64,
+}
+
+/// The practice of case managers: skill in core correctional practices (structuring,
+/// relationship skills, cognitive techniques), which sets the quality of a contact — how much
+/// one-to-one work on needs achieves, and how much a kept appointment builds the working
+/// relationship and motivation. Trained officers' clients reoffend less (Chadwick, DeWolf &
+/// Serin 2015; Trotter 1996; Bonta et al. 2011).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields, default)]
+pub struct Practice {
+    /// Share of qualified and support-grade post-holders trained in core correctional
+    /// practices.
+    #[param(
+        default = 0.5,
+        unit = "share of posts",
+        min = 0,
+        max = 1,
+        label = "case managers trained in core correctional practices",
+        source = "assumption: no figure for England & Wales was found; the SEED training was \
+                  piloted in three areas (Sorsby et al. 2013)"
+    )]
+    pub trained_share: f64,
+    /// Skill of an experienced trained case manager, and of an untrained one (0 to 1).
+    #[param(
+        default = 1.0,
+        unit = "0 to 1",
+        min = 0,
+        max = 1,
+        label = "skill of a trained case manager",
+        source = "the scale's top"
+    )]
+    pub trained_skill: f64,
+    #[param(
+        default = 0.6,
+        unit = "0 to 1",
+        min = 0,
+        max = 1,
+        label = "skill of an untrained case manager",
+        source = "assumption, of the size of the difference between trained and untrained \
+                  officers' clients (recidivism 43% against 61% over two years in British \
+                  Columbia, Lee et al. 2021)"
+    )]
+    pub untrained_skill: f64,
+    /// A new starter's skill as a share of an experienced colleague's; it grows to the full
+    /// skill over `experience_weeks`.
+    #[param(
+        default = 0.6,
+        unit = "share",
+        min = 0,
+        max = 1,
+        label = "new starter's skill",
+        source = "assumption: no study of officers' experience and outcomes was found"
+    )]
+    pub new_starter_skill: f64,
+    #[param(
+        default = 104,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "weeks to full experience",
+        source = "assumption: two years (probation officers qualify over 15-21 months)"
+    )]
+    pub experience_weeks: u32,
+    /// Skill of the support grade as a share of a qualified officer's (see
+    /// `workforce.qualified_share`).
+    #[param(
+        default = 0.85,
+        unit = "share",
+        min = 0,
+        max = 1,
+        label = "support grade's skill",
+        source = "assumption: no comparison of probation officers' and probation services \
+                  officers' outcomes was found"
+    )]
+    pub support_grade_skill: f64,
+    /// A volunteer's skill.
+    #[param(
+        default = 0.5,
+        unit = "0 to 1",
+        min = 0,
+        max = 1,
+        label = "volunteer's skill",
+        source = "assumption"
+    )]
+    pub volunteer_skill: f64,
+}
+
+/// How engagement changes: motivation (readiness to change) rises with skilled contact and
+/// with progress on needs, falls with sanctions, and drifts back towards the person's own level.
+/// Motivation raises attendance, the take-up and completion of services, and what one-to-one
+/// work achieves; it does not act on the reoffending hazard directly (Kennealy et al. 2012).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
+#[serde(deny_unknown_fields, default)]
+pub struct Engagement {
+    /// Share of the distance to full motivation gained at a kept appointment with a fully
+    /// skilled case manager and a full working relationship (scaled by both).
+    #[param(
+        default = 0.03,
+        unit = "share of the distance to 1",
+        min = 0,
+        max = 1,
+        label = "motivation built by a kept appointment",
+        source = "assumption: no study of how motivation changes under supervision was found"
+    )]
+    pub gain_per_contact: f64,
+    /// Share of the distance to full motivation gained when a need is met.
+    #[param(
+        default = 0.05,
+        unit = "share of the distance to 1",
+        min = 0,
+        max = 1,
+        label = "motivation built by progress",
+        source = "assumption"
+    )]
+    pub gain_on_progress: f64,
+    /// Share of motivation lost at a warning, sanction or breach.
+    #[param(
+        default = 0.1,
+        unit = "share",
+        min = 0,
+        max = 1,
+        label = "motivation lost to enforcement",
+        source = "assumption"
+    )]
+    pub loss_on_enforcement: f64,
+    /// Share of the distance back to the person's own motivation closed each week.
+    #[param(
+        default = 0.02,
+        unit = "share a week",
+        min = 0,
+        max = 1,
+        label = "drift back to the person's own motivation",
+        source = "assumption"
+    )]
+    pub drift_per_week: f64,
 }

@@ -43,6 +43,7 @@ pub struct Modes {
             referral_share: 0.3,
             monitoring: 0.75,
             intensity: 0.0,
+            requirement_hours: 0.0,
             cost_per_week: 0.0,
         },
         label = "administrative mode",
@@ -58,6 +59,7 @@ pub struct Modes {
             referral_share: 0.8,
             monitoring: 1.0,
             intensity: 0.33,
+            requirement_hours: 0.5,
             cost_per_week: 0.0,
         },
         label = "brokerage mode",
@@ -73,6 +75,7 @@ pub struct Modes {
             referral_share: 0.6,
             monitoring: 1.0,
             intensity: 0.67,
+            requirement_hours: 2.0,
             cost_per_week: 0.0,
         },
         label = "therapeutic mode",
@@ -88,6 +91,7 @@ pub struct Modes {
             referral_share: 0.9,
             monitoring: 2.0,
             intensity: 1.0,
+            requirement_hours: 6.0,
             cost_per_week: 25.0,
         },
         label = "comprehensive mode",
@@ -127,6 +131,10 @@ pub struct ModeSettings {
     /// principle (`reoffending.low_risk_intensity_effect`).
     #[param(unit = "0 to 1", min = 0, max = 1, label = "intensity")]
     pub intensity: f64,
+    /// Hours a week of the person's time the mode's other requirements take (drug tests,
+    /// activities, reporting), beyond appointments: what intensive supervision costs a job.
+    #[param(unit = "hours a week", min = 0, max = 168, label = "other requirement hours")]
+    pub requirement_hours: f64,
     /// Non-staff cost a case-week (electronic monitoring, drug tests), in cost units.
     #[param(unit = "£ a case-week", min = 0, max = MAX_UNIT_COST, label = "non-staff cost")]
     pub cost_per_week: f64,

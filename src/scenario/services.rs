@@ -140,6 +140,41 @@ pub struct Services {
         source = "assumption"
     )]
     pub severity_reduction: u8,
+    /// Probability that a person takes up a place when it comes, at motivation 0.5 and no
+    /// working relationship.
+    #[param(
+        default = 0.6,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "places taken up",
+        source = "calibration of the MoJ's figure that 60% of accredited programmes imposed on \
+                  community orders and licences ending 2021-2025 commenced (Ministry of Justice \
+                  2025, accredited programme commencements)"
+    )]
+    pub uptake: f64,
+    /// Change in the log-odds of taking up a place per unit of motivation (centred on 0.5), and
+    /// at a full working relationship.
+    #[param(
+        default = 2.0,
+        unit = "log-odds per unit",
+        min = -20,
+        max = 20,
+        label = "effect of motivation on take-up",
+        source = "assumption"
+    )]
+    pub uptake_motivation_effect: f64,
+    #[param(
+        default = 1.0,
+        unit = "log-odds",
+        min = -20,
+        max = 20,
+        label = "effect of the relationship on take-up and completion",
+        source = "assumption: the working relationship works through engagement (Kennealy et al. \
+                  2012); with one officer throughout, completion was 58% more likely (Clark-Miller \
+                  & Stevens 2011)"
+    )]
+    pub relationship_effect: f64,
     /// Change in the log-odds of completing a service per unit of motivation (centred on 0.5).
     #[param(
         default = 2.0,
@@ -154,13 +189,13 @@ pub struct Services {
     #[param(
         section,
         default = PerNeed::new(
-            Provider::new(120, 12, 0.45, 60.0),
-            Provider::new(80, 12, 0.5, 50.0),
-            Provider::new(60, 16, 0.55, 80.0),
-            Provider::new(80, 8, 0.7, 120.0),
-            Provider::new(100, 12, 0.5, 40.0),
-            Provider::new(40, 10, 0.6, 50.0),
-            Provider::new(100, 20, 0.6, 45.0),
+            Provider::new(120, 12, 0.45, 60.0).meeting(2, 4.0).in_groups(),
+            Provider::new(80, 12, 0.5, 50.0).meeting(1, 3.0).in_groups(),
+            Provider::new(60, 16, 0.55, 80.0).meeting(2, 1.5),
+            Provider::new(80, 8, 0.7, 120.0).meeting(2, 2.0),
+            Provider::new(100, 12, 0.5, 40.0).meeting(1, 4.0),
+            Provider::new(40, 10, 0.6, 50.0).meeting(1, 1.5),
+            Provider::new(100, 20, 0.6, 45.0).meeting(1, 5.0).in_groups(),
         ),
         label = "service",
         source = "places are sized for the baseline unit (about 2,500 cases): assumptions, since \
@@ -169,7 +204,13 @@ pub struct Services {
                   thinking-skills programmes run about 19 sessions). Completion of drug \
                   treatment 0.45: over half of those starting it drop out (National Treatment \
                   Agency 2012); the other completions and every cost are assumptions of the \
-                  order of community treatment"
+                  order of community treatment. Effects (levels of need met): drug treatment two \
+                  (completers' hazard about 0.78 of others', Duwe 2010, with the needs effect \
+                  of 0.12 a level), thinking skills one (about six points less reconviction, \
+                  Sadlier 2010), alcohol one (no significant effect in an evaluation of alcohol \
+                  treatment requirements, McSweeney 2015), the others assumptions. Hours a week \
+                  and group delivery: accredited programmes and structured drug and alcohol \
+                  treatment meet in groups; assumptions of the order of their timetables"
     )]
     pub providers: PerNeed<Provider>,
 }
@@ -190,16 +231,44 @@ pub struct Provider {
     /// Cost of a place for a week, in cost units.
     #[param(unit = "£ a place-week", min = 0, max = MAX_UNIT_COST, label = "cost of a place")]
     pub cost_per_week: f64,
+    /// Levels of severity a completed course takes off the need it treats.
+    #[param(unit = "levels", min = 0, max = MAX_SEVERITY, label = "need met by completing")]
+    pub severity_reduction: u8,
+    /// Hours a week of the person's time the service takes.
+    #[param(unit = "hours a week", min = 0, max = 168, label = "hours a week")]
+    pub hours_per_week: f64,
+    /// Whether the service is delivered in groups (its participants meet each other).
+    #[param(label = "delivered in groups")]
+    pub group: bool,
 }
 
 impl Provider {
+    /// A provider with its places, length, completion and cost, meeting two levels of need
+    /// in two hours a week of one-to-one work; see [`Provider::meeting`] and
+    /// [`Provider::in_groups`].
     pub const fn new(places: u32, weeks: u32, completion: f64, cost_per_week: f64) -> Self {
         Provider {
             places,
             weeks,
             completion,
             cost_per_week,
+            severity_reduction: 2,
+            hours_per_week: 2.0,
+            group: false,
         }
+    }
+
+    /// The same, meeting `levels` of need in `hours` a week.
+    pub const fn meeting(mut self, levels: u8, hours: f64) -> Self {
+        self.severity_reduction = levels;
+        self.hours_per_week = hours;
+        self
+    }
+
+    /// The same, delivered in groups.
+    pub const fn in_groups(mut self) -> Self {
+        self.group = true;
+        self
     }
 }
 
