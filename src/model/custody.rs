@@ -37,7 +37,7 @@ pub const SHORT_SENTENCE_WEEKS: i32 = 52;
 /// The court's choice between a community order and custody, worked out once.
 pub struct Sentencer {
     /// Probability of custody by tier and offence.
-    custody_share: [[f64; OffenceType::ALL.len()]; RiskTier::COUNT],
+    custody_share: [[f64; OffenceType::COUNT]; RiskTier::COUNT],
     lengths: Vec<u16>,
     /// Cumulative weights of the lengths, by tier.
     length_cumulative: [Vec<f64>; RiskTier::COUNT],

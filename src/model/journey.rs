@@ -58,7 +58,7 @@ pub enum Disposal {
 }
 
 impl Disposal {
-    pub const ALL: [Disposal; 2] = [Disposal::Community, Disposal::Custody];
+    pub const ALL: [Disposal; Disposal::COUNT] = [Disposal::Community, Disposal::Custody];
     pub const COUNT: usize = 2;
 
     pub fn index(self) -> usize {

@@ -211,6 +211,10 @@ impl Default for IcmState {
 /// Most team members besides the lead.
 pub const MAX_MEMBERS: usize = 3;
 
+// Which team members have made their own assessment is kept as a bit mask in a byte (bit i:
+// member place i): every place must have its bit.
+const _: () = assert!(MAX_MEMBERS <= u8::BITS as usize);
+
 /// Sentinel for "never happened" in week fields.
 pub const NEVER: i32 = i32::MAX;
 

@@ -260,7 +260,7 @@ pub struct Establishment {
 }
 
 /// Draws a post-holder's personal weights for cutting contact under discretion.
-pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; 4] {
+pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; RiskTier::COUNT] {
     std::array::from_fn(|_| {
         let z: f64 = rng.sample(StandardNormal);
         (spread * z).exp()
@@ -733,7 +733,7 @@ mod tests {
         s.organisation.streaming = Streaming::Risk;
         s.workforce.qualified_share = 0.4;
         let (managers, _) = establish(&s);
-        for t in 0..4u8 {
+        for t in 0..RiskTier::COUNT as u8 {
             let posts: Vec<&CaseManager> = managers.iter().filter(|m| m.specialism == t).collect();
             assert!(!posts.is_empty(), "tier {t}");
             if t >= 2 {

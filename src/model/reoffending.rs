@@ -48,7 +48,11 @@ pub struct HazardModel {
 }
 
 impl HazardModel {
-    pub fn new(s: &Scenario, typical_needs: [f64; 4], mean_family_support: f64) -> Self {
+    pub fn new(
+        s: &Scenario,
+        typical_needs: [f64; RiskTier::COUNT],
+        mean_family_support: f64,
+    ) -> Self {
         let r = &s.reoffending;
         let risk_principle = RiskTier::ALL.map(|tier| {
             if tier == RiskTier::Low {

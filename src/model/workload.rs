@@ -261,18 +261,22 @@ fn assessment_hours(o: &Offender, s: &Scenario) -> f64 {
 /// Shares of each tier's contact demand met from `hours` when each tier is protected in
 /// proportion to `weights`: share_t = min(1, λ·w_t), with λ such that the hours are used up
 /// (or every contact is met). Equal weights cut every tier alike.
-fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] {
+fn weighted_shares(
+    hours: f64,
+    demand: [f64; RiskTier::COUNT],
+    weights: [f64; RiskTier::COUNT],
+) -> [f64; RiskTier::COUNT] {
     let total: f64 = demand.iter().sum();
     if hours >= total {
-        return [1.0; 4];
+        return [1.0; RiskTier::COUNT];
     }
-    let mut shares = [0.0; 4];
-    let mut open = [true; 4];
+    let mut shares = [0.0; RiskTier::COUNT];
+    let mut open = [true; RiskTier::COUNT];
     let mut left = hours.max(0.0);
     // Each pass fills every open tier at λ·w; a tier whose share would pass 1 is met in full
     // and closed, and λ recomputed for the rest. At most four passes.
-    for _ in 0..4 {
-        let weighted: f64 = (0..4)
+    for _ in 0..RiskTier::COUNT {
+        let weighted: f64 = (0..RiskTier::COUNT)
             .filter(|&t| open[t])
             .map(|t| weights[t] * demand[t])
             .sum();
@@ -280,15 +284,15 @@ fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] 
             break;
         }
         let lambda = left / weighted;
-        let saturated: [bool; 4] =
+        let saturated: [bool; RiskTier::COUNT] =
             std::array::from_fn(|t| open[t] && demand[t] > 0.0 && lambda * weights[t] >= 1.0);
         if !saturated.contains(&true) {
-            for t in (0..4).filter(|&t| open[t]) {
+            for t in (0..RiskTier::COUNT).filter(|&t| open[t]) {
                 shares[t] = lambda * weights[t];
             }
             break;
         }
-        for t in (0..4).filter(|&t| saturated[t]) {
+        for t in (0..RiskTier::COUNT).filter(|&t| saturated[t]) {
             shares[t] = 1.0;
             open[t] = false;
             left -= demand[t];
@@ -314,7 +318,7 @@ pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
         left -= team * d.team;
         let assessment = share(left, d.assessment);
         left -= assessment * d.assessment;
-        let mut contacts = [0.0; 4];
+        let mut contacts = [0.0; RiskTier::COUNT];
         match rule {
             Prioritisation::Structured => {
                 for tier in RiskTier::ALL.iter().rev() {
@@ -325,7 +329,7 @@ pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
             }
             Prioritisation::Discretionary => {
                 contacts = weighted_shares(left, d.contacts_by_tier, m.discretion);
-                left -= (0..4)
+                left -= (0..RiskTier::COUNT)
                     .map(|t| contacts[t] * d.contacts_by_tier[t])
                     .sum::<f64>();
             }
@@ -526,7 +530,7 @@ pub fn deliver(
 mod tests {
     use super::*;
 
-    fn manager_with(hours: f64, contacts_by_tier: [f64; 4]) -> CaseManager {
+    fn manager_with(hours: f64, contacts_by_tier: [f64; RiskTier::COUNT]) -> CaseManager {
         let mut m = CaseManager::new(0);
         m.hours_available = hours;
         m.demand.contacts_by_tier = contacts_by_tier;
@@ -544,7 +548,7 @@ mod tests {
     fn discretion_with_even_weights_cuts_every_tier_alike() {
         let mut ms = [manager_with(8.0, [4.0, 4.0, 4.0, 4.0])];
         decide_shares(&mut ms, Prioritisation::Discretionary);
-        assert_eq!(ms[0].shares.contacts_by_tier, [0.5; 4]);
+        assert_eq!(ms[0].shares.contacts_by_tier, [0.5; RiskTier::COUNT]);
     }
 
     #[test]
@@ -575,7 +579,7 @@ mod tests {
             let s = ms[0].shares;
             assert_eq!(
                 (s.assessment, s.contacts_by_tier, s.reviews),
-                (1.0, [1.0; 4], 1.0)
+                (1.0, [1.0; RiskTier::COUNT], 1.0)
             );
         }
     }
