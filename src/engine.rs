@@ -399,15 +399,15 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
         return;
     }
     let left = &f.left_this_week;
-    if o.manager.index().is_some_and(|m| left[m]) {
+    if o.supervision.manager.index().is_some_and(|m| left[m]) {
         release(o, &mut f.managers, HandoffCause::StaffLeft);
     }
     let (retained, size) = (
         f.scenario.relationship.retained_on_handoff,
         f.scenario.team.size,
     );
-    for slot in 0..o.team.len() {
-        if o.team[slot].index().is_some_and(|m| left[m]) {
+    for slot in 0..o.team.members.len() {
+        if o.team.members[slot].index().is_some_and(|m| left[m]) {
             release_member(o, slot, &mut f.managers, retained, size);
         }
     }
@@ -416,7 +416,7 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
 /// A closed case leaves the caseload; the others move on to next week's random numbers.
 #[inline(always)]
 fn move_on(f: &mut Office, _: usize, o: &mut Offender) {
-    if o.stage == Stage::Closed {
+    if o.journey.stage == Stage::Closed {
         o.removed = true;
         f.removed += 1;
     } else {
@@ -549,17 +549,18 @@ impl<'s> World<'s> {
         let mut caseloads = vec![0u32; self.office.managers.len()];
         let mut memberships = vec![0u32; self.office.managers.len()];
         for o in self.cases() {
-            for member in o.team.iter().filter_map(|m| m.index()) {
+            for member in o.team.members.iter().filter_map(|m| m.index()) {
                 memberships[member] += 1;
-                if !o.stage.is_supervised() || Some(member) == o.manager.index() {
+                if !o.journey.stage.is_supervised() || Some(member) == o.supervision.manager.index()
+                {
                     return Err(format!(
                         "case {} ({:?}) has team member {member} beside lead {:?}",
-                        o.id, o.stage, o.manager
+                        o.id, o.journey.stage, o.supervision.manager
                     ));
                 }
             }
             let custodial = o.under_custodial_sentence();
-            match (o.stage, o.manager.index()) {
+            match (o.journey.stage, o.supervision.manager.index()) {
                 (Stage::PreSentence | Stage::Order | Stage::Licence, Some(m)) => caseloads[m] += 1,
                 (Stage::PreSentence | Stage::Order | Stage::Licence, None) => {}
                 // Only through the gate does anyone from the community hold a prisoner.
@@ -569,21 +570,25 @@ impl<'s> World<'s> {
                     caseloads[m] += 1
                 }
                 (Stage::Custody, None) => {}
-                (Stage::FollowUp, None) if o.outcome.is_some() => {}
+                (Stage::FollowUp, None) if o.journey.outcome.is_some() => {}
                 (stage, manager) => {
                     return Err(format!(
                         "case {} is {stage:?} with manager {manager:?} and outcome {:?}",
-                        o.id, o.outcome
+                        o.id, o.journey.outcome
                     ));
                 }
             }
-            if o.disposal == Disposal::Community && (o.stage == Stage::Licence || o.recalls > 0) {
+            if o.journey.disposal == Disposal::Community
+                && (o.journey.stage == Stage::Licence || o.journey.recalls > 0)
+            {
                 return Err(format!("case {} on a community order was on licence", o.id));
             }
-            if o.stage == Stage::Custody && o.release_due == crate::model::offender::NEVER {
+            if o.journey.stage == Stage::Custody
+                && o.journey.release_due == crate::model::offender::NEVER
+            {
                 return Err(format!("case {} is in custody with no release date", o.id));
             }
-            if let Some(m) = o.manager.index() {
+            if let Some(m) = o.supervision.manager.index() {
                 let holder = &self.office.managers[m];
                 if crate::model::organisation::is_complex(o, self.office.scenario)
                     && holder.grade != crate::model::workforce::Grade::Qualified
@@ -600,8 +605,11 @@ impl<'s> World<'s> {
                     ));
                 }
             }
-            if !(0.0..=1.0).contains(&o.relationship) {
-                return Err(format!("case {} has relationship {}", o.id, o.relationship));
+            if !(0.0..=1.0).contains(&o.supervision.relationship) {
+                return Err(format!(
+                    "case {} has relationship {}",
+                    o.id, o.supervision.relationship
+                ));
             }
         }
         for (i, m) in self.office.managers.iter().enumerate() {
@@ -639,7 +647,7 @@ impl<'s> World<'s> {
         }
         let mut in_treatment = [0u32; Need::COUNT];
         for o in self.cases() {
-            if let Some(need) = o.service.in_treatment() {
+            if let Some(need) = o.supervision.service.in_treatment() {
                 in_treatment[need as usize] += 1;
             }
         }
@@ -662,18 +670,18 @@ impl<'s> World<'s> {
 /// A case of the initial caseload, already assessed, is part-way through its review cycle: its
 /// next review (and, under teams, case conference) falls where the cycle from its start puts it.
 fn schedule_initial_reviews(o: &mut Offender, s: &Scenario) {
-    if !o.assessed {
+    if !o.supervision.assessed {
         return;
     }
-    let started = if o.stage == Stage::Licence {
-        o.released
+    let started = if o.journey.stage == Stage::Licence {
+        o.journey.released
     } else {
-        o.order_start
+        o.journey.order_start
     };
     let next = |interval: u32| {
         let interval = interval as i32;
         interval - (-started).rem_euclid(interval)
     };
-    o.next_review = next(s.supervision.review_interval_weeks);
-    o.next_conference = next(s.team.conference_interval_weeks);
+    o.supervision.next_review = next(s.supervision.review_interval_weeks);
+    o.team.next_conference = next(s.team.conference_interval_weeks);
 }

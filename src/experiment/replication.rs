@@ -5,16 +5,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::World;
 use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
-use crate::scenario::Scenario;
+use crate::model::journey::Disposal;
+use crate::scenario::{RiskTier, Scenario};
 
 /// One replication's results.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ReplicationResult {
     pub replication: u32,
     pub metrics: Metrics,
-    pub by_tier: [Metrics; 4],
+    pub by_tier: [Metrics; RiskTier::COUNT],
     /// Case-outcome measures for community orders and for custodial sentences.
-    pub by_disposal: [Metrics; 2],
+    pub by_disposal: [Metrics; Disposal::COUNT],
     pub weeks: Vec<WeekRecord>,
     /// Times to first proven reoffence and to breach of the cohort starting in the window.
     pub survival: Survival,

@@ -264,7 +264,7 @@ impl TimeToEvent {
 
 /// Weeks from the start of `o`'s order to the end of `week`.
 fn weeks_since_start(o: &Offender, week: i32) -> i32 {
-    week - o.order_start + 1
+    week - o.journey.order_start + 1
 }
 
 /// Weeks from the start of `o`'s reoffending follow-up (the order's start, or release) to the
@@ -289,12 +289,14 @@ impl Survival {
     /// Records the end of `o`'s reoffending follow-up, last seen at the end of `last_seen`: an
     /// event at the first proven reoffence, if any, else a censored time.
     fn follow_up_ends(&mut self, o: &Offender, last_seen: i32) {
-        if o.first_proven_reoffence == NEVER {
+        if o.tallies.first_proven_reoffence == NEVER {
             self.reoffence
                 .censor(weeks_since_follow_up_start(o, last_seen));
         } else {
-            self.reoffence
-                .event(weeks_since_follow_up_start(o, o.first_proven_reoffence));
+            self.reoffence.event(weeks_since_follow_up_start(
+                o,
+                o.tallies.first_proven_reoffence,
+            ));
         }
     }
 
@@ -375,19 +377,20 @@ impl Recorder {
         last_week: i32,
     ) {
         for o in offenders {
-            if o.stage == Stage::PreSentence {
+            if o.journey.stage == Stage::PreSentence {
                 continue;
             }
-            if o.order_start >= self.window_start {
-                let open = o.stage == Stage::Order || o.under_custodial_sentence();
-                if o.stage == Stage::Order {
+            if o.journey.order_start >= self.window_start {
+                let open = o.journey.stage == Stage::Order || o.under_custodial_sentence();
+                if o.journey.stage == Stage::Order {
                     self.survival.breach.censor(weeks_since_start(o, last_week));
                 }
                 if open {
-                    let cohort = &mut self.tallies[o.disposal.index()][o.risk.index()].cohort;
+                    let cohort =
+                        &mut self.tallies[o.journey.disposal.index()][o.risk.index()].cohort;
                     cohort.started += 1;
                     cohort.still_open += 1;
-                    cohort.custodial += u64::from(o.disposal == Disposal::Custody);
+                    cohort.custodial += u64::from(o.journey.disposal == Disposal::Custody);
                 }
             }
             let start = follow_up_start(o);
@@ -420,7 +423,7 @@ impl Recorder {
         let open = &mut self.open;
         let week = open.record.week;
         let rec = &mut open.record.cases;
-        if let Some(m) = o.manager.index() {
+        if let Some(m) = o.supervision.manager.index() {
             if managers[m].is_staff() {
                 rec.held_by_staff += 1;
             } else {
@@ -428,7 +431,7 @@ impl Recorder {
             }
         }
         let allocated = o.is_allocated();
-        match o.stage {
+        match o.journey.stage {
             Stage::PreSentence => {
                 rec.pre_sentence += 1;
                 if !allocated {
@@ -436,14 +439,14 @@ impl Recorder {
                 }
             }
             Stage::Order | Stage::Licence => {
-                if o.stage == Stage::Order {
+                if o.journey.stage == Stage::Order {
                     rec.active_orders += 1;
                 } else {
                     rec.on_licence += 1;
                 }
                 if allocated {
                     rec.allocated += 1;
-                    rec.relationship_sum += f64::from(o.relationship);
+                    rec.relationship_sum += f64::from(o.supervision.relationship);
                     open.case_costs += self.costs.case_week[o.risk.index()];
                 } else {
                     rec.unallocated += 1;
@@ -452,7 +455,7 @@ impl Recorder {
             Stage::Custody => {
                 rec.in_custody += 1;
                 let engaged = self.engage_weeks.is_some_and(|weeks| {
-                    o.under_custodial_sentence() && week + 1 >= o.release_due - weeks
+                    o.under_custodial_sentence() && week + 1 >= o.journey.release_due - weeks
                 });
                 if engaged && !allocated {
                     rec.unallocated += 1;
@@ -461,7 +464,7 @@ impl Recorder {
             Stage::FollowUp => rec.in_follow_up += 1,
             Stage::Closed => {}
         }
-        if o.stage != Stage::PreSentence {
+        if o.journey.stage != Stage::PreSentence {
             rec.contacts_due += u32::from(o.events.contact_due);
             rec.contacts_delivered += u32::from(o.events.contact_offered);
             rec.contacts_attended += u32::from(o.events.contact_attended);
@@ -523,59 +526,63 @@ impl Recorder {
 
     /// One case's part of this week's outcome tallies (a week in the window).
     fn record_case(&mut self, o: &Offender, week: i32) {
-        let tally = &mut self.tallies[o.disposal.index()][o.risk.index()];
-        let ended = o.order_ended == week;
+        let tally = &mut self.tallies[o.journey.disposal.index()][o.risk.index()];
+        let ended = o.journey.order_ended == week;
         // A community order ended, or a licence reached the sentence's end.
-        let custodial = o.disposal == Disposal::Custody;
-        if ended && o.order_start >= self.window_start {
+        let custodial = o.journey.disposal == Disposal::Custody;
+        if ended && o.journey.order_start >= self.window_start {
             let cohort = &mut tally.cohort;
             cohort.started += 1;
             cohort.custodial += u64::from(custodial);
             match (
                 custodial,
-                o.outcome.expect("an ended sentence has an outcome"),
+                o.journey.outcome.expect("an ended sentence has an outcome"),
             ) {
-                (true, _) if o.recalls > 0 => cohort.recalled += 1,
+                (true, _) if o.journey.recalls > 0 => cohort.recalled += 1,
                 (_, OrderOutcome::Completed) => cohort.completed += 1,
                 (_, OrderOutcome::Breached) => cohort.breached += 1,
                 (_, OrderOutcome::RevokedOnReconviction) => cohort.revoked_on_reconviction += 1,
             }
             if !custodial {
                 let t = weeks_since_start(o, week);
-                if o.outcome == Some(OrderOutcome::Breached) {
+                if o.journey.outcome == Some(OrderOutcome::Breached) {
                     self.survival.breach.event(t);
                 } else {
                     self.survival.breach.censor(t);
                 }
             }
         }
-        if ended && o.order_start >= 0 {
+        if ended && o.journey.order_start >= 0 {
             if custodial {
                 tally.licences_ended += 1;
-                tally.licences_recalled += u64::from(o.recalls > 0);
+                tally.licences_recalled += u64::from(o.journey.recalls > 0);
             } else {
                 tally.terminated += 1;
-                match o.outcome.expect("an ended order has an outcome") {
+                match o.journey.outcome.expect("an ended order has an outcome") {
                     OrderOutcome::Completed => tally.completed += 1,
                     OrderOutcome::Breached => tally.breached += 1,
                     OrderOutcome::RevokedOnReconviction => tally.revoked_on_reconviction += 1,
                 }
             }
-            tally.handoffs += u64::from(o.handoffs);
-            for (a, b) in tally.handoffs_by_cause.iter_mut().zip(o.handoffs_by_cause) {
+            tally.handoffs += u64::from(o.supervision.handoffs);
+            for (a, b) in tally
+                .handoffs_by_cause
+                .iter_mut()
+                .zip(o.supervision.handoffs_by_cause)
+            {
                 *a += u64::from(b);
             }
-            tally.weeks_unallocated += u64::from(o.weeks_unallocated);
+            tally.weeks_unallocated += u64::from(o.tallies.weeks_unallocated);
             if let Some(share) = o.share_of_needs_met() {
                 tally.needs_met_sum += share;
                 tally.needs_met_cases += 1;
             }
-            tally.supervised_weeks += u64::from(o.supervised_weeks);
-            tally.contacts_due += u64::from(o.contacts_due);
-            tally.contacts_delivered += u64::from(o.contacts_delivered);
+            tally.supervised_weeks += u64::from(o.tallies.supervised_weeks);
+            tally.contacts_due += u64::from(o.tallies.contacts_due);
+            tally.contacts_delivered += u64::from(o.tallies.contacts_delivered);
         }
-        if o.events.released && o.released == week + 1 {
-            let f = o.at_release;
+        if o.events.released && o.journey.released == week + 1 {
+            let f = o.journey.at_release;
             let has = |flag: u8| u64::from(f & flag != 0);
             tally.released += 1;
             tally.service_need += has(at_release::SERVICE_NEED);
@@ -589,7 +596,7 @@ impl Recorder {
         }
         if o.events.first_contact_after_release {
             tally.first_contacts += 1;
-            tally.first_contact_weeks += o.first_contact_after_release.max(0) as u64;
+            tally.first_contact_weeks += o.journey.first_contact_after_release.max(0) as u64;
         }
         let start = follow_up_start(o);
         if start != NEVER
@@ -597,17 +604,17 @@ impl Recorder {
             && last_follow_up_week(o, self.follow_up_weeks) == week
         {
             tally.followed_up += 1;
-            let proven = u64::from(o.first_proven_reoffence != NEVER);
+            let proven = u64::from(o.tallies.first_proven_reoffence != NEVER);
             tally.proven_in_follow_up += proven;
-            if o.service_history & service_history::COMPLETED != 0 {
+            if o.supervision.service_history & service_history::COMPLETED != 0 {
                 tally.followed_up_completed_service += 1;
                 tally.proven_completed_service += proven;
-            } else if o.service_history & service_history::DROPPED_OUT != 0 {
+            } else if o.supervision.service_history & service_history::DROPPED_OUT != 0 {
                 tally.followed_up_dropped_out += 1;
                 tally.proven_dropped_out += proven;
             }
-            if o.disposal == Disposal::Custody {
-                if o.order_due_end - o.order_start < SHORT_SENTENCE_WEEKS {
+            if o.journey.disposal == Disposal::Custody {
+                if o.journey.order_due_end - o.journey.order_start < SHORT_SENTENCE_WEEKS {
                     tally.followed_up_short_sentence += 1;
                     tally.proven_short_sentence += proven;
                 } else {

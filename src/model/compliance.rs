@@ -105,7 +105,7 @@ impl AttendanceModel {
     fn log_odds(&self, o: &Offender) -> f64 {
         self.base_log_odds
             + self.motivation_effect * (f64::from(o.motivation) - 0.5)
-            + self.relationship_effect * f64::from(o.relationship)
+            + self.relationship_effect * f64::from(o.supervision.relationship)
             - self.chaotic_needs_effect * f64::from(o.needs.chaotic_total())
     }
 
@@ -135,7 +135,7 @@ pub struct ContactsWeek<'a> {
 /// did to the relationship, and which failures to comply were detected.
 pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
     if !matches!(
-        o.stage,
+        o.journey.stage,
         Stage::PreSentence | Stage::Order | Stage::Custody | Stage::Licence
     ) {
         return;
@@ -144,33 +144,33 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
         (c.attendance, c.modes, c.scenario, c.growth, c.week);
     let (compliance, relationship) = (&s.compliance, &s.relationship);
     let d = o.draws;
-    let on_order = o.stage.is_supervised();
+    let on_order = o.journey.stage.is_supervised();
     if o.events.contact_offered {
         let kept = attendance.keeps(o, f64::from(d.attendance()));
         if kept {
             o.events.contact_attended = true;
             if !o.events.contact_by_cover {
-                let r = f64::from(o.relationship);
-                o.relationship = (r + growth * (1.0 - r)) as f32;
+                let r = f64::from(o.supervision.relationship);
+                o.supervision.relationship = (r + growth * (1.0 - r)) as f32;
             }
         } else if on_order
             && f64::from(d.acceptable_absence()) >= compliance.acceptable_absence_share
         {
             o.events.failures += 1;
         }
-        if o.stage == Stage::Licence {
-            if o.awaiting_first_appointment {
-                o.awaiting_first_appointment = false;
+        if o.journey.stage == Stage::Licence {
+            if o.journey.awaiting_first_appointment {
+                o.journey.awaiting_first_appointment = false;
                 o.events.first_appointment = Some(kept);
             }
-            if kept && o.first_contact_after_release == NEVER {
-                o.first_contact_after_release = week - o.released;
+            if kept && o.journey.first_contact_after_release == NEVER {
+                o.journey.first_contact_after_release = week - o.journey.released;
                 o.events.first_contact_after_release = true;
             }
         }
     }
     if !o.events.contact_attended {
-        o.relationship *= (1.0 - relationship.weekly_decay) as f32;
+        o.supervision.relationship *= (1.0 - relationship.weekly_decay) as f32;
     }
     if !on_order {
         return;
@@ -184,10 +184,10 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
             compliance.detection_unsupervised
         };
         let mut watch = modes.get(o.risk).monitoring;
-        if o.sanctions.restriction_active(week) {
+        if o.supervision.sanctions.restriction_active(week) {
             watch *= s.enforcement.restriction_monitoring;
         }
-        if o.stage == Stage::Licence && o.icm.risk_plan {
+        if o.journey.stage == Stage::Licence && o.icm.risk_plan {
             watch *= s.custody.police_monitoring;
         }
         if f64::from(d.violation_detected()) < detection * watch {
@@ -247,12 +247,12 @@ mod tests {
         );
         o.needs = Needs::default();
         o.motivation = 0.5;
-        o.relationship = 0.0;
+        o.supervision.relationship = 0.0;
         let base = model.probability(&o);
         assert!((base - Compliance::default().base_attendance).abs() < 1e-12);
         o.motivation = 0.9;
         let motivated = model.probability(&o);
-        o.relationship = 0.8;
+        o.supervision.relationship = 0.8;
         let engaged = model.probability(&o);
         o.needs.0[0] = 3;
         let chaotic = model.probability(&o);

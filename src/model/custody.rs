@@ -37,7 +37,7 @@ pub const SHORT_SENTENCE_WEEKS: i32 = 52;
 /// The court's choice between a community order and custody, worked out once.
 pub struct Sentencer {
     /// Probability of custody by tier and offence.
-    custody_share: [[f64; OffenceType::ALL.len()]; RiskTier::COUNT],
+    custody_share: [[f64; OffenceType::COUNT]; RiskTier::COUNT],
     lengths: Vec<u16>,
     /// Cumulative weights of the lengths, by tier.
     length_cumulative: [Vec<f64>; RiskTier::COUNT],
@@ -105,27 +105,27 @@ impl Sentencer {
         let cumulative = &self.length_cumulative[o.risk.index()];
         let length = i32::from(self.lengths[pick(cumulative, v)]);
         let custody = self.custody_weeks(length);
-        o.disposal = Disposal::Custody;
+        o.journey.disposal = Disposal::Custody;
         if initial {
-            o.order_start = week - (elapsed_fraction * f64::from(length)) as i32;
-            o.order_due_end = o.order_start + length;
-            let release = o.order_start + custody;
+            o.journey.order_start = week - (elapsed_fraction * f64::from(length)) as i32;
+            o.journey.order_due_end = o.journey.order_start + length;
+            let release = o.journey.order_start + custody;
             if release <= week {
                 // Released before the simulation began: on licence, already assessed.
-                o.stage = Stage::Licence;
-                o.released = release;
-                o.latest_release = release;
+                o.journey.stage = Stage::Licence;
+                o.journey.released = release;
+                o.journey.latest_release = release;
             } else {
-                o.release_due = release;
+                o.journey.release_due = release;
                 begin_custody(o, week, c);
             }
             return;
         }
-        o.order_due_end = o.order_start + length;
-        o.release_due = o.order_start + custody;
-        if o.stage == Stage::Order {
+        o.journey.order_due_end = o.journey.order_start + length;
+        o.journey.release_due = o.journey.order_start + custody;
+        if o.journey.stage == Stage::Order {
             // No report: straight to custody at sentence.
-            begin_custody(o, o.order_start, c);
+            begin_custody(o, o.journey.order_start, c);
         }
     }
 }
@@ -133,15 +133,15 @@ impl Sentencer {
 /// A custodial sentence (or a recall) begins at `start`: no assessment for the community yet,
 /// and the case conferences are scheduled.
 pub fn begin_custody(o: &mut Offender, start: i32, c: &Custody) {
-    o.stage = Stage::Custody;
-    o.stage_started = start;
-    if o.released == NEVER {
+    o.journey.stage = Stage::Custody;
+    o.journey.stage_started = start;
+    if o.journey.released == NEVER {
         // The plan for the community is made before release (through the gate) or after it.
-        o.assessed = false;
-        o.assessment_hours_done = 0.0;
+        o.supervision.assessed = false;
+        o.supervision.assessment_hours_done = 0.0;
     }
-    o.next_contact = NEVER;
-    o.next_review = NEVER;
+    o.supervision.next_contact = NEVER;
+    o.supervision.next_review = NEVER;
     o.icm.planned = 0;
     o.icm.next_conference =
         (start + c.conference_interval_weeks as i32).min(pre_release_conference_week(o, start, c));
@@ -149,19 +149,19 @@ pub fn begin_custody(o: &mut Offender, start: i32, c: &Custody) {
 
 /// Week of the pre-release conference of the spell in custody that began at `start`.
 pub fn pre_release_conference_week(o: &Offender, start: i32, c: &Custody) -> i32 {
-    (o.release_due - c.pre_release_conference_weeks as i32).max(start)
+    (o.journey.release_due - c.pre_release_conference_weeks as i32).max(start)
 }
 
 /// Whether a community case manager should hold the case this week: always under supervision
 /// or awaiting sentence; in custody only through the gate, from the engagement point before
 /// release.
 pub fn wants_case_manager(o: &Offender, s: &Scenario, week: i32) -> bool {
-    match o.stage {
+    match o.journey.stage {
         Stage::PreSentence | Stage::Order | Stage::Licence => true,
         Stage::Custody => {
             s.custody.through_the_gate
                 && o.under_custodial_sentence()
-                && week >= o.release_due - s.custody.engage_weeks_before_release as i32
+                && week >= o.journey.release_due - s.custody.engage_weeks_before_release as i32
         }
         Stage::FollowUp | Stage::Closed => false,
     }
@@ -171,7 +171,7 @@ pub fn wants_case_manager(o: &Offender, s: &Scenario, week: i32) -> bool {
 /// (whoever takes it next is a handoff) and the custodial sentence begins.
 pub fn sentence_to_custody(o: &mut Offender, managers: &mut [CaseManager], c: &Custody) {
     release(o, managers, HandoffCause::StageChange);
-    begin_custody(o, o.order_start, c);
+    begin_custody(o, o.journey.order_start, c);
 }
 
 /// Release at the end of `week` from a spell in custody: onto licence (with what is in place),
@@ -186,44 +186,44 @@ pub fn release_from_custody(
 ) {
     let c = &s.custody;
     let next = week + 1;
-    o.release_due = NEVER;
+    o.journey.release_due = NEVER;
     o.icm.next_conference = NEVER;
     if !o.under_custodial_sentence() {
-        o.stage = Stage::FollowUp;
+        o.journey.stage = Stage::FollowUp;
         return;
     }
-    let first = o.released == NEVER;
+    let first = o.journey.released == NEVER;
     if first {
-        o.released = next;
+        o.journey.released = next;
     }
-    o.latest_release = next;
-    if next >= o.order_due_end {
-        o.outcome = Some(OrderOutcome::Completed);
-        o.order_ended = week;
+    o.journey.latest_release = next;
+    if next >= o.journey.order_due_end {
+        o.journey.outcome = Some(OrderOutcome::Completed);
+        o.journey.order_ended = week;
         leave_supervision(o, managers);
-        o.stage = Stage::FollowUp;
+        o.journey.stage = Stage::FollowUp;
         return;
     }
-    o.stage = Stage::Licence;
-    o.stage_started = next;
+    o.journey.stage = Stage::Licence;
+    o.journey.stage_started = next;
     o.events.released = true;
     let flags = arrange_release(o, services, s, week);
     if first {
-        o.at_release = flags;
-        o.awaiting_first_appointment = true;
+        o.journey.at_release = flags;
+        o.journey.awaiting_first_appointment = true;
     }
-    o.next_contact = if o.is_allocated() {
+    o.supervision.next_contact = if o.is_allocated() {
         next
     } else {
         next + c.handover_gap_weeks as i32
     };
     // A plan made before release (through the gate, or before a recall) is reviewed on licence
     // at the usual interval; otherwise the reviews start once the plan is made.
-    if o.assessed {
-        o.next_review = next + s.supervision.review_interval_weeks as i32;
-        o.next_conference = next + s.team.conference_interval_weeks as i32;
+    if o.supervision.assessed {
+        o.supervision.next_review = next + s.supervision.review_interval_weeks as i32;
+        o.team.next_conference = next + s.team.conference_interval_weeks as i32;
     } else {
-        o.next_review = NEVER;
+        o.supervision.next_review = NEVER;
     }
     o.icm.planned = 0;
 }
@@ -255,7 +255,7 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
     others.0[home] = 0;
     if let Some(need) = others.most_severe() {
         flags |= at_release::SERVICE_NEED;
-        match o.service {
+        match o.supervision.service {
             ServiceState::Waiting { .. } | ServiceState::Attending { .. } => {
                 flags |= at_release::SERVICE_IN_PLACE;
             }
@@ -263,7 +263,7 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
                 if services.reachable[need as usize] > 0 && f64::from(d.referral()) < chance(need) {
                     // Referred and accepted at the pre-release conference.
                     let since = week + 1 - c.pre_release_conference_weeks as i32;
-                    o.service = ServiceState::Waiting { need, since };
+                    o.supervision.service = ServiceState::Waiting { need, since };
                     flags |= at_release::SERVICE_IN_PLACE;
                 }
             }
@@ -281,7 +281,7 @@ pub fn recall_weeks(o: &Offender, c: &Custody) -> u32 {
 /// Whether a licensee can still be recalled at the end of `week`: not in the licence's last
 /// week, which ends the sentence anyway.
 pub fn recall_possible(o: &Offender, week: i32) -> bool {
-    o.stage == Stage::Licence && o.order_due_end > week + 1
+    o.journey.stage == Stage::Licence && o.journey.order_due_end > week + 1
 }
 
 /// Recalls a licensee at the end of `week` and schedules the spell's conferences.
@@ -317,11 +317,11 @@ mod tests {
             for _ in 0..200 {
                 let mut o = factory.draw(&mut rng, 10, false);
                 sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
-                assert_eq!(o.disposal, want);
-                if want == Disposal::Custody && o.stage != Stage::PreSentence {
-                    assert_eq!(o.stage, Stage::Custody);
-                    let length = o.order_due_end - o.order_start;
-                    assert_eq!(o.release_due - o.order_start, length / 2);
+                assert_eq!(o.journey.disposal, want);
+                if want == Disposal::Custody && o.journey.stage != Stage::PreSentence {
+                    assert_eq!(o.journey.stage, Stage::Custody);
+                    let length = o.journey.order_due_end - o.journey.order_start;
+                    assert_eq!(o.journey.release_due - o.journey.order_start, length / 2);
                 }
             }
         }
@@ -337,30 +337,33 @@ mod tests {
         let mut rng = rand_pcg::Pcg32::new(5, 6);
         let mut o = factory.draw(&mut rng, 10, false);
         sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
-        assert_eq!(o.stage, Stage::Custody);
-        let week = o.release_due - 1;
+        assert_eq!(o.journey.stage, Stage::Custody);
+        let week = o.journey.release_due - 1;
         // Planned inside (as through the gate), then released with nobody holding the case.
-        o.assessed = true;
+        o.supervision.assessed = true;
         release_from_custody(&mut o, &mut [], &services, &s, week);
-        assert_eq!(o.stage, Stage::Licence);
-        assert_eq!((o.released, o.latest_release), (week + 1, week + 1));
-        assert!(o.awaiting_first_appointment && o.events.released);
+        assert_eq!(o.journey.stage, Stage::Licence);
         assert_eq!(
-            o.next_contact,
+            (o.journey.released, o.journey.latest_release),
+            (week + 1, week + 1)
+        );
+        assert!(o.journey.awaiting_first_appointment && o.events.released);
+        assert_eq!(
+            o.supervision.next_contact,
             week + 1 + 3,
             "first seen after the handover gap"
         );
         let interval = s.supervision.review_interval_weeks as i32;
-        assert_eq!(o.next_review, week + 1 + interval);
+        assert_eq!(o.supervision.next_review, week + 1 + interval);
         // A recall: back inside, with the plan kept; released again at the recall's end.
         let recall_week = week + 5;
         recall_to_custody(&mut o, &mut [], &s, recall_week);
-        assert_eq!((o.stage, o.recalls), (Stage::Custody, 1));
+        assert_eq!((o.journey.stage, o.journey.recalls), (Stage::Custody, 1));
         assert_eq!(
-            o.release_due,
-            (recall_week + 1 + recall_weeks(&o, &s.custody) as i32).min(o.order_due_end)
+            o.journey.release_due,
+            (recall_week + 1 + recall_weeks(&o, &s.custody) as i32).min(o.journey.order_due_end)
         );
-        assert!(o.assessed, "a recall keeps the plan");
+        assert!(o.supervision.assessed, "a recall keeps the plan");
     }
 
     #[test]
@@ -373,14 +376,14 @@ mod tests {
         for _ in 0..400 {
             let mut o = factory.draw(&mut rng, 0, true);
             sentencer.sentence(&mut o, &mut rng, 0, true, &s.custody);
-            match o.stage {
+            match o.journey.stage {
                 Stage::Custody => {
                     inside += 1;
-                    assert!(o.release_due > 0 && !o.assessed);
+                    assert!(o.journey.release_due > 0 && !o.supervision.assessed);
                 }
                 Stage::Licence => {
                     out += 1;
-                    assert!(o.released <= 0 && o.order_due_end > 0);
+                    assert!(o.journey.released <= 0 && o.journey.order_due_end > 0);
                 }
                 other => panic!("initial prisoner in {other:?}"),
             }

@@ -75,10 +75,10 @@ pub fn enforce(
     week: i32,
     counts: &mut EnforcementCounts,
 ) {
-    if !o.stage.is_supervised() || o.events.failures == 0 {
+    if !o.journey.stage.is_supervised() || o.events.failures == 0 {
         return;
     }
-    let Some(index) = o.manager.index() else {
+    let Some(index) = o.supervision.manager.index() else {
         return;
     };
     let (e, sup) = (&s.enforcement, &s.supervision);
@@ -88,32 +88,32 @@ pub fn enforce(
     };
     let period = e.warning_period_weeks as i32;
     for _ in 0..o.events.failures {
-        if o.warnings > 0 && week - o.last_warning >= period {
-            o.warnings = 0;
+        if o.supervision.warnings > 0 && week - o.supervision.last_warning >= period {
+            o.supervision.warnings = 0;
         }
-        if o.sanctions.level > 0 && week - o.sanctions.imposed >= period {
-            o.sanctions.level = 0;
+        if o.supervision.sanctions.level > 0 && week - o.supervision.sanctions.imposed >= period {
+            o.supervision.sanctions.level = 0;
         }
-        if o.warnings < e.warnings_before_breach {
-            o.warnings += 1;
-            o.last_warning = week;
+        if o.supervision.warnings < e.warnings_before_breach {
+            o.supervision.warnings += 1;
+            o.supervision.last_warning = week;
             managers[index].paperwork_backlog += sup.warning_hours;
             counts.warnings += 1;
             continue;
         }
-        if o.sanctions.level < sanctions_allowed {
-            o.sanctions.level += 1;
-            o.sanctions.imposed = week;
-            o.sanctions.until = week + 1 + e.sanction_weeks as i32;
+        if o.supervision.sanctions.level < sanctions_allowed {
+            o.supervision.sanctions.level += 1;
+            o.supervision.sanctions.imposed = week;
+            o.supervision.sanctions.until = week + 1 + e.sanction_weeks as i32;
             // Reporting starts next week.
-            o.next_contact = o.next_contact.min(week + 1);
+            o.supervision.next_contact = o.supervision.next_contact.min(week + 1);
             managers[index].paperwork_backlog += e.sanction_hours;
             counts.sanctions += 1;
             continue;
         }
         managers[index].paperwork_backlog += sup.breach_hours;
         counts.breaches += 1;
-        if o.stage == Stage::Licence {
+        if o.journey.stage == Stage::Licence {
             if recall_possible(o, week) && spread(o.draws.court(), 2) < s.custody.recall_on_breach {
                 recall_to_custody(o, managers, s, week);
                 counts.recalls += 1;
@@ -131,7 +131,7 @@ pub fn enforce(
             break;
         }
         // The order continues: the court's warning replaces the case manager's.
-        o.warnings = 0;
-        o.sanctions.level = 0;
+        o.supervision.warnings = 0;
+        o.supervision.sanctions.level = 0;
     }
 }

@@ -69,11 +69,14 @@ pub fn case_conference(
     week: i32,
     counts: &mut ConferenceCounts,
 ) {
-    if o.stage != Stage::Custody || !o.under_custodial_sentence() || week < o.icm.next_conference {
+    if o.journey.stage != Stage::Custody
+        || !o.under_custodial_sentence()
+        || week < o.icm.next_conference
+    {
         return;
     }
     hold_conference(o, managers, c, counts);
-    let pre_release = pre_release_conference_week(o, o.stage_started, c);
+    let pre_release = pre_release_conference_week(o, o.journey.stage_started, c);
     o.icm.next_conference = if week >= pre_release {
         NEVER
     } else {
@@ -92,7 +95,7 @@ fn hold_conference(
     let mut present: u16 = 0;
     for (j, agency) in Agency::ALL.into_iter().enumerate() {
         let drawn = spread(d.team(), j) < attendance[j];
-        let here = match (agency, o.manager.index()) {
+        let here = match (agency, o.supervision.manager.index()) {
             (Agency::CommunitySocialWork, Some(m)) => {
                 let m = &mut managers[m];
                 drawn

@@ -58,7 +58,7 @@ pub enum Disposal {
 }
 
 impl Disposal {
-    pub const ALL: [Disposal; 2] = [Disposal::Community, Disposal::Custody];
+    pub const ALL: [Disposal; Disposal::COUNT] = [Disposal::Community, Disposal::Custody];
     pub const COUNT: usize = 2;
 
     pub fn index(self) -> usize {
@@ -97,17 +97,17 @@ impl OrderOutcome {
 /// Takes a case off its case manager's caseload and its team members' teams, with no handoff
 /// to follow (the case leaves supervision).
 pub fn leave_supervision(offender: &mut Offender, managers: &mut [CaseManager]) {
-    if let Some(index) = offender.manager.index() {
+    if let Some(index) = offender.supervision.manager.index() {
         managers[index].caseload -= 1;
-        offender.manager = ManagerId::NONE;
+        offender.supervision.manager = ManagerId::NONE;
     }
-    for member in &mut offender.team {
+    for member in &mut offender.team.members {
         if let Some(index) = member.index() {
             managers[index].memberships -= 1;
             *member = ManagerId::NONE;
         }
     }
-    offender.team_assessed = 0;
+    offender.team.assessed = 0;
 }
 
 /// Ends an offender's community order: the outcome is set and the case leaves its case
@@ -120,25 +120,25 @@ pub fn end_order(
     week: i32,
     custody_weeks: u32,
 ) {
-    debug_assert_eq!(offender.stage, Stage::Order);
-    offender.outcome = Some(outcome);
-    offender.order_ended = week;
+    debug_assert_eq!(offender.journey.stage, Stage::Order);
+    offender.journey.outcome = Some(outcome);
+    offender.journey.order_ended = week;
     leave_supervision(offender, managers);
     if outcome != OrderOutcome::Completed && custody_weeks > 0 {
-        offender.stage = Stage::Custody;
-        offender.release_due = week + 1 + custody_weeks as i32;
+        offender.journey.stage = Stage::Custody;
+        offender.journey.release_due = week + 1 + custody_weeks as i32;
     } else {
-        offender.stage = Stage::FollowUp;
+        offender.journey.stage = Stage::FollowUp;
     }
 }
 
 /// Ends a licence at the sentence's end.
 pub fn end_licence(offender: &mut Offender, managers: &mut [CaseManager], week: i32) {
-    debug_assert_eq!(offender.stage, Stage::Licence);
-    offender.outcome = Some(OrderOutcome::Completed);
-    offender.order_ended = week;
+    debug_assert_eq!(offender.journey.stage, Stage::Licence);
+    offender.journey.outcome = Some(OrderOutcome::Completed);
+    offender.journey.order_ended = week;
     leave_supervision(offender, managers);
-    offender.stage = Stage::FollowUp;
+    offender.journey.stage = Stage::FollowUp;
 }
 
 /// Recalls a licensee to custody from next week for `weeks` (not past the sentence's end).
@@ -151,34 +151,34 @@ pub fn recall(
     weeks: u32,
     keep_manager: bool,
 ) {
-    debug_assert_eq!(offender.stage, Stage::Licence);
+    debug_assert_eq!(offender.journey.stage, Stage::Licence);
     if keep_manager {
-        for member in &mut offender.team {
+        for member in &mut offender.team.members {
             if let Some(index) = member.index() {
                 managers[index].memberships -= 1;
                 *member = ManagerId::NONE;
             }
         }
-        offender.team_assessed = 0;
+        offender.team.assessed = 0;
     } else {
         leave_supervision(offender, managers);
         // Whoever supervises the licence after release takes it at a change of stage.
-        offender.pending_handoff = HandoffCause::StageChange;
+        offender.supervision.pending_handoff = HandoffCause::StageChange;
     }
-    offender.recalls = offender.recalls.saturating_add(1);
-    offender.stage = Stage::Custody;
-    offender.stage_started = week + 1;
-    offender.release_due = (week + 1 + weeks as i32).min(offender.order_due_end);
-    offender.warnings = 0;
-    offender.sanctions = Default::default();
+    offender.journey.recalls = offender.journey.recalls.saturating_add(1);
+    offender.journey.stage = Stage::Custody;
+    offender.journey.stage_started = week + 1;
+    offender.journey.release_due = (week + 1 + weeks as i32).min(offender.journey.order_due_end);
+    offender.supervision.warnings = 0;
+    offender.supervision.sanctions = Default::default();
 }
 
 /// First week of the reoffending follow-up: the start of a community order, or the first
 /// release from a custodial sentence ([`NEVER`] before it).
 pub fn follow_up_start(offender: &Offender) -> i32 {
-    match offender.disposal {
-        Disposal::Community => offender.order_start,
-        Disposal::Custody => offender.released,
+    match offender.journey.disposal {
+        Disposal::Community => offender.journey.order_start,
+        Disposal::Custody => offender.journey.released,
     }
 }
 
@@ -211,32 +211,35 @@ pub fn stage_transition(
     week: i32,
     counts: &mut TransitionCounts,
 ) {
-    if o.stage == Stage::PreSentence && week + 1 >= o.order_start {
+    if o.journey.stage == Stage::PreSentence && week + 1 >= o.journey.order_start {
         // The report's assessment stands if the report was written in full.
-        o.report_done = o.interviewed && o.report_hours_done >= s.reports.hours as f32 * 0.999;
-        if o.disposal == Disposal::Custody {
+        o.report.done =
+            o.report.interviewed && o.report.hours_done >= s.reports.hours as f32 * 0.999;
+        if o.journey.disposal == Disposal::Custody {
             sentence_to_custody(o, managers, &s.custody);
         } else {
-            o.stage = Stage::Order;
-            o.stage_started = o.order_start;
-            o.next_contact = o.order_start;
+            o.journey.stage = Stage::Order;
+            o.journey.stage_started = o.journey.order_start;
+            o.supervision.next_contact = o.journey.order_start;
         }
     }
-    match o.stage {
-        Stage::Order if week + 1 >= o.order_due_end => {
+    match o.journey.stage {
+        Stage::Order if week + 1 >= o.journey.order_due_end => {
             end_order(o, OrderOutcome::Completed, managers, week, 0);
             counts.completions += 1;
         }
-        Stage::Custody if week + 1 >= o.release_due => {
+        Stage::Custody if week + 1 >= o.journey.release_due => {
             release_from_custody(o, managers, services, s, week);
             counts.releases += u32::from(o.events.released);
         }
-        Stage::Licence if week + 1 >= o.order_due_end => {
+        Stage::Licence if week + 1 >= o.journey.order_due_end => {
             end_licence(o, managers, week);
         }
         _ => {}
     }
-    if o.stage == Stage::FollowUp && week >= last_follow_up_week(o, s.simulation.follow_up_weeks) {
-        o.stage = Stage::Closed;
+    if o.journey.stage == Stage::FollowUp
+        && week >= last_follow_up_week(o, s.simulation.follow_up_weeks)
+    {
+        o.journey.stage = Stage::Closed;
     }
 }

@@ -40,7 +40,7 @@ impl ModeTable {
 /// Weeks to the next contact after one this week: the mode's interval, or weekly while a
 /// graduated sanction of increased reporting is in force.
 pub fn contact_interval(o: &Offender, settings: &ModeSettings, week: i32) -> i32 {
-    if o.sanctions.reporting_active(week) {
+    if o.supervision.sanctions.reporting_active(week) {
         1
     } else {
         settings.contact_interval_weeks as i32

@@ -23,13 +23,13 @@ pub fn work_success_probability(o: &Offender, n: &NeedDynamics, specialist: f64)
     n.work_per_contact
         * specialist
         * (0.5 + 0.5 * f64::from(o.motivation))
-        * (0.5 + 0.5 * f64::from(o.relationship))
+        * (0.5 + 0.5 * f64::from(o.supervision.relationship))
 }
 
 /// The most severe need present that no provider is treating.
 fn own_work_target(o: &Offender) -> Option<Need> {
     let mut needs = o.needs;
-    if let Some(treated) = o.service.in_treatment() {
+    if let Some(treated) = o.supervision.service.in_treatment() {
         needs.0[treated as usize] = 0;
     }
     needs.most_severe()
@@ -44,7 +44,7 @@ pub fn needs_week(
     s: &Scenario,
     week: i32,
 ) {
-    if o.stage == Stage::Closed {
+    if o.journey.stage == Stage::Closed {
         return;
     }
     let (n, org) = (&s.needs, &s.organisation);
@@ -52,7 +52,7 @@ pub fn needs_week(
     // Work agreed at a case conference: each member who attended works on the most severe
     // need, as at an attended contact.
     let members = i32::from(o.events.conference_members);
-    if o.stage.is_supervised() && members > 0 {
+    if o.journey.stage.is_supervised() && members > 0 {
         let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
         if f64::from(d.team_work()) < p {
             if let Some(need) = own_work_target(o) {
@@ -60,9 +60,9 @@ pub fn needs_week(
             }
         }
     }
-    if o.stage.is_supervised() && o.events.contact_attended {
+    if o.journey.stage.is_supervised() && o.events.contact_attended {
         // Work at a covered contact is not the specialist's.
-        let specialist = match o.manager.index() {
+        let specialist = match o.supervision.manager.index() {
             Some(i)
                 if !o.events.contact_by_cover
                     && managers[i].specialises_in(case_type(o, org.streaming)) =>
@@ -78,7 +78,7 @@ pub fn needs_week(
                 o.needs.0[need as usize] -= 1;
             }
         }
-        if let Some(need) = o.service.substituting() {
+        if let Some(need) = o.supervision.service.substituting() {
             let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
             let severity = &mut o.needs.0[need as usize];
             if *severity > 0 && spread(d.need_work(), 1) < p {
@@ -106,8 +106,8 @@ pub fn needs_week(
             *s = (*s + 1).min(MAX_SEVERITY);
             // An acute need: a contact is due next week, whatever the schedule (a cover
             // group responds if the case manager is away).
-            if o.stage.is_supervised() {
-                o.next_contact = o.next_contact.min(week + 1);
+            if o.journey.stage.is_supervised() {
+                o.supervision.next_contact = o.supervision.next_contact.min(week + 1);
             }
         }
     }

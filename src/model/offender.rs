@@ -211,16 +211,32 @@ impl Default for IcmState {
 /// Most team members besides the lead.
 pub const MAX_MEMBERS: usize = 3;
 
+// Which team members have made their own assessment is kept as a bit mask in a byte (bit i:
+// member place i): every place must have its bit.
+const _: () = assert!(MAX_MEMBERS <= u8::BITS as usize);
+
 /// Sentinel for "never happened" in week fields.
 pub const NEVER: i32 = i32::MAX;
 
-/// One offender and their current case.
+/// One offender and their current case: the person, then the case's state grouped by concern.
+///
+/// A plain value, kept by the engine in a `Vec` and passed over once per pass: no boxing, so a
+/// case is one contiguous record. The fields stay in the order written here (`repr(C)`, as do
+/// the journey's), for speed: `removed`, which every pass reads first, sits beside the journey's
+/// `stage`, which nearly every step reads next, so that both come in one cache line; what
+/// nearly every step reads follows; the groups only some cases use (custody, teams, reports)
+/// come last, so that a pass over the others reads fewer cache lines.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub struct Offender {
     pub id: u32,
+    /// Static risk tier.
     pub risk: RiskTier,
+    /// Principal offence of the current order.
     pub offence: OffenceType,
+    /// The local area (patch) the case lives in.
     pub patch: u16,
+    /// Criminogenic needs now.
     pub needs: Needs,
     /// Needs present when the case started (bit mask), for the needs-met rate.
     pub needs_at_start: u8,
@@ -228,21 +244,45 @@ pub struct Offender {
     pub motivation: f32,
     /// Support from family and friends, 0..1. Protective against reoffending.
     pub family_support: f32,
+    /// Closed in an earlier week: the record waits in the caseload's array to be compacted
+    /// out, and every pass over the cases passes it by (see `engine::move_on`).
+    pub removed: bool,
+    /// Where the case is in the correctional journey: stage, sentence, release and recall.
+    pub journey: Journey,
     /// This week's numbers from the offender's own random stream.
     pub draws: WeeklyDraws,
     pub events: WeekEvents,
+    /// Who supervises the case and how: allocation and handoffs, relationship, assessment,
+    /// contacts and reviews, enforcement, services.
+    pub supervision: SupervisionState,
+    /// Running totals for this case's outcome measures.
+    pub tallies: Tallies,
+    /// Integrated Case Management while in custody.
+    pub icm: IcmState,
+    /// The case's team besides its lead (team and hybrid approaches).
+    pub team: CaseTeam,
+    /// The pre-sentence report.
+    pub report: PreSentenceReport,
+}
 
-    // The journey.
+/// Where a case is in the correctional journey (see `model::journey`): its stage, sentence,
+/// release from custody and recalls. In this order (`repr(C)`): the stage first, beside the
+/// case's `removed` (see [`Offender`]).
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Journey {
     pub stage: Stage,
+    pub disposal: Disposal,
+    pub outcome: Option<OrderOutcome>,
+    /// Recalls to custody so far.
+    pub recalls: u8,
     /// Week the current stage started.
     pub stage_started: i32,
-    pub disposal: Disposal,
     /// Week the sentence started: a community order, or a custodial sentence (negative for the
     /// initial caseload, already under way at week 0).
     pub order_start: i32,
     /// Week the order (or, for custody, the whole sentence, licence included) is due to end.
     pub order_due_end: i32,
-    pub outcome: Option<OrderOutcome>,
     /// Week the order or licence ended ([`NEVER`] while it runs).
     pub order_ended: i32,
     /// Week the current spell in custody ends ([`NEVER`] when not due in custody).
@@ -252,17 +292,20 @@ pub struct Offender {
     /// Week of the latest release (`i32::MIN` when never in custody): service waits count from
     /// it, as a provider cannot take someone in prison.
     pub latest_release: i32,
-    /// Recalls to custody so far.
-    pub recalls: u8,
-    pub icm: IcmState,
+    /// Weeks from release to the first kept appointment ([`NEVER`] until then).
+    pub first_contact_after_release: i32,
     /// What was in place at the first release ([`at_release`] flags).
     pub at_release: u8,
     /// Released and not yet offered a first appointment.
     pub awaiting_first_appointment: bool,
-    /// Weeks from release to the first kept appointment ([`NEVER`] until then).
-    pub first_contact_after_release: i32,
+}
 
-    // Supervision.
+/// Supervision of the case by its case manager (the lead under teams): who holds it and how it
+/// came to them, the working relationship, the assessment and plan, contacts and reviews,
+/// enforcement, and services.
+#[derive(Clone, Copy, Debug)]
+pub struct SupervisionState {
+    /// The case manager holding the case ([`ManagerId::NONE`]: unallocated).
     pub manager: ManagerId,
     /// Whether the case has had a case manager before (so that the next is a handoff).
     pub ever_allocated: bool,
@@ -272,7 +315,9 @@ pub struct Offender {
     pub assessed: bool,
     /// Hours of assessment and planning done so far.
     pub assessment_hours_done: f32,
+    /// Week the next contact is due ([`NEVER`]: none scheduled).
     pub next_contact: i32,
+    /// Week the next review of the plan is due ([`NEVER`]: none scheduled).
     pub next_review: i32,
     /// Formal warnings currently live (expire after the scenario's warning period).
     pub warnings: u8,
@@ -284,6 +329,7 @@ pub struct Offender {
     pub service: ServiceState,
     /// Services completed or dropped out of so far (`services::service_history` flags).
     pub service_history: u8,
+    /// Handoffs so far: changes of the person (or a team member) responsible.
     pub handoffs: u16,
     /// Handoffs by cause, in [`HandoffCause`] order.
     pub handoffs_by_cause: [u16; HandoffCause::COUNT],
@@ -291,45 +337,58 @@ pub struct Offender {
     pub pending_handoff: HandoffCause,
     /// The cover group of a case manager who left, whose members take the case first.
     pub cover_hint: u32,
+}
 
-    /// The other members of the case's team (team and hybrid approaches), or none.
-    pub team: [ManagerId; MAX_MEMBERS],
-    /// Which members have made their own assessment (bit i: `team[i]`).
-    pub team_assessed: u8,
+/// The members of a case's team besides its lead (team and hybrid approaches; none under the
+/// individual approach), and their case conferences.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseTeam {
+    /// The members, in their places ([`ManagerId::NONE`]: an empty place).
+    pub members: [ManagerId; MAX_MEMBERS],
+    /// Which members have made their own assessment (bit i: `members[i]`).
+    pub assessed: u8,
+    /// Week of the next case conference.
     pub next_conference: i32,
+}
 
-    // The pre-sentence report.
-    pub report_hours_done: f32,
+/// The pre-sentence report written before the court sentences (see `workload`).
+#[derive(Clone, Copy, Debug)]
+pub struct PreSentenceReport {
+    /// Hours of report writing done so far.
+    pub hours_done: f32,
     /// The report was written in full: its assessment stands for the order's.
-    pub report_done: bool,
+    pub done: bool,
     /// The report's interview has taken place (or been offered and missed).
     pub interviewed: bool,
+}
 
-    // Running totals for this case's outcome measures.
+/// Running totals for this case's outcome measures (read by the metrics' recorder).
+#[derive(Clone, Copy, Debug)]
+pub struct Tallies {
+    /// Weeks under supervision in the community (on an order or licence).
     pub supervised_weeks: u16,
+    /// Of those, weeks with no case manager.
     pub weeks_unallocated: u16,
+    /// Contacts due, and delivered (offered), while under supervision.
     pub contacts_due: u16,
     pub contacts_delivered: u16,
+    /// Week of the first proven reoffence in the follow-up ([`NEVER`]: none yet).
     pub first_proven_reoffence: i32,
-
-    /// Closed in an earlier week: the record waits in the caseload's array to be compacted
-    /// out, and every pass over the cases passes it by (see `engine::move_on`).
-    pub removed: bool,
 }
 
 impl Offender {
     /// Weeks since the order started.
     pub fn weeks_on_order(&self, week: i32) -> i32 {
-        week - self.order_start
+        week - self.journey.order_start
     }
 
     /// Serving a custodial sentence (in custody or on licence), not a revoked order's custody.
     pub fn under_custodial_sentence(&self) -> bool {
-        self.disposal == Disposal::Custody && self.outcome.is_none()
+        self.journey.disposal == Disposal::Custody && self.journey.outcome.is_none()
     }
 
     pub fn is_allocated(&self) -> bool {
-        self.manager.is_some()
+        self.supervision.manager.is_some()
     }
 
     /// Share of the needs present at the start of the order that are now met (severity 0);
@@ -494,53 +553,63 @@ impl OffenderFactory {
             family_support,
             draws: WeeklyDraws::new(stream),
             events: WeekEvents::default(),
-            stage: if with_report {
-                Stage::PreSentence
-            } else {
-                Stage::Order
+            journey: Journey {
+                stage: if with_report {
+                    Stage::PreSentence
+                } else {
+                    Stage::Order
+                },
+                stage_started: week,
+                disposal: Disposal::Community,
+                order_start,
+                order_due_end: order_start + length,
+                outcome: None,
+                order_ended: NEVER,
+                release_due: NEVER,
+                released: NEVER,
+                latest_release: i32::MIN,
+                recalls: 0,
+                at_release: 0,
+                awaiting_first_appointment: false,
+                first_contact_after_release: NEVER,
             },
-            stage_started: week,
-            disposal: Disposal::Community,
-            order_start,
-            order_due_end: order_start + length,
-            outcome: None,
-            order_ended: NEVER,
-            release_due: NEVER,
-            released: NEVER,
-            latest_release: i32::MIN,
-            recalls: 0,
             icm: IcmState::default(),
-            at_release: 0,
-            awaiting_first_appointment: false,
-            first_contact_after_release: NEVER,
-            manager: ManagerId::NONE,
-            ever_allocated: false,
-            relationship: 0.0,
-            // The initial caseload was assessed before the simulation began.
-            assessed: initial_caseload,
-            assessment_hours_done: 0.0,
-            next_contact: week,
-            next_review: NEVER,
-            warnings: 0,
-            last_warning: NEVER,
-            sanctions: Sanctions::default(),
-            service: ServiceState::None,
-            service_history: 0,
-            handoffs: 0,
-            handoffs_by_cause: [0; HandoffCause::COUNT],
-            pending_handoff: HandoffCause::StaffLeft,
-            cover_hint: NO_GROUP,
-            team: [ManagerId::NONE; MAX_MEMBERS],
-            team_assessed: 0,
-            next_conference: NEVER,
-            report_hours_done: 0.0,
-            report_done: false,
-            interviewed: false,
-            supervised_weeks: 0,
-            weeks_unallocated: 0,
-            contacts_due: 0,
-            contacts_delivered: 0,
-            first_proven_reoffence: NEVER,
+            supervision: SupervisionState {
+                manager: ManagerId::NONE,
+                ever_allocated: false,
+                relationship: 0.0,
+                // The initial caseload was assessed before the simulation began.
+                assessed: initial_caseload,
+                assessment_hours_done: 0.0,
+                next_contact: week,
+                next_review: NEVER,
+                warnings: 0,
+                last_warning: NEVER,
+                sanctions: Sanctions::default(),
+                service: ServiceState::None,
+                service_history: 0,
+                handoffs: 0,
+                handoffs_by_cause: [0; HandoffCause::COUNT],
+                pending_handoff: HandoffCause::StaffLeft,
+                cover_hint: NO_GROUP,
+            },
+            team: CaseTeam {
+                members: [ManagerId::NONE; MAX_MEMBERS],
+                assessed: 0,
+                next_conference: NEVER,
+            },
+            report: PreSentenceReport {
+                hours_done: 0.0,
+                done: false,
+                interviewed: false,
+            },
+            tallies: Tallies {
+                supervised_weeks: 0,
+                weeks_unallocated: 0,
+                contacts_due: 0,
+                contacts_delivered: 0,
+                first_proven_reoffence: NEVER,
+            },
             removed: false,
         }
     }
@@ -557,6 +626,18 @@ mod tests {
         let needs = Needs([0, 2, 0, 2, 0, 0, 1]);
         assert_eq!(needs.most_severe(), Some(Need::Alcohol));
         assert_eq!(Needs::default().most_severe(), None);
+    }
+
+    #[test]
+    fn the_case_record_keeps_the_stage_beside_removed_and_its_size() {
+        // Every pass reads `removed` first and nearly every step the stage next (see
+        // `Offender`): side by side, one cache line serves both. 216 bytes: the groups' contents
+        // and their own padding, in 8-byte units for the random stream.
+        use std::mem::{offset_of, size_of};
+        let removed = offset_of!(Offender, removed);
+        let stage = offset_of!(Offender, journey) + offset_of!(Journey, stage);
+        assert!(stage > removed && stage - removed <= 4, "{removed} {stage}");
+        assert!(size_of::<Offender>() <= 216, "{}", size_of::<Offender>());
     }
 
     #[test]

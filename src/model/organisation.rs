@@ -112,9 +112,9 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
         };
         let plan = sup.assessment_hours + sup.planning_hours;
         let t = case_type(&o, s.organisation.streaming);
-        let weeks = if o.disposal == Disposal::Custody {
-            let inside = f64::from(o.release_due - o.order_start);
-            let outside = f64::from(o.order_due_end - o.release_due);
+        let weeks = if o.journey.disposal == Disposal::Custody {
+            let inside = f64::from(o.journey.release_due - o.journey.order_start);
+            let outside = f64::from(o.journey.order_due_end - o.journey.release_due);
             let engaged = if c.through_the_gate {
                 inside.min(f64::from(c.engage_weeks_before_release))
             } else {
@@ -131,7 +131,7 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
             w.hours += supervision_hours(outside) + if engaged > 0.0 { 0.0 } else { plan };
             outside + engaged
         } else {
-            let weeks = f64::from(o.order_due_end - o.order_start);
+            let weeks = f64::from(o.journey.order_due_end - o.journey.order_start);
             let w = &mut by_type[t];
             w.cases += weeks;
             w.hours += plan + supervision_hours(weeks);
@@ -260,7 +260,7 @@ pub struct Establishment {
 }
 
 /// Draws a post-holder's personal weights for cutting contact under discretion.
-pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; 4] {
+pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; RiskTier::COUNT] {
     std::array::from_fn(|_| {
         let z: f64 = rng.sample(StandardNormal);
         (spread * z).exp()
@@ -502,18 +502,18 @@ impl Establishment {
     ) -> Option<ManagerId> {
         let complex = is_complex(o, s);
         let patch = usize::from(o.patch);
-        if o.stage == Stage::PreSentence {
+        if o.journey.stage == Stage::PreSentence {
             return Self::least_loaded(&self.pools[self.report_pool[patch]], managers, complex);
         }
-        if o.cover_hint != NO_GROUP {
-            let group = &self.cover_groups[o.cover_hint as usize];
+        if o.supervision.cover_hint != NO_GROUP {
+            let group = &self.cover_groups[o.supervision.cover_hint as usize];
             let fits =
                 |id: &&ManagerId| self.still_fits(o, &managers[id.index().expect("real post")]);
             if let Some(id) = Self::least_loaded(group.iter().filter(fits), managers, complex) {
                 return Some(id);
             }
         }
-        if o.risk == RiskTier::Low && o.stage == Stage::Order {
+        if o.risk == RiskTier::Low && o.journey.stage == Stage::Order {
             if let Some(pool) = self.volunteer_pool[patch] {
                 if let Some(id) = Self::least_loaded(&self.pools[pool], managers, false) {
                     return Some(id);
@@ -526,7 +526,7 @@ impl Establishment {
     /// The pool that holds a case at its stage (after sentence) and type.
     fn pool_for(&self, o: &Offender) -> usize {
         let i = usize::from(o.patch) * self.types + case_type(o, self.streaming);
-        match o.stage {
+        match o.journey.stage {
             Stage::Custody => self.custody_pool[i],
             Stage::Licence => self.licence_pool[i],
             _ => self.supervision_pool[i],
@@ -539,11 +539,11 @@ impl Establishment {
     /// limit.
     pub fn fill_team(&self, o: &mut Offender, managers: &mut [CaseManager], size: u32) {
         let pool = &self.pools[self.pool_for(o)];
-        for slot in 0..(size as usize - 1).min(o.team.len()) {
-            if o.team[slot].is_some() {
+        for slot in 0..(size as usize - 1).min(o.team.members.len()) {
+            if o.team.members[slot].is_some() {
                 continue;
             }
-            let taken = |id: ManagerId| id == o.manager || o.team.contains(&id);
+            let taken = |id: ManagerId| id == o.supervision.manager || o.team.members.contains(&id);
             let best = pool
                 .iter()
                 .copied()
@@ -553,7 +553,7 @@ impl Establishment {
                 })
                 .min_by_key(|id| managers[id.index().expect("real post")].memberships);
             if let Some(id) = best {
-                o.team[slot] = id;
+                o.team.members[slot] = id;
                 managers[id.index().expect("real post")].memberships += 1;
             }
         }
@@ -562,7 +562,7 @@ impl Establishment {
     /// Whether the post holding a case may go on holding it at its current stage and type.
     pub fn still_fits(&self, o: &Offender, m: &CaseManager) -> bool {
         let task = self.streaming == Streaming::Task;
-        let function_fits = match (o.stage, m.function) {
+        let function_fits = match (o.journey.stage, m.function) {
             (_, Function::All) => true,
             (Stage::PreSentence, f) => f == Function::Reports,
             (Stage::Custody, f) if task => f == Function::Custody,
@@ -583,22 +583,22 @@ pub fn allocate(
     retained_on_handoff: f64,
 ) {
     debug_assert!(!offender.is_allocated());
-    if offender.ever_allocated {
-        offender.handoffs += 1;
-        offender.handoffs_by_cause[offender.pending_handoff as usize] += 1;
-        offender.relationship *= retained_on_handoff as f32;
+    if offender.supervision.ever_allocated {
+        offender.supervision.handoffs += 1;
+        offender.supervision.handoffs_by_cause[offender.supervision.pending_handoff as usize] += 1;
+        offender.supervision.relationship *= retained_on_handoff as f32;
     }
-    offender.ever_allocated = true;
-    offender.cover_hint = NO_GROUP;
-    offender.manager = to;
+    offender.supervision.ever_allocated = true;
+    offender.supervision.cover_hint = NO_GROUP;
+    offender.supervision.manager = to;
     managers[to.index().expect("allocated to a real post")].caseload += 1;
     // A member of the case's team who becomes its lead leaves the member's place (refilled at
     // the next allocation). Members are chosen by the case's type when a place is filled, so
     // after a change of type the new lead can already be on the team.
-    if let Some(slot) = offender.team.iter().position(|&m| m == to) {
+    if let Some(slot) = offender.team.members.iter().position(|&m| m == to) {
         managers[to.index().expect("a real post")].memberships -= 1;
-        offender.team[slot] = ManagerId::NONE;
-        offender.team_assessed &= !(1 << slot);
+        offender.team.members[slot] = ManagerId::NONE;
+        offender.team.assessed &= !(1 << slot);
     }
 }
 
@@ -612,26 +612,26 @@ pub fn release_member(
     retained_on_handoff: f64,
     size: u32,
 ) {
-    if let Some(index) = offender.team[slot].index() {
+    if let Some(index) = offender.team.members[slot].index() {
         managers[index].memberships -= 1;
-        offender.team[slot] = ManagerId::NONE;
-        offender.team_assessed &= !(1 << slot);
-        offender.handoffs += 1;
-        offender.handoffs_by_cause[HandoffCause::StaffLeft as usize] += 1;
+        offender.team.members[slot] = ManagerId::NONE;
+        offender.team.assessed &= !(1 << slot);
+        offender.supervision.handoffs += 1;
+        offender.supervision.handoffs_by_cause[HandoffCause::StaffLeft as usize] += 1;
         let lost = (1.0 - retained_on_handoff) / f64::from(size);
-        offender.relationship *= (1.0 - lost) as f32;
+        offender.supervision.relationship *= (1.0 - lost) as f32;
     }
 }
 
 /// Takes a case off its case manager, leaving it to be reallocated; `cause` is recorded for
 /// the handoff that follows.
 pub fn release(offender: &mut Offender, managers: &mut [CaseManager], cause: HandoffCause) {
-    if let Some(index) = offender.manager.index() {
+    if let Some(index) = offender.supervision.manager.index() {
         managers[index].caseload -= 1;
-        offender.manager = ManagerId::NONE;
-        offender.pending_handoff = cause;
+        offender.supervision.manager = ManagerId::NONE;
+        offender.supervision.pending_handoff = cause;
         if cause == HandoffCause::StaffLeft {
-            offender.cover_hint = managers[index].cover_group;
+            offender.supervision.cover_hint = managers[index].cover_group;
         }
     }
 }
@@ -645,10 +645,10 @@ pub fn transfer_if_misfit(
     establishment: &Establishment,
     week: i32,
 ) {
-    let Some(index) = o.manager.index() else {
+    let Some(index) = o.supervision.manager.index() else {
         return;
     };
-    if o.stage_started == week {
+    if o.journey.stage_started == week {
         // A stage has just started: the holder hands over unless they work on it too.
         if !establishment.still_fits(o, &managers[index]) {
             release(o, managers, HandoffCause::StageChange);
@@ -682,7 +682,7 @@ pub fn allocate_if_waiting(
         }
     }
     let teams = scenario.organisation.approach != Approach::Individual;
-    if teams && offender.stage.is_supervised() && offender.is_allocated() {
+    if teams && offender.journey.stage.is_supervised() && offender.is_allocated() {
         establishment.fill_team(offender, managers, scenario.team.size);
     }
 }
@@ -733,7 +733,7 @@ mod tests {
         s.organisation.streaming = Streaming::Risk;
         s.workforce.qualified_share = 0.4;
         let (managers, _) = establish(&s);
-        for t in 0..4u8 {
+        for t in 0..RiskTier::COUNT as u8 {
             let posts: Vec<&CaseManager> = managers.iter().filter(|m| m.specialism == t).collect();
             assert!(!posts.is_empty(), "tier {t}");
             if t >= 2 {

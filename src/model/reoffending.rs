@@ -48,7 +48,11 @@ pub struct HazardModel {
 }
 
 impl HazardModel {
-    pub fn new(s: &Scenario, typical_needs: [f64; 4], mean_family_support: f64) -> Self {
+    pub fn new(
+        s: &Scenario,
+        typical_needs: [f64; RiskTier::COUNT],
+        mean_family_support: f64,
+    ) -> Self {
         let r = &s.reoffending;
         let risk_principle = RiskTier::ALL.map(|tier| {
             if tier == RiskTier::Low {
@@ -103,14 +107,14 @@ impl HazardModel {
         let t = o.risk.index();
         let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
             - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
-        let supervision = match o.stage {
+        let supervision = match o.journey.stage {
             Stage::Order | Stage::Licence if o.is_allocated() => {
-                1.0 - self.relationship_effect * f64::from(o.relationship)
+                1.0 - self.relationship_effect * f64::from(o.supervision.relationship)
             }
             Stage::Custody => self.custody_factor,
             _ => 1.0,
         };
-        let restriction = if o.sanctions.restriction_active(week) {
+        let restriction = if o.supervision.sanctions.restriction_active(week) {
             1.0 - self.restriction_effect
         } else {
             1.0
@@ -190,7 +194,7 @@ pub fn reoffending_week(
     counts: &mut ReoffendingCounts,
 ) {
     // Offences while awaiting sentence are not followed.
-    if matches!(o.stage, Stage::PreSentence | Stage::Closed) {
+    if matches!(o.journey.stage, Stage::PreSentence | Stage::Closed) {
         return;
     }
     let e = &s.enforcement;
@@ -199,14 +203,14 @@ pub fn reoffending_week(
         return;
     }
     counts.proven += 1;
-    if o.stage == Stage::Custody {
+    if o.journey.stage == Stage::Custody {
         o.events.proven_in_custody = true;
     }
     let start = follow_up_start(o);
-    if o.first_proven_reoffence == NEVER && start != NEVER && week >= start {
-        o.first_proven_reoffence = week;
+    if o.tallies.first_proven_reoffence == NEVER && start != NEVER && week >= start {
+        o.tallies.first_proven_reoffence = week;
     }
-    match o.stage {
+    match o.journey.stage {
         Stage::Order if f64::from(d.court()) < e.reconviction_revocation_prob => {
             end_order(
                 o,
@@ -260,7 +264,7 @@ mod tests {
                             Stage::Custody,
                             Stage::FollowUp,
                         ] {
-                            o.stage = stage;
+                            o.journey.stage = stage;
                             highest = highest.max(model.hazard(&o, 0));
                         }
                     }

@@ -21,7 +21,7 @@ use crate::model::offender::{Need, Offender};
 use crate::model::workforce::CaseManager;
 use crate::scenario::Services;
 
-/// Flags of what a case has done with services ([`Offender::service_history`]).
+/// Flags of what a case has done with services ([`SupervisionState::service_history`]).
 pub mod service_history {
     /// Completed a service.
     pub const COMPLETED: u8 = 1;
@@ -176,7 +176,7 @@ pub fn refer(
     }
     if system.reachable[need as usize] == 0 {
         if s.substitute {
-            o.service = ServiceState::Substituting { need };
+            o.supervision.service = ServiceState::Substituting { need };
             return Referral::Substituted;
         }
         return Referral::Refused;
@@ -187,7 +187,7 @@ pub fn refer(
         m.try_use(s.advocacy_hours) && v < s.advocacy_success
     };
     if accepted {
-        o.service = ServiceState::Waiting { need, since: week };
+        o.supervision.service = ServiceState::Waiting { need, since: week };
         Referral::Accepted
     } else {
         Referral::Refused
@@ -197,7 +197,7 @@ pub fn refer(
 /// Weeks a referral has waited: from the referral, or from release for one made in custody
 /// (a provider cannot take someone in prison). Places still go in order of referral.
 fn wait_so_far(o: &Offender, since: i32, week: i32) -> u64 {
-    (week - since.max(o.latest_release)).max(0) as u64
+    (week - since.max(o.journey.latest_release)).max(0) as u64
 }
 
 /// The services phase, in three parts: [`ServiceSystem::begin_week`]; [`case_services`] for
@@ -239,43 +239,43 @@ pub fn case_services(
     week: i32,
     counts: &mut ServiceCounts,
 ) {
-    match o.service {
+    match o.supervision.service {
         ServiceState::None => {}
         ServiceState::Attending { need, until } => {
             let n = need as usize;
             counts.cost += system.cost_per_week[n];
             // A community service cannot be attended from prison.
-            let in_custody = o.stage == Stage::Custody;
+            let in_custody = o.journey.stage == Stage::Custody;
             if in_custody || system.drops_out(o, need, s, f64::from(o.draws.treatment())) {
-                o.service = ServiceState::None;
+                o.supervision.service = ServiceState::None;
                 counts.dropouts += 1;
-                o.service_history |= service_history::DROPPED_OUT;
+                o.supervision.service_history |= service_history::DROPPED_OUT;
             } else if week + 1 >= until {
                 let severity = &mut o.needs.0[n];
                 *severity = severity.saturating_sub(s.severity_reduction);
-                o.service = ServiceState::None;
+                o.supervision.service = ServiceState::None;
                 counts.completions += 1;
-                o.service_history |= service_history::COMPLETED;
+                o.supervision.service_history |= service_history::COMPLETED;
             } else {
                 system.attending[n] += 1;
             }
         }
         ServiceState::Waiting { need, since } => {
-            if o.stage.is_supervised() {
+            if o.journey.stage.is_supervised() {
                 system.queue.push((since, i as u32, need as u8));
-            } else if o.stage == Stage::Custody && o.under_custodial_sentence() {
+            } else if o.journey.stage == Stage::Custody && o.under_custodial_sentence() {
                 // Referred before release: the place is taken up after release.
                 counts.waiting += 1;
             } else {
                 // The order ended: the referral lapses.
-                o.service = ServiceState::None;
+                o.supervision.service = ServiceState::None;
                 counts.waits_ended += 1;
                 counts.wait_weeks += wait_so_far(o, since, week);
             }
         }
         ServiceState::Substituting { need } => {
-            if !o.stage.is_supervised() || o.needs.severity(need) == 0 {
-                o.service = ServiceState::None;
+            if !o.journey.stage.is_supervised() || o.needs.severity(need) == 0 {
+                o.supervision.service = ServiceState::None;
             }
         }
     }
@@ -303,13 +303,13 @@ pub fn fill_places(
         let waited = wait_so_far(o, since, week) as i32;
         if system.attending[n] < system.reachable[n] {
             system.attending[n] += 1;
-            o.service = ServiceState::Attending {
+            o.supervision.service = ServiceState::Attending {
                 need,
                 until: week + 1 + system.weeks[n] as i32,
             };
             counts.starts += 1;
         } else if waited >= s.max_wait_weeks as i32 {
-            o.service = if s.substitute {
+            o.supervision.service = if s.substitute {
                 counts.substitutions += 1;
                 ServiceState::Substituting { need }
             } else {
@@ -376,21 +376,21 @@ mod tests {
         let mut system = ServiceSystem::new(&s);
         assert_eq!(system.reachable[Need::Drugs as usize], 1);
         let mut os = offenders(2);
-        os[0].service = ServiceState::Waiting {
+        os[0].supervision.service = ServiceState::Waiting {
             need: Need::Drugs,
             since: 5,
         };
-        os[1].service = ServiceState::Waiting {
+        os[1].supervision.service = ServiceState::Waiting {
             need: Need::Drugs,
             since: 3,
         };
         let counts = services_week(&mut os, &mut system, &s, 6);
         assert!(matches!(
-            os[1].service,
+            os[1].supervision.service,
             ServiceState::Attending { until: 19, .. }
         ));
         assert_eq!(
-            os[0].service,
+            os[0].supervision.service,
             ServiceState::Waiting {
                 need: Need::Drugs,
                 since: 5
@@ -408,7 +408,7 @@ mod tests {
         let mut system = ServiceSystem::new(&s);
         let mut os = offenders(1);
         os[0].needs.0[Need::Drugs as usize] = 3;
-        os[0].service = ServiceState::Attending {
+        os[0].supervision.service = ServiceState::Attending {
             need: Need::Drugs,
             until: 10,
         };
@@ -416,7 +416,7 @@ mod tests {
         assert_eq!(os[0].needs.severity(Need::Drugs), 3, "not yet");
         let counts = services_week(&mut os, &mut system, &s, 9);
         assert_eq!(os[0].needs.severity(Need::Drugs), 1);
-        assert_eq!(os[0].service, ServiceState::None);
+        assert_eq!(os[0].supervision.service, ServiceState::None);
         assert_eq!((counts.completions, counts.attending), (1, 0));
     }
 
@@ -430,18 +430,18 @@ mod tests {
         let mut system = ServiceSystem::new(&s);
         let mut os = offenders(2);
         // The alcohol place is taken by the first case; the second waits.
-        os[0].service = ServiceState::Attending {
+        os[0].supervision.service = ServiceState::Attending {
             need: Need::Alcohol,
             until: 100,
         };
-        os[1].service = ServiceState::Waiting {
+        os[1].supervision.service = ServiceState::Waiting {
             need: Need::Alcohol,
             since: 0,
         };
         let week = s.max_wait_weeks as i32;
         let counts = services_week(&mut os, &mut system, &s, week);
         assert_eq!(
-            os[1].service,
+            os[1].supervision.service,
             ServiceState::Substituting {
                 need: Need::Alcohol
             }

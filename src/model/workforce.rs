@@ -2,7 +2,7 @@
 
 use rand::Rng;
 
-use crate::scenario::Workforce;
+use crate::scenario::{RiskTier, Workforce};
 
 /// Index of a case manager's post, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,7 +46,7 @@ pub struct Demand {
     /// times, so done before casework).
     pub team: f64,
     pub assessment: f64,
-    pub contacts_by_tier: [f64; 4],
+    pub contacts_by_tier: [f64; RiskTier::COUNT],
     pub reviews: f64,
 }
 
@@ -57,7 +57,7 @@ pub struct DeliveryShares {
     pub reports: f64,
     pub team: f64,
     pub assessment: f64,
-    pub contacts_by_tier: [f64; 4],
+    pub contacts_by_tier: [f64; RiskTier::COUNT],
     pub reviews: f64,
 }
 
@@ -112,7 +112,7 @@ pub struct CaseManager {
     pub weekly_hours: f64,
     /// How much this post-holder protects each tier's contact when cutting under discretion
     /// (weights, 1 = even).
-    pub discretion: [f64; 4],
+    pub discretion: [f64; RiskTier::COUNT],
     pub status: StaffStatus,
     /// Cases currently allocated.
     pub caseload: u32,
@@ -145,7 +145,7 @@ impl CaseManager {
             cover_group: NO_GROUP,
             cap: u32::MAX,
             weekly_hours: 0.0,
-            discretion: [1.0; 4],
+            discretion: [1.0; RiskTier::COUNT],
             status: StaffStatus::Present,
             caseload: 0,
             memberships: 0,

@@ -52,11 +52,11 @@ impl<'a> WorkloadWeek<'a> {
 /// Hours of this case's contact: the mode's, plus the extra while substituting for a service;
 /// in custody, a prison visit.
 fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
-    if o.stage == Stage::Custody {
+    if o.journey.stage == Stage::Custody {
         return s.custody.prison_visit_hours;
     }
     let mode = modes.get(o.risk).hours_per_contact;
-    match o.service {
+    match o.supervision.service {
         ServiceState::Substituting { .. } => mode + s.services.substitute_hours,
         _ => mode,
     }
@@ -64,7 +64,7 @@ fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
 
 /// Linking hours expected when the plan is drawn up or reviewed.
 fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
-    if o.service == ServiceState::None {
+    if o.supervision.service == ServiceState::None {
         modes.get(o.risk).referral_share * s.services.referral_hours
     } else {
         0.0
@@ -74,7 +74,7 @@ fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
 /// After a contact this week, the next is due at the mode's interval (or sooner under a
 /// sanction of increased reporting); in custody, at the prison visit interval.
 fn schedule_next_contact(o: &mut Offender, modes: &ModeTable, s: &Scenario, week: i32) {
-    o.next_contact = if o.stage == Stage::Custody {
+    o.supervision.next_contact = if o.journey.stage == Stage::Custody {
         week + s.custody.prison_visit_interval_weeks as i32
     } else {
         week + contact_interval(o, modes.get(o.risk), week)
@@ -117,28 +117,28 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
     let sup = &s.supervision;
     let (report_weekly, teams) = (w.report_weekly, w.teams);
     o.events = Default::default();
-    if o.stage == Stage::PreSentence {
-        if let Some(index) = o.manager.index() {
+    if o.journey.stage == Stage::PreSentence {
+        if let Some(index) = o.supervision.manager.index() {
             managers[index].demand.reports += report_weekly;
         }
         return;
     }
-    if o.stage == Stage::Custody {
+    if o.journey.stage == Stage::Custody {
         // Through the gate: the engaged case manager visits, assesses and plans, and goes
         // to the case conferences.
-        let Some(index) = o.manager.index() else {
+        let Some(index) = o.supervision.manager.index() else {
             return;
         };
-        if o.next_contact == NEVER {
-            o.next_contact = week;
+        if o.supervision.next_contact == NEVER {
+            o.supervision.next_contact = week;
         }
-        o.events.contact_due = week >= o.next_contact;
+        o.events.contact_due = week >= o.supervision.next_contact;
         let d = &mut managers[index].demand;
         if o.events.contact_due {
             d.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
         }
-        if !o.assessed {
-            d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
+        if !o.supervision.assessed {
+            d.assessment += assessment_hours(o, s) - f64::from(o.supervision.assessment_hours_done)
                 + expected_linking(o, modes, s);
         }
         if week >= o.icm.next_conference {
@@ -146,18 +146,18 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
         }
         return;
     }
-    if !o.stage.is_supervised() {
+    if !o.journey.stage.is_supervised() {
         return;
     }
-    o.supervised_weeks += 1;
+    o.tallies.supervised_weeks += 1;
     if !o.is_allocated() {
-        o.weeks_unallocated += 1;
+        o.tallies.weeks_unallocated += 1;
     }
-    o.events.contact_due = week >= o.next_contact;
+    o.events.contact_due = week >= o.supervision.next_contact;
     if o.events.contact_due {
-        o.contacts_due += 1;
+        o.tallies.contacts_due += 1;
     }
-    let Some(index) = o.manager.index() else {
+    let Some(index) = o.supervision.manager.index() else {
         return;
     };
     if o.events.contact_due {
@@ -166,14 +166,14 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
     }
     if teams {
         // Conference hours are planned for the members expected to attend.
-        let conference = o.assessed && week >= o.next_conference;
+        let conference = o.supervision.assessed && week >= o.team.next_conference;
         let expected = s.team.conference_hours * s.team.conference_attendance;
         if conference {
             managers[index].demand.team += expected;
         }
-        for (slot, member) in o.team.iter().enumerate() {
+        for (slot, member) in o.team.members.iter().enumerate() {
             let Some(m) = member.index() else { continue };
-            if o.team_assessed & (1 << slot) == 0 {
+            if o.team.assessed & (1 << slot) == 0 {
                 managers[m].demand.team += s.team.member_assessment_hours;
             }
             if conference {
@@ -182,12 +182,12 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
         }
     }
     let d = &mut managers[index].demand;
-    if !o.assessed {
-        d.assessment += assessment_hours(o, s) - f64::from(o.assessment_hours_done)
+    if !o.supervision.assessed {
+        d.assessment += assessment_hours(o, s) - f64::from(o.supervision.assessment_hours_done)
             + expected_linking(o, modes, s);
     }
     // Under a team, the case conference reviews the plan.
-    if !teams && o.assessed && week >= o.next_review {
+    if !teams && o.supervision.assessed && week >= o.supervision.next_review {
         d.reviews += sup.review_hours + expected_linking(o, modes, s);
     }
 }
@@ -195,12 +195,15 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
 /// The post that makes a case's contact this week: the lead, except under the team approach,
 /// where contacts rotate among the members present (each monitoring their own tasks).
 fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize {
-    let lead = o.manager.index().expect("an allocated case");
+    let lead = o.supervision.manager.index().expect("an allocated case");
     if s.organisation.approach != Approach::Team {
         return lead;
     }
-    let k = usize::from(o.contacts_delivered) % s.team.size as usize;
-    match k.checked_sub(1).and_then(|slot| o.team.get(slot)?.index()) {
+    let k = usize::from(o.tallies.contacts_delivered) % s.team.size as usize;
+    match k
+        .checked_sub(1)
+        .and_then(|slot| o.team.members.get(slot)?.index())
+    {
         Some(m) if managers[m].status == StaffStatus::Present => m,
         _ => lead,
     }
@@ -213,8 +216,8 @@ fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize
 fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
     let t = &s.team;
     let rank = f64::from(o.draws.contact_delivery());
-    let lead = o.manager.index().expect("an allocated case");
-    let participants = std::iter::once(Some(lead)).chain(o.team.iter().map(|m| m.index()));
+    let lead = o.supervision.manager.index().expect("an allocated case");
+    let participants = std::iter::once(Some(lead)).chain(o.team.members.iter().map(|m| m.index()));
     let mut lead_attended = false;
     let mut members = 0u8;
     for (j, post) in participants.enumerate() {
@@ -232,13 +235,13 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
             }
         }
     }
-    o.next_conference = week + t.conference_interval_weeks as i32;
+    o.team.next_conference = week + t.conference_interval_weeks as i32;
     if !lead_attended && members == 0 {
         return 0.0;
     }
     o.events.reviewed = true;
     o.events.conference_members = members;
-    o.next_review = week + s.supervision.review_interval_weeks as i32;
+    o.supervision.next_review = week + s.supervision.review_interval_weeks as i32;
     t.chair_hours
 }
 
@@ -251,7 +254,7 @@ pub fn report_hours_per_week(s: &Scenario) -> f64 {
 /// stands.
 fn assessment_hours(o: &Offender, s: &Scenario) -> f64 {
     let sup = &s.supervision;
-    if o.report_done {
+    if o.report.done {
         sup.planning_hours
     } else {
         sup.assessment_hours + sup.planning_hours
@@ -261,18 +264,22 @@ fn assessment_hours(o: &Offender, s: &Scenario) -> f64 {
 /// Shares of each tier's contact demand met from `hours` when each tier is protected in
 /// proportion to `weights`: share_t = min(1, λ·w_t), with λ such that the hours are used up
 /// (or every contact is met). Equal weights cut every tier alike.
-fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] {
+fn weighted_shares(
+    hours: f64,
+    demand: [f64; RiskTier::COUNT],
+    weights: [f64; RiskTier::COUNT],
+) -> [f64; RiskTier::COUNT] {
     let total: f64 = demand.iter().sum();
     if hours >= total {
-        return [1.0; 4];
+        return [1.0; RiskTier::COUNT];
     }
-    let mut shares = [0.0; 4];
-    let mut open = [true; 4];
+    let mut shares = [0.0; RiskTier::COUNT];
+    let mut open = [true; RiskTier::COUNT];
     let mut left = hours.max(0.0);
     // Each pass fills every open tier at λ·w; a tier whose share would pass 1 is met in full
     // and closed, and λ recomputed for the rest. At most four passes.
-    for _ in 0..4 {
-        let weighted: f64 = (0..4)
+    for _ in 0..RiskTier::COUNT {
+        let weighted: f64 = (0..RiskTier::COUNT)
             .filter(|&t| open[t])
             .map(|t| weights[t] * demand[t])
             .sum();
@@ -280,15 +287,15 @@ fn weighted_shares(hours: f64, demand: [f64; 4], weights: [f64; 4]) -> [f64; 4] 
             break;
         }
         let lambda = left / weighted;
-        let saturated: [bool; 4] =
+        let saturated: [bool; RiskTier::COUNT] =
             std::array::from_fn(|t| open[t] && demand[t] > 0.0 && lambda * weights[t] >= 1.0);
         if !saturated.contains(&true) {
-            for t in (0..4).filter(|&t| open[t]) {
+            for t in (0..RiskTier::COUNT).filter(|&t| open[t]) {
                 shares[t] = lambda * weights[t];
             }
             break;
         }
-        for t in (0..4).filter(|&t| saturated[t]) {
+        for t in (0..RiskTier::COUNT).filter(|&t| saturated[t]) {
             shares[t] = 1.0;
             open[t] = false;
             left -= demand[t];
@@ -314,7 +321,7 @@ pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
         left -= team * d.team;
         let assessment = share(left, d.assessment);
         left -= assessment * d.assessment;
-        let mut contacts = [0.0; 4];
+        let mut contacts = [0.0; RiskTier::COUNT];
         match rule {
             Prioritisation::Structured => {
                 for tier in RiskTier::ALL.iter().rev() {
@@ -325,7 +332,7 @@ pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
             }
             Prioritisation::Discretionary => {
                 contacts = weighted_shares(left, d.contacts_by_tier, m.discretion);
-                left -= (0..4)
+                left -= (0..RiskTier::COUNT)
                     .map(|t| contacts[t] * d.contacts_by_tier[t])
                     .sum::<f64>();
             }
@@ -397,7 +404,7 @@ pub fn deliver(
     let (modes, s, week) = (w.modes, w.scenario, w.week);
     let sup = &s.supervision;
     let (report_weekly, teams) = (w.report_weekly, w.teams);
-    let Some(mut index) = o.manager.index() else {
+    let Some(mut index) = o.supervision.manager.index() else {
         return;
     };
     // One draw ranks the case for all its tasks: a manager who cuts a case's contact
@@ -416,63 +423,63 @@ pub fn deliver(
         }
     }
     let m = &mut managers[index];
-    if o.stage == Stage::PreSentence {
+    if o.journey.stage == Stage::PreSentence {
         if (by_cover || rank < m.shares.reports) && m.try_use(report_weekly) {
-            o.report_hours_done += report_weekly as f32;
-            if !o.interviewed {
+            o.report.hours_done += report_weekly as f32;
+            if !o.report.interviewed {
                 // The report's interview: the offender's first contact with the service.
-                o.interviewed = true;
+                o.report.interviewed = true;
                 o.events.contact_offered = true;
                 o.events.contact_by_cover = by_cover;
             }
         }
         return;
     }
-    let supervised = o.stage.is_supervised();
-    if !supervised && o.stage != Stage::Custody {
+    let supervised = o.journey.stage.is_supervised();
+    if !supervised && o.journey.stage != Stage::Custody {
         return;
     }
     if by_cover {
         if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
             o.events.contact_offered = true;
             o.events.contact_by_cover = true;
-            o.contacts_delivered += u16::from(supervised);
+            o.tallies.contacts_delivered += u16::from(supervised);
             schedule_next_contact(o, modes, s, week);
         }
         return;
     }
     let mut planned = false;
-    if !o.assessed && rank < m.shares.assessment {
+    if !o.supervision.assessed && rank < m.shares.assessment {
         // Assessment and planning may take more than a week's hours: work done is kept.
-        let needed = assessment_hours(o, s) - f64::from(o.assessment_hours_done);
+        let needed = assessment_hours(o, s) - f64::from(o.supervision.assessment_hours_done);
         let used = needed.min(m.hours_left()).max(0.0);
         m.hours_used += used;
-        o.assessment_hours_done += used as f32;
+        o.supervision.assessment_hours_done += used as f32;
         if used >= needed - 1e-6 {
-            o.assessed = true;
+            o.supervision.assessed = true;
             planned = true;
             // In custody the reviews start at release.
             if supervised {
-                o.next_review = week + sup.review_interval_weeks as i32;
-                o.next_conference = week + s.team.conference_interval_weeks as i32;
+                o.supervision.next_review = week + sup.review_interval_weeks as i32;
+                o.team.next_conference = week + s.team.conference_interval_weeks as i32;
             }
         }
     }
     if teams && supervised {
-        for slot in 0..o.team.len() {
-            let Some(p) = o.team[slot].index() else {
+        for slot in 0..o.team.members.len() {
+            let Some(p) = o.team.members[slot].index() else {
                 continue;
             };
             let member = &mut managers[p];
-            if o.team_assessed & (1 << slot) == 0
+            if o.team.assessed & (1 << slot) == 0
                 && member.status == StaffStatus::Present
                 && rank < member.shares.team
                 && member.try_use(s.team.member_assessment_hours)
             {
-                o.team_assessed |= 1 << slot;
+                o.team.assessed |= 1 << slot;
             }
         }
-        if o.assessed && week >= o.next_conference {
+        if o.supervision.assessed && week >= o.team.next_conference {
             work.chair_hours += hold_conference(o, managers, s, week);
         }
     }
@@ -482,25 +489,25 @@ pub fn deliver(
         if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(contact_hours(o, modes, s))
         {
             o.events.contact_offered = true;
-            o.contacts_delivered += u16::from(supervised);
+            o.tallies.contacts_delivered += u16::from(supervised);
             schedule_next_contact(o, modes, s, week);
         }
     }
     let m = &mut managers[index];
     if !teams
         && supervised
-        && o.assessed
-        && o.next_review != NEVER
-        && week >= o.next_review
+        && o.supervision.assessed
+        && o.supervision.next_review != NEVER
+        && week >= o.supervision.next_review
         && rank < m.shares.reviews
         && m.try_use(sup.review_hours)
     {
-        o.next_review = week + sup.review_interval_weeks as i32;
+        o.supervision.next_review = week + sup.review_interval_weeks as i32;
         o.events.reviewed = true;
     }
     // Linking: a new or reviewed plan refers the most severe need to a service when the
     // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
-    if !(planned || o.events.reviewed) || o.service != ServiceState::None {
+    if !(planned || o.events.reviewed) || o.supervision.service != ServiceState::None {
         return;
     }
     let broker = modes.get(o.risk).referral_share;
@@ -526,7 +533,7 @@ pub fn deliver(
 mod tests {
     use super::*;
 
-    fn manager_with(hours: f64, contacts_by_tier: [f64; 4]) -> CaseManager {
+    fn manager_with(hours: f64, contacts_by_tier: [f64; RiskTier::COUNT]) -> CaseManager {
         let mut m = CaseManager::new(0);
         m.hours_available = hours;
         m.demand.contacts_by_tier = contacts_by_tier;
@@ -544,7 +551,7 @@ mod tests {
     fn discretion_with_even_weights_cuts_every_tier_alike() {
         let mut ms = [manager_with(8.0, [4.0, 4.0, 4.0, 4.0])];
         decide_shares(&mut ms, Prioritisation::Discretionary);
-        assert_eq!(ms[0].shares.contacts_by_tier, [0.5; 4]);
+        assert_eq!(ms[0].shares.contacts_by_tier, [0.5; RiskTier::COUNT]);
     }
 
     #[test]
@@ -575,7 +582,7 @@ mod tests {
             let s = ms[0].shares;
             assert_eq!(
                 (s.assessment, s.contacts_by_tier, s.reviews),
-                (1.0, [1.0; 4], 1.0)
+                (1.0, [1.0; RiskTier::COUNT], 1.0)
             );
         }
     }

@@ -26,6 +26,7 @@ use crate::error::Error;
 use crate::experiment::Kind;
 use crate::metrics::{Measure, Unit, measure};
 use crate::output::results::{ArmResults, OutputDir};
+use crate::scenario::RiskTier;
 
 type DrawResult = Result<(), Box<dyn StdError>>;
 
@@ -885,7 +886,7 @@ struct ReoffendingByTier<'a> {
     dir: &'a OutputDir,
 }
 
-const TIERS: [(&str, &str); 4] = [
+const TIERS: [(&str, &str); RiskTier::COUNT] = [
     ("low", "low"),
     ("medium", "medium"),
     ("high", "high"),

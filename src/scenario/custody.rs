@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_WEEKS, OrderLength, PerTier};
+use super::{MAX_WEEKS, OffenceType, OrderLength, PerTier};
 use crate::scenario::table::Params;
 
 /// Sentencing: community order or custody, and how long.
@@ -146,7 +146,7 @@ impl Sentencing {
 }
 
 impl OffenceFactor {
-    pub fn as_array(&self) -> [f64; 5] {
+    pub fn as_array(&self) -> [f64; OffenceType::COUNT] {
         [
             self.violent,
             self.sexual,

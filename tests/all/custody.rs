@@ -134,8 +134,8 @@ fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
             for o in world.cases() {
                 if o.events.recalled {
                     recalls += 1;
-                    assert_eq!(o.disposal, Disposal::Custody, "case {}", o.id);
-                    assert_eq!(o.stage, Stage::Custody, "case {}", o.id);
+                    assert_eq!(o.journey.disposal, Disposal::Custody, "case {}", o.id);
+                    assert_eq!(o.journey.stage, Stage::Custody, "case {}", o.id);
                     if world.week() > 1 {
                         let before = on_licence_before.get(&o.id);
                         assert_eq!(before, Some(&true), "case {} recalled", o.id);
@@ -144,7 +144,7 @@ fn recalls_happen_only_to_licensees_and_invariants_hold_every_week() {
             }
             on_licence_before = world
                 .cases()
-                .map(|o| (o.id, o.stage == Stage::Licence))
+                .map(|o| (o.id, o.journey.stage == Stage::Licence))
                 .collect();
         });
         assert!(recalls > 50, "{streaming:?}: only {recalls} recalls");
