@@ -1569,8 +1569,7 @@ pub struct Circumstances {
         source = "assumption"
     )]
     pub housing_finding_need_factor: f64,
-    /// Weekly probability of losing settled accommodation, and the added probability per
-    /// level of chaotic need (drugs, alcohol, mental health).
+    /// Weekly probability of losing settled accommodation.
     #[param(
         default = 0.002,
         unit = "probability a week",
@@ -1580,6 +1579,8 @@ pub struct Circumstances {
         source = "assumption"
     )]
     pub housing_loss: f64,
+    /// Added weekly probability of losing it per level of chaotic need (drugs, alcohol, mental
+    /// health).
     #[param(
         default = 0.001,
         unit = "probability a week per level",
@@ -1633,7 +1634,7 @@ pub struct Practice {
                   piloted in three areas (Sorsby et al. 2013)"
     )]
     pub trained_share: f64,
-    /// Skill of an experienced trained case manager, and of an untrained one (0 to 1).
+    /// Skill of an experienced case manager trained in core correctional practices (0 to 1).
     #[param(
         default = 1.0,
         unit = "0 to 1",
@@ -1643,6 +1644,7 @@ pub struct Practice {
         source = "the scale's top"
     )]
     pub trained_skill: f64,
+    /// Skill of an experienced case manager without that training.
     #[param(
         default = 0.6,
         unit = "0 to 1",
@@ -1665,6 +1667,7 @@ pub struct Practice {
         source = "assumption: no study of officers' experience and outcomes was found"
     )]
     pub new_starter_skill: f64,
+    /// Weeks in post until a new starter's skill is full.
     #[param(
         default = 104,
         unit = "weeks",

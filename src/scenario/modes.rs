@@ -133,7 +133,12 @@ pub struct ModeSettings {
     pub intensity: f64,
     /// Hours a week of the person's time the mode's other requirements take (drug tests,
     /// activities, reporting), beyond appointments: what intensive supervision costs a job.
-    #[param(unit = "hours a week", min = 0, max = 168, label = "other requirement hours")]
+    #[param(
+        unit = "hours a week",
+        min = 0,
+        max = 168,
+        label = "other requirement hours"
+    )]
     pub requirement_hours: f64,
     /// Non-staff cost a case-week (electronic monitoring, drug tests), in cost units.
     #[param(unit = "£ a case-week", min = 0, max = MAX_UNIT_COST, label = "non-staff cost")]

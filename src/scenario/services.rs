@@ -153,8 +153,7 @@ pub struct Services {
                   2025, accredited programme commencements)"
     )]
     pub uptake: f64,
-    /// Change in the log-odds of taking up a place per unit of motivation (centred on 0.5), and
-    /// at a full working relationship.
+    /// Change in the log-odds of taking up a place per unit of motivation (centred on 0.5).
     #[param(
         default = 2.0,
         unit = "log-odds per unit",
@@ -164,6 +163,8 @@ pub struct Services {
         source = "assumption"
     )]
     pub uptake_motivation_effect: f64,
+    /// Change in the log-odds of taking up a place, and of completing it, at a full working
+    /// relationship.
     #[param(
         default = 1.0,
         unit = "log-odds",
