@@ -116,10 +116,6 @@ pub struct Office<'s> {
     sentencer: Sentencer,
     inflow: Option<Poisson<f64>>,
     arrivals: StreamRng,
-    sentencing_rng: StreamRng,
-    staff_rng: StreamRng,
-    /// Draws each new post-holder's discretion weights.
-    discretion_rng: StreamRng,
     attendance: AttendanceModel,
     hazard: HazardModel,
     staff_rates: StaffEventRates,
@@ -203,8 +199,8 @@ macro_rules! week {
         staff_events(&mut w.office);
         clock.lap("staff_events");
         // Then the week's last pass: a leaver's cases return to the allocation queue, and
-        // 13. every case is counted. Afterwards a closed case leaves the caseload and the others
-        //     move on to next week's random numbers (record-keeping, not a step of the model).
+        // 13. every case is counted. Afterwards a closed case leaves the caseload
+        //     (record-keeping, not a step of the model).
         observer.open_week(w.office.week, &w.office.counts);
         pass!(
             $mode,
@@ -234,13 +230,8 @@ fn intake(w: &mut World) {
     };
     for _ in 0..arrivals {
         let mut o = f.factory.draw(&mut f.arrivals, f.week, false);
-        f.sentencer.sentence(
-            &mut o,
-            &mut f.sentencing_rng,
-            f.week,
-            false,
-            &f.scenario.custody,
-        );
+        f.sentencer
+            .sentence(&mut o, f.week, false, &f.scenario.custody);
         w.cases.push(o);
     }
     f.counts.new_orders = arrivals as u32;
@@ -380,13 +371,13 @@ fn stage_transitions(f: &mut Office, _: usize, o: &mut Offender) {
 fn staff_events(f: &mut Office) {
     let spread = f.scenario.organisation.discretion_spread;
     for (m, left) in f.managers.iter_mut().zip(f.left_this_week.iter_mut()) {
-        let event = staff_week(m, &f.staff_rates, f.week, &mut f.staff_rng);
+        let event = staff_week(m, &f.staff_rates, f.week);
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
         }
         if event == StaffEvent::Joined {
-            m.discretion = discretion_weights(spread, &mut f.discretion_rng);
+            m.discretion = discretion_weights(spread, &m.draws, f.week);
         }
     }
     f.anyone_left = f.left_this_week.contains(&true);
@@ -413,14 +404,12 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
     }
 }
 
-/// A closed case leaves the caseload; the others move on to next week's random numbers.
+/// A closed case leaves the caseload.
 #[inline(always)]
 fn move_on(f: &mut Office, _: usize, o: &mut Offender) {
     if o.journey.stage == Stage::Closed {
         o.removed = true;
         f.removed += 1;
-    } else {
-        o.draws.next_week();
     }
 }
 
@@ -431,19 +420,18 @@ impl<'s> World<'s> {
         let seed = scenario.simulation.seed;
         let mut arrivals = replication_stream(seed, replication, Stream::Arrivals);
         let mut factory = OffenderFactory::new(&scenario.population)
-            .with_reports(scenario.reports.share, scenario.reports.weeks);
+            .with_reports(scenario.reports.share, scenario.reports.weeks)
+            .with_draws(seed, replication);
         let sentencer = Sentencer::new(scenario);
-        let mut sentencing_rng = replication_stream(seed, replication, Stream::Sentencing);
         let cases = (0..scenario.population.initial_cases)
             .map(|_| {
                 let mut o = factory.draw(&mut arrivals, 0, true);
-                sentencer.sentence(&mut o, &mut sentencing_rng, 0, true, &scenario.custody);
+                sentencer.sentence(&mut o, 0, true, &scenario.custody);
                 schedule_initial_reviews(&mut o, scenario);
                 o
             })
             .collect();
-        let mut discretion_rng = replication_stream(seed, replication, Stream::Discretion);
-        let (managers, establishment) = Establishment::establish(scenario, &mut discretion_rng);
+        let (managers, establishment) = Establishment::establish(scenario, seed, replication);
         let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")
         });
@@ -471,9 +459,6 @@ impl<'s> World<'s> {
             sentencer,
             inflow,
             arrivals,
-            sentencing_rng,
-            staff_rng: replication_stream(seed, replication, Stream::Staff),
-            discretion_rng,
             attendance: AttendanceModel::new(&scenario.compliance),
             hazard,
             staff_rates: StaffEventRates::new(&scenario.workforce),

@@ -476,12 +476,12 @@ mod tests {
     #[test]
     fn a_parameter_that_drives_a_measure_has_an_elasticity_of_the_right_sign() {
         let mut base = Scenario::default();
-        base.simulation.replications = 6;
+        base.simulation.replications = 8;
         base.simulation.weeks = 200;
         base.simulation.warmup_weeks = 80;
-        base.population.initial_cases = 800;
-        base.population.inflow_per_week = 16.0;
-        base.workforce.case_managers = 20;
+        base.population.initial_cases = 1_200;
+        base.population.inflow_per_week = 24.0;
+        base.workforce.case_managers = 30;
         let screened = screen(
             &base,
             &[

@@ -21,6 +21,7 @@
 use crate::model::journey::Stage;
 use crate::model::modes::ModeTable;
 use crate::model::offender::{NEVER, Offender};
+use crate::rng::Decision;
 use crate::scenario::{Compliance, Scenario};
 
 fn logit(p: f64) -> f64 {
@@ -146,7 +147,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
     let d = o.draws;
     let on_order = o.journey.stage.is_supervised();
     if o.events.contact_offered {
-        let kept = attendance.keeps(o, f64::from(d.attendance()));
+        let kept = attendance.keeps(o, d.uniform(week, Decision::Attendance, 0));
         if kept {
             o.events.contact_attended = true;
             if !o.events.contact_by_cover {
@@ -154,7 +155,8 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
                 o.supervision.relationship = (r + growth * (1.0 - r)) as f32;
             }
         } else if on_order
-            && f64::from(d.acceptable_absence()) >= compliance.acceptable_absence_share
+            && d.uniform(week, Decision::AcceptableAbsence, 0)
+                >= compliance.acceptable_absence_share
         {
             o.events.failures += 1;
         }
@@ -177,7 +179,9 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
     }
     // Other requirements (residence, activities, conduct). Nobody detects a violation by a
     // case with no case manager.
-    if o.is_allocated() && f64::from(d.violation()) < compliance.violation_rate_per_week {
+    if o.is_allocated()
+        && d.uniform(week, Decision::Violation, 0) < compliance.violation_rate_per_week
+    {
         let detection = if o.events.contact_attended {
             compliance.detection_with_contact
         } else {
@@ -190,7 +194,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
         if o.journey.stage == Stage::Licence && o.icm.risk_plan {
             watch *= s.custody.police_monitoring;
         }
-        if f64::from(d.violation_detected()) < detection * watch {
+        if d.uniform(week, Decision::ViolationDetected, 0) < detection * watch {
             o.events.failures += 1;
         }
     }

@@ -18,8 +18,6 @@
 //! - **Recall.** Breach of licence or a new proven offence may recall the licensee to custody
 //!   for `recall_weeks`; the licence then resumes to the sentence's end.
 
-use rand::Rng;
-
 use crate::model::journey::{Disposal, OrderOutcome, Stage, leave_supervision};
 use crate::model::offender::{
     MAX_SEVERITY, NEVER, Need, OffenceType, Offender, RiskTier, at_release, cumulative, pick,
@@ -27,7 +25,7 @@ use crate::model::offender::{
 use crate::model::organisation::{HandoffCause, release};
 use crate::model::services::{ServiceState, ServiceSystem};
 use crate::model::workforce::CaseManager;
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::{Custody, Scenario};
 
 /// Custodial sentences shorter than this (12 months) are "short" in the MoJ's proven
@@ -84,21 +82,15 @@ impl Sentencer {
         ((f64::from(length) * self.release_fraction).round() as i32).clamp(1, length)
     }
 
-    /// Decides a new case's disposal. Three numbers are drawn from `rng` for every case, so
-    /// that changing the custody shares does not change anyone else's draws. A case of the
-    /// initial caseload (`initial`) is part-way through its sentence at `week`: still in
-    /// custody, or already on licence.
-    pub fn sentence(
-        &self,
-        o: &mut Offender,
-        rng: &mut impl Rng,
-        week: i32,
-        initial: bool,
-        c: &Custody,
-    ) {
-        let u: f64 = rng.random();
-        let v: f64 = rng.random();
-        let elapsed_fraction: f64 = rng.random();
+    /// Decides a new case's disposal at `week`, its arrival, from the case's own numbers (so
+    /// that changing the custody shares changes no one else's). A case of the initial caseload
+    /// (`initial`) is part-way through its sentence at `week`: still in custody, or already on
+    /// licence.
+    pub fn sentence(&self, o: &mut Offender, week: i32, initial: bool, c: &Custody) {
+        let d = o.draws;
+        let u = d.uniform(week, Decision::Disposal, 0);
+        let v = d.uniform(week, Decision::SentenceLength, 0);
+        let elapsed_fraction = d.uniform(week, Decision::TimeServed, 0);
         if u >= self.custody_share[o.risk.index()][o.offence as usize] {
             return;
         }
@@ -244,7 +236,9 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
     let home = Need::Accommodation as usize;
     if o.needs.0[home] > 0 {
         flags |= at_release::HOUSING_NEED;
-        if spread(d.referral(), 1) < chance(Need::Accommodation) {
+        if d.uniform(week, Decision::InPlaceAtRelease, Need::Accommodation as u32)
+            < chance(Need::Accommodation)
+        {
             flags |= at_release::HOUSING_IN_PLACE;
             o.needs.0[home] = o.needs.0[home].saturating_sub(s.services.severity_reduction);
         } else {
@@ -260,7 +254,9 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
                 flags |= at_release::SERVICE_IN_PLACE;
             }
             ServiceState::None => {
-                if services.reachable[need as usize] > 0 && f64::from(d.referral()) < chance(need) {
+                if services.reachable[need as usize] > 0
+                    && d.uniform(week, Decision::InPlaceAtRelease, need as u32) < chance(need)
+                {
                     // Referred and accepted at the pre-release conference.
                     let since = week + 1 - c.pre_release_conference_weeks as i32;
                     o.supervision.service = ServiceState::Waiting { need, since };
@@ -316,7 +312,7 @@ mod tests {
             let sentencer = Sentencer::new(&s);
             for _ in 0..200 {
                 let mut o = factory.draw(&mut rng, 10, false);
-                sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
+                sentencer.sentence(&mut o, 10, false, &s.custody);
                 assert_eq!(o.journey.disposal, want);
                 if want == Disposal::Custody && o.journey.stage != Stage::PreSentence {
                     assert_eq!(o.journey.stage, Stage::Custody);
@@ -336,7 +332,7 @@ mod tests {
         let mut factory = OffenderFactory::new(&Population::default());
         let mut rng = rand_pcg::Pcg32::new(5, 6);
         let mut o = factory.draw(&mut rng, 10, false);
-        sentencer.sentence(&mut o, &mut rng, 10, false, &s.custody);
+        sentencer.sentence(&mut o, 10, false, &s.custody);
         assert_eq!(o.journey.stage, Stage::Custody);
         let week = o.journey.release_due - 1;
         // Planned inside (as through the gate), then released with nobody holding the case.
@@ -375,7 +371,7 @@ mod tests {
         let (mut inside, mut out) = (0, 0);
         for _ in 0..400 {
             let mut o = factory.draw(&mut rng, 0, true);
-            sentencer.sentence(&mut o, &mut rng, 0, true, &s.custody);
+            sentencer.sentence(&mut o, 0, true, &s.custody);
             match o.journey.stage {
                 Stage::Custody => {
                     inside += 1;

@@ -20,7 +20,7 @@ use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order};
 use crate::model::offender::{NEVER, Offender};
 use crate::model::workforce::CaseManager;
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::{EnforcementPolicy, Scenario};
 
 /// Graduated sanctions imposed on a case.
@@ -114,12 +114,14 @@ pub fn enforce(
         managers[index].paperwork_backlog += sup.breach_hours;
         counts.breaches += 1;
         if o.journey.stage == Stage::Licence {
-            if recall_possible(o, week) && spread(o.draws.court(), 2) < s.custody.recall_on_breach {
+            if recall_possible(o, week)
+                && o.draws.uniform(week, Decision::RecallOnBreach, 0) < s.custody.recall_on_breach
+            {
                 recall_to_custody(o, managers, s, week);
                 counts.recalls += 1;
                 break;
             }
-        } else if f64::from(o.draws.court()) < e.breach_revocation_prob {
+        } else if o.draws.uniform(week, Decision::CourtOnBreach, 0) < e.breach_revocation_prob {
             end_order(
                 o,
                 OrderOutcome::Breached,

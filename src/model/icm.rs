@@ -26,7 +26,7 @@ use crate::model::custody::pre_release_conference_week;
 use crate::model::journey::Stage;
 use crate::model::offender::{NEVER, Need, OffenceType, Offender, RiskTier};
 use crate::model::workforce::{CaseManager, StaffStatus};
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::{Agency, Custody};
 
 /// The agencies that provide for a need at a conference.
@@ -75,7 +75,7 @@ pub fn case_conference(
     {
         return;
     }
-    hold_conference(o, managers, c, counts);
+    hold_conference(o, managers, c, week, counts);
     let pre_release = pre_release_conference_week(o, o.journey.stage_started, c);
     o.icm.next_conference = if week >= pre_release {
         NEVER
@@ -88,19 +88,20 @@ fn hold_conference(
     o: &mut Offender,
     managers: &mut [CaseManager],
     c: &Custody,
+    week: i32,
     counts: &mut ConferenceCounts,
 ) {
     let d = o.draws;
     let attendance = c.attendance.as_array();
     let mut present: u16 = 0;
     for (j, agency) in Agency::ALL.into_iter().enumerate() {
-        let drawn = spread(d.team(), j) < attendance[j];
+        let drawn = d.uniform(week, Decision::AgencyAttends, j as u32) < attendance[j];
         let here = match (agency, o.supervision.manager.index()) {
             (Agency::CommunitySocialWork, Some(m)) => {
                 let m = &mut managers[m];
                 drawn
                     && m.status == StaffStatus::Present
-                    && f64::from(d.contact_delivery()) < m.shares.team
+                    && d.uniform(week, Decision::Priority, 0) < m.shares.team
                     && m.try_use(c.conference_hours)
                     && {
                         counts.manager_hours += c.conference_hours;
@@ -113,19 +114,19 @@ fn hold_conference(
             present |= agency.bit();
         }
     }
-    let cip = spread(d.team(), Agency::COUNT) < c.cip_available;
+    let cip = d.uniform(week, Decision::PlanAvailable, 0) < c.cip_available;
     let agreed = if cip { 1.0 } else { c.cip_absent_effect };
     for (k, need) in Need::ALL.into_iter().enumerate() {
         if o.needs.severity(need) > 0
             && present & providers_for(need) != 0
-            && spread(d.team_work(), k) < agreed
+            && d.uniform(week, Decision::PlanAgreed, k as u32) < agreed
         {
             o.icm.planned |= 1 << need as u8;
         }
     }
     if is_mappa_case(o)
         && present & Agency::Police.bit() != 0
-        && spread(d.team_work(), Need::COUNT) < agreed
+        && d.uniform(week, Decision::PlanAgreed, Need::COUNT as u32) < agreed
     {
         o.icm.risk_plan = true;
     }
@@ -134,11 +135,11 @@ fn hold_conference(
     } else {
         c.useful_without_personal_officer
     };
-    if f64::from(d.court()) < useful {
+    if d.uniform(week, Decision::ConferenceUseful, 0) < useful {
         let m = f64::from(o.motivation);
         o.motivation = (m + c.motivation_gain * (1.0 - m)) as f32;
     }
-    family(o, c);
+    family(o, c, week);
     o.events.icm_conference = true;
     o.events.icm_agencies = present.count_ones() as u8;
     counts.conferences += 1;
@@ -148,18 +149,19 @@ fn hold_conference(
 }
 
 /// The family at a conference: invited, prepared, attending, understanding.
-fn family(o: &mut Offender, c: &Custody) {
+fn family(o: &mut Offender, c: &Custody, week: i32) {
     let f = &c.family;
     let scale = c.family_involvement;
-    let u = o.draws.acceptable_absence();
-    if spread(u, 0) >= ((1.0 - f.no_one_invites) * scale).min(1.0) {
+    let d = o.draws;
+    if d.uniform(week, Decision::FamilyNotInvited, 0) >= ((1.0 - f.no_one_invites) * scale).min(1.0)
+    {
         return;
     }
     o.events.family_invited = true;
     // Preparation: none, letter, phone or visit. Involvement scales the chance of any.
     let shares = f.preparation.as_array();
     let prepared = ((1.0 - shares[0]) * scale).min(1.0);
-    let v = spread(u, 1);
+    let v = d.uniform(week, Decision::FamilyPrepared, 0);
     let method = if v < prepared && shares[0] < 1.0 {
         // Given v < prepared, v / prepared is uniform: it picks the method by the shares.
         let w = v / prepared * (1.0 - shares[0]);
@@ -173,11 +175,12 @@ fn family(o: &mut Offender, c: &Custody) {
     } else {
         0
     };
-    if spread(u, 2) >= f.attends_if_invited {
+    if d.uniform(week, Decision::FamilyAttends, 0) >= f.attends_if_invited {
         return;
     }
     o.events.family_attended = true;
-    let understands = spread(u, 3) < f.understands.as_array()[method];
+    let understands =
+        d.uniform(week, Decision::FamilyUnderstands, 0) < f.understands.as_array()[method];
     let gain = f.support_gain * if understands { 1.0 } else { 0.5 };
     let support = f64::from(o.family_support);
     o.family_support = (support + gain * (1.0 - support)) as f32;

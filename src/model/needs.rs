@@ -14,7 +14,7 @@ use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
 use crate::model::organisation::case_type;
 use crate::model::workforce::CaseManager;
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::{NeedDynamics, Scenario};
 
 /// Probability that one attended contact's work lowers the most severe need by a level;
@@ -54,7 +54,7 @@ pub fn needs_week(
     let members = i32::from(o.events.conference_members);
     if o.journey.stage.is_supervised() && members > 0 {
         let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
-        if f64::from(d.team_work()) < p {
+        if d.uniform(week, Decision::TeamWork, 0) < p {
             if let Some(need) = own_work_target(o) {
                 o.needs.0[need as usize] -= 1;
             }
@@ -73,7 +73,7 @@ pub fn needs_week(
         };
         let own_work = modes.get(o.risk).own_work;
         let p = work_success_probability(o, n, specialist) * own_work;
-        if f64::from(d.need_work()) < p {
+        if d.uniform(week, Decision::NeedWork, 0) < p {
             if let Some(need) = own_work_target(o) {
                 o.needs.0[need as usize] -= 1;
             }
@@ -81,14 +81,14 @@ pub fn needs_week(
         if let Some(need) = o.supervision.service.substituting() {
             let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
             let severity = &mut o.needs.0[need as usize];
-            if *severity > 0 && spread(d.need_work(), 1) < p {
+            if *severity > 0 && d.uniform(week, Decision::SubstituteWork, 0) < p {
                 *severity -= 1;
             }
         }
     }
     // A flare-up of one chaotic need present, chosen by the same draw: given u < p,
     // u / p is uniform on 0..1.
-    let u = f64::from(d.need_relapse());
+    let u = d.uniform(week, Decision::Relapse, 0);
     if u < n.relapse_per_week {
         let needs = o.needs;
         let chaotic_present = || {

@@ -13,7 +13,7 @@ use crate::model::journey::{Disposal, OrderOutcome, Stage};
 use crate::model::organisation::HandoffCause;
 use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
-use crate::rng::OffenderStream;
+use crate::rng::{Draws, Entity};
 use crate::scenario::Population;
 pub use crate::scenario::{MAX_SEVERITY, Need, OffenceType, RiskTier};
 
@@ -57,90 +57,6 @@ impl Needs {
             .enumerate()
             .max_by_key(|&(i, &s)| (s, std::cmp::Reverse(i)))?;
         (s > 0).then_some(Need::ALL[i])
-    }
-}
-
-/// Uniform draws an offender makes every week, whatever happens to them.
-///
-/// Every offender moves past the same number of numbers of their own stream each week
-/// ([`WeeklyDraws::PER_WEEK`]), so two arms of a comparison that treat someone differently
-/// still give them the same luck next week: common random numbers hold offender by offender,
-/// not only in aggregate. Each number is read from the stream only when a decision needs it
-/// (see [`OffenderStream`]), and the stream moves on at the end of the week.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WeeklyDraws {
-    /// The stream at the start of this week.
-    stream: OffenderStream,
-}
-
-impl WeeklyDraws {
-    /// Numbers each case moves past each week, one per named decision below.
-    pub const PER_WEEK: usize = 14;
-
-    pub fn new(stream: OffenderStream) -> Self {
-        WeeklyDraws { stream }
-    }
-
-    /// On to next week's numbers.
-    pub fn next_week(&mut self) {
-        self.stream.skip(Self::PER_WEEK);
-    }
-
-    /// Whether this case's contact is among those delivered when the manager must cut.
-    pub fn contact_delivery(&self) -> f32 {
-        self.stream.peek_uniform(0)
-    }
-    /// Whether the offender keeps an offered appointment.
-    pub fn attendance(&self) -> f32 {
-        self.stream.peek_uniform(1)
-    }
-    /// Whether a missed appointment has an acceptable reason.
-    pub fn acceptable_absence(&self) -> f32 {
-        self.stream.peek_uniform(2)
-    }
-    /// Whether the offender commits a non-appointment violation of the order.
-    pub fn violation(&self) -> f32 {
-        self.stream.peek_uniform(3)
-    }
-    /// Whether that violation is detected.
-    pub fn violation_detected(&self) -> f32 {
-        self.stream.peek_uniform(4)
-    }
-    /// Whether an attended contact's work reduces a need.
-    pub fn need_work(&self) -> f32 {
-        self.stream.peek_uniform(5)
-    }
-    /// Whether a chaotic need flares up.
-    pub fn need_relapse(&self) -> f32 {
-        self.stream.peek_uniform(6)
-    }
-    /// Whether the offender reoffends this week.
-    pub fn reoffence(&self) -> f32 {
-        self.stream.peek_uniform(7)
-    }
-    /// Whether that reoffence is proven (detected, charged, convicted or cautioned).
-    pub fn reoffence_proven(&self) -> f32 {
-        self.stream.peek_uniform(8)
-    }
-    /// The court's decision at a breach or on a new conviction.
-    pub fn court(&self) -> f32 {
-        self.stream.peek_uniform(9)
-    }
-    /// Who attends a case conference.
-    pub fn team(&self) -> f32 {
-        self.stream.peek_uniform(10)
-    }
-    /// Whether the members' work agreed at a conference lowers a need.
-    pub fn team_work(&self) -> f32 {
-        self.stream.peek_uniform(11)
-    }
-    /// Whether the plan refers a need to a service, and whether the provider accepts.
-    pub fn referral(&self) -> f32 {
-        self.stream.peek_uniform(12)
-    }
-    /// Whether the offender drops out of a service this week.
-    pub fn treatment(&self) -> f32 {
-        self.stream.peek_uniform(13)
     }
 }
 
@@ -249,8 +165,9 @@ pub struct Offender {
     pub removed: bool,
     /// Where the case is in the correctional journey: stage, sentence, release and recall.
     pub journey: Journey,
-    /// This week's numbers from the offender's own random stream.
-    pub draws: WeeklyDraws,
+    /// The case's own random numbers: each decision it makes reads its own, by week
+    /// (see `rng::Draws`).
+    pub draws: Draws,
     pub events: WeekEvents,
     /// Who supervises the case and how: allocation and handoffs, relationship, assessment,
     /// contacts and reviews, enforcement, services.
@@ -420,6 +337,9 @@ pub struct OffenderFactory {
     report_share: f64,
     report_weeks: i32,
     next_id: u32,
+    /// The master seed and replication the cases' own random numbers are keyed by.
+    seed: u64,
+    replication: u32,
 }
 
 /// Running shares of the weights (the last is 1): the thresholds for a categorical draw.
@@ -483,7 +403,16 @@ impl OffenderFactory {
             report_share: 0.0,
             report_weeks: 0,
             next_id: 0,
+            seed: 0,
+            replication: 0,
         }
+    }
+
+    /// Cases' own random numbers are keyed by the master seed and the replication.
+    pub fn with_draws(mut self, seed: u64, replication: u32) -> Self {
+        self.seed = seed;
+        self.replication = replication;
+        self
     }
 
     /// New orders are preceded by a pre-sentence report with probability `share`, requested
@@ -524,7 +453,6 @@ impl OffenderFactory {
         let patch = rng.random_range(0..self.patches);
         let length = i32::from(self.order_weeks[pick(&self.order_cumulative, rng.random())]);
         let elapsed_fraction: f64 = rng.random();
-        let stream = OffenderStream::new(rng.random(), rng.random());
         // Drawn for every case, so that the arrivals stream does not depend on the share.
         let report_draw: f64 = rng.random();
         let with_report = !initial_caseload && report_draw < self.report_share;
@@ -551,7 +479,7 @@ impl OffenderFactory {
             needs_at_start: needs.present_mask(),
             motivation,
             family_support,
-            draws: WeeklyDraws::new(stream),
+            draws: Draws::new(self.seed, self.replication, Entity::Case, u64::from(id)),
             events: WeekEvents::default(),
             journey: Journey {
                 stage: if with_report {

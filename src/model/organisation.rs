@@ -25,14 +25,14 @@
 //! A case arriving when no eligible post has room waits unallocated, with administrative
 //! processing only (no contact, no assessment, no enforcement).
 
-use rand::Rng;
-use rand_distr::StandardNormal;
 use rand_pcg::Pcg32;
+use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::model::custody::{Sentencer, wants_case_manager};
 use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::{CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM};
+use crate::rng::{Decision, Draws, Entity};
 use crate::scenario::{Approach, Scenario, Streaming};
 
 /// Why a case changed hands.
@@ -95,14 +95,11 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let (mut custody, mut licence) = (Work::default(), Work::default());
     let task = s.organisation.streaming == Streaming::Task;
     let sentencer = Sentencer::new(s);
-    // Sentencing draws from its own stream, so the sample of people is the same whatever the
-    // custody shares.
-    let mut sentencing_rng = Pcg32::new(0x5e47_e4ce, 0);
     let c = &s.custody;
     let mut mean_weeks = 0.0;
     for _ in 0..SAMPLE {
         let mut o = factory.draw(&mut rng, 0, false);
-        sentencer.sentence(&mut o, &mut sentencing_rng, 0, false, c);
+        sentencer.sentence(&mut o, 0, false, c);
         let mode = s.modes.for_tier(o.risk);
         let interval = f64::from(mode.contact_interval_weeks);
         let supervision_hours = |weeks: f64| {
@@ -260,17 +257,27 @@ pub struct Establishment {
 }
 
 /// Draws a post-holder's personal weights for cutting contact under discretion.
-pub fn discretion_weights(spread: f64, rng: &mut impl Rng) -> [f64; RiskTier::COUNT] {
-    std::array::from_fn(|_| {
-        let z: f64 = rng.sample(StandardNormal);
-        (spread * z).exp()
+pub fn discretion_weights(spread: f64, draws: &Draws, week: i32) -> [f64; RiskTier::COUNT] {
+    let normal = Normal::standard();
+    std::array::from_fn(|t| {
+        // A standard normal from the post's number for this tier, by the inverse of its CDF
+        // (kept off 0 and 1, where the inverse is infinite).
+        let u = draws
+            .uniform(week, Decision::Discretion, t as u32)
+            .clamp(1e-12, 1.0 - 1e-12);
+        (spread * normal.inverse_cdf(u)).exp()
     })
 }
 
 impl Establishment {
-    /// Creates the posts of a scenario and the pools they serve. `rng` draws each post-holder's
-    /// discretion weights.
-    pub fn establish(s: &Scenario, rng: &mut impl Rng) -> (Vec<CaseManager>, Establishment) {
+    /// Creates the posts of a scenario and the pools they serve; each post gets its own random
+    /// numbers in replication `replication` under `seed`, and its first holder's discretion
+    /// weights.
+    pub fn establish(
+        s: &Scenario,
+        seed: u64,
+        replication: u32,
+    ) -> (Vec<CaseManager>, Establishment) {
         let w = &s.workforce;
         let patches = usize::from(s.population.patches);
         let streaming = s.organisation.streaming;
@@ -454,8 +461,9 @@ impl Establishment {
             }
         }
 
-        for m in &mut managers {
-            m.discretion = discretion_weights(s.organisation.discretion_spread, rng);
+        for (i, m) in managers.iter_mut().enumerate() {
+            m.draws = Draws::new(seed, replication, Entity::Post, i as u64);
+            m.discretion = discretion_weights(s.organisation.discretion_spread, &m.draws, 0);
         }
         let establishment = Establishment {
             pools,
@@ -700,7 +708,7 @@ mod tests {
     }
 
     fn establish(s: &Scenario) -> (Vec<CaseManager>, Establishment) {
-        Establishment::establish(s, &mut Pcg32::new(1, 1))
+        Establishment::establish(s, 1, 1)
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
 use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::Scenario;
 
 /// The hazard model with its per-tier constants worked out once.
@@ -146,9 +146,9 @@ impl HazardModel {
         let t = o.risk.index();
         // The tier's ceiling first: it settles nearly every case-week with a branch the
         // processor predicts, where the proven draw alone would be a coin toss for it.
-        let u_reoffence = f64::from(o.draws.reoffence());
+        let u_reoffence = o.draws.uniform(week, Decision::Reoffence, 0);
         if u_reoffence >= self.ceiling[t]
-            || f64::from(o.draws.reoffence_proven()) >= self.detection_prob
+            || o.draws.uniform(week, Decision::ReoffenceProven, 0) >= self.detection_prob
         {
             return false;
         }
@@ -211,7 +211,9 @@ pub fn reoffending_week(
         o.tallies.first_proven_reoffence = week;
     }
     match o.journey.stage {
-        Stage::Order if f64::from(d.court()) < e.reconviction_revocation_prob => {
+        Stage::Order
+            if d.uniform(week, Decision::CourtOnConviction, 0) < e.reconviction_revocation_prob =>
+        {
             end_order(
                 o,
                 OrderOutcome::RevokedOnReconviction,
@@ -222,7 +224,9 @@ pub fn reoffending_week(
             counts.revocations += 1;
         }
         Stage::Licence
-            if recall_possible(o, week) && spread(d.court(), 1) < s.custody.recall_on_reoffence =>
+            if recall_possible(o, week)
+                && d.uniform(week, Decision::RecallOnReoffence, 0)
+                    < s.custody.recall_on_reoffence =>
         {
             recall_to_custody(o, managers, s, week);
             counts.recalls += 1;

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::journey::Stage;
 use crate::model::offender::{Need, Offender};
 use crate::model::workforce::CaseManager;
+use crate::rng::Decision;
 use crate::scenario::Services;
 
 /// Flags of what a case has done with services ([`SupervisionState::service_history`]).
@@ -158,14 +159,13 @@ pub enum Referral {
 }
 
 /// The case manager links the case's most severe need to its provider (called when the plan is
-/// drawn up or reviewed and the mode brokers this time). `u` is the uniform draw that decided
-/// to refer, rescaled to 0..1: it decides acceptance and advocacy.
+/// drawn up or reviewed and the mode brokers this time); the provider accepts or refuses, and a
+/// refusal may be argued against.
 pub fn refer(
     o: &mut Offender,
     m: &mut CaseManager,
     system: &ServiceSystem,
     s: &Services,
-    u: f64,
     week: i32,
 ) -> Referral {
     let Some(need) = o.needs.most_severe() else {
@@ -181,10 +181,10 @@ pub fn refer(
         }
         return Referral::Refused;
     }
-    let accepted = u < system.acceptance || {
+    let accepted = o.draws.uniform(week, Decision::ProviderAcceptance, 0) < system.acceptance || {
         // Refused: the case manager argues for a place, if there are hours to.
-        let v = (u - system.acceptance) / (1.0 - system.acceptance);
-        m.try_use(s.advocacy_hours) && v < s.advocacy_success
+        m.try_use(s.advocacy_hours)
+            && o.draws.uniform(week, Decision::Advocacy, 0) < s.advocacy_success
     };
     if accepted {
         o.supervision.service = ServiceState::Waiting { need, since: week };
@@ -246,7 +246,8 @@ pub fn case_services(
             counts.cost += system.cost_per_week[n];
             // A community service cannot be attended from prison.
             let in_custody = o.journey.stage == Stage::Custody;
-            if in_custody || system.drops_out(o, need, s, f64::from(o.draws.treatment())) {
+            let u = o.draws.uniform(week, Decision::Dropout, 0);
+            if in_custody || system.drops_out(o, need, s, u) {
                 o.supervision.service = ServiceState::None;
                 counts.dropouts += 1;
                 o.supervision.service_history |= service_history::DROPPED_OUT;

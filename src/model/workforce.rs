@@ -1,7 +1,6 @@
 //! Case managers: their posts, hours, caseloads, absence and turnover.
 
-use rand::Rng;
-
+use crate::rng::{Decision, Draws, Entity};
 use crate::scenario::{RiskTier, Workforce};
 
 /// Index of a case manager's post, or none.
@@ -132,6 +131,8 @@ pub struct CaseManager {
     /// take.
     pub covered_by: ManagerId,
     pub cover_share: f64,
+    /// The post's own random numbers (absence, leaving, each new holder's ways), by week.
+    pub draws: Draws,
 }
 
 impl CaseManager {
@@ -157,6 +158,7 @@ impl CaseManager {
             spare: 0.0,
             covered_by: ManagerId::NONE,
             cover_share: 0.0,
+            draws: Draws::new(0, 0, Entity::Post, 0),
         }
     }
 
@@ -241,16 +243,11 @@ pub enum StaffEvent {
     Joined,
 }
 
-/// Advances one post's status by a week. Draws exactly two numbers whatever happens, so that
-/// posts keep their luck across arms of a comparison.
-pub fn staff_week(
-    manager: &mut CaseManager,
-    rates: &StaffEventRates,
-    week: i32,
-    rng: &mut impl Rng,
-) -> StaffEvent {
-    let u_leave: f64 = rng.random();
-    let u_absence: f64 = rng.random();
+/// Advances one post's status by a week, from the post's own numbers for the week, so that
+/// a post keeps its luck across arms of a comparison.
+pub fn staff_week(manager: &mut CaseManager, rates: &StaffEventRates, week: i32) -> StaffEvent {
+    let d = manager.draws;
+    let u_leave = d.uniform(week, Decision::Leaving, 0);
     match manager.status {
         StaffStatus::Vacant { until } => {
             if week + 1 >= until {
@@ -268,13 +265,13 @@ pub fn staff_week(
             StaffEvent::Left
         }
         StaffStatus::Present => {
-            if u_absence < rates.absence_start {
+            if d.uniform(week, Decision::Absence, 0) < rates.absence_start {
                 manager.status = StaffStatus::Absent;
             }
             StaffEvent::None
         }
         StaffStatus::Absent => {
-            if u_absence < rates.absence_end {
+            if d.uniform(week, Decision::Return, 0) < rates.absence_end {
                 manager.status = StaffStatus::Present;
             }
             StaffEvent::None
@@ -285,7 +282,6 @@ pub fn staff_week(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand_pcg::Pcg32;
 
     #[test]
     fn long_run_absence_matches_the_rate() {
@@ -297,11 +293,11 @@ mod tests {
         };
         let rates = StaffEventRates::new(&w);
         let mut m = CaseManager::new(0);
-        let mut rng = Pcg32::new(7, 11);
+        m.draws = Draws::new(7, 11, Entity::Post, 0);
         let weeks = 200_000;
         let absent = (0..weeks)
             .filter(|&week| {
-                staff_week(&mut m, &rates, week, &mut rng);
+                staff_week(&mut m, &rates, week);
                 m.status == StaffStatus::Absent
             })
             .count();
@@ -318,14 +314,13 @@ mod tests {
         };
         let rates = StaffEventRates::new(&w);
         let mut m = CaseManager::new(0);
-        let mut rng = Pcg32::new(1, 2);
-        assert_eq!(staff_week(&mut m, &rates, 10, &mut rng), StaffEvent::Left);
+        assert_eq!(staff_week(&mut m, &rates, 10), StaffEvent::Left);
         assert_eq!(m.status, StaffStatus::Vacant { until: 16 });
         for week in 11..15 {
-            staff_week(&mut m, &rates, week, &mut rng);
+            staff_week(&mut m, &rates, week);
             assert!(!m.in_post(), "week {week}");
         }
-        staff_week(&mut m, &rates, 15, &mut rng);
+        staff_week(&mut m, &rates, 15);
         assert!(m.in_post());
     }
 }

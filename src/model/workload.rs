@@ -23,7 +23,7 @@ use crate::model::modes::{ModeTable, contact_interval};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
 use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
-use crate::rng::spread;
+use crate::rng::Decision;
 use crate::scenario::{Approach, Prioritisation, Scenario};
 
 /// What the workload's steps need to know of the week, worked out once for it.
@@ -215,7 +215,7 @@ fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize
 /// hours.
 fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
     let t = &s.team;
-    let rank = f64::from(o.draws.contact_delivery());
+    let rank = o.draws.uniform(week, Decision::Priority, 0);
     let lead = o.supervision.manager.index().expect("an allocated case");
     let participants = std::iter::once(Some(lead)).chain(o.team.members.iter().map(|m| m.index()));
     let mut lead_attended = false;
@@ -224,7 +224,9 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
         let Some(p) = post else { continue };
         let m = &mut managers[p];
         if m.status == StaffStatus::Present
-            && spread(o.draws.team(), j) < t.conference_attendance
+            && o.draws
+                .uniform(week, Decision::ConferenceAttendance, j as u32)
+                < t.conference_attendance
             && rank < m.shares.team
             && m.try_use(t.conference_hours)
         {
@@ -409,7 +411,7 @@ pub fn deliver(
     };
     // One draw ranks the case for all its tasks: a manager who cuts a case's contact
     // also puts off its review.
-    let rank = f64::from(o.draws.contact_delivery());
+    let rank = o.draws.uniform(week, Decision::Priority, 0);
     // An absent case manager's contacts and report work go to the colleague covering.
     let mut by_cover = false;
     if managers[index].status == StaffStatus::Absent {
@@ -511,10 +513,10 @@ pub fn deliver(
         return;
     }
     let broker = modes.get(o.risk).referral_share;
-    let u = f64::from(o.draws.referral());
+    let u = o.draws.uniform(week, Decision::Referral, 0);
     if u < broker {
         let m = &mut managers[index];
-        match refer(o, m, services, &s.services, u / broker, week) {
+        match refer(o, m, services, &s.services, week) {
             Referral::NotMade => {}
             Referral::Accepted => work.referrals += 1,
             Referral::Refused => {

@@ -18,7 +18,7 @@ fn a_lower_caseload_cap_with_enough_staff_gives_more_contact_and_less_reoffendin
     low.workforce.case_managers = 60;
     low.workforce.caseload_cap = 25;
     let mut high = low.clone();
-    high.workforce.case_managers = 20;
+    high.workforce.case_managers = 22;
     high.workforce.caseload_cap = 60;
 
     let (low, high) = (replicate(&low), replicate(&high));
