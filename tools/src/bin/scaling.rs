@@ -1,7 +1,7 @@
 //! How the cost of one replication grows with the population, and of a run with replications:
 //! the scaling table in docs/performance.md.
 //!
-//! `cargo run --release --example scaling`
+//! `cargo run --release -p casesim-tools --bin scaling`
 //!
 //! Population: scenarios/national.toml scaled by 1/100, 1/10, 2/5 and 1 (cases, inflow, case
 //! managers, patches and service places together), one replication on one thread each.

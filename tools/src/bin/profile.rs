@@ -1,8 +1,8 @@
 //! One scenario's replications on one thread, with nothing written: the workload to profile,
 //! and where a week's time goes, pass by pass (`engine::PASSES`).
 //!
-//! `cargo run --release --example profile -- scenarios/baseline.toml 20`, or under perf:
-//! `cargo build --release --example profile && perf record target/release/examples/profile scenarios/baseline.toml 20`
+//! `cargo run --release -p casesim-tools --bin profile -- scenarios/baseline.toml 20`, or under perf:
+//! `cargo build --release -p casesim-tools --bin profile && perf record target/release/profile scenarios/baseline.toml 20`
 //!
 //! With link-time optimisation the passes are inlined into one function, so `perf` can no
 //! longer tell them apart; the times printed here can. The clock is read a dozen times a week,

@@ -2,7 +2,7 @@
 //! built on: the heap a replication holds while it runs, per case present; the heap its result
 //! keeps once it has finished, per week simulated; and offender-weeks per second on one core.
 //!
-//! `cargo run --release --example resources`
+//! `cargo run --release -p casesim-tools --bin resources`
 //!
 //! A counting allocator records the live heap and its peak. Each line is one replication of a
 //! scaled baseline on one thread: the peak while it ran (over what was live before), the cases
