@@ -14,6 +14,7 @@
 use rand_distr::{Distribution, Poisson};
 use serde::{Deserialize, Serialize};
 
+use crate::model::circumstances::circumstances_week;
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
 use crate::model::custody::Sentencer;
 use crate::model::enforcement::{EnforcementCounts, enforce};
@@ -184,11 +185,15 @@ macro_rules! week {
         clock.lap("shares_and_cover");
         pass!($mode, w, [delivery]);
         clock.lap("delivery");
-        // 5-8. Supervision: ICM case conferences, contacts and compliance, needs, services;
-        //    then free places go to the waiting lists.
+        // 5-8. Supervision: ICM case conferences, contacts and compliance, needs, services,
+        //    work and accommodation; then free places go to the waiting lists.
         w.office.services.begin_week();
         clock.lap("open_services");
-        pass!($mode, w, [case_conferences, contacts, needs, services,]);
+        pass!(
+            $mode,
+            w,
+            [case_conferences, contacts, needs, services, circumstances]
+        );
         clock.lap("case_conference");
         service_places(w);
         clock.lap("service_places");
@@ -293,7 +298,8 @@ fn case_conferences(f: &mut Office, _: usize, o: &mut Offender) {
     }
 }
 
-/// 6. Offered appointments kept or missed, the relationship, other violations.
+/// 6. Offered appointments kept or missed, the relationship and motivation they build, other
+/// violations.
 #[inline(always)]
 fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
     let week = ContactsWeek {
@@ -303,7 +309,12 @@ fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
         growth: f.growth,
         week: f.week,
     };
-    contacts_and_compliance(o, &week);
+    let skill = o
+        .supervision
+        .manager
+        .index()
+        .map_or(0.0, |m| f.managers[m].skill(f.week, &f.scenario.practice));
+    contacts_and_compliance(o, &week, skill);
 }
 
 /// 7. Work on needs, and relapse.
@@ -315,8 +326,15 @@ fn needs(f: &mut Office, _: usize, o: &mut Offender) {
 /// 8. The case's week with services: treatment, completion or drop-out, waits.
 #[inline(always)]
 fn services(f: &mut Office, i: usize, o: &mut Offender) {
-    let (s, week) = (&f.scenario.services, f.week);
+    let (s, week) = (f.scenario, f.week);
     case_services(i, o, &mut f.services, s, week, &mut f.counts.services);
+}
+
+/// 8. Work and settled accommodation found or lost (and on going into custody, family
+/// contact).
+#[inline(always)]
+fn circumstances(f: &mut Office, _: usize, o: &mut Offender) {
+    circumstances_week(o, &f.modes, &mut f.services, f.scenario, f.week);
 }
 
 /// 8. Free places go to the waiting lists.
@@ -378,6 +396,7 @@ fn staff_events(f: &mut Office) {
         }
         if event == StaffEvent::Joined {
             m.discretion = discretion_weights(spread, &m.draws, f.week);
+            m.new_holder(f.week, &f.scenario.practice);
         }
     }
     f.anyone_left = f.left_this_week.contains(&true);
@@ -435,11 +454,8 @@ impl<'s> World<'s> {
         let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")
         });
-        let hazard = HazardModel::new(
-            scenario,
-            factory.expected_need_total(),
-            scenario.population.family_support.mean,
-        );
+        let modes = ModeTable::new(&scenario.modes);
+        let hazard = HazardModel::new(scenario, &factory, &modes);
         let growth_scale = match scenario.organisation.approach {
             Approach::Team => 1.0 / f64::from(scenario.team.size),
             Approach::Individual | Approach::Hybrid => 1.0,
@@ -452,7 +468,7 @@ impl<'s> World<'s> {
             managers,
             establishment,
             services: ServiceSystem::new(&scenario.services),
-            modes: ModeTable::new(&scenario.modes),
+            modes,
             sends_anyone: sentencer.sends_anyone(),
             divides_posts: scenario.organisation.streaming != Streaming::Generic,
             factory,

@@ -157,6 +157,10 @@ struct ValidateArgs {
     /// Where to write validation.csv (default: output/validation/).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Check a variant: the override applied to every shipped scenario the checks start from
+    /// (--set KEY=VALUE, repeatable, as for run).
+    #[arg(long, value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    set: Vec<String>,
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
@@ -453,17 +457,15 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
 
 /// Runs the validation checks, prints the table and writes validation.csv; whether all passed.
 fn validate(args: &ValidateArgs) -> Result<bool, Error> {
-    let reps = args.reps.unwrap_or(
-        casesim::analysis::validation::baseline()
-            .simulation
-            .replications,
-    );
+    let overrides = commands::parse_overrides(&args.set)?;
+    let scenarios = casesim::analysis::validation::Scenarios::shipped(&overrides, args.reps)?;
+    let reps = scenarios.baseline.simulation.replications;
     let started = std::time::Instant::now();
     let bar = commands::progress_bar(
         casesim::analysis::validation::ARMS * u64::from(reps),
         !args.quiet,
     );
-    let findings = casesim::analysis::validation::run_checks(reps, &|| bar.inc(1));
+    let findings = casesim::analysis::validation::run_checks(&scenarios, &|| bar.inc(1));
     bar.finish_and_clear();
     let dir = args
         .out

@@ -20,7 +20,7 @@ use crate::scenario::{Scenario, validate};
 
 /// The parameters screened by default: the behavioural assumptions and the main levers, each
 /// a number. docs/validation.md lists them.
-pub const DEFAULT_KEYS: [&str; 24] = [
+pub const DEFAULT_KEYS: [&str; 30] = [
     "workforce.caseload_cap",
     "workforce.hours_per_week",
     "workforce.turnover_rate",
@@ -37,9 +37,15 @@ pub const DEFAULT_KEYS: [&str; 24] = [
     "enforcement.reconviction_revocation_prob",
     "needs.work_per_contact",
     "needs.relapse_per_week",
+    "needs.peer_influence",
+    "practice.untrained_skill",
+    "engagement.gain_per_contact",
+    "circumstances.job_loss_per_requirement_hour",
+    "circumstances.prosocial_loss_per_requirement_hour",
     "reoffending.detection_prob",
     "reoffending.need_effect",
-    "reoffending.relationship_effect",
+    "reoffending.time_shape",
+    "reoffending.employment_effect",
     "reoffending.family_support_effect",
     "services.capacity_scale",
     "services.open_share",

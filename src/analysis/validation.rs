@@ -6,20 +6,41 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, InputError};
 use crate::experiment::ReplicationResult;
-use crate::experiment::{RunResults, Summary, run_arms, summarise};
+use crate::experiment::{RunResults, Summary, kaplan_meier, run_arms, summarise};
 use crate::files::write_files;
+use crate::metrics::recorder::AgeBand;
 use crate::model::modes::ModePolicy;
 use crate::model::offender::RiskTier;
 use crate::scenario::{
-    BASELINE_TOML, EnforcementPolicy, Scenario, ScenarioSource, scenario_from_source,
+    BASELINE_TOML, EnforcementPolicy, Override, Scenario, ScenarioSource, scenario_from_source,
 };
+
+/// Whether a check tests the model or was met by tuning an input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A published finding the model was not tuned to: the mechanisms must produce it.
+    Validation,
+    /// A base rate an input was set to approach: a test that the setting still holds, not of
+    /// the model.
+    Calibration,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Validation => "validation",
+            Kind::Calibration => "calibration",
+        }
+    }
+}
 
 /// One check's result.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub check: &'static str,
+    pub kind: Kind,
     /// What should hold, with its tolerance.
     pub expectation: String,
     pub source: &'static str,
@@ -36,13 +57,31 @@ pub enum Scale {
     Percent,
     /// A difference of shares, in percentage points.
     Points,
-    /// A ratio of two shares.
+    /// A ratio of two shares (or of odds).
     Ratio,
+    /// A relative change, in percent.
+    Relative,
 }
 
 /// A per-replication quantity from one arm's results.
 fn values(results: &RunResults, q: impl Fn(&ReplicationResult) -> Option<f64>) -> Vec<Option<f64>> {
     results.replications.iter().map(q).collect()
+}
+
+/// Mean and 95% CI of `f(q(a), q(b))`, replication by replication (the arms share random
+/// numbers, so the pairs are matched).
+fn paired_by(
+    a: &RunResults,
+    b: &RunResults,
+    q: impl Fn(&ReplicationResult) -> Option<f64> + Copy,
+    f: impl Fn(f64, f64) -> Option<f64>,
+) -> Summary {
+    summarise(
+        values(a, q)
+            .into_iter()
+            .zip(values(b, q))
+            .map(|(x, y)| f(x?, y?)),
+    )
 }
 
 /// Mean and 95% CI of `q(b) − q(a)`, replication by replication.
@@ -51,12 +90,7 @@ fn paired(
     b: &RunResults,
     q: impl Fn(&ReplicationResult) -> Option<f64> + Copy,
 ) -> Summary {
-    summarise(
-        values(a, q)
-            .into_iter()
-            .zip(values(b, q))
-            .map(|(x, y)| Some(y? - x?)),
-    )
+    paired_by(a, b, q, |x, y| Some(y - x))
 }
 
 /// Whether the whole 95% CI lies in `low..=high`.
@@ -72,16 +106,64 @@ fn ci_below(s: &Summary, bound: f64) -> bool {
     s.ci_high.is_some_and(|hi| hi < bound)
 }
 
-/// A shipped scenario, compiled in so that validation does not depend on the working
-/// directory.
-fn shipped(file: &str, text: &str) -> Scenario {
-    let source = ScenarioSource::new(PathBuf::from(file), text.to_string());
-    scenario_from_source(&source, &[]).expect("the shipped scenario is valid")
+/// The shipped scenarios the checks start from, compiled in so that validation does not depend
+/// on the working directory, with the same `--set` overrides applied to each.
+#[derive(Clone, Debug)]
+pub struct Scenarios {
+    pub baseline: Scenario,
+    /// `scenarios/intensive_supervision.toml`: a high-risk caseload.
+    pub intensive_supervision: Scenario,
+    /// `scenarios/us_probation_parole.toml`: US terms and revocation.
+    pub us_probation_parole: Scenario,
+}
+
+impl Scenarios {
+    /// The shipped scenarios with `overrides` applied, and `replications` per arm if given
+    /// (else the baseline's). An override that does not apply is an error naming it.
+    pub fn shipped(overrides: &[Override], replications: Option<u32>) -> Result<Self, InputError> {
+        let load = |file: &str, text: &str| {
+            let source = ScenarioSource::new(PathBuf::from(file), text.to_string());
+            scenario_from_source(&source, overrides)
+        };
+        let mut scenarios = Scenarios {
+            baseline: load("scenarios/baseline.toml", BASELINE_TOML)?,
+            intensive_supervision: load(
+                "scenarios/intensive_supervision.toml",
+                include_str!("../../scenarios/intensive_supervision.toml"),
+            )?,
+            us_probation_parole: load(
+                "scenarios/us_probation_parole.toml",
+                include_str!("../../scenarios/us_probation_parole.toml"),
+            )?,
+        };
+        let reps = replications.unwrap_or(scenarios.baseline.simulation.replications);
+        for s in [
+            &mut scenarios.baseline,
+            &mut scenarios.intensive_supervision,
+            &mut scenarios.us_probation_parole,
+        ] {
+            s.simulation.replications = reps;
+        }
+        Ok(scenarios)
+    }
+
+    /// The shipped scenarios as they are.
+    pub fn default_set() -> Self {
+        Self::shipped(&[], None).expect("the shipped scenarios are valid")
+    }
+
+    /// Applies `change` to every scenario (the tests use this to break a mechanism).
+    pub fn with(mut self, change: impl Fn(&mut Scenario)) -> Self {
+        change(&mut self.baseline);
+        change(&mut self.intensive_supervision);
+        change(&mut self.us_probation_parole);
+        self
+    }
 }
 
 /// The shipped baseline.
 pub fn baseline() -> Scenario {
-    shipped("scenarios/baseline.toml", BASELINE_TOML)
+    Scenarios::default_set().baseline
 }
 
 /// A unit that also supervises licences: about a quarter of cases sent to custody, more at
@@ -95,190 +177,375 @@ fn with_prisoners(base: &Scenario) -> Scenario {
     s
 }
 
-/// Runs every check with `replications` replications per arm; `done` is called after each
-/// replication.
-pub fn run_checks(replications: u32, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
-    let mut base = baseline();
-    base.simulation.replications = replications;
-    run_checks_on(&base, done)
+/// A check: a small experiment on the baseline (or on a variant of it) and what should hold.
+pub struct Check {
+    /// The names of the findings it gives.
+    pub findings: &'static [&'static str],
+    /// Replications it runs per replication of the base (its arms).
+    pub arms: u64,
+    pub run: fn(&Scenarios, &(dyn Fn() + Sync)) -> Vec<Finding>,
 }
 
-/// Runs every check on a variant of the baseline (the tests use this to show that checks can
-/// fail).
-pub fn run_checks_on(base: &Scenario, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    base_rates(base, done, &mut findings);
-    intensive_supervision(base, done, &mut findings);
-    risk_principle(base, done, &mut findings);
-    treatment_and_sanctions(base, done, &mut findings);
-    us_exits(base, done, &mut findings);
-    findings
-}
+/// Every check, in the order of the table.
+pub const CHECKS: [Check; 10] = [
+    Check {
+        findings: &[
+            "completion_rate",
+            "breach_rate",
+            "reoffending_rate",
+            "above_all_adults",
+            "short_sentences",
+            "retention",
+        ],
+        arms: 2,
+        run: base_rates,
+    },
+    Check {
+        findings: &["reduced_caseloads", "reduced_caseloads_revocations"],
+        arms: 2,
+        run: reduced_caseloads,
+    },
+    Check {
+        findings: &["caseloads_without_treatment"],
+        arms: 2,
+        run: caseloads_without_treatment,
+    },
+    Check {
+        findings: &["isp_violations", "isp_reoffending"],
+        arms: 2,
+        run: intensive_supervision,
+    },
+    Check {
+        findings: &["risk_principle_high", "risk_principle_low"],
+        arms: 2,
+        run: risk_principle,
+    },
+    Check {
+        findings: &["core_correctional_practices"],
+        arms: 2,
+        run: core_correctional_practices,
+    },
+    Check {
+        findings: &["front_loading"],
+        arms: 1,
+        run: front_loading,
+    },
+    Check {
+        findings: &["age"],
+        arms: 1,
+        run: age,
+    },
+    Check {
+        findings: &[
+            "treatment_lowers_reoffending",
+            "sanctions_do_not_lower_it",
+            "treatment_beats_sanctions",
+        ],
+        arms: 3,
+        run: treatment_and_sanctions,
+    },
+    Check {
+        findings: &["us_probation_exits", "us_parole_exits"],
+        arms: 1,
+        run: us_exits,
+    },
+];
 
-/// How many replications the checks run in all at `replications` per arm (for progress).
-pub const ARMS: u64 = 10;
+/// How many replications the checks run in all, per replication of the base (for progress).
+pub const ARMS: u64 = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < CHECKS.len() {
+        n += CHECKS[i].arms;
+        i += 1;
+    }
+    n
+};
+
+/// Runs every check on `scenarios`; `done` is called after each replication.
+pub fn run_checks(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    CHECKS
+        .iter()
+        .flat_map(|c| (c.run)(scenarios, done))
+        .collect()
+}
 
 /// Exits from US probation and parole, in the shipped US scenario (a calibration of that
 /// variant: its terms and revocation were set towards these figures).
-fn us_exits(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
-    let mut us = shipped(
-        "scenarios/us_probation_parole.toml",
-        include_str!("../../scenarios/us_probation_parole.toml"),
-    );
-    us.simulation.replications = base.simulation.replications;
-    let results = run_arms(&[&us], done);
-    let source = "BJS, Probation and Parole in the United States, 2012 (NCJ 243826)";
+fn us_exits(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let results = run_arms(&[&scenarios.us_probation_parole], done);
+    let source = "BJS 2012 (Probation and Parole in the United States, 2012, NCJ 243826)";
     let probation = summarise(values(&results[0], |r| r.by_disposal[0].completion_rate));
-    out.push(Finding {
-        check: "us_probation_exits",
-        expectation: "US probation exits that were completions: 62% to 74% (68%, ±6 points), \
-                      in scenarios/us_probation_parole.toml"
-            .into(),
-        source,
-        passed: ci_within(&probation, 0.62, 0.74),
-        measured: probation,
-        scale: Scale::Percent,
-    });
     let parole = summarise(values(&results[0], |r| {
         Some(1.0 - r.by_disposal[1].recall_rate?)
     }));
-    out.push(Finding {
-        check: "us_parole_exits",
-        expectation: "US parole exits that were completions: 52% to 64% (58%, ±6 points), in \
-                      the same scenario"
-            .into(),
-        source,
-        passed: ci_within(&parole, 0.52, 0.64),
-        measured: parole,
-        scale: Scale::Percent,
-    });
+    vec![
+        Finding {
+            check: "us_probation_exits",
+            kind: Kind::Calibration,
+            expectation: "US probation exits that were completions: 62% to 74% (68%, ±6 \
+                          points), in scenarios/us_probation_parole.toml"
+                .into(),
+            source,
+            passed: ci_within(&probation, 0.62, 0.74),
+            measured: probation,
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "us_parole_exits",
+            kind: Kind::Calibration,
+            expectation: "US parole exits that were completions: 52% to 64% (58%, ±6 points), \
+                          in the same scenario"
+                .into(),
+            source,
+            passed: ci_within(&parole, 0.52, 0.64),
+            measured: parole,
+            scale: Scale::Percent,
+        },
+    ]
 }
 
 /// Base rates of the baseline, and of the baseline with prisoners; retention in services.
-fn base_rates(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+fn base_rates(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
     let prisoners = with_prisoners(base);
     let results = run_arms(&[base, &prisoners], done);
     let (community, mixed) = (&results[0], &results[1]);
     let completion = summarise(values(community, |r| r.metrics.completion_rate));
-    out.push(Finding {
-        check: "completion_rate",
-        expectation: "community orders completed: 68% to 76% (the published 70-74%, ±2 points)"
-            .into(),
-        source: "England & Wales 2018-2023, parliamentary written answer (Dec 2023)",
-        passed: ci_within(&completion, 0.68, 0.76),
-        measured: completion,
-        scale: Scale::Percent,
-    });
     let breach = summarise(values(community, |r| r.metrics.breach_rate));
-    out.push(Finding {
-        check: "breach_rate",
-        expectation: "orders revoked for breach: 11.7% to 21.7% (16.7%, ±5 points: another \
-                      jurisdiction's enforcement)"
-            .into(),
-        source: "Scotland, Community Payback Orders 2011-12 (CJSW statistics)",
-        passed: ci_within(&breach, 0.117, 0.217),
-        measured: breach,
-        scale: Scale::Percent,
-    });
     let pooled = summarise(values(mixed, |r| r.metrics.reoffending_rate));
-    out.push(Finding {
-        check: "reoffending_rate",
-        expectation: "proven reoffending within a year of a court order's start or of release \
-                      from custody: 30.2% to 40.2% (35.2%, ±5 points)"
-            .into(),
-        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
-        passed: ci_within(&pooled, 0.302, 0.402),
-        measured: pooled,
-        scale: Scale::Percent,
-    });
-    out.push(Finding {
-        check: "above_all_adults",
-        expectation: "the supervised reoffend more than all adult offenders (27.3%), whose \
-                      cohort includes cautions and fines, which the model does not simulate"
-            .into(),
-        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
-        passed: ci_above(&pooled, 0.273),
-        measured: pooled,
-        scale: Scale::Percent,
-    });
     let short = summarise(values(mixed, |r| {
         r.metrics.reoffending_after_short_sentence
     }));
-    out.push(Finding {
-        check: "short_sentences",
-        expectation: "proven reoffending within a year of release from a custodial sentence \
-                      under 12 months: 54.2% to 64.2% (59.2%, ±5 points)"
-            .into(),
-        source: "MoJ proven reoffending statistics, adults, Apr-Jun 2023 cohort",
-        passed: ci_within(&short, 0.542, 0.642),
-        measured: short,
-        scale: Scale::Percent,
-    });
     let retention = summarise(values(community, |r| {
         Some(
             r.metrics.reoffending_after_service_completion?
                 / r.metrics.reoffending_after_service_dropout?,
         )
     }));
-    out.push(Finding {
-        check: "retention",
-        expectation: "people who complete a service reoffend less than those who drop out: \
-                      the ratio of their rates below 0.85"
+    let moj = "Ministry of Justice 2025 (proven reoffending statistics, adults, April to June \
+               2023 cohort)";
+    vec![
+        Finding {
+            check: "completion_rate",
+            kind: Kind::Calibration,
+            expectation: "community orders completed: 68% to 76% (the published 70-74%, ±2 \
+                          points)"
+                .into(),
+            source: "UK Parliament 2023 (England & Wales 2018-2023, written answer)",
+            passed: ci_within(&completion, 0.68, 0.76),
+            measured: completion,
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "breach_rate",
+            kind: Kind::Calibration,
+            expectation: "orders revoked for breach: 11.7% to 21.7% (16.7%, ±5 points: another \
+                          jurisdiction's enforcement)"
+                .into(),
+            source: "Scottish Government 2012 (Community Payback Orders 2011-12)",
+            passed: ci_within(&breach, 0.117, 0.217),
+            measured: breach,
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "reoffending_rate",
+            kind: Kind::Calibration,
+            expectation: "proven reoffending within a year of a court order's start or of \
+                          release from custody: 30.2% to 40.2% (35.2%, ±5 points)"
+                .into(),
+            source: moj,
+            passed: ci_within(&pooled, 0.302, 0.402),
+            measured: pooled.clone(),
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "above_all_adults",
+            kind: Kind::Validation,
+            expectation: "the supervised reoffend more than all adult offenders (27.3%), whose \
+                          cohort includes cautions and fines, which the model does not simulate"
+                .into(),
+            source: moj,
+            passed: ci_above(&pooled, 0.273),
+            measured: pooled,
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "short_sentences",
+            kind: Kind::Calibration,
+            expectation: "proven reoffending within a year of release from a custodial sentence \
+                          under 12 months: 54.2% to 64.2% (59.2%, ±5 points)"
+                .into(),
+            source: moj,
+            passed: ci_within(&short, 0.542, 0.642),
+            measured: short,
+            scale: Scale::Percent,
+        },
+        Finding {
+            check: "retention",
+            kind: Kind::Validation,
+            expectation: "people who complete a service reoffend less than those who drop out: \
+                          the ratio of their rates below 0.85"
+                .into(),
+            source: "National Treatment Agency 2012: convictions fell 47-48% for those retained \
+                     in or completing drug treatment, 15% for those who dropped out",
+            passed: ci_below(&retention, 0.85),
+            measured: retention,
+            scale: Scale::Ratio,
+        },
+    ]
+}
+
+/// The baseline unit at mean caseloads of about 54 and about 106: posts for each, with caps
+/// that do not bind before the target.
+fn at_caseloads(base: &Scenario) -> (Scenario, Scenario) {
+    let mut small = base.clone();
+    small.workforce.case_managers = 42;
+    small.workforce.caseload_cap = 80;
+    let mut large = base.clone();
+    large.workforce.case_managers = 21;
+    large.workforce.caseload_cap = 160;
+    (small, large)
+}
+
+/// Relative reduction `(q(large) − q(small)) / q(large)`, paired.
+fn relative_reduction(
+    small: &RunResults,
+    large: &RunResults,
+    q: impl Fn(&ReplicationResult) -> Option<f64> + Copy,
+) -> Summary {
+    paired_by(small, large, q, |s, l| (l > 0.0).then(|| (l - s) / l))
+}
+
+/// Reduced caseloads in an evidence-based setting: the unit's risk-matched modes, with their
+/// work on needs and their referrals, at caseloads of about 54 against about 106, every case
+/// manager trained. A calibration: the effect of one-to-one work (`needs.work_per_contact`,
+/// `reoffending.need_effect`) was set towards this and the training check, for which no
+/// direct measurement exists; its revocation half was not tuned.
+fn reduced_caseloads(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    // An evidence-based setting: case managers trained in its practices.
+    let mut base = scenarios.baseline.clone();
+    base.practice.trained_share = 1.0;
+    let (small, large) = at_caseloads(&base);
+    let results = run_arms(&[&small, &large], done);
+    let reduction = relative_reduction(&results[0], &results[1], |r| r.metrics.reoffending_rate);
+    let revocations = paired(&results[1], &results[0], |r| r.metrics.breach_rate);
+    let source = "Jalbert et al. 2011 (caseloads of about 54 against 106 in an evidence-based \
+                  setting \"probably reduce criminal recidivism and probably do not increase \
+                  revocations for technical violations\")";
+    vec![
+        Finding {
+            check: "reduced_caseloads",
+            kind: Kind::Calibration,
+            expectation: "caseloads of about 54 against about 106 under risk-matched modes: \
+                          proven reoffending 12.5% to 37.5% lower"
+                .into(),
+            source,
+            passed: ci_within(&reduction, 0.125, 0.375),
+            measured: reduction,
+            scale: Scale::Relative,
+        },
+        Finding {
+            check: "reduced_caseloads_revocations",
+            kind: Kind::Validation,
+            expectation: "the same contrast: orders revoked for breach not lower at the smaller \
+                          caseload (by no more than half a point)"
+                .into(),
+            source,
+            passed: ci_above(&revocations, -0.005),
+            measured: revocations,
+            scale: Scale::Points,
+        },
+    ]
+}
+
+/// Every mode without the case manager's own work on needs and without referrals to services.
+fn without_treatment(s: &mut Scenario) {
+    let m = &mut s.modes;
+    for mode in [
+        &mut m.administrative,
+        &mut m.brokerage,
+        &mut m.therapeutic,
+        &mut m.comprehensive,
+    ] {
+        mode.own_work = 0.0;
+        mode.referral_share = 0.0;
+    }
+}
+
+/// The same caseload cut with contact alone: no work on needs, no referrals.
+fn caseloads_without_treatment(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
+    let (mut small, mut large) = at_caseloads(base);
+    without_treatment(&mut small);
+    without_treatment(&mut large);
+    let results = run_arms(&[&small, &large], done);
+    let reduction = relative_reduction(&results[0], &results[1], |r| r.metrics.reoffending_rate);
+    vec![Finding {
+        check: "caseloads_without_treatment",
+        kind: Kind::Validation,
+        expectation: "the same caseloads with contact alone (no work on needs, no referrals): \
+                      proven reoffending within 5% either way"
             .into(),
-        source: "NTA (2012): convictions fell 47-48% for those retained in or completing drug \
-                 treatment, 15% for those who dropped out",
-        passed: ci_below(&retention, 0.85),
-        measured: retention,
-        scale: Scale::Ratio,
-    });
+        source: "Gendreau, Goggin & Fulton 2000 (intensive supervision without treatment: \
+                 mean effect on recidivism about zero, 47 studies)",
+        passed: ci_within(&reduction, -0.05, 0.05),
+        measured: reduction,
+        scale: Scale::Relative,
+    }]
 }
 
 /// Surveillance without treatment: the two arms of the shipped `intensive_supervision.toml`
 /// (a high-risk caseload under brokerage, and under weekly contact with close monitoring and
-/// no more treatment), at the baseline's number of replications: breaches up, reoffending
-/// about the same.
-fn intensive_supervision(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
-    let mut routine = shipped(
-        "scenarios/intensive_supervision.toml",
-        include_str!("../../scenarios/intensive_supervision.toml"),
-    );
-    routine.simulation.replications = base.simulation.replications;
+/// other requirements, and no more treatment).
+fn intensive_supervision(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut routine = scenarios.intensive_supervision.clone();
     routine.modes.policy = ModePolicy::Brokerage;
     let mut surveillance = routine.clone();
     surveillance.modes.policy = ModePolicy::Comprehensive;
     let results = run_arms(&[&routine, &surveillance], done);
-    let breach = paired(&results[0], &results[1], |r| r.metrics.breach_rate);
+    let violations = paired_by(
+        &results[0],
+        &results[1],
+        |r| r.metrics.violation_rate,
+        |routine, isp| (routine > 0.0).then(|| isp / routine),
+    );
     let reoffending = paired(&results[0], &results[1], |r| r.metrics.reoffending_rate);
-    let breach_rise = breach.mean.unwrap_or(0.0);
-    out.push(Finding {
-        check: "isp_breach",
-        expectation: "intensive supervision without treatment minus routine: breaches up by \
-                      more than 5 points"
-            .into(),
-        source: "Petersilia & Turner (1990, 1993): ISP raised technical violations and jail \
-                 terms, not arrests",
-        passed: ci_above(&breach, 0.05),
-        measured: breach,
-        scale: Scale::Points,
-    });
-    let bound = breach_rise / 3.0;
-    out.push(Finding {
-        check: "isp_reoffending",
-        expectation: format!(
-            "the same contrast: reoffending about the same, within ±{:.1} points (a third of \
-             the rise in breaches)",
-            bound * 100.0
-        ),
-        source: "Petersilia & Turner (1990, 1993): about a third rearrested in both arms",
-        passed: ci_within(&reoffending, -bound, bound),
-        measured: reoffending,
-        scale: Scale::Points,
-    });
+    let source = "Petersilia & Turner 1993 (intensive supervision in 14 US sites: technical \
+                  violations 65% against 38%, arrests 37% against 33%)";
+    vec![
+        Finding {
+            check: "isp_violations",
+            kind: Kind::Validation,
+            expectation: "intensive supervision without treatment against routine: the share \
+                          of sentences with a technical violation at least 1.3 times as high"
+                .into(),
+            source,
+            passed: ci_above(&violations, 1.3),
+            measured: violations,
+            scale: Scale::Ratio,
+        },
+        Finding {
+            check: "isp_reoffending",
+            kind: Kind::Validation,
+            expectation: "the same contrast: proven reoffending from 2 points lower to 8 points \
+                          higher (no reduction)"
+                .into(),
+            source,
+            passed: ci_within(&reoffending, -0.02, 0.08),
+            measured: reoffending,
+            scale: Scale::Points,
+        },
+    ]
 }
 
-/// The risk principle: intensive supervision for everyone against administrative supervision
-/// for everyone, with staff enough to deliver either.
-fn risk_principle(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+/// The risk principle: comprehensive supervision for everyone against administrative
+/// supervision for everyone, with staff enough to deliver either. The high-risk half is a
+/// validation; the low-risk half's direction comes from the mechanisms (lost work, prosocial
+/// time, higher-risk peers) but their rates, for which no figures were found, were set towards
+/// its size: a calibration.
+fn risk_principle(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
     let mut light = base.clone();
     light.workforce.case_managers = 200;
     light.modes.policy = ModePolicy::Administrative;
@@ -287,34 +554,136 @@ fn risk_principle(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Findi
     let results = run_arms(&[&light, &intensive], done);
     let tier = |t: RiskTier| move |r: &ReplicationResult| r.by_tier[t.index()].reoffending_rate;
     let high = paired(&results[0], &results[1], tier(RiskTier::High));
-    out.push(Finding {
-        check: "risk_principle_high",
-        expectation: "intensive (comprehensive) minus administrative supervision, high-risk \
-                      cases: reoffending lower"
-            .into(),
-        source: "Lowenkamp, Latessa & Holsinger (2006); Lowenkamp & Latessa (2005)",
-        passed: ci_below(&high, 0.0),
-        measured: high,
-        scale: Scale::Points,
-    });
     let low = paired(&results[0], &results[1], tier(RiskTier::Low));
-    out.push(Finding {
-        check: "risk_principle_low",
-        expectation: "the same contrast, low-risk cases: reoffending not lower (no reduction \
-                      beyond half a point)"
-            .into(),
-        source: "Lowenkamp, Latessa & Holsinger (2006); Lowenkamp & Latessa (2005)",
-        passed: ci_above(&low, -0.005),
-        measured: low,
-        scale: Scale::Points,
-    });
+    let source = "Lowenkamp, Latessa & Holsinger 2006; Lowenkamp & Latessa 2004 (intensive \
+                  programmes cut high-risk offenders' recidivism and raised low-risk offenders')";
+    vec![
+        Finding {
+            check: "risk_principle_high",
+            kind: Kind::Validation,
+            expectation: "comprehensive minus administrative supervision, high-risk cases: \
+                          proven reoffending at least 3 points lower"
+                .into(),
+            source,
+            passed: ci_below(&high, -0.03),
+            measured: high,
+            scale: Scale::Points,
+        },
+        Finding {
+            check: "risk_principle_low",
+            kind: Kind::Calibration,
+            expectation: "the same contrast, low-risk cases: proven reoffending at least 1.5 \
+                          points higher (from lost work and higher-risk peers, not a \
+                          coefficient)"
+                .into(),
+            source,
+            passed: ci_above(&low, 0.015),
+            measured: low,
+            scale: Scale::Points,
+        },
+    ]
 }
 
-/// Treatment beats sanctions: doubling service places lowers reoffending more than
-/// intensifying enforcement (every mode's monitoring doubled, no warning before breach).
-fn treatment_and_sanctions(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut Vec<Finding>) {
+/// A workforce all trained in core correctional practices against one with none trained (a
+/// calibration, with the caseload check: see there).
+fn core_correctional_practices(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
+    let mut trained = base.clone();
+    trained.practice.trained_share = 1.0;
+    let mut untrained = base.clone();
+    untrained.practice.trained_share = 0.0;
+    let results = run_arms(&[&trained, &untrained], done);
+    let odds = |p: f64| p / (1.0 - p);
+    let ratio = paired_by(
+        &results[0],
+        &results[1],
+        |r| r.metrics.reoffending_rate,
+        |t, u| (t > 0.0 && t < 1.0 && u < 1.0).then(|| odds(u) / odds(t)),
+    );
+    vec![Finding {
+        check: "core_correctional_practices",
+        kind: Kind::Calibration,
+        expectation: "untrained against trained workforce: odds ratio of proven reoffending \
+                      from 1.2 to 1.8"
+            .into(),
+        source: "Chadwick, DeWolf & Serin 2015 (clients of officers trained in core \
+                 correctional practices: odds ratio 1.48, 10 studies)",
+        passed: ci_within(&ratio, 1.2, 1.8),
+        measured: ratio,
+        scale: Scale::Ratio,
+    }]
+}
+
+/// How front-loaded reoffending is over three years: year 3's hazard among those not
+/// reoffending in years 1 and 2, over year 1's rate, in the unit with prisoners followed for
+/// three years.
+fn front_loading(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
+    let mut s = with_prisoners(base);
+    s.simulation.follow_up_weeks = 156;
+    s.simulation.weeks = s.simulation.warmup_weeks + 156 + 104;
+    let results = run_arms(&[&s], done);
+    let ratio = summarise(values(&results[0], |r| {
+        let curve = kaplan_meier(&r.survival.reoffence);
+        let at = |week: usize| curve.iter().take_while(|row| row.week <= week).last();
+        let (s52, s104, s156) = (at(52)?, at(104)?, at(156)?);
+        if s156.week < 156 {
+            return None;
+        }
+        let year_one = 1.0 - s52.survival;
+        let year_three = (s104.survival - s156.survival) / s104.survival;
+        (year_one > 0.0).then(|| year_three / year_one)
+    }));
+    vec![Finding {
+        check: "front_loading",
+        kind: Kind::Validation,
+        expectation: "proven reoffending in year 3 among those without one in years 1-2, over \
+                      the year-1 rate: from 0.35 to 0.59 (0.47, ±0.12; differences between \
+                      people alone give about 0.62)"
+            .into(),
+        source: "Durose, Cooper & Snyder 2014 (prisoners released in 30 states in 2005: 43.4% \
+                 arrested within a year; of those not arrested within two, 20.5% in the third)",
+        passed: ci_within(&ratio, 0.35, 0.59),
+        measured: ratio,
+        scale: Scale::Ratio,
+    }]
+}
+
+/// Age and desistance: the youngest band reoffends more than the oldest.
+fn age(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
+    let results = run_arms(&[base], done);
+    let young = AgeBand::From18To24.index();
+    let old = AgeBand::From50.index();
+    let gap = summarise(values(&results[0], |r| {
+        Some(r.by_age[young].reoffending_rate? - r.by_age[old].reoffending_rate?)
+    }));
+    vec![Finding {
+        check: "age",
+        kind: Kind::Validation,
+        expectation: "proven reoffending of those sentenced at 18-24 minus those at 50 and \
+                      over: above 0"
+            .into(),
+        source: "Durose, Cooper & Snyder 2014 (within five years, 84.1% of those released at \
+                 24 or under were arrested, 69.2% of those 40 or over)",
+        passed: ci_above(&gap, 0.0),
+        measured: gap,
+        scale: Scale::Points,
+    }]
+}
+
+/// Treatment beats sanctions: doubling service places lowers reoffending, intensifying
+/// enforcement (every mode's monitoring doubled, no warning before breach) does not, and the
+/// first arm ends lower than the second.
+///
+/// The gap is held to a point, not two: with each service's effect set from its evaluation
+/// (drug treatment, Duwe 2010; thinking skills, Sadlier 2010; alcohol, McSweeney 2015) and the
+/// unit's referrals, twice the places move one-year proven reoffending by under a point, and
+/// two points would need services several times as effective as those evaluations found.
+fn treatment_and_sanctions(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let base = &scenarios.baseline;
     let mut treatment = base.clone();
-    treatment.services.capacity_scale = 2.0;
+    treatment.services.capacity_scale *= 2.0;
     let mut sanctions = base.clone();
     sanctions.enforcement.policy = EnforcementPolicy::Strict;
     sanctions.enforcement.warnings_before_breach = 0;
@@ -329,23 +698,44 @@ fn treatment_and_sanctions(base: &Scenario, done: &(dyn Fn() + Sync), out: &mut 
     }
     let results = run_arms(&[base, &treatment, &sanctions], done);
     let reoffending = |r: &ReplicationResult| r.metrics.reoffending_rate;
-    let gain = summarise(
-        values(&results[1], reoffending)
-            .into_iter()
-            .zip(values(&results[2], reoffending))
-            .map(|(t, s)| Some(s? - t?)),
-    );
-    out.push(Finding {
-        check: "treatment_beats_sanctions",
-        expectation: "reoffending with enforcement intensified minus with service places \
-                      doubled: above 0 (treatment lowers it more)"
-            .into(),
-        source: "Lipsey & Cullen (2007): rehabilitative treatment reduces recidivism more \
-                 than sanctions and surveillance",
-        passed: ci_above(&gain, 0.0),
-        measured: gain,
-        scale: Scale::Points,
-    });
+    let treated = paired(&results[0], &results[1], reoffending);
+    let sanctioned = paired(&results[0], &results[2], reoffending);
+    let gain = paired(&results[1], &results[2], reoffending);
+    let source = "Lipsey & Cullen 2007 (rehabilitative treatment reduces recidivism more than \
+                  sanctions and surveillance, which show modest effects at best)";
+    vec![
+        Finding {
+            check: "treatment_lowers_reoffending",
+            kind: Kind::Validation,
+            expectation: "service places doubled minus the unit: proven reoffending lower".into(),
+            source,
+            passed: ci_below(&treated, 0.0),
+            measured: treated,
+            scale: Scale::Points,
+        },
+        Finding {
+            check: "sanctions_do_not_lower_it",
+            kind: Kind::Validation,
+            expectation: "enforcement doubled minus the unit: proven reoffending not lower (by \
+                          no more than half a point)"
+                .into(),
+            source,
+            passed: ci_above(&sanctioned, -0.005),
+            measured: sanctioned,
+            scale: Scale::Points,
+        },
+        Finding {
+            check: "treatment_beats_sanctions",
+            kind: Kind::Validation,
+            expectation: "reoffending with enforcement doubled minus with service places doubled: \
+                          at least 1 point"
+                .into(),
+            source,
+            passed: ci_above(&gain, 0.01),
+            measured: gain,
+            scale: Scale::Points,
+        },
+    ]
 }
 
 fn show(value: Option<f64>, scale: Scale) -> String {
@@ -354,14 +744,15 @@ fn show(value: Option<f64>, scale: Scale) -> String {
         (Some(v), Scale::Percent) => format!("{:.1}%", v * 100.0),
         (Some(v), Scale::Points) => format!("{:+.1} pts", v * 100.0),
         (Some(v), Scale::Ratio) => format!("{v:.2}"),
+        (Some(v), Scale::Relative) => format!("{:+.1}%", v * 100.0),
     }
 }
 
 /// The findings as a table for the terminal.
 pub fn table(findings: &[Finding]) -> String {
     let mut out = format!(
-        "{:<26} {:>10}  {:<22} {}\n",
-        "check", "measured", "95% CI", "result"
+        "{:<30} {:<11} {:>10}  {:<24} {}\n",
+        "check", "kind", "measured", "95% CI", "result"
     );
     for f in findings {
         let ci = format!(
@@ -371,8 +762,9 @@ pub fn table(findings: &[Finding]) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<26} {:>10}  {:<22} {}",
+            "{:<30} {:<11} {:>10}  {:<24} {}",
             f.check,
+            f.kind.name(),
             show(f.measured.mean, f.scale),
             ci,
             if f.passed { "pass" } else { "FAIL" }
@@ -383,7 +775,8 @@ pub fn table(findings: &[Finding]) -> String {
     out
 }
 
-/// `validation.csv`: `check,expectation,source,mean,ci_low,ci_high,n,passed`.
+/// `validation.csv`: `check,expectation,source,mean,ci_low,ci_high,n,passed,kind` (`kind`
+/// came later, so it is last: scripts that read the columns by position keep working).
 pub fn validation_csv(findings: &[Finding]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
@@ -396,6 +789,7 @@ pub fn validation_csv(findings: &[Finding]) -> Vec<u8> {
         "ci_high",
         "n",
         "passed",
+        "kind",
     ])
     .expect("writing to memory");
     for f in findings {
@@ -408,6 +802,7 @@ pub fn validation_csv(findings: &[Finding]) -> Vec<u8> {
             number(f.measured.ci_high),
             f.measured.n.to_string(),
             f.passed.to_string(),
+            f.kind.name().to_string(),
         ])
         .expect("writing to memory");
     }
@@ -424,32 +819,123 @@ pub fn write(dir: &Path, findings: &[Finding]) -> Result<PathBuf, Error> {
 mod tests {
     use super::*;
 
-    fn failed(findings: &[Finding]) -> Vec<&'static str> {
-        findings
+    /// Runs the check that gives `finding` on the shipped scenarios changed by `break_it`, with
+    /// few replications, and returns that finding.
+    fn broken(finding: &str, break_it: impl Fn(&mut Scenario)) -> Finding {
+        let check = CHECKS
             .iter()
-            .filter(|f| !f.passed)
-            .map(|f| f.check)
-            .collect()
+            .find(|c| c.findings.contains(&finding))
+            .expect("a check gives the finding");
+        let scenarios = Scenarios::shipped(&[], Some(4))
+            .expect("the shipped scenarios load")
+            .with(break_it);
+        (check.run)(&scenarios, &|| {})
+            .into_iter()
+            .find(|f| f.check == finding)
+            .expect("the check reports the finding")
+    }
+
+    fn assert_fails(finding: &str, break_it: impl Fn(&mut Scenario)) {
+        let f = broken(finding, break_it);
+        assert!(
+            !f.passed,
+            "{finding} should fail with its mechanism broken: measured {:?} ({:?} to {:?})",
+            f.measured.mean, f.measured.ci_low, f.measured.ci_high
+        );
+    }
+
+    fn every_provider(s: &mut Scenario, change: impl Fn(&mut crate::scenario::Provider)) {
+        let p = &mut s.services.providers;
+        for provider in [
+            &mut p.drugs,
+            &mut p.alcohol,
+            &mut p.mental_health,
+            &mut p.accommodation,
+            &mut p.employment,
+            &mut p.family,
+            &mut p.thinking,
+        ] {
+            change(provider);
+        }
     }
 
     #[test]
-    fn the_checks_fail_when_the_model_is_broken() {
-        let mut base = baseline();
-        base.simulation.replications = 4;
-        // Appointments kept half the time: far too many breaches.
-        base.compliance.base_attendance = 0.5;
-        // Services that do nothing, and a year inside after every revoked order: enforcement
-        // then lowers reoffending more than treatment does.
-        base.services.severity_reduction = 0;
-        base.sentencing.revocation_custody_weeks = 52;
-        let findings = run_checks_on(&base, &|| {});
-        let failed = failed(&findings);
-        for check in [
-            "completion_rate",
-            "breach_rate",
-            "treatment_beats_sanctions",
-        ] {
-            assert!(failed.contains(&check), "{check} should fail: {failed:?}");
+    fn base_rates_fail_when_appointments_are_kept_half_the_time() {
+        for finding in ["completion_rate", "breach_rate"] {
+            assert_fails(finding, |s| s.compliance.base_attendance = 0.5);
         }
+    }
+
+    #[test]
+    fn reduced_caseloads_fail_without_work_on_needs() {
+        // Smaller caseloads help only through what the extra time does with the case.
+        assert_fails("reduced_caseloads", |s| {
+            s.needs.work_per_contact = 0.0;
+            every_provider(s, |p| p.severity_reduction = 0);
+        });
+    }
+
+    #[test]
+    fn isp_violations_fail_when_contact_detects_nothing_more() {
+        assert_fails("isp_violations", |s| {
+            s.compliance.detection_with_contact = s.compliance.detection_unsupervised;
+        });
+    }
+
+    #[test]
+    fn isp_reoffending_fails_when_surveillance_brings_every_offence_to_light() {
+        assert_fails("isp_reoffending", |s| {
+            s.reoffending.supervision_detection = 0.5
+        });
+    }
+
+    #[test]
+    fn the_risk_principle_fails_without_its_mechanisms() {
+        // High risk: the needs work is what lowers their reoffending.
+        assert_fails("risk_principle_high", |s| {
+            s.needs.work_per_contact = 0.0;
+            every_provider(s, |p| p.severity_reduction = 0);
+        });
+        // Low risk: lost work, prosocial time and higher-risk peers are what raise theirs.
+        assert_fails("risk_principle_low", |s| {
+            s.circumstances.job_loss_per_requirement_hour = 0.0;
+            s.circumstances.prosocial_loss_per_requirement_hour = 0.0;
+            s.needs.peer_influence = 0.0;
+        });
+    }
+
+    #[test]
+    fn core_correctional_practices_fail_when_training_changes_nothing() {
+        assert_fails("core_correctional_practices", |s| {
+            s.practice.untrained_skill = s.practice.trained_skill;
+        });
+    }
+
+    #[test]
+    fn front_loading_fails_with_a_hazard_constant_in_time() {
+        assert_fails("front_loading", |s| s.reoffending.time_shape = 1.0);
+    }
+
+    #[test]
+    fn the_age_gradient_fails_without_desistance_or_younger_high_risk() {
+        assert_fails("age", |s| {
+            s.reoffending.age_effect = 0.0;
+            let tilt = &mut s.population.age.risk_tilt;
+            (tilt.low, tilt.medium, tilt.high, tilt.very_high) = (0.0, 0.0, 0.0, 0.0);
+        });
+    }
+
+    #[test]
+    fn treatment_fails_to_beat_sanctions_when_services_meet_no_need() {
+        assert_fails("treatment_beats_sanctions", |s| {
+            every_provider(s, |p| p.severity_reduction = 0);
+        });
+    }
+
+    #[test]
+    fn an_override_that_does_not_apply_is_an_error_naming_it() {
+        let bad = crate::scenario::parse_override("workforce.caseload_cap=-3").expect("parses");
+        let e = Scenarios::shipped(&[bad], Some(2)).expect_err("a negative cap is refused");
+        assert!(e.to_string().contains("workforce.caseload_cap"), "{e}");
     }
 }

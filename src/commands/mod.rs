@@ -33,7 +33,8 @@ pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> 
     Ok(load_scenario(path, &parse_overrides(set)?)?)
 }
 
-fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
+/// Parses `--set` arguments, every problem at once.
+pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
     let mut overrides = Vec::new();
     let mut problems = Vec::new();
     for arg in set {

@@ -17,6 +17,7 @@ pub mod survival;
 
 use rayon::prelude::*;
 
+use crate::metrics::recorder::AgeBand;
 use crate::metrics::{COLUMNS, Metrics, Survival};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
@@ -116,7 +117,8 @@ pub fn check_result(
     }
     let metrics = std::iter::once(&result.metrics)
         .chain(&result.by_tier)
-        .chain(&result.by_disposal);
+        .chain(&result.by_disposal)
+        .chain(&result.by_age);
     for m in metrics {
         for (name, v) in Metrics::NAMES.iter().zip(m.values()) {
             if v.is_some_and(|v| !v.is_finite()) {
@@ -206,6 +208,11 @@ impl RunResults {
         self.case_stats_by(&Disposal::ALL, |r, disposal| {
             &r.by_disposal[disposal.index()]
         })
+    }
+
+    /// Mean and CI of every case-outcome metric, by age band at sentence.
+    pub fn stats_by_age(&self) -> Vec<(AgeBand, &'static str, Summary)> {
+        self.case_stats_by(&AgeBand::ALL, |r, band| &r.by_age[band.index()])
     }
 
     /// Mean and CI of every case-outcome metric within each group (a tier, a disposal).

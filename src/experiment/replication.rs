@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::World;
+use crate::metrics::recorder::AgeBand;
 use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
 use crate::model::journey::Disposal;
 use crate::scenario::{RiskTier, Scenario};
@@ -16,6 +17,8 @@ pub struct ReplicationResult {
     pub by_tier: [Metrics; RiskTier::COUNT],
     /// Case-outcome measures for community orders and for custodial sentences.
     pub by_disposal: [Metrics; Disposal::COUNT],
+    /// Case-outcome measures by age band at sentence.
+    pub by_age: [Metrics; AgeBand::COUNT],
     pub weeks: Vec<WeekRecord>,
     /// Times to first proven reoffence and to breach of the cohort starting in the window.
     pub survival: Survival,
@@ -55,6 +58,7 @@ pub fn simulate_with(
         metrics: recorder.metrics(),
         by_tier: recorder.metrics_by_tier(),
         by_disposal: recorder.metrics_by_disposal(),
+        by_age: recorder.metrics_by_age(),
         weeks: recorder.weeks,
         survival: recorder.survival,
         offender_weeks,

@@ -232,6 +232,11 @@ measures! {
             w.total(|r| r.staff.hours_delivered) + w.total(|r| r.steps.work.chair_hours),
             w.len(),
         );
+    /// Of the sentences that ended in the window (orders terminated and licences ended), the share
+    /// with at least one detected failure to comply that was enforced: a technical violation.
+    violation_rate: Case, Unit::Share, "sentences with a technical violation",
+        "sentences ended with a detected violation / sentences ended",
+        |t, w| ratio(t.violated as f64, t.ended() as f64);
     /// Of the community orders that ended in the window, the share revoked on a new conviction.
     revocation_on_reconviction_rate: Case, Unit::Share, "orders revoked on a new conviction",
         "orders revoked on reconviction / orders terminated",

@@ -35,6 +35,53 @@ struct UnitCosts {
     case_week: [f64; RiskTier::COUNT],
 }
 
+/// Age bands at sentence, as the Ministry of Justice's statistics band adults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgeBand {
+    From18To24,
+    From25To29,
+    From30To39,
+    From40To49,
+    From50,
+}
+
+impl AgeBand {
+    pub const ALL: [AgeBand; 5] = [
+        AgeBand::From18To24,
+        AgeBand::From25To29,
+        AgeBand::From30To39,
+        AgeBand::From40To49,
+        AgeBand::From50,
+    ];
+    pub const COUNT: usize = 5;
+
+    /// The band of an age in years (ages under 18 count with 18-24).
+    pub fn of(age: f64) -> AgeBand {
+        match age {
+            a if a < 25.0 => AgeBand::From18To24,
+            a if a < 30.0 => AgeBand::From25To29,
+            a if a < 40.0 => AgeBand::From30To39,
+            a if a < 50.0 => AgeBand::From40To49,
+            _ => AgeBand::From50,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            AgeBand::From18To24 => "18-24",
+            AgeBand::From25To29 => "25-29",
+            AgeBand::From30To39 => "30-39",
+            AgeBand::From40To49 => "40-49",
+            AgeBand::From50 => "50+",
+        }
+    }
+}
+
 /// Counted case by case at the end of the week.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CaseCounts {
@@ -113,6 +160,8 @@ pub struct OutcomeTally {
     pub weeks_unallocated: u64,
     pub needs_met_sum: f64,
     pub needs_met_cases: u64,
+    /// Sentences ended with at least one detected failure to comply (a technical violation).
+    pub violated: u64,
     pub supervised_weeks: u64,
     pub contacts_due: u64,
     pub contacts_delivered: u64,
@@ -178,6 +227,7 @@ impl OutcomeTally {
         }
         self.weeks_unallocated += other.weeks_unallocated;
         self.needs_met_sum += other.needs_met_sum;
+        self.violated += other.violated;
         self.needs_met_cases += other.needs_met_cases;
         self.supervised_weeks += other.supervised_weeks;
         self.contacts_due += other.contacts_due;
@@ -314,6 +364,15 @@ struct OpenWeek {
     in_window: bool,
 }
 
+/// Outcome tallies by disposal, tier and age band at sentence.
+type Tallies = [[[OutcomeTally; AgeBand::COUNT]; RiskTier::COUNT]; Disposal::COUNT];
+
+/// The tally a case's outcomes count in.
+fn tally_of<'a>(tallies: &'a mut Tallies, o: &Offender) -> &'a mut OutcomeTally {
+    let band = AgeBand::of(o.age(o.journey.order_start));
+    &mut tallies[o.journey.disposal.index()][o.risk.index()][band.index()]
+}
+
 /// Collects a replication's records as it runs.
 pub struct Recorder {
     window_start: i32,
@@ -322,8 +381,8 @@ pub struct Recorder {
     /// Weeks before release that a community case manager takes a prisoner (through the gate),
     /// or none.
     engage_weeks: Option<i32>,
-    /// Outcome tallies by disposal and tier.
-    pub tallies: [[OutcomeTally; RiskTier::COUNT]; Disposal::COUNT],
+    /// Outcome tallies by disposal, tier and age band at sentence.
+    pub tallies: Tallies,
     pub weeks: Vec<WeekRecord>,
     pub survival: Survival,
     /// The week being counted, between [`Observer::open_week`] and [`Observer::close_week`].
@@ -386,8 +445,7 @@ impl Recorder {
                     self.survival.breach.censor(weeks_since_start(o, last_week));
                 }
                 if open {
-                    let cohort =
-                        &mut self.tallies[o.journey.disposal.index()][o.risk.index()].cohort;
+                    let cohort = &mut tally_of(&mut self.tallies, o).cohort;
                     cohort.started += 1;
                     cohort.still_open += 1;
                     cohort.custodial += u64::from(o.journey.disposal == Disposal::Custody);
@@ -500,20 +558,35 @@ impl Recorder {
 
     /// Every measure of the replication.
     pub fn metrics(&self) -> Metrics {
-        let all = OutcomeTally::sum(self.tallies.iter().flatten());
+        let all = OutcomeTally::sum(self.tallies.iter().flatten().flatten());
         Metrics::compute(&all, Some(self.window()))
     }
 
     /// The case measures by risk tier (both disposals).
     pub fn metrics_by_tier(&self) -> [Metrics; RiskTier::COUNT] {
         std::array::from_fn(|t| {
-            Metrics::compute(&OutcomeTally::sum(self.tallies.iter().map(|d| &d[t])), None)
+            Metrics::compute(
+                &OutcomeTally::sum(self.tallies.iter().flat_map(|d| d[t].iter())),
+                None,
+            )
         })
     }
 
     /// The case measures by disposal (all tiers).
     pub fn metrics_by_disposal(&self) -> [Metrics; Disposal::COUNT] {
-        std::array::from_fn(|d| Metrics::compute(&OutcomeTally::sum(&self.tallies[d]), None))
+        std::array::from_fn(|d| {
+            Metrics::compute(&OutcomeTally::sum(self.tallies[d].iter().flatten()), None)
+        })
+    }
+
+    /// The case measures by age band at sentence (both disposals, all tiers).
+    pub fn metrics_by_age(&self) -> [Metrics; AgeBand::COUNT] {
+        std::array::from_fn(|a| {
+            Metrics::compute(
+                &OutcomeTally::sum(self.tallies.iter().flatten().map(|by_age| &by_age[a])),
+                None,
+            )
+        })
     }
 
     /// The weeks of the measurement window.
@@ -526,7 +599,7 @@ impl Recorder {
 
     /// One case's part of this week's outcome tallies (a week in the window).
     fn record_case(&mut self, o: &Offender, week: i32) {
-        let tally = &mut self.tallies[o.journey.disposal.index()][o.risk.index()];
+        let tally = tally_of(&mut self.tallies, o);
         let ended = o.journey.order_ended == week;
         // A community order ended, or a licence reached the sentence's end.
         let custodial = o.journey.disposal == Disposal::Custody;
@@ -578,6 +651,7 @@ impl Recorder {
                 tally.needs_met_cases += 1;
             }
             tally.supervised_weeks += u64::from(o.tallies.supervised_weeks);
+            tally.violated += u64::from(o.tallies.violations > 0);
             tally.contacts_due += u64::from(o.tallies.contacts_due);
             tally.contacts_delivered += u64::from(o.tallies.contacts_delivered);
         }

@@ -18,6 +18,7 @@
 //! an appointment and builds the relationship the same way; missing it is no failure. The first
 //! appointment after release is recorded, kept or missed.
 
+use crate::model::engagement::{after_contact, drift};
 use crate::model::journey::Stage;
 use crate::model::modes::ModeTable;
 use crate::model::offender::{NEVER, Offender};
@@ -134,7 +135,7 @@ pub struct ContactsWeek<'a> {
 
 /// Contacts and compliance for one case: whether an offered appointment was kept, what that
 /// did to the relationship, and which failures to comply were detected.
-pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
+pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
     if !matches!(
         o.journey.stage,
         Stage::PreSentence | Stage::Order | Stage::Custody | Stage::Licence
@@ -151,8 +152,10 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
         if kept {
             o.events.contact_attended = true;
             if !o.events.contact_by_cover {
+                // A skilled contact builds the bond, and then motivation.
                 let r = f64::from(o.supervision.relationship);
-                o.supervision.relationship = (r + growth * (1.0 - r)) as f32;
+                o.supervision.relationship = (r + growth * skill * (1.0 - r)) as f32;
+                after_contact(o, skill, &s.engagement);
             }
         } else if on_order
             && d.uniform(week, Decision::AcceptableAbsence, 0)
@@ -174,6 +177,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek) {
     if !o.events.contact_attended {
         o.supervision.relationship *= (1.0 - relationship.weekly_decay) as f32;
     }
+    drift(o, &s.engagement);
     if !on_order {
         return;
     }

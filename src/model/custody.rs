@@ -6,7 +6,7 @@
 //!   give (`sentencing.custody_share` times `custody_offence_factor`), for a drawn length; it
 //!   serves `custody.release_fraction` of it in custody and the rest on licence.
 //! - **Release.** What the conferences planned (see `icm`) decides whether housing and a service
-//!   are in place: housing in place takes `services.severity_reduction` off the accommodation
+//!   are in place: housing in place takes the accommodation provider's `severity_reduction` off the accommodation
 //!   need; release without it makes the need a level worse. A service in place is an accepted
 //!   referral waiting since the pre-release conference (first in the queue), or the engaged case
 //!   manager's own referral.
@@ -240,9 +240,12 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
             < chance(Need::Accommodation)
         {
             flags |= at_release::HOUSING_IN_PLACE;
-            o.needs.0[home] = o.needs.0[home].saturating_sub(s.services.severity_reduction);
+            let housing = s.services.providers.accommodation.severity_reduction;
+            o.needs.0[home] = o.needs.0[home].saturating_sub(housing);
+            o.settled = true;
         } else {
             o.needs.0[home] = (o.needs.0[home] + 1).min(MAX_SEVERITY);
+            o.settled = false;
         }
     }
     let mut others = o.needs;

@@ -17,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::custody::{recall_possible, recall_to_custody};
+use crate::model::engagement::after_enforcement;
 use crate::model::journey::{OrderOutcome, Stage, end_order};
 use crate::model::offender::{NEVER, Offender};
 use crate::model::workforce::CaseManager;
@@ -87,6 +88,10 @@ pub fn enforce(
         EnforcementPolicy::Graduated => e.sanctions_before_breach,
     };
     let period = e.warning_period_weeks as i32;
+    o.tallies.violations = o
+        .tallies
+        .violations
+        .saturating_add(u16::from(o.events.failures));
     for _ in 0..o.events.failures {
         if o.supervision.warnings > 0 && week - o.supervision.last_warning >= period {
             o.supervision.warnings = 0;
@@ -94,6 +99,7 @@ pub fn enforce(
         if o.supervision.sanctions.level > 0 && week - o.supervision.sanctions.imposed >= period {
             o.supervision.sanctions.level = 0;
         }
+        after_enforcement(o, &s.engagement);
         if o.supervision.warnings < e.warnings_before_breach {
             o.supervision.warnings += 1;
             o.supervision.last_warning = week;

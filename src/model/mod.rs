@@ -1,9 +1,11 @@
 //! The domain of case management, one module per concept. The vocabulary is the seeds':
 //! caseload, allocation, handoff, contact, breach, criminogenic need.
 
+pub mod circumstances;
 pub mod compliance;
 pub mod custody;
 pub mod enforcement;
+pub mod engagement;
 pub mod icm;
 pub mod journey;
 pub mod modes;

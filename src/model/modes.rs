@@ -10,8 +10,9 @@
 //!
 //! Each mode sets the contact interval and the hours of a contact, how much of the work on
 //! needs the case manager does personally (`own_work`) and how much is brokered to services
-//! (`referral_share`), how closely compliance is watched (`monitoring`), how intrusive it is
-//! (`intensity`, for the risk principle) and its non-staff cost. A mode policy gives every case
+//! (`referral_share`), how closely compliance is watched (`monitoring`), the hours of its other requirements
+//! (`requirement_hours`: unpaid work, programmes, curfews, done in groups) and its non-staff
+//! cost. A mode policy gives every case
 //! one mode, or matches mode to risk tier (risk-need-responsivity).
 
 use crate::model::offender::{Offender, RiskTier};
@@ -22,13 +23,20 @@ use crate::scenario::{ModeSettings, Modes};
 /// step looks a case's settings up by tier, with no matching on policy or mode.
 pub struct ModeTable {
     by_tier: [ModeSettings; RiskTier::COUNT],
+    mode_by_tier: [Mode; RiskTier::COUNT],
 }
 
 impl ModeTable {
     pub fn new(modes: &Modes) -> Self {
         ModeTable {
             by_tier: RiskTier::ALL.map(|tier| *modes.for_tier(tier)),
+            mode_by_tier: RiskTier::ALL.map(|tier| modes.mode_for(tier)),
         }
+    }
+
+    /// The mode a case of `tier` is managed under.
+    pub fn mode(&self, tier: RiskTier) -> Mode {
+        self.mode_by_tier[tier.index()]
     }
 
     /// The settings a case of `tier` is managed under.

@@ -1,14 +1,18 @@
 //! How criminogenic needs change: individual work by the case manager at attended contacts
 //! lowers them, and chaotic needs can flare up.
 //!
-//! Seed 003: case managers in criminal justice "broker services but also are likely to provide
+//! Healey 1999: case managers in criminal justice "broker services but also are likely to provide
 //! informal guidance"; DOMICE 2011b: where services do not exist, case managers "are often left
 //! trying to provide an equivalent service themselves". The mode sets how much own work a
-//! kept appointment carries (`own_work`); it goes to the most severe need that no provider is
-//! treating. A need the case manager is substituting for a service gets a second piece of work
-//! at each kept appointment, achieving `services.substitute_effect` of the first. Services
-//! themselves are in `services`.
+//! kept appointment carries (`own_work`); it goes to the need, of those no provider is
+//! treating, where it does most: what one-to-one work can reach differs by need
+//! (`own_work_reach`: most on antisocial thinking, the target of structured work with cognitive
+//! techniques, Bonta et al. 2011; least on addiction, mental health and a place to live, which
+//! take a specialist service). A need the case manager is substituting for a service gets a
+//! second piece of work at each kept appointment, achieving `services.substitute_effect` of the
+//! first. Services themselves are in `services`.
 
+use crate::model::engagement::after_progress;
 use crate::model::journey::Stage;
 use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
@@ -17,22 +21,52 @@ use crate::model::workforce::CaseManager;
 use crate::rng::Decision;
 use crate::scenario::{NeedDynamics, Scenario};
 
-/// Probability that one attended contact's work lowers the most severe need by a level;
-/// `specialist` multiplies it when the case manager specialises in the case's type.
-pub fn work_success_probability(o: &Offender, n: &NeedDynamics, specialist: f64) -> f64 {
+/// Probability that one attended contact's work lowers `need` by a level (times the reach of
+/// own work on that need), by a case manager of `skill` in core correctional practices (structuring, cognitive techniques):
+/// what the work achieves grows with skill, and with the person's motivation and the working
+/// relationship; `specialist` multiplies it when the case manager specialises in the case's
+/// type.
+pub fn work_success_probability(
+    o: &Offender,
+    n: &NeedDynamics,
+    need: Need,
+    skill: f64,
+    specialist: f64,
+) -> f64 {
     n.work_per_contact
+        * n.own_work_reach.get(need)
+        * skill
         * specialist
         * (0.5 + 0.5 * f64::from(o.motivation))
         * (0.5 + 0.5 * f64::from(o.supervision.relationship))
 }
 
-/// The most severe need present that no provider is treating.
-fn own_work_target(o: &Offender) -> Option<Need> {
-    let mut needs = o.needs;
-    if let Some(treated) = o.supervision.service.in_treatment() {
-        needs.0[treated as usize] = 0;
+/// Lowers `need` a level, a step of progress that builds motivation.
+fn meet_a_level(o: &mut Offender, need: Need, s: &Scenario) {
+    let level = &mut o.needs.0[need as usize];
+    if *level > 0 {
+        *level -= 1;
+        after_progress(o, &s.engagement);
     }
-    needs.most_severe()
+}
+
+/// The need present, and not in a provider's treatment, where the case manager's own work
+/// does most: the largest severity times the reach of own work on it (the first such need on a
+/// tie).
+fn own_work_target(o: &Offender, n: &NeedDynamics) -> Option<Need> {
+    let treated = o.supervision.service.in_treatment();
+    let mut best: Option<(Need, f64)> = None;
+    for need in Need::ALL {
+        let severity = o.needs.severity(need);
+        if severity == 0 || Some(need) == treated {
+            continue;
+        }
+        let gain = f64::from(severity) * n.own_work_reach.get(need);
+        if best.is_none_or(|(_, b)| gain > b) {
+            best = Some((need, gain));
+        }
+    }
+    best.map(|(need, _)| need)
 }
 
 /// The needs phase for one case still in the follow-up: work at attended contacts and
@@ -49,14 +83,22 @@ pub fn needs_week(
     }
     let (n, org) = (&s.needs, &s.organisation);
     let d = o.draws;
+    // The skill of the case manager who holds the case (work at a covered contact is a
+    // colleague's: taken to be as skilled).
+    let skill = o
+        .supervision
+        .manager
+        .index()
+        .map_or(1.0, |i| managers[i].skill(week, &s.practice));
     // Work agreed at a case conference: each member who attended works on the most severe
     // need, as at an attended contact.
     let members = i32::from(o.events.conference_members);
     if o.journey.stage.is_supervised() && members > 0 {
-        let p = 1.0 - (1.0 - work_success_probability(o, n, 1.0).min(1.0)).powi(members);
-        if d.uniform(week, Decision::TeamWork, 0) < p {
-            if let Some(need) = own_work_target(o) {
-                o.needs.0[need as usize] -= 1;
+        if let Some(need) = own_work_target(o, n) {
+            let one = work_success_probability(o, n, need, skill, 1.0).min(1.0);
+            let p = 1.0 - (1.0 - one).powi(members);
+            if d.uniform(week, Decision::TeamWork, 0) < p {
+                meet_a_level(o, need, s);
             }
         }
     }
@@ -72,17 +114,16 @@ pub fn needs_week(
             _ => 1.0,
         };
         let own_work = modes.get(o.risk).own_work;
-        let p = work_success_probability(o, n, specialist) * own_work;
-        if d.uniform(week, Decision::NeedWork, 0) < p {
-            if let Some(need) = own_work_target(o) {
-                o.needs.0[need as usize] -= 1;
+        if let Some(need) = own_work_target(o, n) {
+            let p = work_success_probability(o, n, need, skill, specialist) * own_work;
+            if d.uniform(week, Decision::NeedWork, 0) < p {
+                meet_a_level(o, need, s);
             }
         }
         if let Some(need) = o.supervision.service.substituting() {
-            let p = work_success_probability(o, n, 1.0) * s.services.substitute_effect;
-            let severity = &mut o.needs.0[need as usize];
-            if *severity > 0 && d.uniform(week, Decision::SubstituteWork, 0) < p {
-                *severity -= 1;
+            let p = work_success_probability(o, n, need, skill, 1.0) * s.services.substitute_effect;
+            if d.uniform(week, Decision::SubstituteWork, 0) < p {
+                meet_a_level(o, need, s);
             }
         }
     }

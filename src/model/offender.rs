@@ -14,7 +14,7 @@ use crate::model::organisation::HandoffCause;
 use crate::model::services::ServiceState;
 use crate::model::workforce::{ManagerId, NO_GROUP};
 use crate::rng::{Draws, Entity};
-use crate::scenario::Population;
+use crate::scenario::{AgeProfile, Population, StartingCircumstances};
 pub use crate::scenario::{MAX_SEVERITY, Need, OffenceType, RiskTier};
 
 /// Severity of each criminogenic need, indexed by `Need as usize`.
@@ -160,6 +160,17 @@ pub struct Offender {
     pub motivation: f32,
     /// Support from family and friends, 0..1. Protective against reoffending.
     pub family_support: f32,
+    /// The week the person was born (negative): their age in a week is
+    /// (week − birth_week) / 52.
+    pub birth_week: i32,
+    /// The person's own motivation, which theirs drifts back towards (see `engagement`).
+    pub own_motivation: f32,
+    /// In work, and in settled accommodation: protective states, found and lost week by week
+    /// (see `circumstances`).
+    pub employed: bool,
+    pub settled: bool,
+    /// In custody last week (so that going in is noticed once).
+    pub was_in_custody: bool,
     /// Closed in an earlier week: the record waits in the caseload's array to be compacted
     /// out, and every pass over the cases passes it by (see `engine::move_on`).
     pub removed: bool,
@@ -289,6 +300,8 @@ pub struct Tallies {
     /// Contacts due, and delivered (offered), while under supervision.
     pub contacts_due: u16,
     pub contacts_delivered: u16,
+    /// Unacceptable failures to comply that were detected and enforced (technical violations).
+    pub violations: u16,
     /// Week of the first proven reoffence in the follow-up ([`NEVER`]: none yet).
     pub first_proven_reoffence: i32,
 }
@@ -302,6 +315,11 @@ impl Offender {
     /// Serving a custodial sentence (in custody or on licence), not a revoked order's custody.
     pub fn under_custodial_sentence(&self) -> bool {
         self.journey.disposal == Disposal::Custody && self.journey.outcome.is_none()
+    }
+
+    /// Age in years in week `week`.
+    pub fn age(&self, week: i32) -> f64 {
+        f64::from(week - self.birth_week) / 52.0
     }
 
     pub fn is_allocated(&self) -> bool {
@@ -333,6 +351,11 @@ pub struct OffenderFactory {
     family_support: Beta<f64>,
     order_weeks: Vec<u16>,
     order_cumulative: Vec<f64>,
+    /// Age bands (first and one past the last year) and, for each tier, the running shares
+    /// of its bands.
+    age_bands: Vec<(u16, u16)>,
+    age_cumulative: [Vec<f64>; RiskTier::COUNT],
+    circumstances: StartingCircumstances,
     patches: u16,
     report_share: f64,
     report_weeks: i32,
@@ -361,6 +384,26 @@ pub(crate) fn pick(cumulative: &[f64], u: f64) -> usize {
         .iter()
         .position(|&c| u < c)
         .unwrap_or(cumulative.len() - 1)
+}
+
+/// The age bands of a profile: each band's first year and one past its last.
+fn age_bands(a: &AgeProfile) -> Vec<(u16, u16)> {
+    let ends = a.bands_from.iter().skip(1).copied().chain([a.oldest + 1]);
+    a.bands_from.iter().copied().zip(ends).collect()
+}
+
+/// The weights of the age bands for a tier: the profile's, leaning by the tier's tilt per ten
+/// years of each band's middle age above 35.
+fn age_weights(a: &AgeProfile, tier: RiskTier) -> Vec<f64> {
+    let tilt = a.risk_tilt[tier];
+    age_bands(a)
+        .iter()
+        .zip(&a.weights)
+        .map(|(&(from, to), &w)| {
+            let middle = (f64::from(from) + f64::from(to)) / 2.0;
+            w * (tilt * (middle - 35.0) / 10.0).exp()
+        })
+        .collect()
 }
 
 /// A beta distribution from its mean and concentration (alpha + beta).
@@ -399,6 +442,10 @@ impl OffenderFactory {
             ),
             order_weeks: order.weeks.clone(),
             order_cumulative: cumulative(&order.weights),
+            age_bands: age_bands(&population.age),
+            age_cumulative: RiskTier::ALL
+                .map(|tier| cumulative(&age_weights(&population.age, tier))),
+            circumstances: population.circumstances.clone(),
             patches: population.patches,
             report_share: 0.0,
             report_weeks: 0,
@@ -421,6 +468,44 @@ impl OffenderFactory {
         self.report_share = share;
         self.report_weeks = weeks as i32;
         self
+    }
+
+    /// Expected age at sentence by tier, in years.
+    pub fn expected_age(&self) -> [f64; RiskTier::COUNT] {
+        std::array::from_fn(|t| {
+            let c = &self.age_cumulative[t];
+            let mut previous = 0.0;
+            self.age_bands
+                .iter()
+                .zip(c)
+                .map(|(&(from, to), &cum)| {
+                    let share = cum - previous;
+                    previous = cum;
+                    share * (f64::from(from) + f64::from(to)) / 2.0
+                })
+                .sum()
+        })
+    }
+
+    /// Expected shares of cases in work and in settled accommodation at the start, by tier.
+    pub fn expected_circumstances(&self) -> ([f64; RiskTier::COUNT], [f64; RiskTier::COUNT]) {
+        let c = &self.circumstances;
+        let mix = |p_need: f64, with: f64, without: f64| p_need * with + (1.0 - p_need) * without;
+        let by_tier = |need: Need, with: f64, without: f64| {
+            std::array::from_fn(|t| mix(self.need_prevalence[t][need as usize], with, without))
+        };
+        (
+            by_tier(
+                Need::Employment,
+                c.employed_with_need,
+                c.employed_without_need,
+            ),
+            by_tier(
+                Need::Accommodation,
+                c.settled_with_need,
+                c.settled_without_need,
+            ),
+        )
     }
 
     /// Expected sum of need severities at the start of an order, by risk tier: the reference
@@ -450,6 +535,23 @@ impl OffenderFactory {
         }
         let motivation = self.motivation.sample(rng) as f32;
         let family_support = self.family_support.sample(rng) as f32;
+        let band = pick(&self.age_cumulative[risk.index()], rng.random());
+        let (from, to) = self.age_bands[band];
+        let age_years = f64::from(from) + rng.random::<f64>() * f64::from(to - from);
+        let employment = needs.severity(Need::Employment) > 0;
+        let employed = rng.random::<f64>()
+            < if employment {
+                self.circumstances.employed_with_need
+            } else {
+                self.circumstances.employed_without_need
+            };
+        let accommodation = needs.severity(Need::Accommodation) > 0;
+        let settled = rng.random::<f64>()
+            < if accommodation {
+                self.circumstances.settled_with_need
+            } else {
+                self.circumstances.settled_without_need
+            };
         let patch = rng.random_range(0..self.patches);
         let length = i32::from(self.order_weeks[pick(&self.order_cumulative, rng.random())]);
         let elapsed_fraction: f64 = rng.random();
@@ -470,6 +572,8 @@ impl OffenderFactory {
         };
         let id = self.next_id;
         self.next_id += 1;
+        // Age at sentence; the initial caseload has aged since.
+        let birth_week = order_start.min(week) - (age_years * 52.0).round() as i32;
         Offender {
             id,
             risk,
@@ -479,6 +583,11 @@ impl OffenderFactory {
             needs_at_start: needs.present_mask(),
             motivation,
             family_support,
+            birth_week,
+            own_motivation: motivation,
+            employed,
+            settled,
+            was_in_custody: false,
             draws: Draws::new(self.seed, self.replication, Entity::Case, u64::from(id)),
             events: WeekEvents::default(),
             journey: Journey {
@@ -536,6 +645,7 @@ impl OffenderFactory {
                 weeks_unallocated: 0,
                 contacts_due: 0,
                 contacts_delivered: 0,
+                violations: 0,
                 first_proven_reoffence: NEVER,
             },
             removed: false,
@@ -559,13 +669,14 @@ mod tests {
     #[test]
     fn the_case_record_keeps_the_stage_beside_removed_and_its_size() {
         // Every pass reads `removed` first and nearly every step the stage next (see
-        // `Offender`): side by side, one cache line serves both. 216 bytes: the groups' contents
-        // and their own padding, in 8-byte units for the random stream.
+        // `Offender`): side by side, one cache line serves both. 224 bytes: the groups' contents
+        // and their own padding (the person's age, own motivation, work, accommodation and
+        // custody flag added 8), in 8-byte units for the random stream.
         use std::mem::{offset_of, size_of};
         let removed = offset_of!(Offender, removed);
         let stage = offset_of!(Offender, journey) + offset_of!(Journey, stage);
         assert!(stage > removed && stage - removed <= 4, "{removed} {stage}");
-        assert!(size_of::<Offender>() <= 216, "{}", size_of::<Offender>());
+        assert!(size_of::<Offender>() <= 224, "{}", size_of::<Offender>());
     }
 
     #[test]

@@ -464,6 +464,11 @@ impl Establishment {
         for (i, m) in managers.iter_mut().enumerate() {
             m.draws = Draws::new(seed, replication, Entity::Post, i as u64);
             m.discretion = discretion_weights(s.organisation.discretion_spread, &m.draws, 0);
+            // The holders in post at the start have served for up to three times the weeks
+            // to full experience.
+            let served = m.draws.uniform(0, Decision::Training, 1);
+            m.new_holder(0, &s.practice);
+            m.started = -(served * 3.0 * f64::from(s.practice.experience_weeks)) as i32;
         }
         let establishment = Establishment {
             pools,

@@ -1,45 +1,63 @@
 //! Reoffending: a weekly hazard, and whether a reoffence is proven.
 //!
-//! hazard = h0(tier) · exp(β_need · (needs − typical needs of the tier)
-//!                          − β_family · (family support − mean family support))
-//!        · (1 − β_relationship · relationship, while under supervision)
+//! hazard = h0(tier) · shape(weeks at risk)
+//!        · exp(β_age · (age − typical age of the tier)
+//!            + β_need · (needs − typical needs of the tier)
+//!            + β_work · (in work − typical share of the tier)
+//!            + β_unsettled · (unsettled − typical share of the tier)
+//!            − β_family · (family support − mean family support))
+//!        · (in custody: `custody.hazard_factor`) · (under a restriction: 1 − `restriction_effect`)
 //!
-//! h0 is set so that an offender with the tier's typical needs, average family support and no
-//! working relationship is proven to reoffend within a year at the scenario's
-//! `proven_rate_by_tier`. A reoffence is proven with `detection_prob`. A proven reoffence during
-//! the order goes to court, which may revoke the order.
+//! Static risk is the tier; the hazard is front-loaded within a person (`time_shape`, a
+//! Weibull hazard in the weeks since the start of the order or since release, scaled to average
+//! 1 over the first year), falls as the person ages (`age_effect`: desistance), rises with
+//! unmet criminogenic needs and falls with the protective states of work, settled
+//! accommodation and family support. h0 is set so that a case with its tier's typical age,
+//! needs and circumstances is proven to reoffend within a year at `proven_rate_by_tier`.
 //!
-//! Two further factors:
-//! - the risk principle: a low-risk case managed in an intrusive mode has its hazard multiplied
-//!   by exp(`low_risk_intensity_effect` · intensity of the mode), from the start of the order to
-//!   the end of the follow-up (intensive programmes disrupt the low-risk's protective ties and
-//!   mix them with higher-risk peers: Lowenkamp & Latessa 2005);
-//! - a curfew-like restriction in force (graduated sanctions) cuts it by `restriction_effect`.
+//! Supervision has no term of its own here: it changes the hazard only through what it changes
+//! — needs met by services and skilled one-to-one work, work and accommodation found or kept,
+//! or lost to intensive requirements (`circumstances`) — as the evidence says contact and
+//! surveillance alone do not lower offending (Lipsey & Cullen 2007; Petersilia & Turner 1993).
+//! What surveillance changes is detection: a reoffence is proven by the police with
+//! `detection_prob`, and a supervised case's other reoffences come to light with
+//! `supervision_detection` times its mode's monitoring. A proven reoffence during an order goes
+//! to court, which may revoke it; on licence it may bring recall.
 //!
 //! In custody the hazard is multiplied by `custody.hazard_factor` (near zero). The follow-up of
 //! a custodial sentence starts at release, so offences before it do not count towards the
-//! measure. A proven reoffence on licence may bring recall (`custody.recall_on_reoffence`).
+//! measure.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::custody::{recall_possible, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
-use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
+use crate::model::modes::ModeTable;
+use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::CaseManager;
 use crate::rng::Decision;
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_WEEKS, Scenario};
 
 /// The hazard model with its per-tier constants worked out once.
 pub struct HazardModel {
     base_weekly: [f64; RiskTier::COUNT],
+    /// The time shape by weeks at risk (the last entry serves every later week).
+    shape: Vec<f64>,
+    /// The tier's typical age, needs, share in work and share unsettled: the reference point.
+    typical_age: [f64; RiskTier::COUNT],
     typical_needs: [f64; RiskTier::COUNT],
+    typical_employed: [f64; RiskTier::COUNT],
+    typical_unsettled: [f64; RiskTier::COUNT],
     mean_family_support: f64,
+    age_effect: f64,
     need_effect: f64,
+    employment_effect: f64,
+    unsettled_effect: f64,
     family_support_effect: f64,
-    relationship_effect: f64,
     detection_prob: f64,
-    /// The risk principle's multiplier for each tier under the mode policy.
-    risk_principle: [f64; RiskTier::COUNT],
+    supervision_detection: f64,
+    /// Each tier's mode's monitoring (the closeness of supervision's watch).
+    monitoring: [f64; RiskTier::COUNT],
     restriction_effect: f64,
     custody_factor: f64,
     /// For each tier, a number no case's weekly hazard reaches (with a margin for rounding): a
@@ -47,95 +65,136 @@ pub struct HazardModel {
     ceiling: [f64; RiskTier::COUNT],
 }
 
+/// The Weibull hazard of shape `k` in each week at risk, scaled to average 1 over the first 52
+/// weeks: week t gets (t + 1)^k − t^k, the cumulative hazard's increase over it, times 52^(1−k).
+fn weekly_shape(k: f64, weeks: usize) -> Vec<f64> {
+    let scale = 52f64.powf(1.0 - k);
+    (0..weeks)
+        .map(|t| {
+            let t = t as f64;
+            scale * ((t + 1.0).powf(k) - t.powf(k))
+        })
+        .collect()
+}
+
 impl HazardModel {
-    pub fn new(
-        s: &Scenario,
-        typical_needs: [f64; RiskTier::COUNT],
-        mean_family_support: f64,
-    ) -> Self {
+    pub fn new(s: &Scenario, factory: &OffenderFactory, modes: &ModeTable) -> Self {
         let r = &s.reoffending;
-        let risk_principle = RiskTier::ALL.map(|tier| {
-            if tier == RiskTier::Low {
-                (r.low_risk_intensity_effect * s.modes.for_tier(tier).intensity).exp()
-            } else {
-                1.0
-            }
-        });
         let base_weekly = r
             .proven_rate_by_tier
             .as_array()
             .map(|p| -(1.0 - p).ln() / 52.0 / r.detection_prob);
+        // Weeks at risk reach at most the run, plus the longest sentence or order already
+        // under way at the start.
+        let longest = (MAX_WEEKS as usize).min(s.simulation.weeks as usize) + 2 * 52 * 5;
+        let (employed, settled) = factory.expected_circumstances();
         let mut model = HazardModel {
             base_weekly,
-            typical_needs,
-            mean_family_support,
+            shape: weekly_shape(r.time_shape, longest),
+            typical_age: factory.expected_age(),
+            typical_needs: factory.expected_need_total(),
+            typical_employed: employed,
+            typical_unsettled: settled.map(|p| 1.0 - p),
+            mean_family_support: s.population.family_support.mean,
+            age_effect: r.age_effect,
             need_effect: r.need_effect,
+            employment_effect: r.employment_effect,
+            unsettled_effect: r.unsettled_effect,
             family_support_effect: r.family_support_effect,
-            relationship_effect: r.relationship_effect,
             detection_prob: r.detection_prob,
-            risk_principle,
+            supervision_detection: r.supervision_detection,
+            monitoring: RiskTier::ALL.map(|t| modes.get(t).monitoring),
             restriction_effect: s.enforcement.restriction_effect,
             custody_factor: s.custody.hazard_factor,
             ceiling: [f64::INFINITY; RiskTier::COUNT],
         };
-        model.ceiling = std::array::from_fn(|t| model.tier_ceiling(t));
+        let ages = (
+            f64::from(*s.population.age.bands_from.first().unwrap_or(&18)),
+            f64::from(s.population.age.oldest) + f64::from(s.simulation.weeks) / 52.0 + 5.0,
+        );
+        model.ceiling = std::array::from_fn(|t| model.tier_ceiling(t, ages));
         model
     }
 
-    /// The largest hazard a case of tier `t` can have, with a margin: the exponent at its
-    /// largest (needs at the extreme of their range the need effect favours, family support at
-    /// the extreme the family effect favours), and the supervision and restriction multipliers
-    /// at 1, their largest (the relationship and restriction effects and the custody factor are
-    /// validated to lie in 0..1). Rounding is monotone, so no case's computed exponent passes
-    /// the one computed here.
-    fn tier_ceiling(&self, t: usize) -> f64 {
+    /// The largest hazard a case of tier `t` can have, with a margin: the shape at its largest,
+    /// each term of the exponent at the end of its range that the effect favours (ages from
+    /// `ages.0` to `ages.1`, needs from none to the most, in work or not, settled or not,
+    /// family support 0 to 1), and the custody and restriction multipliers at 1, their largest
+    /// (they are validated to lie in 0..1). Rounding is monotone, so no case's computed
+    /// exponent passes the one computed here.
+    fn tier_ceiling(&self, t: usize, ages: (f64, f64)) -> f64 {
+        let largest = |values: [f64; 2], effect: f64, centre: f64| {
+            values
+                .map(|v| effect * (v - centre))
+                .into_iter()
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
         let most_needs = f64::from(MAX_SEVERITY) * Need::COUNT as f64;
-        let needs = [0.0, most_needs]
-            .map(|n| self.need_effect * (n - self.typical_needs[t]))
-            .into_iter()
-            .fold(f64::NEG_INFINITY, f64::max);
-        let family = [0.0, 1.0]
-            .map(|f| self.family_support_effect * (f - self.mean_family_support))
-            .into_iter()
-            .fold(f64::INFINITY, f64::min);
-        let ceiling = self.scaled(t, (needs - family).exp(), 1.0, 1.0);
+        let exponent = largest([ages.0, ages.1], self.age_effect, self.typical_age[t])
+            + largest([0.0, most_needs], self.need_effect, self.typical_needs[t])
+            + largest([0.0, 1.0], self.employment_effect, self.typical_employed[t])
+            + largest([0.0, 1.0], self.unsettled_effect, self.typical_unsettled[t])
+            + largest(
+                [0.0, 1.0],
+                -self.family_support_effect,
+                self.mean_family_support,
+            );
+        let shape = self.shape.iter().copied().fold(0.0, f64::max);
+        let ceiling = self.scaled(t, shape, exponent.exp(), 1.0);
         ceiling * (1.0 + 1e-6) + 1e-12
     }
 
-    /// The hazard's exponent and its two multipliers under supervision and restriction.
+    /// The hazard's time shape, its exponent, and its multiplier in custody or under a
+    /// restriction.
     fn hazard_parts(&self, o: &Offender, week: i32) -> (f64, f64, f64) {
         let t = o.risk.index();
-        let dynamic = self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
-            - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
-        let supervision = match o.journey.stage {
-            Stage::Order | Stage::Licence if o.is_allocated() => {
-                1.0 - self.relationship_effect * f64::from(o.supervision.relationship)
-            }
-            Stage::Custody => self.custody_factor,
-            _ => 1.0,
+        let start = match follow_up_start(o) {
+            NEVER => o.journey.order_start,
+            start => start,
         };
-        let restriction = if o.supervision.sanctions.restriction_active(week) {
-            1.0 - self.restriction_effect
+        let at_risk = (week - start).max(0) as usize;
+        let shape = self.shape[at_risk.min(self.shape.len() - 1)];
+        let dynamic = self.age_effect * (o.age(week) - self.typical_age[t])
+            + self.need_effect * (f64::from(o.needs.total()) - self.typical_needs[t])
+            + self.employment_effect * (f64::from(u8::from(o.employed)) - self.typical_employed[t])
+            + self.unsettled_effect * (f64::from(u8::from(!o.settled)) - self.typical_unsettled[t])
+            - self.family_support_effect * (f64::from(o.family_support) - self.mean_family_support);
+        let mut factor = if o.journey.stage == Stage::Custody {
+            self.custody_factor
         } else {
             1.0
         };
-        (dynamic, supervision, restriction)
+        if o.supervision.sanctions.restriction_active(week) {
+            factor *= 1.0 - self.restriction_effect;
+        }
+        (shape, dynamic, factor)
     }
 
     /// Weekly hazard of (any, proven or not) reoffending.
     pub fn hazard(&self, o: &Offender, week: i32) -> f64 {
-        let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
-        self.scaled(o.risk.index(), dynamic.exp(), supervision, restriction)
+        let (shape, dynamic, factor) = self.hazard_parts(o, week);
+        self.scaled(o.risk.index(), shape, dynamic.exp(), factor)
     }
 
-    /// The hazard of tier `t` with `factor` in place of e^dynamic (the product in one order, so
+    /// The hazard of tier `t` with `exp` in place of e^dynamic (the product in one order, so
     /// that the bound and the hazard round alike).
-    fn scaled(&self, t: usize, factor: f64, supervision: f64, restriction: f64) -> f64 {
-        self.base_weekly[t] * factor * supervision * restriction * self.risk_principle[t]
+    fn scaled(&self, t: usize, shape: f64, exp: f64, factor: f64) -> f64 {
+        self.base_weekly[t] * shape * exp * factor
+    }
+
+    /// Probability that a reoffence is proven: by the police, or brought to light by the
+    /// supervision of a case that a case manager holds, watched as closely as its mode says.
+    pub fn proven_probability(&self, o: &Offender) -> f64 {
+        let supervised = o.journey.stage.is_supervised() && o.is_allocated();
+        if !supervised {
+            return self.detection_prob;
+        }
+        let watch = (self.supervision_detection * self.monitoring[o.risk.index()]).min(1.0);
+        1.0 - (1.0 - self.detection_prob) * (1.0 - watch)
     }
 
     /// Whether the case's draws this week make a proven reoffence: the reoffence draw below
-    /// 1 − e^(−hazard) and the proven draw below the detection probability.
+    /// 1 − e^(−hazard) and the proven draw below the probability of proof.
     ///
     /// Most case-weeks are decided without the two exponentials, or even the case's hazard:
     /// the reoffence draw is above the tier's ceiling, or the reoffence is not proven, or the
@@ -148,18 +207,18 @@ impl HazardModel {
         // processor predicts, where the proven draw alone would be a coin toss for it.
         let u_reoffence = o.draws.uniform(week, Decision::Reoffence, 0);
         if u_reoffence >= self.ceiling[t]
-            || o.draws.uniform(week, Decision::ReoffenceProven, 0) >= self.detection_prob
+            || o.draws.uniform(week, Decision::ReoffenceProven, 0) >= self.proven_probability(o)
         {
             return false;
         }
-        let (dynamic, supervision, restriction) = self.hazard_parts(o, week);
+        let (shape, dynamic, factor) = self.hazard_parts(o, week);
         if let Some(power) = power_of_two_above(dynamic) {
-            let bound = self.scaled(t, power, supervision, restriction);
+            let bound = self.scaled(t, shape, power, factor);
             if u_reoffence >= bound * (1.0 + 1e-9) + 1e-12 {
                 return false;
             }
         }
-        let hazard = self.scaled(t, dynamic.exp(), supervision, restriction);
+        let hazard = self.scaled(t, shape, dynamic.exp(), factor);
         u_reoffence < 1.0 - (-hazard).exp()
     }
 }
@@ -238,7 +297,7 @@ pub fn reoffending_week(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::offender::{Needs, OffenderFactory};
+    use crate::model::offender::Needs;
     use crate::scenario::Population;
 
     /// No case's hazard reaches its tier's ceiling, whichever way the need and family effects
@@ -250,18 +309,39 @@ mod tests {
             0,
             false,
         );
-        for (need_effect, family_effect) in [(0.2, 0.5), (-0.3, -0.8), (0.0, 0.0), (2.0, -3.0)] {
+        o.journey.order_start = 0;
+        for (need_effect, family_effect, age_effect, work_effect) in [
+            (0.2, 0.5, -0.03, -0.2),
+            (-0.3, -0.8, 0.05, 0.3),
+            (0.0, 0.0, 0.0, 0.0),
+            (2.0, -3.0, -0.5, 1.0),
+        ] {
             let mut s = Scenario::default();
             s.reoffending.need_effect = need_effect;
             s.reoffending.family_support_effect = family_effect;
-            let model = HazardModel::new(&s, [1.0, 2.5, 4.0, 6.0], 0.5);
+            s.reoffending.age_effect = age_effect;
+            s.reoffending.employment_effect = work_effect;
+            s.reoffending.unsettled_effect = -work_effect;
+            let factory = OffenderFactory::new(&s.population);
+            let model = HazardModel::new(&s, &factory, &ModeTable::new(&s.modes));
+            let youngest = f64::from(s.population.age.bands_from[0]);
+            let oldest =
+                f64::from(s.population.age.oldest) + f64::from(s.simulation.weeks) / 52.0 + 5.0;
             for tier in RiskTier::ALL {
                 o.risk = tier;
                 let mut highest: f64 = 0.0;
                 for needs in [[0; Need::COUNT], [MAX_SEVERITY; Need::COUNT]] {
                     o.needs = Needs(needs);
-                    for family in [0.0, 1.0] {
+                    for (family, age, employed, settled) in [0.0, 1.0]
+                        .into_iter()
+                        .flat_map(|f| [youngest, oldest].map(move |a| (f, a)))
+                        .flat_map(|(f, a)| [(f, a, false), (f, a, true)])
+                        .flat_map(|(f, a, e)| [(f, a, e, false), (f, a, e, true)])
+                    {
                         o.family_support = family;
+                        o.birth_week = -(age * 52.0) as i32;
+                        o.employed = employed;
+                        o.settled = settled;
                         for stage in [
                             Stage::Order,
                             Stage::Licence,
@@ -278,6 +358,20 @@ mod tests {
                     highest < ceiling && ceiling < highest * 1.001 + 1e-9,
                     "{tier:?}: {highest} {ceiling}"
                 );
+            }
+        }
+    }
+
+    /// The time shape averages 1 over the first year and falls within a person when its shape
+    /// is below 1.
+    #[test]
+    fn the_hazard_is_front_loaded_and_the_first_year_keeps_its_rate() {
+        for k in [0.5, 0.8, 1.0, 1.3] {
+            let shape = weekly_shape(k, 300);
+            let first_year: f64 = shape[..52].iter().sum::<f64>() / 52.0;
+            assert!((first_year - 1.0).abs() < 1e-9, "{k}: {first_year}");
+            if k < 1.0 {
+                assert!(shape[0] > shape[51] && shape[51] > shape[155]);
             }
         }
     }

@@ -16,11 +16,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::engagement::after_progress;
 use crate::model::journey::Stage;
-use crate::model::offender::{Need, Offender};
+use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
 use crate::rng::Decision;
-use crate::scenario::Services;
+use crate::scenario::{Mode, Scenario, Services};
 
 /// Flags of what a case has done with services ([`SupervisionState::service_history`]).
 pub mod service_history {
@@ -75,6 +76,8 @@ pub struct ServiceCounts {
     pub waits_ended: u32,
     pub wait_weeks: u64,
     pub substitutions: u32,
+    /// Places that came but were not taken up.
+    pub declined: u32,
     /// Cost of the places in use this week.
     pub cost: f64,
 }
@@ -89,6 +92,22 @@ pub struct ServiceSystem {
     weeks: [u32; Need::COUNT],
     completion_log_odds: [f64; Need::COUNT],
     cost_per_week: [f64; Need::COUNT],
+    /// Levels of need a completed course meets.
+    severity_reduction: [u8; Need::COUNT],
+    /// Hours a week of a person's time each service takes.
+    pub hours_per_week: [f64; Need::COUNT],
+    /// Whether each service is delivered in groups.
+    group: [bool; Need::COUNT],
+    /// Who attended each service last week, by risk tier (a group's make-up), and this week
+    /// so far.
+    composition: [[u32; RiskTier::COUNT]; Need::COUNT],
+    attending_by_tier: [[u32; RiskTier::COUNT]; Need::COUNT],
+    /// The same for the group requirements of each mode (everyone under the mode, when it has
+    /// other requirement hours): last week's make-up, and this week's so far.
+    requirement_composition: [[u32; RiskTier::COUNT]; Mode::COUNT],
+    requirement_by_tier: [[u32; RiskTier::COUNT]; Mode::COUNT],
+    /// The log-odds of taking up a place at motivation 0.5 and no relationship.
+    uptake_log_odds: f64,
     /// For each service, a number no case's weekly dropout hazard reaches: a draw at or above
     /// it decides the week without working the hazard out.
     dropout_ceiling: [f64; Need::COUNT],
@@ -112,14 +131,24 @@ impl ServiceSystem {
             weeks: providers.map(|p| p.weeks),
             completion_log_odds: providers.map(|p| logit(p.completion)),
             cost_per_week: providers.map(|p| p.cost_per_week),
+            severity_reduction: providers.map(|p| p.severity_reduction),
+            hours_per_week: providers.map(|p| p.hours_per_week),
+            group: providers.map(|p| p.group),
+            composition: [[0; RiskTier::COUNT]; Need::COUNT],
+            attending_by_tier: [[0; RiskTier::COUNT]; Need::COUNT],
+            requirement_composition: [[0; RiskTier::COUNT]; Mode::COUNT],
+            requirement_by_tier: [[0; RiskTier::COUNT]; Mode::COUNT],
+            uptake_log_odds: logit(s.uptake),
             dropout_ceiling: [f64::INFINITY; Need::COUNT],
             queue: Vec::new(),
         };
         system.dropout_ceiling = Need::ALL.map(|need| {
-            // The hazard moves one way with motivation, so it is largest at one end of 0..1;
-            // the margin covers rounding.
-            [0.0, 1.0]
-                .map(|motivation| system.dropout_hazard(need, motivation, s))
+            // The hazard moves one way with motivation and one way with the relationship, so
+            // it is largest at a corner of 0..1 × 0..1; the margin covers rounding.
+            [(0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+                .map(|(motivation, relationship)| {
+                    system.dropout_hazard(need, motivation, relationship, s)
+                })
                 .into_iter()
                 .fold(0.0, f64::max)
                 * (1.0 + 1e-9)
@@ -132,14 +161,22 @@ impl ServiceSystem {
     /// is settled by the service's ceiling, without the hazard's `exp` and `pow`.
     fn drops_out(&self, o: &Offender, need: Need, s: &Services, u: f64) -> bool {
         u < self.dropout_ceiling[need as usize]
-            && u < self.dropout_hazard(need, f64::from(o.motivation), s)
+            && u < self.dropout_hazard(
+                need,
+                f64::from(o.motivation),
+                f64::from(o.supervision.relationship),
+                s,
+            )
     }
 
     /// Weekly probability of dropping out of `need`'s service: constant over the treatment,
-    /// so that the chance of completing it is the provider's, adjusted for motivation.
-    fn dropout_hazard(&self, need: Need, motivation: f64, s: &Services) -> f64 {
+    /// so that the chance of completing it is the provider's, adjusted for motivation and the
+    /// working relationship (engagement: Kennealy et al. 2012; Clark-Miller & Stevens 2011).
+    fn dropout_hazard(&self, need: Need, motivation: f64, relationship: f64, s: &Services) -> f64 {
         let i = need as usize;
-        let x = self.completion_log_odds[i] + s.motivation_effect * (motivation - 0.5);
+        let x = self.completion_log_odds[i]
+            + s.motivation_effect * (motivation - 0.5)
+            + s.relationship_effect * relationship;
         let completion = 1.0 / (1.0 + (-x).exp());
         1.0 - completion.powf(1.0 / f64::from(self.weeks[i].max(1)))
     }
@@ -208,7 +245,7 @@ fn wait_so_far(o: &Offender, since: i32, week: i32) -> u64 {
 pub fn services_week(
     offenders: &mut [Offender],
     system: &mut ServiceSystem,
-    s: &Services,
+    s: &Scenario,
     week: i32,
 ) -> ServiceCounts {
     let mut counts = ServiceCounts::default();
@@ -216,15 +253,61 @@ pub fn services_week(
     for (i, o) in offenders.iter_mut().enumerate() {
         case_services(i, o, system, s, week, &mut counts);
     }
-    fill_places(offenders, system, s, week, &mut counts);
+    fill_places(offenders, system, &s.services, week, &mut counts);
     counts
 }
 
 impl ServiceSystem {
-    /// Clears last week's attendance and waiting list.
+    /// Clears last week's attendance and waiting list, keeping last week's make-up of each
+    /// group.
     pub fn begin_week(&mut self) {
         self.attending = [0; Need::COUNT];
+        self.composition = self.attending_by_tier;
+        self.attending_by_tier = [[0; RiskTier::COUNT]; Need::COUNT];
+        self.requirement_composition = self.requirement_by_tier;
+        self.requirement_by_tier = [[0; RiskTier::COUNT]; Mode::COUNT];
         self.queue.clear();
+    }
+
+    /// Whether a referred person takes up a place that has come: more likely the more
+    /// motivated they are and the better their working relationship.
+    fn takes_up(&self, o: &Offender, s: &Services, u: f64) -> bool {
+        let x = self.uptake_log_odds
+            + s.uptake_motivation_effect * (f64::from(o.motivation) - 0.5)
+            + s.relationship_effect * f64::from(o.supervision.relationship);
+        u < 1.0 / (1.0 + (-x).exp())
+    }
+
+    /// The share of the people in `need`'s group last week who were of a higher risk tier than
+    /// `tier`.
+    fn higher_risk_share(&self, need: Need, tier: RiskTier) -> f64 {
+        higher_share(&self.composition[need as usize], tier)
+    }
+
+    /// Counts a case of `tier` in this week's group requirements of `mode`, and returns the
+    /// share of last week's group who were of a higher tier.
+    pub fn join_requirement_group(&mut self, mode: Mode, tier: RiskTier) -> f64 {
+        self.requirement_by_tier[mode as usize][tier.index()] += 1;
+        higher_share(&self.requirement_composition[mode as usize], tier)
+    }
+}
+
+/// A service has ended: the plan is reviewed next week (and the next need may be referred),
+/// not at the next routine review (assumption: a plan is revisited when an intervention ends).
+fn review_after_service(o: &mut Offender, week: i32) {
+    if o.journey.stage.is_supervised() && o.supervision.next_review != NEVER {
+        o.supervision.next_review = o.supervision.next_review.min(week + 1);
+    }
+}
+
+/// The share of a group, counted by tier, who were of a higher tier than `tier`.
+fn higher_share(by_tier: &[u32; RiskTier::COUNT], tier: RiskTier) -> f64 {
+    let all: u32 = by_tier.iter().sum();
+    let higher: u32 = by_tier[tier.index() + 1..].iter().sum();
+    if all == 0 {
+        0.0
+    } else {
+        f64::from(higher) / f64::from(all)
     }
 }
 
@@ -235,10 +318,11 @@ pub fn case_services(
     i: usize,
     o: &mut Offender,
     system: &mut ServiceSystem,
-    s: &Services,
+    scenario: &Scenario,
     week: i32,
     counts: &mut ServiceCounts,
 ) {
+    let s = &scenario.services;
     match o.supervision.service {
         ServiceState::None => {}
         ServiceState::Attending { need, until } => {
@@ -251,14 +335,42 @@ pub fn case_services(
                 o.supervision.service = ServiceState::None;
                 counts.dropouts += 1;
                 o.supervision.service_history |= service_history::DROPPED_OUT;
-            } else if week + 1 >= until {
-                let severity = &mut o.needs.0[n];
-                *severity = severity.saturating_sub(s.severity_reduction);
+                review_after_service(o, week);
+                return;
+            }
+            // Treatment works as it goes (a dose): each week attended lowers the need a level
+            // with the chance that spreads the provider's reduction over the course, so those
+            // who stay longer gain more and drop-outs gain some (NTA 2012: convictions fell
+            // 47-48% for those retained or completing, 15% for those who dropped out).
+            let per_week =
+                f64::from(system.severity_reduction[n]) / f64::from(system.weeks[n].max(1));
+            let u = o.draws.uniform(week, Decision::TreatmentProgress, 0);
+            if u < per_week && o.needs.0[n] > 0 {
+                o.needs.0[n] -= 1;
+                after_progress(o, &scenario.engagement);
+            }
+            if week + 1 >= until {
+                if need == Need::Accommodation {
+                    // Housing support ends with somewhere settled to live.
+                    o.settled = true;
+                }
                 o.supervision.service = ServiceState::None;
                 counts.completions += 1;
                 o.supervision.service_history |= service_history::COMPLETED;
+                review_after_service(o, week);
             } else {
                 system.attending[n] += 1;
+                system.attending_by_tier[n][o.risk.index()] += 1;
+                // In a group, higher-risk peers may entrench antisocial thinking (Dishion,
+                // McCord & Poulin 1999): the more of them, the likelier.
+                if system.group[n] {
+                    let exposure = system.higher_risk_share(need, o.risk);
+                    let p = scenario.needs.peer_influence * exposure;
+                    if p > 0.0 && o.draws.uniform(week, Decision::PeerInfluence, 0) < p {
+                        let thinking = &mut o.needs.0[Need::Thinking as usize];
+                        *thinking = (*thinking + 1).min(MAX_SEVERITY);
+                    }
+                }
             }
         }
         ServiceState::Waiting { need, since } => {
@@ -303,12 +415,19 @@ pub fn fill_places(
         let n = need as usize;
         let waited = wait_so_far(o, since, week) as i32;
         if system.attending[n] < system.reachable[n] {
-            system.attending[n] += 1;
-            o.supervision.service = ServiceState::Attending {
-                need,
-                until: week + 1 + system.weeks[n] as i32,
-            };
-            counts.starts += 1;
+            if system.takes_up(o, s, o.draws.uniform(week, Decision::Uptake, 0)) {
+                system.attending[n] += 1;
+                system.attending_by_tier[n][o.risk.index()] += 1;
+                o.supervision.service = ServiceState::Attending {
+                    need,
+                    until: week + 1 + system.weeks[n] as i32,
+                };
+                counts.starts += 1;
+            } else {
+                // Offered a place and not taking it up: the referral lapses.
+                o.supervision.service = ServiceState::None;
+                counts.declined += 1;
+            }
         } else if waited >= s.max_wait_weeks as i32 {
             o.supervision.service = if s.substitute {
                 counts.substitutions += 1;
@@ -338,14 +457,14 @@ mod tests {
         (0..n).map(|_| factory.draw(&mut rng, 0, false)).collect()
     }
 
-    /// Statutory access to one drugs place, everything else closed.
-    fn one_drugs_place() -> Services {
-        let mut s = Services {
-            access: Access::Statutory,
-            ..Services::default()
-        };
-        s.providers.drugs.places = 1;
-        s.providers.drugs.completion = 1.0;
+    /// Statutory access to one drugs place, everything else closed; a place that comes is
+    /// always taken up.
+    fn one_drugs_place() -> Scenario {
+        let mut s = Scenario::default();
+        s.services.access = Access::Statutory;
+        s.services.uptake = 1.0;
+        s.services.providers.drugs.places = 1;
+        s.services.providers.drugs.completion = 1.0;
         s
     }
 
@@ -361,7 +480,11 @@ mod tests {
             for need in Need::ALL {
                 let ceiling = system.dropout_ceiling[need as usize];
                 let highest = (0..=1000)
-                    .map(|m| system.dropout_hazard(need, f64::from(m as f32 / 1000.0), &s))
+                    .flat_map(|m| {
+                        [0.0, 0.5, 1.0].map(|r| {
+                            system.dropout_hazard(need, f64::from(m as f32 / 1000.0), r, &s)
+                        })
+                    })
                     .fold(0.0, f64::max);
                 assert!(
                     highest < ceiling && ceiling < highest * 1.001 + 1e-9,
@@ -374,7 +497,7 @@ mod tests {
     #[test]
     fn a_free_place_goes_to_the_longest_waiting_referral() {
         let s = one_drugs_place();
-        let mut system = ServiceSystem::new(&s);
+        let mut system = ServiceSystem::new(&s.services);
         assert_eq!(system.reachable[Need::Drugs as usize], 1);
         let mut os = offenders(2);
         os[0].supervision.service = ServiceState::Waiting {
@@ -404,17 +527,20 @@ mod tests {
     }
 
     #[test]
-    fn completing_a_service_lowers_its_need_and_frees_the_place() {
-        let s = one_drugs_place();
-        let mut system = ServiceSystem::new(&s);
+    fn a_service_lowers_its_need_as_it_goes_and_frees_the_place_at_its_end() {
+        let mut s = one_drugs_place();
+        // A level a week for certain: the course's reduction spread over its weeks.
+        s.services.providers.drugs.severity_reduction = s.services.providers.drugs.weeks as u8;
+        let mut system = ServiceSystem::new(&s.services);
         let mut os = offenders(1);
         os[0].needs.0[Need::Drugs as usize] = 3;
         os[0].supervision.service = ServiceState::Attending {
             need: Need::Drugs,
             until: 10,
         };
-        services_week(&mut os, &mut system, &s, 8);
-        assert_eq!(os[0].needs.severity(Need::Drugs), 3, "not yet");
+        let counts = services_week(&mut os, &mut system, &s, 8);
+        assert_eq!(os[0].needs.severity(Need::Drugs), 2, "a week's progress");
+        assert_eq!((counts.completions, counts.attending), (0, 1));
         let counts = services_week(&mut os, &mut system, &s, 9);
         assert_eq!(os[0].needs.severity(Need::Drugs), 1);
         assert_eq!(os[0].supervision.service, ServiceState::None);
@@ -422,13 +548,31 @@ mod tests {
     }
 
     #[test]
+    fn a_drop_out_keeps_the_progress_made_and_no_more() {
+        let mut s = one_drugs_place();
+        s.services.providers.drugs.severity_reduction = s.services.providers.drugs.weeks as u8;
+        s.services.providers.drugs.completion = 1e-9;
+        let mut system = ServiceSystem::new(&s.services);
+        let mut os = offenders(1);
+        os[0].needs.0[Need::Drugs as usize] = 3;
+        os[0].supervision.service = ServiceState::Attending {
+            need: Need::Drugs,
+            until: 100,
+        };
+        // Near-certain drop-out: the week ends the course before its progress.
+        let counts = services_week(&mut os, &mut system, &s, 8);
+        assert_eq!(counts.dropouts, 1);
+        assert_eq!(os[0].needs.severity(Need::Drugs), 3);
+    }
+
+    #[test]
     fn a_wait_past_the_limit_ends_in_the_case_managers_own_work() {
         let mut s = one_drugs_place();
-        s.providers.drugs.places = 0;
-        s.providers.alcohol.places = 1;
+        s.services.providers.drugs.places = 0;
+        s.services.providers.alcohol.places = 1;
         // The first case completes for certain, so it keeps its place.
-        s.providers.alcohol.completion = 1.0;
-        let mut system = ServiceSystem::new(&s);
+        s.services.providers.alcohol.completion = 1.0;
+        let mut system = ServiceSystem::new(&s.services);
         let mut os = offenders(2);
         // The alcohol place is taken by the first case; the second waits.
         os[0].supervision.service = ServiceState::Attending {
@@ -439,7 +583,7 @@ mod tests {
             need: Need::Alcohol,
             since: 0,
         };
-        let week = s.max_wait_weeks as i32;
+        let week = s.services.max_wait_weeks as i32;
         let counts = services_week(&mut os, &mut system, &s, week);
         assert_eq!(
             os[1].supervision.service,
@@ -457,12 +601,17 @@ mod tests {
         let mut os = offenders(1);
         let weeks = f64::from(s.providers.drugs.weeks);
         let completion = |o: &Offender| {
-            (1.0 - system.dropout_hazard(Need::Drugs, f64::from(o.motivation), &s)).powf(weeks)
+            (1.0 - system.dropout_hazard(Need::Drugs, f64::from(o.motivation), 0.0, &s)).powf(weeks)
         };
         os[0].motivation = 0.5;
         let average = completion(&os[0]);
         assert!((average - s.providers.drugs.completion).abs() < 1e-9);
         os[0].motivation = 0.9;
         assert!(completion(&os[0]) > average);
+        let engaged = (1.0 - system.dropout_hazard(Need::Drugs, 0.5, 0.8, &s)).powf(weeks);
+        assert!(
+            engaged > average,
+            "a working relationship keeps people in treatment"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Case managers: their posts, hours, caseloads, absence and turnover.
 
 use crate::rng::{Decision, Draws, Entity};
-use crate::scenario::{RiskTier, Workforce};
+use crate::scenario::{Practice, RiskTier, Workforce};
 
 /// Index of a case manager's post, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -133,6 +133,10 @@ pub struct CaseManager {
     pub cover_share: f64,
     /// The post's own random numbers (absence, leaving, each new holder's ways), by week.
     pub draws: Draws,
+    /// Whether the present holder is trained in core correctional practices.
+    pub trained: bool,
+    /// The week the present holder started (negative for those in post before the run).
+    pub started: i32,
 }
 
 impl CaseManager {
@@ -159,6 +163,8 @@ impl CaseManager {
             covered_by: ManagerId::NONE,
             cover_share: 0.0,
             draws: Draws::new(0, 0, Entity::Post, 0),
+            trained: false,
+            started: i32::MIN / 2,
         }
     }
 
@@ -184,6 +190,30 @@ impl CaseManager {
     }
 
     /// In post (present or absent), and so able to hold cases.
+    /// The holder's skill in core correctional practices in week `week`, 0 to 1: trained or
+    /// not, the support grade's share, a volunteer's; a new starter's grows to the full over
+    /// `experience_weeks`.
+    pub fn skill(&self, week: i32, p: &Practice) -> f64 {
+        let full = match (self.grade, self.trained) {
+            (Grade::Volunteer, _) => return p.volunteer_skill,
+            (_, true) => p.trained_skill,
+            (_, false) => p.untrained_skill,
+        } * if self.grade == Grade::Assistant {
+            p.support_grade_skill
+        } else {
+            1.0
+        };
+        let served = f64::from((week - self.started).max(0)) / f64::from(p.experience_weeks);
+        full * (p.new_starter_skill + (1.0 - p.new_starter_skill) * served.min(1.0))
+    }
+
+    /// A new holder starts in the post in week `week`: trained or not, by the post's number for
+    /// the week.
+    pub fn new_holder(&mut self, week: i32, p: &Practice) {
+        self.started = week;
+        self.trained = self.draws.uniform(week, Decision::Training, 0) < p.trained_share;
+    }
+
     pub fn in_post(&self) -> bool {
         !matches!(self.status, StaffStatus::Vacant { .. })
     }

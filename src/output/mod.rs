@@ -139,6 +139,18 @@ pub fn by_disposal_csv(g: &Grouped) -> Vec<u8> {
     })
 }
 
+/// `by_age.csv`: `age,metric,mean,ci_low,ci_high,n` for the case-outcome metrics by age band
+/// at sentence.
+pub fn by_age_csv(g: &Grouped) -> Vec<u8> {
+    case_stats_csv(g, "age", |results| {
+        results
+            .stats_by_age()
+            .into_iter()
+            .map(|(band, name, s)| (band.name(), name, s))
+            .collect()
+    })
+}
+
 /// The case-outcome metrics within groups (`group` names the column): one row per group and
 /// metric.
 fn case_stats_csv(
@@ -319,6 +331,7 @@ pub fn result_files(g: &Grouped) -> Vec<(String, Vec<u8>)> {
         ("stats.csv".into(), stats_csv(g)),
         ("by_tier.csv".into(), by_tier_csv(g)),
         ("by_disposal.csv".into(), by_disposal_csv(g)),
+        ("by_age.csv".into(), by_age_csv(g)),
         ("timeseries.csv".into(), timeseries_csv(g)),
         ("survival.csv".into(), survival_csv(g)),
     ]

@@ -41,6 +41,9 @@ pub struct ArmResults {
     /// `by_disposal.csv`: (disposal, metric) → estimate (empty for output written before the
     /// file existed).
     pub by_disposal: BTreeMap<(String, String), Estimate>,
+    /// `by_age.csv`: (age band, metric) → estimate (empty for output written before the file
+    /// existed).
+    pub by_age: BTreeMap<(String, String), Estimate>,
     /// `timeseries.csv`: column name → one value a week (weeks in order from 0).
     pub weekly: BTreeMap<String, Vec<Option<f64>>>,
     /// `survival.csv`: event (`reoffence`, `breach`) → the Kaplan–Meier curve.
@@ -136,12 +139,13 @@ fn at_line(path: &Path, line: u64, message: impl Into<String>) -> Error {
 }
 
 /// The files of an output directory that are read back, in the order they are checked.
-pub const READ_FILES: [&str; 8] = [
+pub const READ_FILES: [&str; 9] = [
     "run.json",
     "stats.csv",
     "summary.csv",
     "by_tier.csv",
     "by_disposal.csv",
+    "by_age.csv",
     "timeseries.csv",
     "survival.csv",
     "compare.csv",
@@ -559,6 +563,9 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
     }
     for (i, key, e) in by_group("by_disposal.csv", "disposal", true)?.unwrap_or_default() {
         arms[i].by_disposal.insert(key, e);
+    }
+    for (i, key, e) in by_group("by_age.csv", "age", true)?.unwrap_or_default() {
+        arms[i].by_age.insert(key, e);
     }
 
     let weekly_path = dir.join("timeseries.csv");

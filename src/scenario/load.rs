@@ -269,8 +269,8 @@ fn lay_over(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-/// Keys that moved to another section, with where they went.
-const MOVED: [(&str, &str, &str); 3] = [
+/// Keys that moved to another section or were replaced, with where they went.
+const MOVED: [(&str, &str, &str); 7] = [
     (
         "supervision",
         "contact_interval_weeks",
@@ -287,6 +287,31 @@ const MOVED: [(&str, &str, &str); 3] = [
         "custody_weeks_per_revocation",
         "custody is now simulated: the weeks served after a revoked order are \
          sentencing.revocation_custody_weeks, and each is costed at costs.custody_week",
+    ),
+    (
+        "reoffending",
+        "relationship_effect",
+        "the working relationship no longer discounts the hazard directly: it works through \
+         engagement (compliance.relationship_effect on attendance, services.relationship_effect \
+         on take-up and completion, engagement.gain_per_contact on motivation)",
+    ),
+    (
+        "reoffending",
+        "low_risk_intensity_effect",
+        "the risk principle now comes from mechanisms, not a coefficient: intensive \
+         requirements cost a low-risk person work (circumstances.job_loss_per_requirement_hour) \
+         and group work mixes them with higher-risk peers (needs.peer_influence)",
+    ),
+    (
+        "modes",
+        "intensity",
+        "what a mode asks of a person's time is now modes.<mode>.requirement_hours (with its \
+         appointments), which can cost a job (circumstances.job_loss_per_requirement_hour)",
+    ),
+    (
+        "services",
+        "severity_reduction",
+        "each provider has its own: services.providers.<need>.severity_reduction",
     ),
 ];
 

@@ -137,6 +137,19 @@ impl<T> PerNeed<T> {
 }
 
 impl<T: Copy> PerNeed<T> {
+    /// The value for `need`.
+    pub fn get(&self, need: Need) -> T {
+        match need {
+            Need::Drugs => self.drugs,
+            Need::Alcohol => self.alcohol,
+            Need::MentalHealth => self.mental_health,
+            Need::Accommodation => self.accommodation,
+            Need::Employment => self.employment,
+            Need::Family => self.family,
+            Need::Thinking => self.thinking,
+        }
+    }
+
     pub fn as_array(&self) -> [T; Need::COUNT] {
         [
             self.drugs,
@@ -1078,7 +1091,7 @@ pub struct Relationship {
 pub struct Compliance {
     /// Probability of keeping an appointment at motivation 0.5, no relationship, no chaotic needs.
     #[param(
-        default = 0.92,
+        default = 0.935,
         unit = "probability",
         min = 0,
         max = 1,
@@ -1295,7 +1308,7 @@ pub struct NeedDynamics {
     /// level, for a fully motivated offender with a full relationship (scaled down by both, and
     /// times the mode's `own_work`).
     #[param(
-        default = 0.15,
+        default = 0.9,
         unit = "probability",
         min = 0,
         max = 1,
@@ -1303,10 +1316,29 @@ pub struct NeedDynamics {
         source = "assumption"
     )]
     pub work_per_contact: f64,
-    /// Weekly probability that a person's thinking need rises a level when every other member of
-    /// their group programme is of a higher risk tier (scaled by the share who are).
+    /// What a case manager's own work achieves on each need, as a multiplier of
+    /// `work_per_contact`: most on antisocial thinking, which structured one-to-one work with
+    /// cognitive techniques targets, least on needs that take a specialist service (addiction,
+    /// mental health, a place to live). Applies to own work, standing in for a service and work
+    /// agreed at a case conference.
     #[param(
-        default = 0.01,
+        default = PerNeed::new(0.3, 0.3, 0.2, 0.2, 0.5, 0.6, 1.0),
+        unit = "multiplier",
+        min = 0,
+        max = 1,
+        label = "reach of own work",
+        source = "assumption: officers trained in core correctional practices work on \
+                  procriminal attitudes with cognitive techniques (Bonta et al. 2011); where \
+                  services do not exist case managers are \"left trying to provide an equivalent \
+                  service themselves\" (DOMICE 2011b)"
+    )]
+    pub own_work_reach: PerNeed<f64>,
+    /// Weekly probability that a person's thinking need rises a level when every other member of
+    /// their group is of a higher risk tier (scaled by the share who are): a group programme, or
+    /// the group requirements (unpaid work, programmes) of a mode with other requirement hours,
+    /// whose group is everyone under that mode.
+    #[param(
+        default = 0.07,
         unit = "probability a week",
         min = 0,
         max = 1,
@@ -1329,14 +1361,18 @@ pub struct NeedDynamics {
     pub relapse_per_week: f64,
 }
 
-/// The reoffending hazard and its detection.
+/// The reoffending hazard and its detection: static risk (the tier) × time at risk × age ×
+/// criminogenic needs × protective states (work, settled accommodation, family support).
+/// Supervision lowers it only through what it changes — needs met by services and skilled
+/// one-to-one work, work and accommodation found or kept — never by a direct discount; closer
+/// watching raises the share of offending that is proven.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields, default)]
 pub struct Reoffending {
     /// One-year proven reoffending rate by tier for an offender with the tier's typical needs,
     /// average family support and no working relationship.
     #[param(
-        default = PerTier::new(0.15, 0.38, 0.62, 0.78),
+        default = PerTier::new(0.15, 0.37, 0.59, 0.73),
         unit = "share in a year",
         min = 0,
         below = 1,
@@ -1361,7 +1397,7 @@ pub struct Reoffending {
     pub detection_prob: f64,
     /// Log-hazard per point of need severity above or below the tier's typical total.
     #[param(
-        default = 0.12,
+        default = 0.28,
         unit = "log-hazard per point",
         min = -20,
         max = 20,
@@ -1369,16 +1405,6 @@ pub struct Reoffending {
         source = "assumption"
     )]
     pub need_effect: f64,
-    /// Proportional cut in the hazard at a full working relationship, while under supervision.
-    #[param(
-        default = 0.35,
-        unit = "proportion of the hazard",
-        min = 0,
-        max = 1,
-        label = "effect of the relationship on reoffending",
-        source = "assumption"
-    )]
-    pub relationship_effect: f64,
     /// Log-hazard per unit of family support (centred on the population mean).
     #[param(
         default = 0.8,
@@ -1407,7 +1433,7 @@ pub struct Reoffending {
     /// Log-hazard per year of age, as a person ages (desistance), centred on the tier's typical
     /// age.
     #[param(
-        default = -0.03,
+        default = -0.015,
         unit = "log-hazard per year",
         min = -1,
         max = 1,
@@ -1420,7 +1446,7 @@ pub struct Reoffending {
     pub age_effect: f64,
     /// Log-hazard of being in work, against not (centred on the tier's typical share).
     #[param(
-        default = -0.22,
+        default = -0.35,
         unit = "log-hazard",
         min = -20,
         max = 20,
@@ -1457,20 +1483,6 @@ pub struct Reoffending {
                   arrests in the HOPE multi-site trial (Lattimore et al. 2016)"
     )]
     pub supervision_detection: f64,
-    /// The risk principle: log-hazard per unit of the mode's intensity for low-risk cases,
-    /// from the start of the order to the end of the follow-up. 0 switches it off.
-    #[param(
-        default = 0.3,
-        unit = "log-hazard per unit of intensity",
-        min = -5,
-        max = 5,
-        label = "harm of intensive work to low-risk people",
-        source = "the risk principle: intensive programmes raised low-risk offenders' \
-                  recidivism (Lowenkamp & Latessa 2004; Lowenkamp, Latessa & Holsinger 2006); \
-                  the size is an assumption of the order they report: at full intensity a \
-                  low-risk one-year rate of 15% becomes about 20%"
-    )]
-    pub low_risk_intensity_effect: f64,
 }
 
 /// How work and settled accommodation are found and lost, week by week. Both protect against
@@ -1527,7 +1539,7 @@ pub struct Circumstances {
     pub requirement_hours_tolerated: f64,
     /// Added weekly probability of losing work per hour of requirements beyond those tolerated.
     #[param(
-        default = 0.004,
+        default = 0.02,
         unit = "probability a week per hour",
         min = 0,
         max = 1,
@@ -1536,6 +1548,19 @@ pub struct Circumstances {
                   requirements disrupt a low-risk person's work); no figure was found"
     )]
     pub job_loss_per_requirement_hour: f64,
+    /// Weekly share of family and prosocial support lost per hour of requirements beyond those
+    /// tolerated: time taken from family and prosocial activity.
+    #[param(
+        default = 0.004,
+        unit = "share a week per hour",
+        min = 0,
+        max = 1,
+        label = "prosocial time lost to requirements",
+        source = "assumption: the mechanism of Lowenkamp & Latessa 2004 (intensive \
+                  interventions disrupt the prosocial networks that make low-risk people low \
+                  risk); no figure was found"
+    )]
+    pub prosocial_loss_per_requirement_hour: f64,
     /// Probability that a job is lost on going into custody.
     #[param(
         default = 0.6,
@@ -1646,7 +1671,7 @@ pub struct Practice {
     pub trained_skill: f64,
     /// Skill of an experienced case manager without that training.
     #[param(
-        default = 0.6,
+        default = 0.25,
         unit = "0 to 1",
         min = 0,
         max = 1,

@@ -42,7 +42,6 @@ pub struct Modes {
             own_work: 0.25,
             referral_share: 0.3,
             monitoring: 0.75,
-            intensity: 0.0,
             requirement_hours: 0.0,
             cost_per_week: 0.0,
         },
@@ -58,7 +57,6 @@ pub struct Modes {
             own_work: 0.5,
             referral_share: 0.8,
             monitoring: 1.0,
-            intensity: 0.33,
             requirement_hours: 0.5,
             cost_per_week: 0.0,
         },
@@ -74,7 +72,6 @@ pub struct Modes {
             own_work: 1.0,
             referral_share: 0.6,
             monitoring: 1.0,
-            intensity: 0.67,
             requirement_hours: 2.0,
             cost_per_week: 0.0,
         },
@@ -89,8 +86,7 @@ pub struct Modes {
             hours_per_contact: 1.25,
             own_work: 1.0,
             referral_share: 0.9,
-            monitoring: 2.0,
-            intensity: 1.0,
+            monitoring: 2.5,
             requirement_hours: 6.0,
             cost_per_week: 25.0,
         },
@@ -127,10 +123,6 @@ pub struct ModeSettings {
     /// How closely compliance is watched: a multiplier on the detection of violations.
     #[param(unit = "multiplier", min = 0, max = 100, label = "monitoring")]
     pub monitoring: f64,
-    /// How intrusive the mode is, 0 (administrative) to 1 (comprehensive): drives the risk
-    /// principle (`reoffending.low_risk_intensity_effect`).
-    #[param(unit = "0 to 1", min = 0, max = 1, label = "intensity")]
-    pub intensity: f64,
     /// Hours a week of the person's time the mode's other requirements take (drug tests,
     /// activities, reporting), beyond appointments: what intensive supervision costs a job.
     #[param(

@@ -33,12 +33,13 @@ pub struct Services {
     /// `open` access: share of a provider's places offenders can reach, competing with the
     /// public.
     #[param(
-        default = 0.5,
+        default = 0.3,
         unit = "share of places",
         min = 0,
         max = 1,
         label = "places offenders reach under open access",
-        source = "assumption: no figures exist for the share of places offenders reach"
+        source = "assumption: no figures exist for the share of places offenders reach; \
+                  services are \"often ... prioritised for other user groups\" (DOMICE 2011b)"
     )]
     pub open_share: f64,
     /// `open` access: probability a provider accepts a referral.
@@ -82,7 +83,7 @@ pub struct Services {
     /// Own work on a substituted need achieves this share of a kept appointment's own work on
     /// it ("does less").
     #[param(
-        default = 0.5,
+        default = 0.25,
         unit = "share",
         min = 0,
         max = 100,
@@ -130,16 +131,6 @@ pub struct Services {
         source = "assumption"
     )]
     pub advocacy_success: f64,
-    /// Levels of severity a completed service takes off its need.
-    #[param(
-        default = 2,
-        unit = "levels",
-        min = 1,
-        max = MAX_SEVERITY,
-        label = "need met by a completed service",
-        source = "assumption"
-    )]
-    pub severity_reduction: u8,
     /// Probability that a person takes up a place when it comes, at motivation 0.5 and no
     /// working relationship.
     #[param(
@@ -190,7 +181,7 @@ pub struct Services {
     #[param(
         section,
         default = PerNeed::new(
-            Provider::new(120, 12, 0.45, 60.0).meeting(2, 4.0).in_groups(),
+            Provider::new(120, 12, 0.45, 60.0).meeting(1, 4.0).in_groups(),
             Provider::new(80, 12, 0.5, 50.0).meeting(1, 3.0).in_groups(),
             Provider::new(60, 16, 0.55, 80.0).meeting(2, 1.5),
             Provider::new(80, 8, 0.7, 120.0).meeting(2, 2.0),
@@ -205,9 +196,9 @@ pub struct Services {
                   thinking-skills programmes run about 19 sessions). Completion of drug \
                   treatment 0.45: over half of those starting it drop out (National Treatment \
                   Agency 2012); the other completions and every cost are assumptions of the \
-                  order of community treatment. Effects (levels of need met): drug treatment two \
+                  order of community treatment. Effects (levels of need met): drug treatment one \
                   (completers' hazard about 0.78 of others', Duwe 2010, with the needs effect \
-                  of 0.12 a level), thinking skills one (about six points less reconviction, \
+                  of 0.28 a level), thinking skills one (about six points less reconviction, \
                   Sadlier 2010), alcohol one (no significant effect in an evaluation of alcohol \
                   treatment requirements, McSweeney 2015), the others assumptions. Hours a week \
                   and group delivery: accredited programmes and structured drug and alcohol \

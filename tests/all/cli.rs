@@ -456,7 +456,7 @@ fn every_mode_service_and_enforcement_option_is_reachable_by_set_and_listed_by_c
         ("enforcement.policy=graduated", "\"graduated\""),
         ("enforcement.policy=strict", "\"strict\""),
         ("enforcement.sanctions_before_breach=3", "3"),
-        ("reoffending.low_risk_intensity_effect=0.0", "0.0"),
+        ("circumstances.job_loss_per_requirement_hour=0.0", "0.0"),
         ("costs.staff_hour=50.0", "50.0"),
     ] {
         let o = casesim(&["check", "scenarios/baseline.toml", "--set", set], None);
@@ -529,30 +529,46 @@ fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
         &["validate", "--reps", "4", "--quiet", "--out", out],
         Some("2"),
     );
-    let csv = std::fs::read_to_string(dir.path().join("validation.csv")).unwrap();
-    let mut lines = csv.lines();
+    let mut reader = csv::Reader::from_path(dir.path().join("validation.csv")).unwrap();
     assert_eq!(
-        lines.next(),
-        Some("check,expectation,source,mean,ci_low,ci_high,n,passed")
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "check",
+            "expectation",
+            "source",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "n",
+            "passed",
+            "kind"
+        ]
     );
-    let rows: Vec<&str> = lines.collect();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     for check in [
         "completion_rate",
         "breach_rate",
         "reoffending_rate",
         "retention",
-        "isp_breach",
+        "reduced_caseloads",
+        "caseloads_without_treatment",
+        "isp_violations",
         "isp_reoffending",
         "risk_principle_high",
         "risk_principle_low",
+        "core_correctional_practices",
+        "front_loading",
+        "age",
         "treatment_beats_sanctions",
     ] {
-        assert!(
-            rows.iter().any(|r| r.starts_with(&format!("{check},"))),
-            "{check} missing"
-        );
+        assert!(rows.iter().any(|r| &r[0] == check), "{check} missing");
     }
-    let all_passed = rows.iter().all(|r| r.ends_with(",true"));
+    assert!(
+        rows.iter()
+            .all(|r| ["validation", "calibration"].contains(&&r[8])),
+        "every check says its kind"
+    );
+    let all_passed = rows.iter().all(|r| &r[7] == "true");
     let table = String::from_utf8_lossy(&o.stdout);
     assert_eq!(
         o.status.code(),
@@ -560,9 +576,19 @@ fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
         "{table}"
     );
     assert!(table.contains("passed; written to"), "{table}");
-    // Bad input is still exit 2.
+    // Bad input is still exit 2, and a --set that does not apply is named.
     let bad = casesim(&["validate", "--reps", "1"], None);
     assert_eq!(bad.status.code(), Some(2));
+    let bad = casesim(
+        &["validate", "--quiet", "--set", "workforce.caseload_cap=-3"],
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("workforce.caseload_cap"),
+        "{}",
+        stderr(&bad)
+    );
 }
 
 #[test]

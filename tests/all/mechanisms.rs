@@ -151,12 +151,14 @@ fn perfect_compliance_means_no_enforcement() {
 }
 
 #[test]
-fn the_working_relationship_lowers_reoffending_only_when_it_has_an_effect() {
-    // Switched off, the relationship's strength changes nothing in the reoffending hazard.
-    // (Attendance still depends on it, so hold that channel shut too.)
+fn the_working_relationship_lowers_reoffending_only_through_engagement() {
+    // The relationship acts on attendance, on take-up and completion of services, on the
+    // motivation a contact builds and on what one-to-one work achieves, never on the hazard
+    // itself: with every one of those channels shut, a stronger relationship changes nothing.
     let mut off = small_scenario();
-    off.reoffending.relationship_effect = 0.0;
     off.compliance.relationship_effect = 0.0;
+    off.services.relationship_effect = 0.0;
+    off.engagement.gain_per_contact = 0.0;
     off.needs.work_per_contact = 0.0;
     let mut faster_bonding = off.clone();
     faster_bonding.relationship.growth_per_contact = 0.5;
@@ -166,9 +168,8 @@ fn the_working_relationship_lowers_reoffending_only_when_it_has_an_effect() {
         "with every channel off, a stronger relationship must change nothing"
     );
 
-    // Switched on, faster bonding lowers reoffending.
-    let mut on = small_scenario();
-    on.reoffending.relationship_effect = 0.6;
+    // With the channels open, faster bonding lowers reoffending.
+    let on = small_scenario();
     let mut on_faster = on.clone();
     on_faster.relationship.growth_per_contact = 0.5;
     assert_lower(

@@ -145,35 +145,35 @@ fn modes_matched_to_risk_beat_comprehensive_for_everyone_on_low_risk_reoffending
 }
 
 #[test]
-fn the_risk_principle_raises_low_risk_reoffending_only_under_intensive_modes() {
-    // Switched off under modes matched to risk (low risk gets the administrative mode, of
-    // intensity 0), it changes nothing.
-    let mut on = unit();
-    on.simulation.replications = 4;
-    let mut off = on.clone();
-    off.reoffending.low_risk_intensity_effect = 0.0;
-    let (a, b) = (replicate(&on), replicate(&off));
+fn intensive_requirements_harm_low_risk_people_only_through_work_prosocial_time_and_peers() {
+    // Requirements that work and family life can absorb whole: the costs of intensity have
+    // nothing to act on, so their rates change nothing.
+    let mut absorbed = unit();
+    absorbed.modes.policy = ModePolicy::Comprehensive;
+    absorbed.circumstances.requirement_hours_tolerated = 200.0;
+    absorbed.needs.peer_influence = 0.0;
+    let mut costly = absorbed.clone();
+    costly.circumstances.job_loss_per_requirement_hour = 0.05;
+    costly.circumstances.prosocial_loss_per_requirement_hour = 0.05;
     assert_eq!(
-        metric(&a, "reoffending_rate"),
-        metric(&b, "reoffending_rate")
+        metric(&replicate(&absorbed), "reoffending_rate"),
+        metric(&replicate(&costly), "reoffending_rate"),
+        "with every requirement absorbed, the per-hour costs must change nothing"
     );
 
-    // Under comprehensive for everyone, it raises low-risk reoffending and leaves the others'.
+    // Under comprehensive supervision for everyone, the three costs raise low-risk
+    // reoffending against the same supervision without them.
     let mut on = unit();
     on.modes.policy = ModePolicy::Comprehensive;
     let mut off = on.clone();
-    off.reoffending.low_risk_intensity_effect = 0.0;
+    off.circumstances.job_loss_per_requirement_hour = 0.0;
+    off.circumstances.prosocial_loss_per_requirement_hour = 0.0;
+    off.needs.peer_influence = 0.0;
     let (on, off) = (replicate(&on), replicate(&off));
     assert_higher(
         &low_risk_reoffending(&on),
         &low_risk_reoffending(&off),
-        "low-risk reoffending, risk principle on minus off",
-    );
-    let high = |r: &[ReplicationResult]| per_replication(r, |x| x.by_tier[2].reoffending_rate);
-    let (d, lo, hi) = paired_difference(&high(&on), &high(&off));
-    assert!(
-        d.abs() < 0.01,
-        "high-risk reoffending barely moves: {d:.4} ({lo:.4} to {hi:.4})"
+        "low-risk reoffending, the costs of intensity on minus off",
     );
 }
 

@@ -85,6 +85,7 @@ fn arm(label: &str, varied: &[(&str, &str)], shift: f64) -> ArmResults {
         stats,
         by_tier,
         by_disposal: BTreeMap::new(),
+        by_age: BTreeMap::new(),
         weekly,
         survival,
     }
