@@ -18,5 +18,6 @@ mod report_browser;
 mod resume;
 mod robustness;
 mod schedule;
+mod serve;
 mod shards;
 mod untrusted_inputs;
