@@ -19,5 +19,6 @@ mod resume;
 mod robustness;
 mod schedule;
 mod serve;
+mod serve_browser;
 mod shards;
 mod untrusted_inputs;
