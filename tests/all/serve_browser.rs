@@ -283,6 +283,15 @@ fn the_training_room_works_in_chromium_a_control_moved_redraws_numbers_and_plots
     let (reoffending, plot) = (b.eval(READ_ROW), b.eval(SURVIVAL_PLOT));
     assert!(reoffending.as_str().unwrap().contains('%'), "{reoffending}");
 
+    // Watch for the progress indicator while the change runs.
+    b.eval(
+        "window.__sawProgress = false; new MutationObserver(function () { \
+           if (document.body.classList.contains('running') && \
+               document.getElementById('state').textContent.indexOf('Running') === 0) { \
+             window.__sawProgress = true; } \
+         }).observe(document.body, { attributes: true, childList: true, subtree: true, \
+                                     characterData: true })",
+    );
     // Move the caseload cap's slider down 20 steps with the keyboard, as a person would.
     b.eval("document.querySelector('.slider[data-for=\"workforce-caseload_cap\"]').focus()");
     for _ in 0..20 {
@@ -292,6 +301,7 @@ fn the_training_room_works_in_chromium_a_control_moved_redraws_numbers_and_plots
         "!!document.querySelector('#outcome[data-try=\"2\"]')",
         "the results of the change",
     );
+    assert_eq!(b.eval("window.__sawProgress"), true, "no progress shown");
     assert_eq!(
         b.eval("document.getElementById('workforce-caseload_cap').value"),
         "30"
