@@ -53,7 +53,7 @@ fn serve(c: &mut Criterion) {
         b.iter(|| {
             // Only baselines are kept: every change runs its 8 replications.
             let n = cap.fetch_add(1, Ordering::Relaxed);
-            change(&app, "warm", if n % 2 == 0 { 45 } else { 55 })
+            change(&app, "warm", if n.is_multiple_of(2) { 45 } else { 55 })
         })
     });
 

@@ -67,17 +67,15 @@ impl Rooms {
             entry.2 = now;
             return entry.1.clone();
         }
-        if rooms.len() >= self.capacity {
-            if let Some(oldest) = rooms
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, (_, _, used))| *used)
-                .map(|(i, _)| i)
-            {
-                let (_, dropped, _) = rooms.remove(oldest);
-                // A run of a dropped room gives up at its next replication.
-                dropped.generation.fetch_add(1, Ordering::SeqCst);
-            }
+        let oldest = rooms
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (_, _, used))| *used)
+            .map(|(i, _)| i);
+        if let Some(oldest) = oldest.filter(|_| rooms.len() >= self.capacity) {
+            let (_, dropped, _) = rooms.remove(oldest);
+            // A run of a dropped room gives up at its next replication.
+            dropped.generation.fetch_add(1, Ordering::SeqCst);
         }
         let room = Arc::new(Room::default());
         rooms.push((id.to_string(), room.clone(), now));
@@ -127,6 +125,12 @@ pub struct Progress {
     pub total: u32,
 }
 
+/// Output files in memory: name, contents.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// A kept baseline: its scenario, and its results once run.
+type Kept = (Scenario, Arc<OnceLock<Arc<RunResults>>>);
+
 /// One finished try: what was changed, and its outputs.
 pub struct Try {
     /// 1, 2, 3, ... in the room.
@@ -141,7 +145,7 @@ pub struct Try {
     /// The outputs read back: stats, differences, series.
     pub outputs: OutputDir,
     /// The CSV files and run.json, while the try is among the latest [`KEPT_FILES`].
-    pub files: Mutex<Option<Vec<(String, Vec<u8>)>>>,
+    pub files: Mutex<Option<Files>>,
     /// Replications run for it (the baseline's when not already kept, and the change's).
     pub replications_run: u32,
     pub seconds: f64,
@@ -331,7 +335,7 @@ fn plan(question: &str, number: u32, settings: &Settings) -> Plan {
 /// one wait for the first), and the oldest is dropped beyond [`BASELINES`].
 #[derive(Default)]
 pub struct Baselines {
-    kept: Mutex<VecDeque<(Scenario, Arc<OnceLock<Arc<RunResults>>>)>>,
+    kept: Mutex<VecDeque<Kept>>,
 }
 
 impl Baselines {

@@ -627,8 +627,10 @@ fn request() -> impl Strategy<Value = (String, String, Vec<u8>)> {
 
 #[test]
 fn no_request_makes_the_server_panic() {
-    let mut limits = Limits::default();
-    limits.replications = 3;
+    let limits = Limits {
+        replications: 3,
+        ..Limits::default()
+    };
     let app = App::new(
         vec![Question::from_text(Path::new("scenarios/tiny.toml"), TINY).unwrap()],
         limits,

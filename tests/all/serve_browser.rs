@@ -87,10 +87,9 @@ impl Browser {
             let mut message = Vec::new();
             while reader.read_until(0, &mut message).is_ok_and(|n| n > 0) {
                 message.pop();
-                if let Ok(v) = serde_json::from_slice::<Value>(&message) {
-                    if send.send(v).is_err() {
-                        return;
-                    }
+                let parsed = serde_json::from_slice::<Value>(&message);
+                if parsed.is_ok_and(|v| send.send(v).is_err()) {
+                    return;
                 }
                 message.clear();
             }
