@@ -310,14 +310,22 @@ fn the_room_s_limits_refuse_a_change_too_big_to_redraw_live() {
 #[test]
 fn a_run_overtaken_by_a_newer_change_is_superseded_not_queued() {
     let app = Arc::new(app(SMALL));
-    // A first change of 20 replications, then a second while it runs.
+    // A first change of 20 replications of a bigger unit (a second or so), then a second
+    // change while it runs.
     let first = {
         let app = app.clone();
         std::thread::spawn(move || {
             json(&post(
                 &app,
                 "/api/run",
-                &change("r", 20, &[("workforce.caseload_cap", "20")]),
+                &change(
+                    "r",
+                    20,
+                    &[
+                        ("workforce.caseload_cap", "20"),
+                        ("population.initial_cases", "3000"),
+                    ],
+                ),
             ))
         })
     };
