@@ -92,8 +92,8 @@ pub fn page(
                             ") on common random numbers: the same people, with the same luck, in both, so the differences are the change's alone."
                         }
                         @if !question.points.is_empty() {
-                            p.suggestions {
-                                "What the question compares: "
+                            details.suggestions open[question.points.len() <= 6] {
+                                summary { "What the question compares (" (question.points.len()) " settings: each sets the controls)" }
                                 @for point in &question.points {
                                     button.point type="button" data-values=(values_json(&point.values)) { (point.label) }
                                     " "
@@ -278,9 +278,13 @@ pub fn results(finished: &Finished) -> String {
                             td.baseline { (estimate(m.unit, base.stats.get(m.name))) }
                             td.tried { (estimate(m.unit, tried.stats.get(m.name))) }
                             td.words {
-                                (out.difference(&tried.label, m.name)
-                                    .and_then(|d| difference_words(m, d))
-                                    .unwrap_or_else(|| "undefined".into()))
+                                @if t.changes.is_empty() {
+                                    "the same: nothing is changed yet"
+                                } @else {
+                                    (out.difference(&tried.label, m.name)
+                                        .and_then(|d| difference_words(m, d))
+                                        .unwrap_or_else(|| "undefined".into()))
+                                }
                             }
                         }
                     }
