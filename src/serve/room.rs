@@ -207,6 +207,7 @@ impl Room {
     pub fn run(
         &self,
         question: &str,
+        file: &Path,
         settings: Settings,
         baselines: &Baselines,
         workers: &Workers,
@@ -243,7 +244,7 @@ impl Room {
         };
         let seconds = started.elapsed().as_secs_f64();
         let number = lock(&self.state).next_try + 1;
-        let plan = plan(question, number, &settings);
+        let plan = plan(question, file, number, &settings);
         let files = output_files(
             &plan,
             &[(*baseline).clone(), variant],
@@ -299,8 +300,8 @@ pub fn try_label(n: u32) -> String {
 }
 
 /// A try as `casesim compare` would plan it: the baseline, then the change.
-fn plan(question: &str, number: u32, settings: &Settings) -> Plan {
-    let file = Path::new("scenarios").join(format!("{question}.toml"));
+fn plan(question: &str, file: &Path, number: u32, settings: &Settings) -> Plan {
+    let file = file.to_path_buf();
     Plan {
         kind: Kind::Compare,
         arms: vec![

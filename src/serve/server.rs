@@ -26,7 +26,7 @@ use crate::serve::download::{results_file_name, results_zip, scenario_file_name,
 use crate::serve::levers::controls;
 use crate::serve::page;
 use crate::serve::room::Outcome;
-use crate::serve::settings::{Refused, SESSION, question, resolve};
+use crate::serve::settings::{Refused, SESSION, question, resolve, resolve_scenario};
 
 /// The largest request body read.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -215,11 +215,17 @@ fn run(app: &App, fields: &[(String, String)]) -> Response {
         Err(refused) => return refused_json(&refused),
     };
     let question = match question(&app.questions, fields) {
-        Ok(q) => q.id.clone(),
+        Ok(q) => q,
         Err(refused) => return refused_json(&refused),
     };
     let room = app.rooms.get(&id);
-    match room.run(&question, settings, &app.baselines, &app.workers) {
+    match room.run(
+        &question.id,
+        &question.path,
+        settings,
+        &app.baselines,
+        &app.workers,
+    ) {
         Outcome::Superseded => Response::json(json!({ "status": "superseded" })),
         Outcome::Failed(e) => Response::json(json!({
             "status": "refused",
@@ -246,7 +252,8 @@ fn download_scenario(app: &App, fields: &[(String, String)]) -> Response {
         Ok(q) => q.id.clone(),
         Err(refused) => return Response::text(400, refused.lines().join("\n")),
     };
-    match resolve(&app.questions, fields, &app.limits) {
+    // The room's limits on size do not apply: the file is for `casesim run`.
+    match resolve_scenario(&app.questions, fields, &app.limits) {
         Ok(settings) => Response {
             attachment: Some(scenario_file_name(&settings)),
             ..Response::new(

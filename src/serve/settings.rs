@@ -107,9 +107,21 @@ pub fn question<'q>(
     }
 }
 
-/// Resolves a request: its question, its replications (within the limit), and every other
-/// field as a `--set`, then the limits on size.
+/// Resolves a request to run: its question, its replications (within the limit), and every
+/// other field as a `--set`, then the limits on size.
 pub fn resolve(
+    questions: &[Question],
+    fields: &[(String, String)],
+    limits: &Limits,
+) -> Result<Settings, Refused> {
+    let settings = resolve_scenario(questions, fields, limits)?;
+    check_limits(&settings.variant, limits)?;
+    Ok(settings)
+}
+
+/// As [`resolve`], without the limits on size: a scenario to download, for `casesim run`,
+/// which takes any size.
+pub fn resolve_scenario(
     questions: &[Question],
     fields: &[(String, String)],
     limits: &Limits,
@@ -167,7 +179,6 @@ pub fn resolve(
     baseline.simulation.replications = replications;
     // Common random numbers: the arms share the seed whichever one the request gives.
     baseline.simulation.seed = variant.simulation.seed;
-    check_limits(&variant, limits)?;
     Ok(Settings {
         changes: changes(&baseline, &variant, &scenario_fields),
         baseline,

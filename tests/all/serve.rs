@@ -305,6 +305,9 @@ fn the_room_s_limits_refuse_a_change_too_big_to_redraw_live() {
     );
     let reply = json(&post(&app, "/api/run", "session=n&question=national"));
     assert_eq!(reply["status"], "refused");
+    // Its scenario can still be downloaded, for `casesim run`, which takes any size.
+    let r = get(&app, "/download/scenario.toml?question=national");
+    assert_eq!(r.status, 200, "{}", text(&r));
 }
 
 #[test]
