@@ -345,7 +345,9 @@ pub fn listen(
             let (app, server) = (app.clone(), server.clone());
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
-                    answer(&app, request);
+                    // [`handle`] catches its own panics; this keeps the thread should writing
+                    // the answer ever panic.
+                    let _ = catch_unwind(AssertUnwindSafe(|| answer(&app, request)));
                 }
             })
         })
@@ -384,27 +386,42 @@ fn answer(app: &App, mut request: tiny_http::Request) {
 /// The headers every answer carries: what it is, that it may not be framed or sniffed, and a
 /// content security policy that lets the page load nothing from anywhere but this server.
 fn to_tiny(r: Response, head: bool) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    let header = |k: &str, v: &str| {
-        tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes())
-            .unwrap_or_else(|_| unreachable!("a valid header: {k}"))
-    };
     let body = if head { Vec::new() } else { r.body };
-    let mut response = tiny_http::Response::from_data(body)
-        .with_status_code(r.status)
-        .with_header(header("Content-Type", r.content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("X-Frame-Options", "DENY"))
-        .with_header(header(
+    let mut response = tiny_http::Response::from_data(body).with_status_code(r.status);
+    let mut headers = vec![
+        ("Content-Type", r.content_type.to_string()),
+        ("Cache-Control", "no-store".into()),
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("X-Frame-Options", "DENY".into()),
+        (
             "Content-Security-Policy",
             "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
              img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
-             frame-ancestors 'none'",
-        ));
+             frame-ancestors 'none'"
+                .into(),
+        ),
+    ];
     if let Some(name) = r.attachment {
-        // File names are made from scenario names by safe_file_name: no quotes or controls.
-        let value = format!("attachment; filename=\"{}\"", name.replace('"', ""));
-        response = response.with_header(header("Content-Disposition", &value));
+        // A header is ASCII: a scenario name's other letters become `_`.
+        let ascii: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.+=,".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        headers.push((
+            "Content-Disposition",
+            format!("attachment; filename=\"{ascii}\""),
+        ));
+    }
+    for (k, v) in headers {
+        if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
+            response = response.with_header(h);
+        }
     }
     response
 }

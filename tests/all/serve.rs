@@ -528,6 +528,31 @@ fn concurrent_browsers_over_a_real_socket_each_get_their_answer() {
 }
 
 #[test]
+fn a_download_named_in_any_script_is_answered_with_an_ascii_file_name() {
+    let config = Config {
+        port: 0,
+        threads: 1,
+        request_threads: 1,
+        ..Config::default()
+    };
+    let running = start(app(&SMALL.replace("\"small\"", "\"café ünit\"")), &config).unwrap();
+    for _ in 0..2 {
+        // Twice: the one request thread is still there after the first.
+        let answer = exchange(
+            running.address,
+            b"GET /download/scenario.toml?question=small HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(
+            answer.contains("filename=\"caf___nit-tried.toml\""),
+            "{answer}"
+        );
+        assert!(answer.contains("name = \"café ünit-tried\""), "{answer}");
+    }
+    running.stop();
+}
+
+#[test]
 fn casesim_serve_prints_its_loopback_address_and_warns_on_another_host() {
     use std::io::BufRead;
     for (args, warned) in [
