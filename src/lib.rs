@@ -13,7 +13,8 @@
 //! - [`experiment`]: replications in parallel and their summaries;
 //! - [`output`]: the files of the contract;
 //! - [`commands`]: what each subcommand of the `casesim` binary does;
-//! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays).
+//! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays);
+//! - [`serve`]: the training room, `casesim serve`.
 
 pub mod analysis;
 pub mod commands;
@@ -26,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 
 pub use engine::World;
 pub use error::Error;

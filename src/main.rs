@@ -49,6 +49,27 @@ enum Command {
     /// Write a Slurm job array running a run or sweep in shards, and a merge job that waits
     /// for it; print the sbatch command that submits both.
     Slurm(SlurmArgs),
+    /// Serve the training room: a page in the browser with the main levers, where every change
+    /// is run against the question's baseline on common random numbers (docs/serve.md).
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// A scenario file to serve as the room's only question [default: the shipped questions:
+    /// caseload, individual vs team, generic vs specialised, modes, continuity of care, ICM and
+    /// throughcare, service scarcity, intensive supervision].
+    scenario: Option<PathBuf>,
+    /// Port to listen on (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Address to listen on. Anything but a loopback address lets other machines use the
+    /// room (and run the model here); a warning says so.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Threads running the model [default: one per core]. Results do not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Args)]
@@ -332,6 +353,7 @@ fn main() -> ExitCode {
             );
         }),
         Command::Slurm(args) => slurm(&args),
+        Command::Serve(args) => serve(&args),
         Command::Sensitivity(args) => {
             on_threads(threads(args.threads, false), || sensitivity(&args))
         }
@@ -376,6 +398,37 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// `casesim serve`: loads the questions (bad input stops here, exit 2), listens, prints the
+/// address and answers until stopped.
+fn serve(args: &ServeArgs) -> Result<(), Error> {
+    use casesim::serve;
+    let questions = serve::questions_for(args.scenario.as_deref())?;
+    let config = serve::Config {
+        host: args.host.clone(),
+        port: args.port,
+        threads: threads(args.threads, false),
+        ..serve::Config::default()
+    };
+    let app = serve::App::new(questions, config.limits.clone(), config.threads);
+    let running = serve::start(app, &config)?;
+    if !serve::is_loopback(&config.host) {
+        eprintln!(
+            "warning: listening on {}, not on 127.0.0.1: anyone who can reach this machine on \
+             port {} can open the training room and run the model here (it has no login)",
+            config.host,
+            running.address.port()
+        );
+    }
+    println!(
+        "casesim serve: the training room is at {} (Ctrl-C to stop)",
+        running.url()
+    );
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+    running.wait();
+    Ok(())
 }
 
 /// Screens the parameters of a scenario, prints the ranking and writes sensitivity.csv.

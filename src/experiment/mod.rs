@@ -30,6 +30,7 @@ pub use stats::{Summary, summarise};
 pub use survival::{KaplanMeierRow, kaplan_meier};
 
 /// All replications of one scenario.
+#[derive(Clone)]
 pub struct RunResults {
     pub replications: Vec<ReplicationResult>,
 }
@@ -81,6 +82,62 @@ pub fn run_jobs_keeping<E: Send>(
             Ok((a, result))
         })
         .collect()
+}
+
+/// Worker threads for experiments that may be given up part way: the training room's re-runs
+/// (`casesim serve`), where a run still going when the room changes a control again is of no
+/// use. A pool of its own, so that the server's request threads share a fixed number of cores.
+pub struct Workers {
+    /// `None` when no pool could be started: the jobs then run on rayon's global pool.
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl Workers {
+    /// A pool of `threads` threads (at least one); one thread if that many cannot be started.
+    pub fn new(threads: usize) -> Workers {
+        let pool = |n: usize| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok();
+        Workers {
+            pool: pool(threads.max(1)).or_else(|| pool(1)),
+        }
+    }
+
+    /// The number of threads the jobs run on.
+    pub fn threads(&self) -> usize {
+        self.pool
+            .as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
+    }
+
+    /// As [`run_jobs`], on this pool, unless `stop` says to give up: it is asked before each
+    /// replication starts, and once it says true no further replication starts and the result
+    /// is `None` (a replication already running finishes first, so giving up takes at most
+    /// one replication's time). Results come back in the jobs' order, as from [`run_jobs`].
+    pub fn run_jobs_unless(
+        &self,
+        arms: &[&Scenario],
+        jobs: &[(usize, u32)],
+        replication_done: &(dyn Fn() + Sync),
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<(usize, ReplicationResult)>> {
+        let work = || {
+            jobs.par_iter()
+                .map(|&(a, r)| {
+                    if stop() {
+                        return None;
+                    }
+                    let result = simulate(arms[a], r);
+                    replication_done();
+                    Some((a, result))
+                })
+                .collect::<Option<Vec<_>>>()
+        };
+        let finished = match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }?;
+        // A run given up after its last replication started is still given up.
+        (!stop()).then_some(finished)
+    }
 }
 
 /// Checks a replication's result read back from a file (a checkpoint, a shard) against the

@@ -138,8 +138,19 @@ pub(crate) fn headline_measures() -> impl Iterator<Item = &'static Measure> {
 
 /// Draws every plot that the directory's results allow, in the report's order.
 pub fn figures(dir: &OutputDir) -> Result<Vec<Figure>, Error> {
+    plots(dir).iter().map(|p| draw(p.as_ref(), true)).collect()
+}
+
+/// As [`figures`], as SVG only (each figure's `png` is empty), for a page that is redrawn
+/// while people watch (`casesim serve`): the PNGs cost most of the drawing time.
+pub fn svg_figures(dir: &OutputDir) -> Result<Vec<Figure>, Error> {
+    plots(dir).iter().map(|p| draw(p.as_ref(), false)).collect()
+}
+
+/// The plots that the directory's results allow, in the report's order.
+fn plots(dir: &OutputDir) -> Vec<Box<dyn Plot + '_>> {
     register_fonts();
-    let mut plots: Vec<Box<dyn Plot>> = Vec::new();
+    let mut plots: Vec<Box<dyn Plot + '_>> = Vec::new();
     if dir.kind != Kind::Run {
         plots.push(Box::new(Headline::new(dir)));
     }
@@ -147,7 +158,7 @@ pub fn figures(dir: &OutputDir) -> Result<Vec<Figure>, Error> {
     plots.push(Box::new(Outcomes { dir }));
     plots.push(Box::new(ReoffendingByTier { dir }));
     plots.push(Box::new(Timeseries { dir }));
-    plots.iter().map(|p| draw(p.as_ref())).collect()
+    plots
 }
 
 /// One kind of plot. Drawing is generic over the backend so each plot is written once and
@@ -175,7 +186,8 @@ macro_rules! both_backends {
     };
 }
 
-fn draw(plot: &dyn Plot) -> Result<Figure, Error> {
+/// Draws a plot as SVG and, when `png`, as PNG.
+fn draw(plot: &dyn Plot, png: bool) -> Result<Figure, Error> {
     let (w, h) = plot.size();
     let fail = |e: Box<dyn StdError>| Error::Draw {
         figure: plot.name().to_string(),
@@ -186,6 +198,15 @@ fn draw(plot: &dyn Plot) -> Result<Figure, Error> {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
         plot.draw_svg(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.into()))?;
+    }
+    if !png {
+        return Ok(Figure {
+            name: plot.name(),
+            title: plot.title(),
+            caption: plot.caption(),
+            svg,
+            png: Vec::new(),
+        });
     }
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {

@@ -32,7 +32,7 @@ fn measure(metric: &str) -> Option<&'static Measure> {
 }
 
 /// A value with its unit, for prose and tables: `71.6%`, `7.7 weeks`, `£177,730`.
-fn value_text(unit: Unit, v: f64) -> String {
+pub fn value_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}%", v * 100.0),
         Unit::Score => format!("{v:.2}"),
@@ -44,7 +44,7 @@ fn value_text(unit: Unit, v: f64) -> String {
 }
 
 /// The size of a difference: `3.1 points`, `1.2 weeks`, `£1,230 a week`.
-fn size_text(unit: Unit, d: f64) -> String {
+pub fn size_text(unit: Unit, d: f64) -> String {
     let d = d.abs();
     match unit {
         Unit::Share => format!("{:.1} points", d * 100.0),
@@ -57,7 +57,7 @@ fn size_text(unit: Unit, d: f64) -> String {
 }
 
 /// A signed bound of a CI: `+2.4`, `−0.3`.
-fn bound_text(unit: Unit, v: f64) -> String {
+pub fn bound_text(unit: Unit, v: f64) -> String {
     let (sign, v) = if v < 0.0 { ("−", -v) } else { ("+", v) };
     match unit {
         Unit::Share => format!("{sign}{:.1}", v * 100.0),
@@ -67,7 +67,7 @@ fn bound_text(unit: Unit, v: f64) -> String {
 }
 
 /// Whole number with thousands separators.
-fn thousands(v: f64) -> String {
+pub fn thousands(v: f64) -> String {
     let digits = format!("{:.0}", v.abs());
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -155,7 +155,7 @@ fn report_name(dir: &OutputDir) -> String {
 
 /// An SVG as written by plotters, ready to sit in HTML: no XML declaration, and labelled for
 /// screen readers by its first text.
-fn inline_svg(svg: &str) -> String {
+pub fn inline_svg(svg: &str) -> String {
     let start = svg.find("<svg").unwrap_or(0);
     svg[start..].replacen("<svg ", "<svg role=\"img\" ", 1)
 }

@@ -18,5 +18,7 @@ mod report_browser;
 mod resume;
 mod robustness;
 mod schedule;
+mod serve;
+mod serve_browser;
 mod shards;
 mod untrusted_inputs;

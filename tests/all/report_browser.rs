@@ -11,7 +11,7 @@ use std::process::Command;
 
 use crate::common::{QUICK, casesim, stderr};
 
-fn chromium() -> Option<PathBuf> {
+pub fn chromium() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("CASESIM_CHROMIUM") {
         return Some(PathBuf::from(path));
     }
