@@ -461,13 +461,7 @@ fn reduced_caseloads(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Fin
 
 /// Every mode without the case manager's own work on needs and without referrals to services.
 fn without_treatment(s: &mut Scenario) {
-    let m = &mut s.modes;
-    for mode in [
-        &mut m.administrative,
-        &mut m.brokerage,
-        &mut m.therapeutic,
-        &mut m.comprehensive,
-    ] {
+    for mode in s.modes.every_mut() {
         mode.own_work = 0.0;
         mode.referral_share = 0.0;
     }
@@ -687,13 +681,7 @@ fn treatment_and_sanctions(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> V
     let mut sanctions = base.clone();
     sanctions.enforcement.policy = EnforcementPolicy::Strict;
     sanctions.enforcement.warnings_before_breach = 0;
-    let m = &mut sanctions.modes;
-    for mode in [
-        &mut m.administrative,
-        &mut m.brokerage,
-        &mut m.therapeutic,
-        &mut m.comprehensive,
-    ] {
+    for mode in sanctions.modes.every_mut() {
         mode.monitoring *= 2.0;
     }
     let results = run_arms(&[base, &treatment, &sanctions], done);
@@ -845,18 +833,7 @@ mod tests {
     }
 
     fn every_provider(s: &mut Scenario, change: impl Fn(&mut crate::scenario::Provider)) {
-        let p = &mut s.services.providers;
-        for provider in [
-            &mut p.drugs,
-            &mut p.alcohol,
-            &mut p.mental_health,
-            &mut p.accommodation,
-            &mut p.employment,
-            &mut p.family,
-            &mut p.thinking,
-        ] {
-            change(provider);
-        }
+        s.services.providers.each_mut().into_iter().for_each(change);
     }
 
     #[test]

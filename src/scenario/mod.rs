@@ -114,6 +114,19 @@ pub struct PerNeed<T> {
 }
 
 impl<T> PerNeed<T> {
+    /// Every need's value, to change them all alike.
+    pub fn each_mut(&mut self) -> [&mut T; Need::COUNT] {
+        [
+            &mut self.drugs,
+            &mut self.alcohol,
+            &mut self.mental_health,
+            &mut self.accommodation,
+            &mut self.employment,
+            &mut self.family,
+            &mut self.thinking,
+        ]
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub const fn new(
         drugs: T,

@@ -162,4 +162,14 @@ impl Modes {
     pub fn for_tier(&self, tier: RiskTier) -> &ModeSettings {
         self.settings(self.mode_for(tier))
     }
+
+    /// Every mode's settings, to change them all alike.
+    pub fn every_mut(&mut self) -> [&mut ModeSettings; 4] {
+        [
+            &mut self.administrative,
+            &mut self.brokerage,
+            &mut self.therapeutic,
+            &mut self.comprehensive,
+        ]
+    }
 }

@@ -218,12 +218,7 @@ fn graduated_enforcement_with_no_sanctions_is_strict_enforcement() {
 fn with_no_referrals_the_services_offered_change_nothing() {
     let mut none = unit();
     none.simulation.replications = 3;
-    for mode in [
-        &mut none.modes.administrative,
-        &mut none.modes.brokerage,
-        &mut none.modes.therapeutic,
-        &mut none.modes.comprehensive,
-    ] {
+    for mode in none.modes.every_mut() {
         mode.referral_share = 0.0;
     }
     let mut more = none.clone();

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use crate::common::{QUICK, casesim, stderr};
 
-pub fn chromium() -> Option<PathBuf> {
+fn chromium() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("CASESIM_CHROMIUM") {
         return Some(PathBuf::from(path));
     }
@@ -21,24 +21,42 @@ pub fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Headless Chromium with the flags a container needs: no sandbox (as root), no GPU, and no
-/// background network traffic (the machine's network is closed).
+/// The flags headless Chromium needs in a container: no sandbox (as root), no GPU, and no
+/// background network traffic (the machine's network is closed). Both browser tests use them.
+pub const CONTAINER_FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// The Chromium to test with; `None` (the test should pass, having said it skipped) when there
+/// is none, unless `CASESIM_REQUIRE_BROWSER=1`, when a missing browser fails the test.
+pub fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        if std::env::var("CASESIM_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("CASESIM_REQUIRE_BROWSER=1 but no Chromium: apt-get install chromium");
+        }
+        eprintln!("SKIPPED: no Chromium (apt-get install chromium) for the browser test");
+    }
+    found
+}
+
+/// Headless Chromium with the container's flags, logging to stderr and a virtual-time budget.
 fn browser(chromium: &Path, profile: &Path) -> Command {
     let mut cmd = Command::new(chromium);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=10000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd.args(CONTAINER_FLAGS)
+        .args([
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=10000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
     cmd
 }
 
@@ -73,11 +91,7 @@ window.addEventListener('load', function () {
 
 #[test]
 fn the_report_of_a_real_sweep_renders_in_chromium_without_errors() {
-    let Some(chromium) = chromium() else {
-        if std::env::var("CASESIM_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("CASESIM_REQUIRE_BROWSER=1 but no Chromium: apt-get install chromium");
-        }
-        eprintln!("SKIPPED: no Chromium (apt-get install chromium) for the browser test");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

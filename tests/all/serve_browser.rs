@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::report_browser::chromium;
+use crate::report_browser::{CONTAINER_FLAGS, chromium_or_skip};
 
 /// Kills a child process when dropped, so that a failing test leaves nothing running.
 struct Killed(Child);
@@ -50,23 +50,13 @@ impl Browser {
         let (from_browser, browser_writes) = std::io::pipe().expect("a pipe");
         let (r, w) = (browser_reads.as_raw_fd(), browser_writes.as_raw_fd());
         let mut cmd = Command::new(chromium);
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--remote-debugging-pipe",
-            "--window-size=1400,1000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("about:blank")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        cmd.args(CONTAINER_FLAGS)
+            .args(["--remote-debugging-pipe", "--window-size=1400,1000"])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         // The browser reads commands on fd 3 and writes answers on fd 4. The pipe's ends are
         // first copied above 10, so that moving them to 3 and 4 cannot clobber one another.
         unsafe {
@@ -246,11 +236,7 @@ const SURVIVAL_PLOT: &str = "document.querySelector('#plot-survival svg').outerH
 
 #[test]
 fn the_training_room_works_in_chromium_a_control_moved_redraws_numbers_and_plots() {
-    let Some(chromium) = chromium() else {
-        if std::env::var("CASESIM_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("CASESIM_REQUIRE_BROWSER=1 but no Chromium: apt-get install chromium");
-        }
-        eprintln!("SKIPPED: no Chromium (apt-get install chromium) for the browser test");
+    let Some(chromium) = chromium_or_skip() else {
         return;
     };
     let started = Instant::now();
