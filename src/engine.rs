@@ -14,7 +14,7 @@
 use rand_distr::{Distribution, Poisson};
 use serde::{Deserialize, Serialize};
 
-use crate::model::circumstances::circumstances_week;
+use crate::model::circumstances::{FindingChances, circumstances_week};
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
 use crate::model::custody::Sentencer;
 use crate::model::enforcement::{EnforcementCounts, enforce};
@@ -119,6 +119,7 @@ pub struct Office<'s> {
     arrivals: StreamRng,
     attendance: AttendanceModel,
     hazard: HazardModel,
+    finding: FindingChances,
     staff_rates: StaffEventRates,
     /// How much one kept appointment grows the relationship: under the team approach contacts
     /// rotate among the members, so each builds the bond with one of them (a member's share).
@@ -177,7 +178,11 @@ macro_rules! week {
         // 3-4. Allocation and the workload: each case manager's account opens, waiting cases
         //    are allocated oldest first, demand is added up, shares are decided and cover
         //    arranged, and the work is delivered.
-        open_accounts(&mut w.office.managers);
+        open_accounts(
+            &mut w.office.managers,
+            w.office.week,
+            &w.office.scenario.practice,
+        );
         clock.lap("open_accounts");
         pass!($mode, w, [allocation, demand]);
         clock.lap("allocation");
@@ -313,7 +318,7 @@ fn contacts(f: &mut Office, _: usize, o: &mut Offender) {
         .supervision
         .manager
         .index()
-        .map_or(0.0, |m| f.managers[m].skill(f.week, &f.scenario.practice));
+        .map_or(0.0, |m| f.managers[m].skill_this_week);
     contacts_and_compliance(o, &week, skill);
 }
 
@@ -334,7 +339,7 @@ fn services(f: &mut Office, i: usize, o: &mut Offender) {
 /// contact).
 #[inline(always)]
 fn circumstances(f: &mut Office, _: usize, o: &mut Offender) {
-    circumstances_week(o, &f.modes, &mut f.services, f.scenario, f.week);
+    circumstances_week(o, &f.finding, &f.modes, &mut f.services, f.scenario, f.week);
 }
 
 /// 8. Free places go to the waiting lists.
@@ -477,6 +482,7 @@ impl<'s> World<'s> {
             arrivals,
             attendance: AttendanceModel::new(&scenario.compliance),
             hazard,
+            finding: FindingChances::new(scenario),
             staff_rates: StaffEventRates::new(&scenario.workforce),
             growth: scenario.relationship.growth_per_contact * growth_scale,
             report_weekly: report_hours_per_week(scenario),

@@ -599,8 +599,22 @@ impl Recorder {
 
     /// One case's part of this week's outcome tallies (a week in the window).
     fn record_case(&mut self, o: &Offender, week: i32) {
-        let tally = tally_of(&mut self.tallies, o);
         let ended = o.journey.order_ended == week;
+        let released = o.events.released && o.journey.released == week + 1;
+        let start = follow_up_start(o);
+        let follow_up_ends = start != NEVER
+            && start >= self.window_start
+            && last_follow_up_week(o, self.follow_up_weeks) == week;
+        // Most case-weeks add to no tally: leave before finding the case's.
+        if !(ended
+            || released
+            || follow_up_ends
+            || o.events.first_appointment.is_some()
+            || o.events.first_contact_after_release)
+        {
+            return;
+        }
+        let tally = tally_of(&mut self.tallies, o);
         // A community order ended, or a licence reached the sentence's end.
         let custodial = o.journey.disposal == Disposal::Custody;
         if ended && o.journey.order_start >= self.window_start {
@@ -655,7 +669,7 @@ impl Recorder {
             tally.contacts_due += u64::from(o.tallies.contacts_due);
             tally.contacts_delivered += u64::from(o.tallies.contacts_delivered);
         }
-        if o.events.released && o.journey.released == week + 1 {
+        if released {
             let f = o.journey.at_release;
             let has = |flag: u8| u64::from(f & flag != 0);
             tally.released += 1;
@@ -672,11 +686,7 @@ impl Recorder {
             tally.first_contacts += 1;
             tally.first_contact_weeks += o.journey.first_contact_after_release.max(0) as u64;
         }
-        let start = follow_up_start(o);
-        if start != NEVER
-            && start >= self.window_start
-            && last_follow_up_week(o, self.follow_up_weeks) == week
-        {
+        if follow_up_ends {
             tally.followed_up += 1;
             let proven = u64::from(o.tallies.first_proven_reoffence != NEVER);
             tally.proven_in_follow_up += proven;

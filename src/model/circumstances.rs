@@ -47,6 +47,28 @@ pub fn requirement_hours(
     appointments + mode.requirement_hours + service
 }
 
+/// The weekly chances of finding work and settled accommodation at each level of the related
+/// need (`job_finding × job_finding_need_factor^level`, and the same for housing), worked out
+/// once: the week's step reads them instead of raising a factor to a power per case.
+#[derive(Clone, Debug)]
+pub struct FindingChances {
+    job: [f64; MAX_SEVERITY as usize + 1],
+    housing: [f64; MAX_SEVERITY as usize + 1],
+}
+
+impl FindingChances {
+    pub fn new(s: &Scenario) -> Self {
+        let c = &s.circumstances;
+        let level = |l: usize| l as i32;
+        FindingChances {
+            job: std::array::from_fn(|l| c.job_finding * c.job_finding_need_factor.powi(level(l))),
+            housing: std::array::from_fn(|l| {
+                c.housing_finding * c.housing_finding_need_factor.powi(level(l))
+            }),
+        }
+    }
+}
+
 /// Raises `need` a level (at most the top).
 fn worsen(o: &mut Offender, need: Need) {
     let level = &mut o.needs.0[need as usize];
@@ -56,6 +78,7 @@ fn worsen(o: &mut Offender, need: Need) {
 /// The week's changes to work, accommodation and family contact.
 pub fn circumstances_week(
     o: &mut Offender,
+    chances: &FindingChances,
     modes: &ModeTable,
     services: &mut ServiceSystem,
     s: &Scenario,
@@ -106,10 +129,8 @@ pub fn circumstances_week(
             worsen(o, Need::Employment);
         }
     } else {
-        let level = i32::from(o.needs.severity(Need::Employment));
-        if d.uniform(week, Decision::JobFound, 0)
-            < c.job_finding * c.job_finding_need_factor.powi(level)
-        {
+        let level = usize::from(o.needs.severity(Need::Employment));
+        if d.uniform(week, Decision::JobFound, 0) < chances.job[level] {
             o.employed = true;
         }
     }
@@ -124,9 +145,8 @@ pub fn circumstances_week(
             worsen(o, Need::Accommodation);
         }
     } else {
-        let level = i32::from(o.needs.severity(Need::Accommodation));
-        let found = c.housing_finding * c.housing_finding_need_factor.powi(level);
-        if d.uniform(week, Decision::HousingFound, 0) < found {
+        let level = usize::from(o.needs.severity(Need::Accommodation));
+        if d.uniform(week, Decision::HousingFound, 0) < chances.housing[level] {
             o.settled = true;
         }
     }

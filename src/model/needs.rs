@@ -89,7 +89,7 @@ pub fn needs_week(
         .supervision
         .manager
         .index()
-        .map_or(1.0, |i| managers[i].skill(week, &s.practice));
+        .map_or(1.0, |i| managers[i].skill_this_week);
     // Work agreed at a case conference: each member who attended works on the most severe
     // need, as at an attended contact.
     let members = i32::from(o.events.conference_members);

@@ -98,14 +98,14 @@ pub struct ServiceSystem {
     pub hours_per_week: [f64; Need::COUNT],
     /// Whether each service is delivered in groups.
     group: [bool; Need::COUNT],
-    /// Who attended each service last week, by risk tier (a group's make-up), and this week
-    /// so far.
-    composition: [[u32; RiskTier::COUNT]; Need::COUNT],
+    /// Who attends each service this week so far, by risk tier (a group's make-up), and the
+    /// share of last week's group of a higher tier than each tier (worked out once a week).
     attending_by_tier: [[u32; RiskTier::COUNT]; Need::COUNT],
+    group_higher_share: [[f64; RiskTier::COUNT]; Need::COUNT],
     /// The same for the group requirements of each mode (everyone under the mode, when it has
-    /// other requirement hours): last week's make-up, and this week's so far.
-    requirement_composition: [[u32; RiskTier::COUNT]; Mode::COUNT],
+    /// other requirement hours).
     requirement_by_tier: [[u32; RiskTier::COUNT]; Mode::COUNT],
+    requirement_higher_share: [[f64; RiskTier::COUNT]; Mode::COUNT],
     /// The log-odds of taking up a place at motivation 0.5 and no relationship.
     uptake_log_odds: f64,
     /// For each service, a number no case's weekly dropout hazard reaches: a draw at or above
@@ -134,10 +134,10 @@ impl ServiceSystem {
             severity_reduction: providers.map(|p| p.severity_reduction),
             hours_per_week: providers.map(|p| p.hours_per_week),
             group: providers.map(|p| p.group),
-            composition: [[0; RiskTier::COUNT]; Need::COUNT],
             attending_by_tier: [[0; RiskTier::COUNT]; Need::COUNT],
-            requirement_composition: [[0; RiskTier::COUNT]; Mode::COUNT],
+            group_higher_share: [[0.0; RiskTier::COUNT]; Need::COUNT],
             requirement_by_tier: [[0; RiskTier::COUNT]; Mode::COUNT],
+            requirement_higher_share: [[0.0; RiskTier::COUNT]; Mode::COUNT],
             uptake_log_odds: logit(s.uptake),
             dropout_ceiling: [f64::INFINITY; Need::COUNT],
             queue: Vec::new(),
@@ -262,9 +262,12 @@ impl ServiceSystem {
     /// group.
     pub fn begin_week(&mut self) {
         self.attending = [0; Need::COUNT];
-        self.composition = self.attending_by_tier;
+        let shares = |by_tier: &[u32; RiskTier::COUNT]| {
+            RiskTier::ALL.map(|tier| higher_share(by_tier, tier))
+        };
+        self.group_higher_share = self.attending_by_tier.each_ref().map(shares);
         self.attending_by_tier = [[0; RiskTier::COUNT]; Need::COUNT];
-        self.requirement_composition = self.requirement_by_tier;
+        self.requirement_higher_share = self.requirement_by_tier.each_ref().map(shares);
         self.requirement_by_tier = [[0; RiskTier::COUNT]; Mode::COUNT];
         self.queue.clear();
     }
@@ -281,14 +284,14 @@ impl ServiceSystem {
     /// The share of the people in `need`'s group last week who were of a higher risk tier than
     /// `tier`.
     fn higher_risk_share(&self, need: Need, tier: RiskTier) -> f64 {
-        higher_share(&self.composition[need as usize], tier)
+        self.group_higher_share[need as usize][tier.index()]
     }
 
     /// Counts a case of `tier` in this week's group requirements of `mode`, and returns the
     /// share of last week's group who were of a higher tier.
     pub fn join_requirement_group(&mut self, mode: Mode, tier: RiskTier) -> f64 {
         self.requirement_by_tier[mode as usize][tier.index()] += 1;
-        higher_share(&self.requirement_composition[mode as usize], tier)
+        self.requirement_higher_share[mode as usize][tier.index()]
     }
 }
 

@@ -137,6 +137,9 @@ pub struct CaseManager {
     pub trained: bool,
     /// The week the present holder started (negative for those in post before the run).
     pub started: i32,
+    /// The holder's [`skill`](CaseManager::skill) this week, worked out when the week's
+    /// accounts open (every contact and piece of work of the week reads it).
+    pub skill_this_week: f64,
 }
 
 impl CaseManager {
@@ -165,6 +168,7 @@ impl CaseManager {
             draws: Draws::new(0, 0, Entity::Post, 0),
             trained: false,
             started: i32::MIN / 2,
+            skill_this_week: 0.0,
         }
     }
 

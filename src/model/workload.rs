@@ -24,7 +24,7 @@ use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
 use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
 use crate::rng::Decision;
-use crate::scenario::{Approach, Prioritisation, Scenario};
+use crate::scenario::{Approach, Practice, Prioritisation, Scenario};
 
 /// What the workload's steps need to know of the week, worked out once for it.
 pub struct WorkloadWeek<'a> {
@@ -92,8 +92,9 @@ fn share(hours: f64, demand: f64) -> f64 {
 
 /// Opens each case manager's weekly account: hours available, and the paperwork backlog paid
 /// first.
-pub fn open_accounts(managers: &mut [CaseManager]) {
+pub fn open_accounts(managers: &mut [CaseManager], week: i32, practice: &Practice) {
     for m in managers.iter_mut() {
+        m.skill_this_week = m.skill(week, practice);
         m.hours_available = if m.status == StaffStatus::Present {
             m.weekly_hours
         } else {
