@@ -1,6 +1,6 @@
 //! `docs/outputs.md`, written from the measure table (`metrics::measures`) with the text about
 //! the files around it. A test compares the file with what this writes and fails when they
-//! differ; `CASESIM_WRITE_DOCS=1 cargo test --release generated` rewrites it.
+//! differ; `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated` rewrites it.
 
 use std::fmt::Write as _;
 
@@ -9,7 +9,7 @@ use crate::metrics::{COLUMNS, MEASURES, Metrics, Scope};
 const HEAD: &str = r#"# Outputs
 
 <!-- Written by casesim from its measure table (src/metrics/measures.rs) and the text in
-src/output/docs.rs: do not edit by hand. `CASESIM_WRITE_DOCS=1 cargo test --release generated`
+src/output/docs.rs: do not edit by hand. `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated`
 rewrites this file, and the tests fail when it is out of date. -->
 
 `casesim run` writes into `output/<scenario name>/` (or `--out DIR`); `casesim sweep` and

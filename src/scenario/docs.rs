@@ -1,5 +1,5 @@
 //! `docs/parameters.md`, written from the parameter table. A test compares the file with what
-//! this writes and fails when they differ; `CASESIM_WRITE_DOCS=1 cargo test --release generated`
+//! this writes and fails when they differ; `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated`
 //! rewrites it.
 
 use std::fmt::Write as _;
@@ -11,7 +11,7 @@ const HEAD: &str = "\
 # Parameters
 
 <!-- Written by casesim from its parameter table (src/scenario/): do not edit by hand. Each key's
-declaration is on its field in src/scenario/; `CASESIM_WRITE_DOCS=1 cargo test --release generated`
+declaration is on its field in src/scenario/; `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated`
 rewrites this file, and the tests fail when it is out of date. -->
 
 Every scenario key: its default, its unit, the values it accepts, what it means and where the

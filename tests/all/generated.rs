@@ -1,6 +1,6 @@
 //! Files written from the parameter and measure tables stay in step with them: `docs/parameters.md`,
 //! `docs/outputs.md` and the scenario format's JSON Schema, `scenarios/casesim.schema.json`, which every shipped scenario
-//! satisfies. `CASESIM_WRITE_DOCS=1 cargo test --release generated` rewrites the files.
+//! satisfies. `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated` rewrites the files.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ fn in_step(path: &Path, expected: &str) {
     assert!(
         found == expected,
         "{} is out of date with the parameter table: run \
-         `CASESIM_WRITE_DOCS=1 cargo test --release generated` and commit the result",
+         `CASESIM_WRITE_DOCS=1 cargo test --profile test-release generated` and commit the result",
         path.display()
     );
 }
