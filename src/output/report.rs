@@ -4,15 +4,16 @@
 //! plots, the tables, and the model's main assumptions and caveats.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use html_escape::encode_text as esc;
 use serde_json::Value;
 
 use crate::experiment::Kind;
 use crate::metrics::{Measure, Unit};
+use crate::output::effects::{self, Factor, Slope, key_label, value_words};
 use crate::output::plots::{Figure, headline_measures};
 use crate::output::results::{ArmResults, Estimate, OutputDir};
+use crate::scenario::table::readable;
 use crate::scenario::{ScenarioSource, scenario_from_source};
 
 /// The measures the plain-language findings speak about, in this order.
@@ -29,6 +30,33 @@ const FINDINGS: [&str; 8] = [
 
 fn measure(metric: &str) -> Option<&'static Measure> {
     crate::metrics::measure(metric)
+}
+
+/// The measures the scenario's question is about (its `focus`, as run.json records the
+/// scenario), in its order; names that are not measures are left out.
+pub fn focus(dir: &OutputDir) -> Vec<&'static Measure> {
+    dir.scenario(0)
+        .and_then(|s| s.get("focus")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| measure(v.as_str()?))
+        .collect()
+}
+
+/// The focus measures first, then `rest` (each once), keeping those defined in some arm.
+pub fn focus_first(
+    dir: &OutputDir,
+    rest: impl IntoIterator<Item = &'static Measure>,
+) -> Vec<&'static Measure> {
+    let mut out: Vec<&'static Measure> = Vec::new();
+    for m in focus(dir).into_iter().chain(rest) {
+        if !out.iter().any(|o| o.name == m.name)
+            && dir.arms.iter().any(|a| a.mean(m.name).is_some())
+        {
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// A value with its unit, for prose and tables: `71.6%`, `7.7 weeks`, `£177,730`.
@@ -116,8 +144,8 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
         let _ = write!(
             h,
             "<figure id=\"{name}\" aria-label=\"{title}\">\n{svg}\n<figcaption>{caption} \
-             <a href=\"{name}.png\">PNG</a> · <a href=\"{name}.svg\">SVG</a></figcaption>\n\
-             </figure>\n",
+             <span class=\"ci\">(Also {name}.png and {name}.svg in the output \
+             directory.)</span></figcaption>\n</figure>\n",
             name = f.name,
             title = esc(&f.title),
             svg = inline_svg(&f.svg),
@@ -131,7 +159,35 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     h
 }
 
+/// The `--set` arguments of the run in words: "caseload cap set to 60".
+fn settings_words(dir: &OutputDir) -> Vec<String> {
+    dir.record
+        .get("settings")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let (key, value) = s.as_str()?.split_once('=')?;
+            Some(format!(
+                "{} set to {}",
+                key_label(key),
+                value_words(key, value)
+            ))
+        })
+        .collect()
+}
+
 fn report_name(dir: &OutputDir) -> String {
+    let name = report_base_name(dir);
+    let set = settings_words(dir);
+    if set.is_empty() {
+        name
+    } else {
+        format!("{name}, with {}", set.join(" and "))
+    }
+}
+
+fn report_base_name(dir: &OutputDir) -> String {
     match dir.kind {
         Kind::Run => dir
             .scenario(0)
@@ -142,7 +198,9 @@ fn report_name(dir: &OutputDir) -> String {
                 .scenario(0)
                 .and_then(|s| s.get("name")?.as_str().map(String::from))
                 .unwrap_or_default();
-            format!("{base}, varying {}", dir.varied_keys.join(" and "))
+            let factors = effects::factors(dir);
+            let names: Vec<String> = factors.iter().map(Factor::name).collect();
+            format!("{base}, varying {}", names.join("; "))
         }
         Kind::Compare => dir
             .arms
@@ -401,23 +459,34 @@ fn settings(h: &mut String, dir: &OutputDir) {
 }
 
 /// The main differences in words. A difference is stated as a rise or fall only when its 95%
-/// CI excludes zero.
+/// CI excludes zero. The scenario's focus measures come first.
 fn findings(h: &mut String, dir: &OutputDir) {
     h.push_str("<section id=\"findings\">\n<h2>Main findings</h2>\n");
-    let measures: Vec<&Measure> = FINDINGS
-        .iter()
-        .filter_map(|m| measure(m))
-        .filter(|m| dir.arms.iter().any(|a| a.mean(m.name).is_some()))
-        .collect();
+    let measures = focus_first(dir, FINDINGS.iter().filter_map(|m| measure(m)));
+    let focus = focus(dir);
+    if !focus.is_empty() {
+        let names: Vec<String> = focus.iter().map(|m| m.label.to_string()).collect();
+        let _ = writeln!(
+            h,
+            "<p>The question is about <strong>{}</strong>: {} first.</p>",
+            esc(&names.join(", ")),
+            if names.len() == 1 {
+                "it comes"
+            } else {
+                "they come"
+            }
+        );
+    }
+    let factors = effects::factors(dir);
     match dir.kind {
         Kind::Run => {
             h.push_str("<ul>\n");
             for m in &measures {
-                if let Some(e) = dir.arms[0].stats.get(m.name) {
+                if let Some(e) = dir.arms[0].stats.get(m.name).filter(|e| e.mean.is_some()) {
                     let _ = writeln!(
                         h,
                         "<li>{}: {}.</li>",
-                        capitalise(&m.label.to_string()),
+                        capitalise(m.label),
                         estimate_text(m.unit, e)
                     );
                 }
@@ -427,9 +496,10 @@ fn findings(h: &mut String, dir: &OutputDir) {
                  intervals in brackets.</p>\n",
             );
         }
+        Kind::Sweep if factors.len() > 1 => main_effects(h, dir, &factors, &measures),
         _ => {
             let reference = &dir.arms[0];
-            if let Some((last, change)) = endpoint_change(dir) {
+            if let Some((last, change, points)) = endpoint_change(dir) {
                 let _ = writeln!(h, "<p>{}:</p>\n<ul>", esc(&change));
                 for m in &measures {
                     if let Some(s) = difference_sentence(dir, reference, last, m) {
@@ -437,6 +507,7 @@ fn findings(h: &mut String, dir: &OutputDir) {
                     }
                 }
                 h.push_str("</ul>\n");
+                shape_list(h, dir, &points, &measures);
             } else {
                 for arm in dir.arms.iter().skip(1).take(12) {
                     let _ = writeln!(
@@ -464,10 +535,157 @@ fn findings(h: &mut String, dir: &OutputDir) {
     h.push_str("</section>\n");
 }
 
-/// For a sweep along one numeric key (other keys in step): the last arm, and the change from
-/// the first arm to it in words ("Raising caseload_cap from 12 to 200 (case_managers from 250
-/// to 15)").
-fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String)> {
+/// A multi-setting sweep summarised by main effects: for each setting, the measures at each
+/// of its values averaged over the other settings, and each value's paired difference from
+/// the first (see [`effects`]). Sentences for the focus measures (or the first three), a
+/// table for every measure of the findings.
+fn main_effects(h: &mut String, dir: &OutputDir, factors: &[Factor], measures: &[&Measure]) {
+    let focus = focus(dir);
+    let spoken: Vec<&Measure> = if focus.is_empty() {
+        measures.iter().take(3).copied().collect()
+    } else {
+        focus
+    };
+    let names: Vec<String> = factors.iter().map(Factor::name).collect();
+    let _ = writeln!(
+        h,
+        "<p>The sweep crosses {} settings ({}) in {} arms. Each is summarised by its <em>main \
+         effect</em>: every value of it against its first value, each averaged over the values \
+         of the other settings.</p>",
+        factors.len(),
+        esc(&names.join("; ")),
+        dir.arms.len()
+    );
+    for factor in factors {
+        let others = dir.arms.len() / factor.levels.len().max(1);
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p class=\"ci\">{} values, each the average of {} arms.</p>\n<ul>",
+            esc(&capitalise(&factor.name())),
+            factor.levels.len(),
+            others
+        );
+        for level in 1..factor.levels.len() {
+            for m in &spoken {
+                let means = effects::level_means(dir, factor, m.name);
+                let d = effects::main_effect(dir, factor, level, m.name);
+                if let (Some(to), Some(from)) = (means[level].mean, means[0].mean)
+                    && let Some(sentence) = effect_sentence(m, &d, to, from)
+                {
+                    let _ = writeln!(
+                        h,
+                        "<li><strong>{}</strong> against {}: {sentence}</li>",
+                        esc(&factor.level_label(level)),
+                        esc(&factor.level_label(0)),
+                    );
+                }
+            }
+        }
+        h.push_str("</ul>\n<div class=\"wide\"><table>\n<tr><th>measure</th>");
+        for l in 0..factor.levels.len() {
+            let _ = write!(h, "<th>{}</th>", esc(&factor.level_label(l)));
+        }
+        h.push_str("</tr>\n");
+        for m in measures {
+            let means = effects::level_means(dir, factor, m.name);
+            if means.iter().all(|e| e.mean.is_none()) {
+                continue;
+            }
+            let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
+            for (l, e) in means.iter().enumerate() {
+                let mut cell = match e.mean {
+                    Some(v) => value_text(m.unit, v),
+                    None => "—".into(),
+                };
+                if l > 0 {
+                    let d = effects::main_effect(dir, factor, l, m.name);
+                    if let (Some(mean), Some(lo), Some(hi)) = (d.mean, d.ci_low, d.ci_high) {
+                        let clear = lo > 0.0 || hi < 0.0;
+                        let _ = write!(
+                            cell,
+                            " <span class=\"{}\">({} {}, CI {} to {})</span>",
+                            if clear { "clear" } else { "ci" },
+                            if mean >= 0.0 { "+" } else { "−" },
+                            size_text(m.unit, mean),
+                            bound_text(m.unit, lo),
+                            bound_text(m.unit, hi)
+                        );
+                    }
+                }
+                let _ = write!(h, "<td>{cell}</td>");
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table></div>\n");
+    }
+    h.push_str(
+        "<p class=\"ci\">Averages over the arms at each value; differences from the first \
+         value are paired replication by replication (the arms share random numbers), with \
+         95% confidence intervals; bold where the interval excludes zero. Every arm against \
+         the first arm is in <code>compare.csv</code>; every arm's estimates are in \
+         <code>stats.csv</code>.</p>\n",
+    );
+}
+
+/// Where each measure is flat and where it is steep along a one-key sweep, from the paired
+/// differences between neighbouring points ([`effects::shape`]).
+fn shape_list(h: &mut String, dir: &OutputDir, points: &[(f64, usize)], measures: &[&Measure]) {
+    let Some(key) = dir.varied_keys.first() else {
+        return;
+    };
+    let mut items = Vec::new();
+    for m in measures {
+        let steps = effects::segments(dir, points, m.name);
+        if steps.iter().all(|s| s.difference.mean.is_none()) {
+            continue;
+        }
+        let stretches = effects::shape(&steps);
+        let parts: Vec<String> = if stretches.len() == 1 && stretches[0].slope == Slope::Flat {
+            vec!["flat throughout (no clear change between neighbouring values)".into()]
+        } else {
+            stretches
+                .iter()
+                .map(|s| {
+                    let range = format!("from {} to {}", readable(s.from), readable(s.to));
+                    let by = format!("by {}", size_text(m.unit, s.change));
+                    match s.slope {
+                        Slope::Flat => format!("flat {range}"),
+                        Slope::Gentle { rising } => format!(
+                            "{} gently {range} ({by})",
+                            if rising { "rises" } else { "falls" }
+                        ),
+                        Slope::Steep { rising } => format!(
+                            "{} steeply {range} ({by})",
+                            if rising { "rises" } else { "falls" }
+                        ),
+                    }
+                })
+                .collect()
+        };
+        items.push(format!(
+            "<li>{}: {}.</li>",
+            esc(&capitalise(m.label)),
+            esc(&parts.join("; "))
+        ));
+    }
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<p>Where each measure is flat and where it is steep along the {}:</p>\n<ul>\n{}\n</ul>\n\
+         <p class=\"ci\">From the paired difference between each pair of neighbouring values: \
+         flat where its 95% CI includes zero or its slope is under a fifth of the steepest \
+         step's; steep from half the steepest step's slope.</p>",
+        esc(&key_label(key)),
+        items.join("\n")
+    );
+}
+
+/// For a sweep along one numeric key (other keys in step): the last arm, the change from
+/// the first arm to it in words ("Raising caseload cap from 12 to 200 (with case managers
+/// from 250 to 15)"), and the arms in order of the key (x, arm).
+fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String, Vec<(f64, usize)>)> {
     if dir.kind != Kind::Sweep || dir.arms.len() < 2 {
         return None;
     }
@@ -475,28 +693,40 @@ fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String)> {
     let x = |a: &ArmResults| a.varied.first()?.1.parse::<f64>().ok();
     let (x0, x1) = (x(first)?, x(last)?);
     // One line: no two arms share the first key's value.
-    let mut xs: Vec<f64> = dir.arms.iter().map(x).collect::<Option<_>>()?;
-    xs.sort_by(f64::total_cmp);
-    if xs.windows(2).any(|w| w[0] == w[1]) || x0 == x1 {
+    let mut points: Vec<(f64, usize)> = dir
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Some((x(a)?, i)))
+        .collect::<Option<_>>()?;
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if points.windows(2).any(|w| w[0].0 == w[1].0) || x0 == x1 {
         return None;
     }
-    let short = |k: &str| k.rsplit('.').next().unwrap_or(k).to_string();
     let (key, v0) = &first.varied[0];
     let mut text = format!(
-        "{} {} from {v0} to {}",
+        "{} {} from {} to {}",
         if x1 > x0 { "Raising" } else { "Lowering" },
-        short(key),
-        last.varied[0].1
+        key_label(key),
+        value_words(key, v0),
+        value_words(key, &last.varied[0].1)
     );
     let others: Vec<String> = first.varied[1..]
         .iter()
         .zip(&last.varied[1..])
-        .map(|((k, a), (_, b))| format!("{} from {a} to {b}", short(k)))
+        .map(|((k, a), (_, b))| {
+            format!(
+                "{} from {} to {}",
+                key_label(k),
+                value_words(k, a),
+                value_words(k, b)
+            )
+        })
         .collect();
     if !others.is_empty() {
         let _ = write!(text, " (with {})", others.join(", "));
     }
-    Some((last, text))
+    Some((last, text, points))
 }
 
 fn difference_sentence(
@@ -506,13 +736,13 @@ fn difference_sentence(
     m: &Measure,
 ) -> Option<String> {
     let d = dir.difference(&arm.label, m.name)?;
-    let (mean, lo, hi) = (
-        d.difference.mean?,
-        d.difference.ci_low?,
-        d.difference.ci_high?,
-    );
-    let from = reference.mean(m.name)?;
-    let to = arm.mean(m.name)?;
+    effect_sentence(m, &d.difference, arm.mean(m.name)?, reference.mean(m.name)?)
+}
+
+/// A paired difference in words: "Raised handoffs per order by 0.8 handoffs per order (95%
+/// CI +0.7 to +0.9): 1.9 against 1.1." or "Made no clear difference to ...".
+fn effect_sentence(m: &Measure, d: &Estimate, to: f64, from: f64) -> Option<String> {
+    let (mean, lo, hi) = (d.mean?, d.ci_low?, d.ci_high?);
     let what = m.label.to_string();
     let ci = format!(
         "95% CI {} to {}",
@@ -554,11 +784,9 @@ fn tables(h: &mut String, dir: &OutputDir) {
         let _ = write!(h, "<th>{}</th>", esc(&arm.label));
     }
     h.push_str("</tr>\n");
-    for m in headline_measures() {
-        if !dir.arms.iter().any(|a| a.stats.contains_key(m.name)) {
-            continue;
-        }
-        let _ = write!(h, "<tr><td>{}</td>", esc(m.label));
+    // The focus measures first; a measure undefined in every arm is left out.
+    for m in focus_first(dir, headline_measures()) {
+        let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
         for arm in &dir.arms {
             let e = arm.stats.get(m.name).copied().unwrap_or_default();
             let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &e));
@@ -675,6 +903,14 @@ fn disposal_table(h: &mut String, dir: &OutputDir) {
     }
     h.push_str("</tr>\n");
     for (disposal, metric, label, unit) in ROWS {
+        // A row undefined in every arm (no licence ended, so no recall rate) is left out.
+        if !dir
+            .arms
+            .iter()
+            .any(|a| get(a, disposal, metric).is_some_and(|e| e.mean.is_some()))
+        {
+            continue;
+        }
         let _ = write!(h, "<tr><td>{}</td>", esc(label));
         for arm in &dir.arms {
             let e = get(arm, disposal, metric).unwrap_or_default();
@@ -686,7 +922,9 @@ fn disposal_table(h: &mut String, dir: &OutputDir) {
 }
 
 fn caveats(h: &mut String, dir: &OutputDir) {
-    let docs = docs_link(&dir.path);
+    // Named, not linked: the page must work wherever it is copied.
+    let docs = "<code>docs/ODD.md</code> and <code>docs/parameters.md</code> in the casesim \
+                source";
     let warmup = dir.window().map(|w| w.0).unwrap_or(0);
     let _ = write!(
         h,
@@ -714,24 +952,6 @@ fn caveats(h: &mut String, dir: &OutputDir) {
     );
 }
 
-/// A link to the model's documentation: relative to the output directory when it lies inside
-/// the casesim source tree (as `output/...` does), else the file path in the source.
-fn docs_link(out: &Path) -> String {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let relative = out.canonicalize().ok().and_then(|out| {
-        let root = docs.parent()?.canonicalize().ok()?;
-        let depth = out.strip_prefix(&root).ok()?.components().count();
-        Some(format!("{}docs/", "../".repeat(depth)))
-    });
-    match relative {
-        Some(rel) => format!(
-            "<a href=\"{rel}ODD.md\">docs/ODD.md</a> and <a href=\"{rel}parameters.md\">\
-             docs/parameters.md</a>"
-        ),
-        None => "docs/ODD.md and docs/parameters.md in the casesim source".into(),
-    }
-}
-
 const CSS: &str = "
 :root { color-scheme: light; }
 body { margin: 0; background: #f6f6f4; color: #1d1d1d;
@@ -749,6 +969,7 @@ th { background: #f0f4f8; }
 table.facts th { width: 11rem; }
 .wide { overflow-x: auto; }
 .ci { color: #666; font-size: 0.9em; }
+.clear { font-weight: 600; font-size: 0.9em; }
 figure { margin: 1.5rem 0; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.92rem; margin-top: 0.4rem; }
