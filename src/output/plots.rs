@@ -421,8 +421,9 @@ fn grouped(dir: &OutputDir) -> bool {
 fn grouped_note(dir: &OutputDir) -> String {
     match effects::factors(dir).first() {
         Some(f) if grouped(dir) => format!(
-            " With {} arms, each line is the mean of the arms at one value of {}, over the \
-             other settings; the main-effects plot and the report's tables show every setting.",
+            " With {} arms, each line or bar is the mean of the arms at one value of {}, over \
+             the other settings, drawn without an interval; the main-effects plot and the \
+             report's tables show every setting.",
             dir.arms.len(),
             f.name()
         ),
@@ -931,7 +932,16 @@ impl SurvivalCurves<'_> {
                 .max(1);
             let low = curves
                 .iter()
-                .flat_map(|c| c.iter().map(|p| p.ci_low))
+                // The band's lower edge, or the curve where there is no band (a mean curve).
+                .flat_map(|c| {
+                    c.iter().map(|p| {
+                        if p.ci_low.is_finite() {
+                            p.ci_low
+                        } else {
+                            p.survival
+                        }
+                    })
+                })
                 .filter(|v| v.is_finite())
                 .fold(1.0f64, f64::min);
             let y_min = ((low - 0.05) * 10.0).floor() / 10.0;

@@ -59,14 +59,29 @@ pub fn focus_first(
     out
 }
 
+/// A number with as many decimals as its size needs to show a difference: none from 100,
+/// one from 1, two from 0.1, three below (handoffs per order, 0.27; a change of 0.04).
+pub fn fixed(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 1.0 {
+        1
+    } else if a >= 0.1 || a == 0.0 {
+        2
+    } else {
+        3
+    };
+    format!("{v:.decimals$}")
+}
+
 /// A value with its unit, for prose and tables: `71.6%`, `7.7 weeks`, `£177,730`.
 pub fn value_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}%", v * 100.0),
-        Unit::Score => format!("{v:.2}"),
-        Unit::Count(_) => format!("{v:.1}"),
-        Unit::Weeks => format!("{v:.1} weeks"),
-        Unit::Hours => format!("{v:.1} hours"),
+        Unit::Score | Unit::Count(_) => fixed(v),
+        Unit::Weeks => format!("{} weeks", fixed(v)),
+        Unit::Hours => format!("{} hours", fixed(v)),
         Unit::Money(_) => format!("£{}", thousands(v)),
     }
 }
@@ -76,10 +91,10 @@ pub fn size_text(unit: Unit, d: f64) -> String {
     let d = d.abs();
     match unit {
         Unit::Share => format!("{:.1} points", d * 100.0),
-        Unit::Score => format!("{d:.2}"),
-        Unit::Count(what) => format!("{d:.1} {what}"),
-        Unit::Weeks => format!("{d:.1} weeks"),
-        Unit::Hours => format!("{d:.1} hours a week"),
+        Unit::Score => fixed(d),
+        Unit::Count(what) => format!("{} {what}", fixed(d)),
+        Unit::Weeks => format!("{} weeks", fixed(d)),
+        Unit::Hours => format!("{} hours a week", fixed(d)),
         Unit::Money(per) => format!("£{} {per}", thousands(d)),
     }
 }
@@ -90,7 +105,7 @@ pub fn bound_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{sign}{:.1}", v * 100.0),
         Unit::Money(_) => format!("{sign}£{}", thousands(v)),
-        _ => format!("{sign}{v:.1}"),
+        _ => format!("{sign}{}", fixed(v)),
     }
 }
 
@@ -136,8 +151,7 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(description));
     }
     contents(&mut h, figures);
-    what_was_run(&mut h, dir);
-    settings(&mut h, dir);
+    // The answer first: findings, plots and tables; then what was run and how it was set.
     findings(&mut h, dir);
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
@@ -154,6 +168,8 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     }
     h.push_str("</section>\n");
     tables(&mut h, dir);
+    what_was_run(&mut h, dir);
+    settings(&mut h, dir);
     caveats(&mut h, dir);
     h.push_str("</main>\n</body>\n</html>\n");
     h
@@ -219,10 +235,7 @@ pub fn inline_svg(svg: &str) -> String {
 }
 
 fn contents(h: &mut String, figures: &[Figure]) {
-    h.push_str(
-        "<nav><a href=\"#run\">What was run</a> · <a href=\"#settings\">Settings</a> · \
-                <a href=\"#findings\">Main findings</a> · <a href=\"#plots\">Plots</a>",
-    );
+    h.push_str("<nav><a href=\"#findings\">Main findings</a> · <a href=\"#plots\">Plots</a>");
     for f in figures {
         let _ = write!(
             h,
@@ -231,7 +244,11 @@ fn contents(h: &mut String, figures: &[Figure]) {
             f.name.replace('_', " ")
         );
     }
-    h.push_str(" · <a href=\"#tables\">Tables</a> · <a href=\"#caveats\">Assumptions and caveats</a></nav>\n");
+    h.push_str(
+        " · <a href=\"#tables\">Tables</a> · <a href=\"#run\">What was run</a> · \
+         <a href=\"#settings\">Settings</a> · <a href=\"#caveats\">Assumptions and caveats</a>\
+         </nav>\n",
+    );
 }
 
 fn json_text(v: &Value) -> String {
@@ -265,8 +282,33 @@ fn what_was_run(h: &mut String, dir: &OutputDir) {
                 .collect();
             files.dedup();
             row("scenario files", esc(&files.join(", ")).into_owned());
-            row(
-                "arms",
+            let factors = effects::factors(dir);
+            let arms = if factors.len() > 1 {
+                // A grid: its settings and their values, not every arm's label.
+                let parts: Vec<String> = factors
+                    .iter()
+                    .map(|f| {
+                        let values: Vec<String> = f
+                            .levels
+                            .iter()
+                            .map(|l| {
+                                f.keys
+                                    .iter()
+                                    .zip(&l.values)
+                                    .map(|(k, v)| value_words(k, v))
+                                    .collect::<Vec<_>>()
+                                    .join(" with ")
+                            })
+                            .collect();
+                        format!("{} ({})", f.name(), values.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "{}: every combination of {} (the arms are listed under Settings)",
+                    dir.arms.len(),
+                    esc(&parts.join("; "))
+                )
+            } else {
                 format!(
                     "{}: {}",
                     dir.arms.len(),
@@ -276,8 +318,9 @@ fn what_was_run(h: &mut String, dir: &OutputDir) {
                         .map(|a| a.label.as_str())
                         .collect::<Vec<_>>()
                         .join("; "))
-                ),
-            );
+                )
+            };
+            row("arms", arms);
             if let Some(crn) = r.get("common_random_numbers").and_then(|v| v.as_bool()) {
                 row(
                     "random numbers",
@@ -347,7 +390,9 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
 fn flat(v: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     flatten("", v, &mut out);
-    out.retain(|(k, _)| k != "name" && k != "description" && !k.starts_with("sweep."));
+    out.retain(|(k, _)| {
+        k != "name" && k != "description" && k != "focus" && !k.starts_with("sweep.")
+    });
     out
 }
 
@@ -566,20 +611,22 @@ fn main_effects(h: &mut String, dir: &OutputDir, factors: &[Factor], measures: &
             others
         );
         for level in 1..factor.levels.len() {
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong> against {}:\n<ul>",
+                esc(&factor.level_label(level)),
+                esc(&factor.level_label(0)),
+            );
             for m in &spoken {
                 let means = effects::level_means(dir, factor, m.name);
                 let d = effects::main_effect(dir, factor, level, m.name);
                 if let (Some(to), Some(from)) = (means[level].mean, means[0].mean)
                     && let Some(sentence) = effect_sentence(m, &d, to, from)
                 {
-                    let _ = writeln!(
-                        h,
-                        "<li><strong>{}</strong> against {}: {sentence}</li>",
-                        esc(&factor.level_label(level)),
-                        esc(&factor.level_label(0)),
-                    );
+                    let _ = writeln!(h, "<li>{sentence}</li>");
                 }
             }
+            h.push_str("</ul></li>\n");
         }
         h.push_str("</ul>\n<div class=\"wide\"><table>\n<tr><th>measure</th>");
         for l in 0..factor.levels.len() {

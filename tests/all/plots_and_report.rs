@@ -522,7 +522,7 @@ fn plot_on_a_directory_without_results_is_bad_input() {
 
 /// A sweep crossing two settings (staff turnover 5% and 25% a year; cover groups of 1 and 4),
 /// four replications each, whose handoffs per order are 0.2 + 0.4 at 25% turnover + 0.1 with
-/// cover groups of 4 + 0.01 a replication (luck shared by the arms): turnover's main effect is
+/// cover groups of 4 + 0.02 a replication (luck shared by the arms): turnover's main effect is
 /// +0.4 exactly, and the scenario's question is about handoffs.
 fn crossed_sweep() -> OutputDir {
     let mut arms = Vec::new();
@@ -537,7 +537,7 @@ fn crossed_sweep() -> OutputDir {
                 ],
                 0.0,
             );
-            let handoffs = |r: u32| 0.2 + 0.4 * t as f64 + 0.1 * c as f64 + 0.01 * f64::from(r);
+            let handoffs = |r: u32| 0.2 + 0.4 * t as f64 + 0.1 * c as f64 + 0.02 * f64::from(r);
             a.stats
                 .insert("mean_handoffs".into(), estimate(handoffs(0) + 0.015, 0.01));
             a.by_replication.insert(
@@ -574,18 +574,18 @@ fn a_sweep_of_several_settings_is_summarised_by_main_effects_with_its_focus_firs
         "{html}"
     );
     assert!(html.contains("The sweep crosses 2 settings (staff turnover; cover group size)"));
-    // Turnover's effect averaged over the cover groups: exactly +0.4, levels 0.3 and 0.7.
+    // Turnover's effect averaged over the cover groups: exactly +0.4, levels 0.28 and 0.68.
     assert!(
         html.contains(
-            "<li><strong>staff turnover 25% a year</strong> against staff turnover 5% a year: \
-             Raised handoffs per order by 0.4 handoffs per order (95% CI +0.4 to +0.4): 0.7 \
-             against 0.3.</li>"
+            "<li><strong>staff turnover 25% a year</strong> against staff turnover 5% a year:\n\
+             <ul>\n<li>Raised handoffs per order by 0.40 handoffs per order (95% CI +0.40 to \
+             +0.40): 0.68 against 0.28.</li>"
         ),
         "{html}"
     );
     assert!(html.contains(
-        "<li><strong>cover group size 4</strong> against cover group size 1: Raised handoffs \
-         per order by 0.1"
+        "<li><strong>cover group size 4</strong> against cover group size 1:\n<ul>\n\
+         <li>Raised handoffs per order by 0.10"
     ));
     // Not every arm against the first.
     assert!(!html.contains("compared with"), "{html}");
