@@ -552,6 +552,7 @@ fn findings(h: &mut String, dir: &OutputDir) {
                     }
                 }
                 h.push_str("</ul>\n");
+                completion_caveat(h, dir, reference, last);
                 shape_list(h, dir, &points, &measures);
             } else {
                 for arm in dir.arms.iter().skip(1).take(12) {
@@ -672,6 +673,41 @@ fn main_effects(h: &mut String, dir: &OutputDir, factors: &[Factor], measures: &
          the first arm is in <code>compare.csv</code>; every arm's estimates are in \
          <code>stats.csv</code>.</p>\n",
     );
+}
+
+/// When more orders complete only because fewer breaches are found (fewer contacts delivered,
+/// fewer orders revoked), says so: a completion rate that rises as supervision thins is not
+/// good news.
+fn completion_caveat(h: &mut String, dir: &OutputDir, reference: &ArmResults, arm: &ArmResults) {
+    let clear = |metric: &str, rising: bool| {
+        dir.difference(&arm.label, metric)
+            .and_then(|d| Some((d.difference.ci_low?, d.difference.ci_high?)))
+            .is_some_and(|(lo, hi)| if rising { lo > 0.0 } else { hi < 0.0 })
+    };
+    if clear("completion_rate", true)
+        && clear("breach_rate", false)
+        && clear("contact_delivery_rate", false)
+    {
+        let _ = writeln!(
+            h,
+            "<p><strong>Why more orders complete:</strong> not because supervision works better. \
+             With fewer contacts delivered ({} against {}), fewer missed appointments and \
+             other violations are seen and taken back to court, so fewer orders are revoked for \
+             breach ({} against {}) and more run to their end. Proven reoffending, found by the \
+             police and the courts rather than at supervision, is the better guide to what \
+             supervision does.</p>",
+            value_text(
+                Unit::Share,
+                arm.mean("contact_delivery_rate").unwrap_or(0.0)
+            ),
+            value_text(
+                Unit::Share,
+                reference.mean("contact_delivery_rate").unwrap_or(0.0)
+            ),
+            value_text(Unit::Share, arm.mean("breach_rate").unwrap_or(0.0)),
+            value_text(Unit::Share, reference.mean("breach_rate").unwrap_or(0.0)),
+        );
+    }
 }
 
 /// Where each measure is flat and where it is steep along a one-key sweep, from the paired

@@ -77,10 +77,22 @@ pub fn sweep_table(
     stats: &[Vec<(&'static str, Summary)>],
     focus: &[String],
 ) -> String {
+    // Short titles where there are (the focus measures' are labels of the measure table).
+    const SHORT: [(&str, &str); 2] = [
+        ("mean_handoffs", "handoffs"),
+        ("mean_relationship", "relationship"),
+    ];
+    let title = |m: &Measure| {
+        SWEEP_COLUMNS
+            .iter()
+            .chain(&SHORT)
+            .find(|(name, _)| *name == m.name)
+            .map_or(m.label.to_string(), |(_, t)| t.to_string())
+    };
     let mut columns: Vec<(&str, String)> = focus
         .iter()
         .filter_map(|f| measure(f))
-        .map(|m| (m.name, m.label.to_string()))
+        .map(|m| (m.name, title(m)))
         .collect();
     for (metric, title) in SWEEP_COLUMNS {
         if !columns.iter().any(|(m, _)| *m == metric) {
@@ -108,7 +120,14 @@ pub fn sweep_table(
         out.push('\n');
     }
     if !focus.is_empty() {
-        out.push_str("The first columns are the measures the scenario's question is about.\n");
+        out.push_str("The first columns are the measures the scenario's question is about");
+        if columns
+            .iter()
+            .any(|(m, _)| SHORT.iter().any(|(s, _)| s == m))
+        {
+            out.push_str(" (handoffs: per order; relationship: 0 to 1)");
+        }
+        out.push_str(".\n");
     }
     out.push_str(
         "completed, breached: share of orders ending in the window; reoffended: proven within a \

@@ -666,3 +666,38 @@ fn a_rate_is_plotted_from_zero() {
     // Completion is about 70%: its axis starts at 0, not at 67.
     assert!(svg.contains("\n0\n"), "{svg}");
 }
+
+#[test]
+fn more_orders_completed_with_fewer_contacts_and_breaches_is_explained_not_praised() {
+    let mut dir = caseload_sweep();
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    // Completion made no clear difference in the fixture: nothing to explain.
+    assert!(!html.contains("Why more orders complete"));
+    for (metric, mean, lo, hi) in [
+        ("completion_rate", 0.05, 0.04, 0.06),
+        ("breach_rate", -0.05, -0.06, -0.04),
+        ("contact_delivery_rate", -0.3, -0.31, -0.29),
+    ] {
+        dir.differences.retain(|d| d.metric != metric);
+        dir.differences.push(Difference {
+            arm: "caseload_cap=70".into(),
+            reference: "caseload_cap=40".into(),
+            metric: metric.into(),
+            reference_mean: None,
+            arm_mean: None,
+            difference: Estimate {
+                mean: Some(mean),
+                ci_low: Some(lo),
+                ci_high: Some(hi),
+                n: 20,
+            },
+        });
+    }
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    assert!(
+        html.contains(
+            "<strong>Why more orders complete:</strong> not because supervision works better"
+        ),
+        "{html}"
+    );
+}
