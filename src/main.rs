@@ -261,9 +261,15 @@ struct Common {
     #[arg(long, allow_negative_numbers = true)]
     seed: Option<u64>,
     /// Output directory [default: output/<scenario name>/ for run, output/<name>-sweep/ for
-    /// sweep, output/<name>-vs-<name>/ for compare].
+    /// sweep, output/<name>-vs-<name>/ for compare; with --set (or --vary), a label of the
+    /// settings after a dash: output/baseline-caseload_cap=60/].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Write into an output directory that holds another experiment's outputs (another
+    /// scenario, or other --set or --vary), replacing them. Without it such a directory is
+    /// refused (exit 2); the same experiment run again always replaces its own outputs.
+    #[arg(long)]
+    replace: bool,
     /// Worker threads [default: SLURM_CPUS_PER_TASK inside a Slurm job, else
     /// RAYON_NUM_THREADS, else one per core]. Results do not depend on it.
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
@@ -328,6 +334,7 @@ impl Common {
             progress: !self.quiet,
             command: std::env::args().collect::<Vec<_>>().join(" "),
             force: self.force,
+            replace: self.replace,
         }
     }
 }
@@ -578,6 +585,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         progress: false,
         command: std::env::args().collect::<Vec<_>>().join(" "),
         force: args.force,
+        replace: false,
     };
     let scenario = args.scenario.display().to_string();
     let is_sweep = !args.vary.is_empty()

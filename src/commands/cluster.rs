@@ -73,6 +73,9 @@ pub fn run_shard(plan: Plan, shard: Shard, options: &Options) -> Result<ShardRep
     estimate.bytes *= share.max(threads as f64 / all.len().max(1) as f64).min(1.0);
     estimate.seconds *= share;
     crate::commands::check_resources(&plan, estimate, options.force)?;
+    // The merge will write the outputs here: refuse now, before any shard runs, a directory
+    // holding another experiment's.
+    crate::commands::check_experiment(&plan, options.replace)?;
     let bar = crate::commands::progress_bar(jobs.len() as u64, options.progress);
     let started = Instant::now();
     let results = run_jobs(&scenarios, &jobs, &|| bar.inc(1));

@@ -53,6 +53,7 @@ pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
 /// `casesim check`: the resolved scenario as TOML (every key, defaults included).
 pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
     let scenario = resolve_scenario(path, set)?;
+    check_focus(path, &scenario)?;
     Ok(crate::scenario::docs::annotated_toml(&scenario))
 }
 
@@ -71,6 +72,9 @@ pub struct Options {
     /// Run even when the estimate of memory or time is above the limits
     /// ([`crate::experiment::resources`]).
     pub force: bool,
+    /// Write into an output directory that holds another experiment's outputs, replacing them
+    /// (`--replace`); without it such a directory is refused.
+    pub replace: bool,
 }
 
 impl Options {
@@ -109,12 +113,33 @@ pub fn progress_bar(total: u64, show: bool) -> ProgressBar {
     bar
 }
 
-/// Runs the arms with a progress bar; returns the results and the wall time in seconds.
-fn rate_text(offender_weeks: u64, seconds: f64) -> String {
-    format!(
-        "{seconds:.1} s, {:.1} million offender-weeks per second",
-        offender_weeks as f64 / seconds.max(1e-9) / 1e6
-    )
+/// What ran this time: the replications run (not those resumed from a checkpoint), the
+/// offender-weeks they simulated and the wall time they took.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ran {
+    pub replications: usize,
+    /// Replications taken from the checkpoint instead of run.
+    pub resumed: usize,
+    pub offender_weeks: u64,
+    pub seconds: f64,
+}
+
+/// The speed line of the printed report: time and speed of the replications run this time
+/// (a resumed run's speed counts only those, not the ones it found done).
+fn rate_text(ran: &Ran) -> String {
+    let speed = format!(
+        "{:.1} s, {:.1} million offender-weeks per second",
+        ran.seconds,
+        ran.offender_weeks as f64 / ran.seconds.max(1e-9) / 1e6
+    );
+    if ran.resumed == 0 {
+        speed
+    } else {
+        format!(
+            "{speed}, for the {} replications run this time ({} resumed from the checkpoint)",
+            ran.replications, ran.resumed
+        )
+    }
 }
 
 /// What a finished run reports.
@@ -122,22 +147,29 @@ pub struct RunReport {
     pub scenario: Scenario,
     pub results: RunResults,
     pub out: PathBuf,
-    pub seconds: f64,
+    pub ran: Ran,
+    /// The `--set` arguments, `key=value`.
+    pub settings: Vec<String>,
 }
 
 impl RunReport {
     /// The text printed at the end of a run.
     pub fn text(&self) -> String {
         let sim = &self.scenario.simulation;
+        let set = if self.settings.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", self.settings.join(", "))
+        };
         format!(
-            "casesim run: {} — {} replications of {} weeks (measured from week {}), seed {}\n\
+            "casesim run: {}{set} — {} replications of {} weeks (measured from week {}), seed {}\n\
              {}\n\n{}\nOutputs in {}\n",
             self.scenario.name,
             sim.replications,
             sim.weeks,
             sim.warmup_weeks,
             sim.seed,
-            rate_text(self.results.offender_weeks(), self.seconds),
+            rate_text(&self.ran),
             headline_table(&self.results.stats()),
             self.out.display()
         )
@@ -167,14 +199,52 @@ impl Report {
     }
 }
 
+/// The `--set` arguments as `key=value`, in their order, for `run.json` and the report.
+fn settings_text(set: &[Override]) -> Vec<String> {
+    set.iter()
+        .map(|o| format!("{}={}", o.key, value_text(&o.value)))
+        .collect()
+}
+
+/// A short label of the `--set` arguments for a directory name: `caseload_cap=60`, each key
+/// by its last part unless two share it, joined by commas (empty when none).
+fn settings_label(set: &[Override]) -> String {
+    set.iter()
+        .map(|o| {
+            let last = o.key.rsplit('.').next().unwrap_or(&o.key);
+            let clashes = set
+                .iter()
+                .filter(|p| p.key != o.key && p.key.rsplit('.').next() == Some(last))
+                .count();
+            let key = if clashes > 0 { o.key.as_str() } else { last };
+            format!("{key}={}", value_text(&o.value))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The default output directory: `output/<name>`, and the label of the settings after a
+/// dash when there are any (`output/baseline-caseload_cap=60`), so that a run with `--set`
+/// never writes over the scenario's own outputs.
+fn default_out(name: &str, label: &str) -> PathBuf {
+    let stem = if label.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name}-{label}")
+    };
+    Path::new("output").join(safe_file_name(&stem))
+}
+
 /// `casesim run`: the plan for replications of one scenario.
 pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
-    let mut scenario = resolve_scenario(path, &options.set)?;
+    let set = parse_overrides(&options.set)?;
+    let mut scenario = load_scenario(path, &set)?;
+    check_focus(path, &scenario)?;
     options.apply(&mut scenario);
     let out = options
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(safe_file_name(&scenario.name)));
+        .unwrap_or_else(|| default_out(&scenario.name, &settings_label(&set)));
     Ok(Plan {
         kind: Kind::Run,
         arms: vec![Arm {
@@ -187,7 +257,98 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
         notes: Vec::new(),
         out,
         command: options.command.clone(),
+        settings: settings_text(&set),
+        vary: Vec::new(),
     })
+}
+
+/// Refuses a scenario whose `focus` names something that is not a measure.
+fn check_focus(path: &Path, scenario: &Scenario) -> Result<(), Error> {
+    let problems: Vec<InputProblem> = scenario
+        .focus
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| crate::metrics::measure(name).is_none())
+        .map(|(i, name)| InputProblem {
+            origin: Origin::File {
+                path: path.to_path_buf(),
+                line: read_source(path)
+                    .ok()
+                    .and_then(|source| line_of_key(&source, "focus")),
+            },
+            key: Some(format!("focus[{i}]")),
+            message: format!(
+                "`{name}` is not a measure: focus takes measure names as summary.csv's columns \
+                 are named (docs/outputs.md), e.g. \"mean_handoffs\", \"reoffending_rate\""
+            ),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(InputError(problems).into())
+    }
+}
+
+/// Refuses to write into a directory that holds the outputs of another experiment (another
+/// scenario, or the same with other `--set` or `--vary` arguments: see
+/// [`Plan::experiment`]) unless `replace`; the same experiment run again replaces its own.
+/// Nothing is written or deleted before this check. Outputs written before `run.json`
+/// recorded the experiment are taken as the experiment of their kind and scenario names.
+pub(crate) fn check_experiment(plan: &Plan, replace: bool) -> Result<(), Error> {
+    let manifest = plan.out.join(crate::files::MANIFEST_NAME);
+    let listed = std::fs::read_to_string(&manifest)
+        .map(|text| text.lines().any(|l| l == "run.json"))
+        .unwrap_or(false);
+    if replace || !listed {
+        return Ok(());
+    }
+    let record = plan.out.join("run.json");
+    let held = std::fs::read(&record)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .map(|json| experiment_of_record(&json));
+    let wanted = plan.experiment();
+    match held {
+        Some(Some(held)) if held == wanted => Ok(()),
+        held => {
+            let what = match held {
+                Some(Some(held)) => format!("the outputs of another experiment (`{held}`)"),
+                _ => "outputs whose run.json cannot be read".to_string(),
+            };
+            Err(Error::in_file(
+                &plan.out,
+                format!(
+                    "holds {what}, not of this one (`{wanted}`); nothing was run or changed. \
+                     Give another --out, or --replace to replace those outputs with these"
+                ),
+            ))
+        }
+    }
+}
+
+/// The experiment a `run.json` records (see [`Plan::experiment`]); for one written before the
+/// field existed, its kind and scenario names.
+fn experiment_of_record(json: &serde_json::Value) -> Option<String> {
+    if let Some(e) = json.get("experiment").and_then(|e| e.as_str()) {
+        return Some(e.to_string());
+    }
+    let kind = json.get("kind").and_then(|k| k.as_str()).unwrap_or("run");
+    let name = |s: &serde_json::Value| s.pointer("/scenario/name")?.as_str().map(String::from);
+    let names: Vec<String> = match kind {
+        "run" => vec![name(json)?],
+        _ => {
+            let mut names: Vec<String> = Vec::new();
+            for arm in json.get("arms")?.as_array()? {
+                let n = name(arm)?;
+                if kind == "compare" || !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+            names
+        }
+    };
+    Some(format!("{kind} {}", names.join(" vs ")))
 }
 
 /// Runs a plan whole and writes every output.
@@ -203,6 +364,7 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
         options.force,
     )?;
     let lock = lock_dir(&plan.out)?;
+    check_experiment(&plan, options.replace)?;
     let mut checkpoint = Checkpoint::open(&plan)?;
     if let Some(aside) = &checkpoint.set_aside {
         eprintln!(
@@ -212,8 +374,8 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
             aside.display()
         );
     }
-    let (results, seconds) = run_resumably(&plan, &mut checkpoint, options.progress)?;
-    match write_results(&plan, &results, seconds, threads, None) {
+    let (results, ran) = run_resumably(&plan, &mut checkpoint, options.progress)?;
+    match write_results(&plan, &results, ran.seconds, threads, None) {
         // Results that cannot be written (not finite) would be the same on a resumed run:
         // the checkpoint holds nothing worth keeping.
         Err(e @ Error::Input(_)) => {
@@ -224,7 +386,7 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
     }
     checkpoint.finish()?;
     drop(lock);
-    Ok(report(plan, results, seconds))
+    Ok(report(plan, results, ran))
 }
 
 /// Refuses a plan whose estimate is above the machine's limits unless `force`, naming the
@@ -256,7 +418,7 @@ fn run_resumably(
     plan: &Plan,
     checkpoint: &mut Checkpoint,
     show: bool,
-) -> Result<(Vec<RunResults>, f64), Error> {
+) -> Result<(Vec<RunResults>, Ran), Error> {
     let arms = plan.scenarios();
     let jobs = work_list(&arms);
     if checkpoint.found() > 0 {
@@ -283,7 +445,12 @@ fn run_resumably(
     };
     let fresh = run_jobs_keeping(&arms, &missing, &keep)?;
     bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
+    let ran = Ran {
+        replications: fresh.len(),
+        resumed: jobs.len() - missing.len(),
+        offender_weeks: fresh.iter().map(|(_, r)| r.offender_weeks).sum(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
     let mut fresh = fresh.into_iter();
     for slot in done.iter_mut().filter(|d| d.is_none()) {
         *slot = fresh.next().map(|(_, result)| result);
@@ -293,17 +460,18 @@ fn run_resumably(
         .zip(done)
         .map(|(&(a, _), result)| (a, result.expect("every replication has run")))
         .collect();
-    Ok((by_arm(arms.len(), finished), seconds))
+    Ok((by_arm(arms.len(), finished), ran))
 }
 
-fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {
+fn report(plan: Plan, mut results: Vec<RunResults>, ran: Ran) -> Report {
     if plan.kind == Kind::Run {
         let arm = plan.arms.into_iter().next().expect("a run has one arm");
         Report::Run(Box::new(RunReport {
             scenario: arm.scenario,
             results: results.pop().expect("one arm"),
             out: plan.out,
-            seconds,
+            ran,
+            settings: plan.settings,
         }))
     } else {
         Report::Experiment(ExperimentReport {
@@ -312,7 +480,7 @@ fn report(plan: Plan, mut results: Vec<RunResults>, seconds: f64) -> Report {
             results,
             notes: plan.notes,
             out: plan.out,
-            seconds,
+            ran,
         })
     }
 }
@@ -363,6 +531,8 @@ pub fn output_files(
         files = result_files(&Grouped::single(results));
         files.push(json_file(&RunRecord {
             casesim_version: env!("CARGO_PKG_VERSION"),
+            experiment: plan.experiment(),
+            settings: plan.settings.clone(),
             command: plan.command.clone(),
             scenario_file: &arm.scenario_file,
             seed: scenario.simulation.seed,
@@ -397,6 +567,8 @@ pub fn output_files(
         ));
         files.push(json_file(&ExperimentRecord {
             casesim_version: env!("CARGO_PKG_VERSION"),
+            experiment: plan.experiment(),
+            settings: plan.settings.clone(),
             kind: plan.kind.name(),
             command: plan.command.clone(),
             common_random_numbers: share_random_numbers(arms),
@@ -457,7 +629,7 @@ pub struct ExperimentReport {
     /// Things the user should know that are not errors (a seed aligned across arms).
     pub notes: Vec<String>,
     pub out: PathBuf,
-    pub seconds: f64,
+    pub ran: Ran,
 }
 
 /// The arms' labels, in order.
@@ -475,10 +647,9 @@ impl ExperimentReport {
     /// The text printed at the end of a sweep or comparison.
     pub fn text(&self) -> String {
         let first = &self.arms[0].scenario.simulation;
-        let offender_weeks = self.results.iter().map(|r| r.offender_weeks()).sum();
         let stats: Vec<_> = self.results.iter().map(|r| r.stats()).collect();
         let table = match self.kind {
-            "sweep" => sweep_table(&labels(&self.arms), &stats),
+            "sweep" => sweep_table(&labels(&self.arms), &stats, &self.arms[0].scenario.focus),
             _ => {
                 let differences: Vec<_> = self.results[1..]
                     .iter()
@@ -501,7 +672,7 @@ impl ExperimentReport {
             first.weeks,
             first.warmup_weeks,
             first.seed,
-            rate_text(offender_weeks, self.seconds),
+            rate_text(&self.ran),
             table,
             self.out.display()
         )
@@ -526,6 +697,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
     let source = read_source(path)?;
     let set = parse_overrides(&options.set)?;
     let base = scenario_from_source(&source, &set)?;
+    check_focus(path, &base)?;
     let from_arguments = !vary.is_empty();
     let spec: Sweep = if from_arguments {
         parse_vary_args(vary)?
@@ -616,7 +788,15 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
     }
     let varied_keys: Vec<String> = spec.vary.iter().map(|v| v.key.clone()).collect();
     let out = options.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(safe_file_name(&format!("{}-sweep", base.name)))
+        let mut label = vary.join(";");
+        let settings = settings_label(&set);
+        if !settings.is_empty() {
+            if !label.is_empty() {
+                label.push(';');
+            }
+            label.push_str(&settings);
+        }
+        default_out(&format!("{}-sweep", base.name), &label)
     });
     Ok(Plan {
         kind: Kind::Sweep,
@@ -625,6 +805,8 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         notes: Vec::new(),
         out,
         command: options.command.clone(),
+        settings: settings_text(&set),
+        vary: vary.to_vec(),
     })
 }
 
@@ -680,10 +862,14 @@ pub fn plan_compare(
     independent: bool,
     options: &Options,
 ) -> Result<Plan, Error> {
+    let set = parse_overrides(&options.set)?;
     let mut problems = Vec::new();
     let mut scenarios = Vec::new();
     for path in paths {
-        match resolve_scenario(path, &options.set) {
+        match load_scenario(path, &set)
+            .map_err(Error::from)
+            .and_then(|s| check_focus(path, &s).map(|()| s))
+        {
             Ok(s) => scenarios.push(s),
             Err(Error::Input(e)) => problems.extend(e.0),
             Err(other) => return Err(other),
@@ -737,7 +923,7 @@ pub fn plan_compare(
     }
     let out = options.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = arms.iter().map(|a| a.scenario.name.as_str()).collect();
-        Path::new("output").join(safe_file_name(&names.join("-vs-")))
+        default_out(&names.join("-vs-"), &settings_label(&set))
     });
     Ok(Plan {
         kind: Kind::Compare,
@@ -746,6 +932,8 @@ pub fn plan_compare(
         notes,
         out,
         command: options.command.clone(),
+        settings: settings_text(&set),
+        vary: Vec::new(),
     })
 }
 

@@ -242,6 +242,18 @@ pub fn run_arms(arms: &[&Scenario], replication_done: &(dyn Fn() + Sync)) -> Vec
     by_arm(arms.len(), run_jobs(arms, &jobs, replication_done))
 }
 
+/// A measure's summary with its interval cut to the values the measure can take
+/// ([`Summary::within`], [`crate::metrics::Unit::bounds`]).
+fn bounded(name: &str, s: Summary) -> Summary {
+    match crate::metrics::measure(name) {
+        Some(m) => {
+            let (lo, hi) = m.unit.bounds();
+            s.within(lo, hi)
+        }
+        None => s,
+    }
+}
+
 impl RunResults {
     /// Mean and CI of every metric, in [`Metrics::NAMES`] order.
     pub fn stats(&self) -> Vec<(&'static str, Summary)> {
@@ -250,7 +262,7 @@ impl RunResults {
             .enumerate()
             .map(|(i, name)| {
                 let values = self.replications.iter().map(|r| r.metrics.values()[i]);
-                (*name, summarise(values))
+                (*name, bounded(name, summarise(values)))
             })
             .collect()
     }
@@ -285,7 +297,7 @@ impl RunResults {
                     .replications
                     .iter()
                     .map(|r| metrics(r, group).values()[i]);
-                out.push((group, m.name, summarise(values)));
+                out.push((group, m.name, bounded(m.name, summarise(values))));
             }
         }
         out

@@ -52,11 +52,42 @@ pub struct Plan {
     pub out: PathBuf,
     /// The command line, recorded in run.json.
     pub command: String,
+    /// The `--set` arguments applied to every arm, as `key=value` (empty when none): part of
+    /// what the experiment is (its default directory, its report's title).
+    #[serde(default)]
+    pub settings: Vec<String>,
+    /// A sweep's `--vary` arguments as given (empty when the sweep is the file's own).
+    #[serde(default)]
+    pub vary: Vec<String>,
 }
 
 impl Plan {
     pub fn scenarios(&self) -> Vec<&Scenario> {
         self.arms.iter().map(|a| &a.scenario).collect()
+    }
+
+    /// What the experiment is, in one line, as `run.json` records it: the command, the
+    /// scenario names, and the `--set` and `--vary` arguments (`run baseline --set
+    /// workforce.caseload_cap=60`). Two plans with the same are the same experiment (run
+    /// again, perhaps with more replications or another seed, or after the file was edited),
+    /// so one may replace the other's outputs; an output directory holding another is not
+    /// written over unless asked (`--replace`).
+    pub fn experiment(&self) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        for arm in &self.arms {
+            let name = arm.scenario.name.as_str();
+            if self.kind == Kind::Compare || !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut text = format!("{} {}", self.kind.name(), names.join(" vs "));
+        for v in &self.vary {
+            text.push_str(&format!(" --vary {v}"));
+        }
+        for s in &self.settings {
+            text.push_str(&format!(" --set {s}"));
+        }
+        text
     }
 
     /// The plan without what may differ between two invocations of the same experiment (the

@@ -16,6 +16,23 @@ pub struct Summary {
     pub n: usize,
 }
 
+impl Summary {
+    /// The interval cut to the range the measure can take (`lo` to `hi`): a t interval is
+    /// symmetric, so on a measure that cannot be negative (weeks unallocated, mostly 0 with a
+    /// few long waits) its lower end can fall below 0, and on a share near 1 its upper end
+    /// above 1, where no value lies. The mean is untouched, and an interval already inside
+    /// the range is unchanged. A bootstrap or log-scale interval would respect the bound
+    /// without the cut, but would change every interval of every output; the cut changes only
+    /// the ends that crossed it, and docs/outputs.md says so.
+    pub fn within(self, lo: f64, hi: f64) -> Summary {
+        Summary {
+            ci_low: self.ci_low.map(|v| v.clamp(lo, hi)),
+            ci_high: self.ci_high.map(|v| v.clamp(lo, hi)),
+            ..self
+        }
+    }
+}
+
 /// The standard normal's 97.5% quantile: the half-width, in standard errors, of a 95% interval
 /// on a normal scale.
 pub const Z_975: f64 = 1.959_963_984_540_054;
@@ -86,6 +103,21 @@ mod tests {
         assert!((s.ci_low.unwrap() - (3.0 - half)).abs() < 1e-4);
         assert!((s.ci_high.unwrap() - (3.0 + half)).abs() < 1e-4);
         assert_eq!(s.n, 5);
+    }
+
+    #[test]
+    fn an_interval_is_cut_to_the_range_of_the_measure_and_only_there() {
+        // Mostly 0 with one long wait: the t interval's lower end is below 0.
+        let s = summarise([0.0, 0.0, 0.0, 0.0, 4.0].map(Some));
+        assert!(s.ci_low.unwrap() < 0.0);
+        let cut = s.within(0.0, f64::INFINITY);
+        assert_eq!(cut.ci_low, Some(0.0));
+        assert_eq!((cut.mean, cut.ci_high, cut.n), (s.mean, s.ci_high, s.n));
+        let share = summarise([1.0, 1.0, 1.0, 0.9].map(Some)).within(0.0, 1.0);
+        assert_eq!(share.ci_high, Some(1.0));
+        assert!(share.ci_low.unwrap() < 1.0);
+        let inside = summarise([10.0, 11.0, 12.0].map(Some));
+        assert_eq!(inside.within(0.0, f64::INFINITY), inside);
     }
 
     #[test]

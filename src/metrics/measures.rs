@@ -28,6 +28,15 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// The range a value in this unit can take: shares and scores 0 to 1, every other
+    /// measure (counts, weeks, hours, money) 0 and up. Confidence intervals are cut to it.
+    pub fn bounds(self) -> (f64, f64) {
+        match self {
+            Unit::Share | Unit::Score => (0.0, 1.0),
+            Unit::Count(_) | Unit::Weeks | Unit::Hours | Unit::Money(_) => (0.0, f64::INFINITY),
+        }
+    }
+
     /// The unit in words, for the docs.
     pub fn words(self) -> String {
         match self {

@@ -59,7 +59,15 @@ and replication.
 `casesim_version`, `command`, `scenario_file`, `seed`, `replications`, `threads`,
 `wall_time_seconds`, `offender_weeks` (cases present × weeks, over all replications),
 `measurement_window_weeks`, and `scenario`: the scenario as resolved (file, defaults and
-overrides). For a sweep or comparison: `kind`, `command`, `common_random_numbers`,
+overrides). `experiment` says what the experiment is — the command, the scenario names and the
+`--set` and `--vary` arguments (`run baseline --set workforce.caseload_cap=60`) — and
+`settings` lists the `--set` arguments as `key=value`. A run, sweep or comparison into a
+directory whose run.json records another experiment is refused (exit 2, nothing changed)
+unless given `--replace`; the same experiment run again (another seed, more replications, the
+file edited) replaces its own outputs. With `--set` (or `--vary`) and no `--out`, the default
+directory carries a label of the settings after a dash (`output/baseline-caseload_cap=60/`),
+so it never writes over the scenario's own outputs. For a sweep or comparison: `kind`,
+`command`, `common_random_numbers`,
 `replications`, `threads`, `wall_time_seconds`, `offender_weeks` and `arms` (label, scenario file,
 varied values, seed, measurement window, resolved scenario). run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
 
@@ -68,13 +76,20 @@ varied values, seed, measurement window, resolved scenario). run.json is the one
 Drawn from the files above (never from memory), so `casesim plot DIR` redraws exactly what the
 run drew. Each is written as PNG (1200 px wide or more, for slides) and SVG (for print and the
 report), titled, with axis labels and units. Text is set in Noto Sans (SIL Open Font License),
-compiled into the binary, so plots draw the same on a machine with no fonts. Colours are the
-Okabe–Ito palette (distinguishable with any common colour-vision deficiency), or viridis for more
-than eight arms; an arm keeps its colour in every plot.
+compiled into the binary, so plots draw the same on a machine with no fonts; the PNG is the SVG
+rasterised by resvg, whose text shaping (glyph advances and kerning) is a browser's. Colours
+are the Okabe–Ito palette (distinguishable with any common colour-vision deficiency). A sweep
+of more than eight arms draws, in the survival, reoffending-by-tier and weekly plots, one line
+or bar per value of its first setting (the mean of the arms at that value, so averaged over
+the other settings), and colours the arms of the headline plot the same way, with a legend;
+labels are drawn whole, never cut. The settings and the focus measures are named with the
+labels of the parameter and measure tables. A share's axis starts at zero, except in the
+main-effects plot, where an axis that does not is marked as cut (a zigzag, and "axis cut").
 
 | file | shows |
 |---|---|
-| `headline.png/.svg` | sweeps and comparisons only: small multiples of the headline measures (completion, breach, reoffending, recall when present, contacts delivered, needs met, caseload, service wait, cost). When the first varied key is numeric, each measure is drawn against it as a line with its 95% CI band, one line per combination of any other varied keys (one line when they move in step, named on the axis); otherwise each arm is a point with its 95% CI whiskers |
+| `headline.png/.svg` | sweeps and comparisons only: small multiples of the scenario's focus measures (its `focus` key), then the headline measures (completion, breach, reoffending, recall when present, contacts delivered, needs met, caseload, service wait, cost). When the first varied key is numeric, each measure is drawn against it as a line with its 95% CI band, one line per combination of any other varied keys (one line when they move in step, named on the axis); otherwise each arm is a point with its 95% CI whiskers |
+| `main_effects.png/.svg` | sweeps that cross two or more settings only: one column per setting (keys moved in step with a `with` entry are one setting), one row per measure (the focus measures first, six rows at most): the mean at each value of the setting over the arms at that value, so averaged over the other settings, with its 95% CI |
 | `survival.png/.svg` | Kaplan–Meier curves from survival.csv, time to first proven reoffence (left) and to breach (right), one step curve per arm with its 95% band |
 | `outcomes.png/.svg` | one stacked bar per arm: the `cohort_*` shares (completed, revoked for breach, revoked on a new conviction, recalled, still open; recalled only when someone was sent to custody) |
 | `reoffending_by_tier.png/.svg` | grouped bars of `reoffending_rate` by risk tier and arm, with 95% CI whiskers, from by_tier.csv |
@@ -89,14 +104,26 @@ One self-contained page (inline SVG and CSS; no scripts, no fonts or images fetc
 - **Settings that differ from the baseline**: every resolved setting (from run.json) whose value
   is not the shipped `scenarios/baseline.toml`'s, and for sweeps and comparisons a table of the
   settings that differ between arms.
-- **Main findings** in words. A run: each headline measure with its 95% CI. A sweep along one
-  numeric key: the change from the first to the last value ("Raising caseload_cap from 40 to 70
+- **Main findings** in words, the scenario's `focus` measures (the measures its question is
+  about, declared in the scenario) first. A run: each measure with its 95% CI. A sweep along one
+  numeric key: the change from the first to the last value ("Raising caseload cap from 40 to 70
   raised proven reoffending within a year by 3.1 points (95% CI +2.4 to +3.8): 33.1% against
-  30.0%"). Otherwise each arm against the first. Differences come from compare.csv (paired by
-  replication); one whose CI includes zero is reported as "no clear difference".
-- **Plots**, each with a caption and links to its PNG and SVG; **tables** of the headline
-  measures and of reoffending by tier per arm; **assumptions and caveats**, with a link to
-  docs/ODD.md and docs/parameters.md.
+  30.0%"), then where each measure is flat and where it is steep ("flat from 12 to 40; rises
+  steeply from 50 to 100 (by 4.2 points)"): from the paired difference between each pair of
+  neighbouring values, a step is flat when its 95% CI includes zero or its slope is under a
+  fifth of the steepest clear step's, steep from half of it, gentle between. A sweep crossing
+  two or more settings: each setting's **main effect** — every value of it against its first,
+  each averaged over the arms at that value (so over the other settings' values), the
+  difference paired replication by replication from summary.csv, with its 95% CI — in words
+  for the focus measures and as a table for the others. Otherwise each arm against the first.
+  Differences come from compare.csv or summary.csv (paired by replication); one whose CI
+  includes zero is reported as "no clear difference".
+- **Plots**, each with a caption; **tables** of the headline measures (focus first; a measure
+  or a row undefined in every arm, such as recall when no licence ended, is left out) and of
+  reoffending by tier per arm; **assumptions and caveats**, naming docs/ODD.md and
+  docs/parameters.md. Nothing is linked or loaded from outside the page (the plots are inline
+  SVG), so the file works wherever it is copied; the PNG and SVG files beside it are the same
+  plots.
 
 "#;
 
@@ -130,7 +157,12 @@ pub fn outputs_md() -> String {
     let _ = write!(
         out,
         "\n## stats.csv\n\n`metric,mean,ci_low,ci_high,n`: for each column of summary.csv, the \
-         mean over replications and its 95% confidence interval, mean ± t(0.975, n−1)·sd/√n. \
+         mean over replications and its 95% confidence interval, mean ± t(0.975, n−1)·sd/√n, cut \
+         to the values the measure can take: no measure is negative and a share or score is at \
+         most 1, so an end beyond that (weeks unallocated, mostly 0 with a few long waits, has \
+         a symmetric interval reaching below 0) is set to the bound. The cut keeps the t \
+         interval everywhere else; a bootstrap or log-scale interval would respect the bound \
+         without it but would change every interval. \
          `n` counts the replications in which the metric was defined; with n = 1 the interval is \
          empty.\n\n## by_tier.csv\n\n`tier,metric,mean,ci_low,ci_high,n`: as stats.csv, for the \
          case measures within each risk tier: {}.\n\n## by_disposal.csv\n\n\

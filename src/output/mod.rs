@@ -6,6 +6,7 @@
 //! the files of two runs, and a failed run leaves the previous complete outputs (or none).
 
 pub mod docs;
+pub mod effects;
 pub mod plots;
 pub mod report;
 pub mod results;
@@ -268,6 +269,11 @@ pub fn compare_csv(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
 #[derive(Serialize)]
 pub struct RunRecord<'a> {
     pub casesim_version: &'static str,
+    /// What the experiment is (`run baseline --set workforce.caseload_cap=60`): an output
+    /// directory holding another's is not written over without `--replace`.
+    pub experiment: String,
+    /// The `--set` arguments, `key=value`, that every arm ran with.
+    pub settings: Vec<String>,
     pub command: String,
     pub scenario_file: &'a Path,
     pub seed: u64,
@@ -287,6 +293,11 @@ pub struct RunRecord<'a> {
 #[derive(Serialize)]
 pub struct ExperimentRecord<'a> {
     pub casesim_version: &'static str,
+    /// What the experiment is (`run baseline --set workforce.caseload_cap=60`): an output
+    /// directory holding another's is not written over without `--replace`.
+    pub experiment: String,
+    /// The `--set` arguments, `key=value`, that every arm ran with.
+    pub settings: Vec<String>,
     /// `sweep` or `compare`.
     pub kind: &'static str,
     pub command: String,

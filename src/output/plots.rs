@@ -1,8 +1,11 @@
-//! The plots of a run, sweep or comparison, each drawn as PNG and as SVG from the output
-//! directory's files ([`OutputDir`]).
+//! The plots of a run, sweep or comparison, each drawn as SVG from the output directory's
+//! files ([`OutputDir`]) and rasterised to PNG.
 //!
-//! - `headline`: the headline metrics against the swept value with 95% CI bands (a numeric
-//!   sweep), or each arm's estimate with its 95% CI (a comparison or a sweep over words);
+//! - `headline`: the scenario's focus measures, then the headline measures, against the swept
+//!   value with 95% CI bands (a numeric sweep), or each arm's estimate with its 95% CI (a
+//!   comparison or a sweep over words), every arm's label whole;
+//! - `main_effects`: a sweep crossing two or more settings, each setting's values averaged
+//!   over the others ([`effects`]);
 //! - `survival`: Kaplan–Meier curves of time to first proven reoffence and to breach, by arm,
 //!   with 95% bands;
 //! - `outcomes`: how orders started in the measurement window stood at the end, per arm;
@@ -10,10 +13,13 @@
 //! - `timeseries`: cases per case manager, cases waiting for allocation and people on service
 //!   waiting lists, week by week.
 //!
-//! Text is set in Noto Sans, embedded in the binary (plotters' `ab_glyph` feature), so plots
-//! draw the same on a machine with no fonts installed. Colours are the Okabe–Ito palette, which
-//! readers with any common colour-vision deficiency can tell apart, or viridis for more than
-//! eight arms. An arm has the same colour in every plot.
+//! Text is measured with ab_glyph (plotters) in Noto Sans, embedded in the binary, and the PNG
+//! is the SVG rendered by resvg with the same embedded font, whose text layout shapes each line
+//! (advances and kerning) as a browser does — plotters' own bitmap text placed each glyph apart
+//! and read unevenly. Plots draw the same on a machine with no fonts installed. Colours are the
+//! Okabe–Ito palette, which readers with any common colour-vision deficiency can tell apart;
+//! a sweep of more than eight arms is drawn by the values of its first setting (see
+//! [`series`]), not in eighteen shades of one colour map. A share's axis starts at zero.
 
 use std::error::Error as StdError;
 use std::sync::Once;
@@ -25,7 +31,9 @@ use plotters::style::register_font;
 use crate::error::Error;
 use crate::experiment::Kind;
 use crate::metrics::{Measure, Unit, measure};
-use crate::output::results::{ArmResults, OutputDir};
+use crate::output::effects::{self, key_label};
+use crate::output::report::focus_first;
+use crate::output::results::{ArmResults, Estimate, OutputDir, SurvivalPoint};
 use crate::scenario::RiskTier;
 
 type DrawResult = Result<(), Box<dyn StdError>>;
@@ -154,6 +162,9 @@ fn plots(dir: &OutputDir) -> Vec<Box<dyn Plot + '_>> {
     if dir.kind != Kind::Run {
         plots.push(Box::new(Headline::new(dir)));
     }
+    if effects::factors(dir).len() > 1 {
+        plots.push(Box::new(MainEffects::new(dir)));
+    }
     plots.push(Box::new(SurvivalCurves { dir }));
     plots.push(Box::new(Outcomes { dir }));
     plots.push(Box::new(ReoffendingByTier { dir }));
@@ -171,16 +182,13 @@ trait Plot {
         (1200, 800)
     }
     fn draw_svg(&self, root: &DrawingArea<SVGBackend, Shift>) -> DrawResult;
-    fn draw_png(&self, root: &DrawingArea<BitMapBackend, Shift>) -> DrawResult;
 }
 
-/// Implements [`Plot`]'s two backends with the plot's generic `draw_on`.
+/// Implements [`Plot`]'s drawing with the plot's generic `draw_on` (kept generic over the
+/// backend so a plot is written once, whatever it is drawn on).
 macro_rules! both_backends {
     () => {
         fn draw_svg(&self, root: &DrawingArea<SVGBackend, Shift>) -> DrawResult {
-            self.draw_on(root)
-        }
-        fn draw_png(&self, root: &DrawingArea<BitMapBackend, Shift>) -> DrawResult {
             self.draw_on(root)
         }
     };
@@ -208,19 +216,51 @@ fn draw(plot: &dyn Plot, png: bool) -> Result<Figure, Error> {
             png: Vec::new(),
         });
     }
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        plot.draw_png(&root).map_err(fail)?;
-        root.present().map_err(|e| fail(e.into()))?;
-    }
     Ok(Figure {
         name: plot.name(),
         title: plot.title(),
         caption: plot.caption(),
+        png: rasterise(&svg, w, h).map_err(fail)?,
         svg,
-        png: encode_png(&rgb, w, h).map_err(|e| fail(e.into()))?,
     })
+}
+
+/// The fonts resvg lays text out with: the embedded Noto Sans, regular and bold, standing for
+/// every generic family (plotters writes `font-family="sans-serif"`), and no system font.
+fn svg_options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: std::sync::OnceLock<resvg::usvg::Options<'static>> = std::sync::OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut options = resvg::usvg::Options {
+            font_family: "Noto Sans".into(),
+            ..Default::default()
+        };
+        let fonts = options.fontdb_mut();
+        fonts.load_font_data(ttf_noto_sans::REGULAR.to_vec());
+        fonts.load_font_data(ttf_noto_sans::BOLD.to_vec());
+        fonts.set_sans_serif_family("Noto Sans");
+        fonts.set_serif_family("Noto Sans");
+        fonts.set_monospace_family("Noto Sans");
+        options
+    })
+}
+
+/// The PNG of a plot: its SVG rasterised by resvg on white, so the bitmap's text is shaped
+/// (glyph advances and kerning from the font) exactly as a browser shapes the SVG's.
+fn rasterise(svg: &str, w: u32, h: u32) -> Result<Vec<u8>, Box<dyn StdError>> {
+    let tree = resvg::usvg::Tree::from_str(svg, svg_options())?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("a plot has no area")?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    let size = tree.size();
+    let transform =
+        resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    // Opaque on white, so premultiplied RGBA is plain RGB.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    Ok(encode_png(&rgb, w, h)?)
 }
 
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
@@ -317,15 +357,87 @@ enum Swatch {
     Block,
 }
 
+/// One line (or bar) of a plot that draws the arms: an arm, or, in a sweep of more than
+/// eight arms, the arms at one value of its first setting, averaged — eighteen lines of
+/// near-identical colours cannot be told apart, three in Okabe–Ito can.
+struct Series {
+    label: String,
+    colour: RGBColor,
+    arms: Vec<usize>,
+}
+
+/// The series of the arm-by-arm plots: one per arm for up to eight arms; above that, one per
+/// value of the sweep's first setting ([`effects::factors`]) when it has eight values or
+/// fewer; else one per arm, coloured along viridis.
+fn series(dir: &OutputDir) -> Vec<Series> {
+    let n = dir.arms.len();
+    if n > OKABE_ITO.len()
+        && let Some(first) = effects::factors(dir).into_iter().next()
+        && first.levels.len() <= OKABE_ITO.len()
+        && first.levels.len() > 1
+    {
+        let levels = first.levels.len();
+        return (0..levels)
+            .map(|l| Series {
+                label: format!(
+                    "{} (mean of {} arms)",
+                    first.level_label(l),
+                    first.levels[l].arms.len()
+                ),
+                colour: arm_colour(l, levels),
+                arms: first.levels[l].arms.clone(),
+            })
+            .collect();
+    }
+    dir.arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Series {
+            label: a.label.clone(),
+            colour: arm_colour(i, n),
+            arms: vec![i],
+        })
+        .collect()
+}
+
+/// Each arm's colour: its own, or its series' when arms are averaged by the sweep's first
+/// setting (so the arm-by-arm plots colour the arms as the averaged ones colour the lines).
+fn arm_colours(dir: &OutputDir) -> Vec<RGBColor> {
+    let mut colours = vec![BLACK; dir.arms.len()];
+    for s in series(dir) {
+        for &i in &s.arms {
+            colours[i] = s.colour;
+        }
+    }
+    colours
+}
+
+/// Whether the plots average arms by the sweep's first setting (see [`series`]).
+fn grouped(dir: &OutputDir) -> bool {
+    series(dir).len() < dir.arms.len()
+}
+
+/// A sentence for a caption when the arms are averaged by the first setting.
+fn grouped_note(dir: &OutputDir) -> String {
+    match effects::factors(dir).first() {
+        Some(f) if grouped(dir) => format!(
+            " With {} arms, each line or bar is the mean of the arms at one value of {}, over \
+             the other settings, drawn without an interval; the main-effects plot and the \
+             report's tables show every setting.",
+            dir.arms.len(),
+            f.name()
+        ),
+        _ => String::new(),
+    }
+}
+
 fn arm_legend(dir: &OutputDir) -> Vec<(String, RGBColor, Swatch)> {
     if dir.arms.len() < 2 {
         return Vec::new();
     }
-    let n = dir.arms.len();
-    dir.arms
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.label.clone(), arm_colour(i, n), Swatch::Line))
+    series(dir)
+        .into_iter()
+        .map(|s| (s.label, s.colour, Swatch::Line))
         .collect()
 }
 
@@ -366,20 +478,68 @@ fn drawable(lo: f64, hi: f64) -> std::ops::Range<f64> {
     }
 }
 
-/// A label cut to `max` characters.
-fn shorten(label: &str, max: usize) -> String {
-    if label.chars().count() <= max {
-        label.to_string()
-    } else {
-        let cut: String = label.chars().take(max - 1).collect();
-        format!("{cut}…")
+/// The width in pixels of the widest of `labels` in `style` (labels are drawn whole, never
+/// cut: the plot makes room for them).
+fn text_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    style: &TextStyle,
+) -> Result<u32, Box<dyn StdError>>
+where
+    DB::ErrorType: 'static,
+{
+    let mut widest = 0;
+    for label in labels {
+        widest = widest.max(area.estimate_text_size(label, style)?.0);
     }
+    Ok(widest)
 }
 
-/// Room for category labels on a vertical axis: about the longest label's width.
-fn label_area(labels: &[String], size: u32) -> u32 {
-    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u32;
-    (longest * size * 6 / 10 + 24).clamp(40, 320)
+/// The range of a panel's value axis: from zero for a share, so that a rate's size reads
+/// true; around the values (padded) for other units.
+fn value_range(unit: Unit, values: &[f64]) -> std::ops::Range<f64> {
+    if unit != Unit::Share {
+        return padded(values.iter().copied());
+    }
+    let top = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |a, &b| a.max(b));
+    drawable(0.0, (top * 1.08).max(0.01))
+}
+
+/// Marks a cut value axis: a zigzag across the axis line near its start, in the style of a
+/// broken axis, at pixel `(x, y)` of the axis line.
+fn draw_axis_break<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    vertical: bool,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (a, b) = if vertical {
+        ((x - 7, y + 3), (x + 7, y - 3))
+    } else {
+        ((x - 3, y + 7), (x + 3, y - 7))
+    };
+    let shift = |p: (i32, i32), d: i32| {
+        if vertical {
+            (p.0, p.1 - d)
+        } else {
+            (p.0 + d, p.1)
+        }
+    };
+    area.draw(&Polygon::new(
+        vec![a, b, shift(b, 6), shift(a, 6)],
+        WHITE.filled(),
+    ))?;
+    area.draw(&PathElement::new(vec![a, b], BLACK.stroke_width(1)))?;
+    area.draw(&PathElement::new(
+        vec![shift(a, 6), shift(b, 6)],
+        BLACK.stroke_width(1),
+    ))?;
+    Ok(())
 }
 
 /// An f64 axis for `n` categories at 0, 1, ..., n − 1; ask for `n` labels on it.
@@ -439,9 +599,8 @@ struct Headline<'a> {
 
 impl<'a> Headline<'a> {
     fn new(dir: &'a OutputDir) -> Self {
-        let measures = headline_measures()
-            .filter(|m| dir.arms.iter().any(|a| a.mean(m.name).is_some()))
-            .collect();
+        // The scenario's focus measures first.
+        let measures = focus_first(dir, headline_measures());
         Headline {
             dir,
             measures,
@@ -459,20 +618,50 @@ impl<'a> Headline<'a> {
                 .iter()
                 .map(|l| (l.label.clone(), l.colour, Swatch::Line))
                 .collect(),
+            // Arms coloured by the value of the sweep's first setting: which colour is which.
+            Layout::Categorical if grouped(self.dir) => effects::factors(self.dir)
+                .first()
+                .map(|f| {
+                    let n = f.levels.len();
+                    (0..n)
+                        .map(|l| (f.level_label(l), arm_colour(l, n), Swatch::Block))
+                        .collect()
+                })
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         let area = with_legend(&area, &legend)?;
         let cols = 3;
         let rows = self.measures.len().div_ceil(cols);
-        let panels = area.split_evenly((rows, cols));
-        for (measure, panel) in self.measures.iter().zip(&panels) {
-            match &self.layout {
-                Layout::Numeric {
-                    key,
-                    lines,
-                    in_step,
-                } => self.numeric_panel(panel, measure, key, lines, in_step)?,
-                Layout::Categorical => self.categorical_panel(panel, measure)?,
+        match &self.layout {
+            Layout::Numeric {
+                key,
+                lines,
+                in_step,
+            } => {
+                let panels = area.split_evenly((rows, cols));
+                for (measure, panel) in self.measures.iter().zip(&panels) {
+                    self.numeric_panel(panel, measure, key, lines, in_step)?;
+                }
+            }
+            Layout::Categorical => {
+                // The arms' labels, whole, once at the left of each row of panels.
+                let labels: Vec<String> = self.dir.arms.iter().map(|a| a.label.clone()).collect();
+                // Room for the tick marks and the gap before them besides the text.
+                let label_width = text_width(&area, &labels, &font(LABEL_SIZE - 2))? + 48;
+                let (width, _) = area.dim_in_pixel();
+                let panel_width = width.saturating_sub(label_width) / cols as u32;
+                for (r, row) in area.split_evenly((rows, 1)).iter().enumerate() {
+                    let (first, rest) = row.split_horizontally(label_width + panel_width);
+                    let mut panels = vec![first];
+                    panels.extend(rest.split_evenly((1, cols - 1)));
+                    for (c, panel) in panels.iter().enumerate() {
+                        if let Some(measure) = self.measures.get(r * cols + c) {
+                            let area = if c == 0 { label_width } else { 12 };
+                            self.categorical_panel(panel, measure, &labels, area, c == 0)?;
+                        }
+                    }
+                }
             }
         }
         Ok(())
@@ -492,19 +681,23 @@ impl<'a> Headline<'a> {
         let arms = &self.dir.arms;
         let estimate = |i: usize| arms[i].stats.get(m.name).copied().unwrap_or_default();
         let xs = padded(lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)));
-        let ys = padded(lines.iter().flat_map(|l| {
-            l.points.iter().flat_map(move |&(_, i)| {
-                let e = estimate(i);
-                [e.ci_low, e.mean, e.ci_high].into_iter().flatten()
+        let values: Vec<f64> = lines
+            .iter()
+            .flat_map(|l| {
+                l.points.iter().flat_map(move |&(_, i)| {
+                    let e = estimate(i);
+                    [e.ci_low, e.mean, e.ci_high].into_iter().flatten()
+                })
             })
-        }));
+            .collect();
+        let ys = value_range(m.unit, &values);
         let mut chart = ChartBuilder::on(panel)
             .caption(m.title(), bold(PANEL_SIZE))
             .margin(8)
             .x_label_area_size(44)
             .y_label_area_size(56)
             .build_cartesian_2d(xs, ys)?;
-        let mut x_desc = key.rsplit('.').next().unwrap_or(key).to_string();
+        let mut x_desc = key_label(key);
         if !in_step.is_empty() {
             x_desc.push_str(" (");
             x_desc.push_str(&in_step.join(", "));
@@ -554,6 +747,9 @@ impl<'a> Headline<'a> {
         &self,
         panel: &DrawingArea<DB, Shift>,
         m: &Measure,
+        labels: &[String],
+        label_area: u32,
+        labelled: bool,
     ) -> DrawResult
     where
         DB::ErrorType: 'static,
@@ -564,17 +760,16 @@ impl<'a> Headline<'a> {
             .iter()
             .map(|a| a.stats.get(m.name).copied().unwrap_or_default())
             .collect();
-        let xs = padded(
-            estimates
-                .iter()
-                .flat_map(|e| [e.ci_low, e.mean, e.ci_high].into_iter().flatten()),
-        );
-        let labels: Vec<String> = arms.iter().map(|a| shorten(&a.label, 22)).collect();
+        let values: Vec<f64> = estimates
+            .iter()
+            .flat_map(|e| [e.ci_low, e.mean, e.ci_high].into_iter().flatten())
+            .collect();
+        let xs = value_range(m.unit, &values);
         let mut chart = ChartBuilder::on(panel)
             .caption(m.title(), bold(PANEL_SIZE))
             .margin(8)
             .x_label_area_size(40)
-            .y_label_area_size(label_area(&labels, LABEL_SIZE - 3))
+            .y_label_area_size(label_area)
             .build_cartesian_2d(xs, categories(n))?;
         chart
             .configure_mesh()
@@ -584,13 +779,20 @@ impl<'a> Headline<'a> {
             .x_labels(5)
             .x_label_formatter(&|v| m.unit.tick(*v))
             .y_labels(n)
-            .y_label_formatter(&|v| arm_at_row(*v, &labels))
-            .label_style(font(LABEL_SIZE - 3))
+            .y_label_formatter(&|v| {
+                if labelled {
+                    arm_at_row(*v, labels)
+                } else {
+                    String::new()
+                }
+            })
+            .label_style(font(LABEL_SIZE - 2))
             .axis_desc_style(font(LABEL_SIZE - 1))
             .draw()?;
+        let colours = arm_colours(self.dir);
         for (i, e) in estimates.iter().enumerate() {
             let Some(mean) = e.mean else { continue };
-            let colour = arm_colour(i, n);
+            let colour = colours[i];
             chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
                 arm_row(i, n),
                 e.ci_low.unwrap_or(mean),
@@ -623,7 +825,7 @@ fn layout(dir: &OutputDir) -> Layout {
     for (i, arm) in dir.arms.iter().enumerate() {
         let others: Vec<String> = arm.varied[1..]
             .iter()
-            .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
+            .map(|(k, v)| format!("{} {}", key_label(k), effects::value_words(k, v)))
             .collect();
         let label = others.join(" ");
         let x = x_of(arm).expect("checked above");
@@ -657,10 +859,7 @@ fn layout(dir: &OutputDir) -> Layout {
         key: dir.varied_keys[0].clone(),
         lines,
         in_step: if in_step {
-            dir.varied_keys[1..]
-                .iter()
-                .map(|k| k.rsplit('.').next().unwrap_or(k).to_string())
-                .collect()
+            dir.varied_keys[1..].iter().map(|k| key_label(k)).collect()
         } else {
             Vec::new()
         },
@@ -673,7 +872,9 @@ impl Plot for Headline<'_> {
     }
     fn title(&self) -> String {
         match &self.layout {
-            Layout::Numeric { key, .. } => format!("Headline measures by {key}, with 95% CIs"),
+            Layout::Numeric { key, .. } => {
+                format!("Headline measures by {}, with 95% CIs", key_label(key))
+            }
             Layout::Categorical => "Headline measures by arm, with 95% CIs".into(),
         }
     }
@@ -684,7 +885,12 @@ impl Plot for Headline<'_> {
     }
     fn size(&self) -> (u32, u32) {
         let rows = self.measures.len().div_ceil(3) as u32;
-        (1400, 120 + 300 * rows)
+        let per_row = match self.layout {
+            Layout::Numeric { .. } => 300,
+            // Room for every arm's row, however many.
+            Layout::Categorical => (90 + 22 * self.dir.arms.len() as u32).max(300),
+        };
+        (1400, 120 + per_row * rows)
     }
     both_backends!();
 }
@@ -712,13 +918,11 @@ impl SurvivalCurves<'_> {
             ),
             ("breach", "Order not yet breached", "weeks on the order"),
         ];
-        let n = self.dir.arms.len();
+        let series = series(self.dir);
         for ((event, label, x_desc), panel) in events.iter().zip(&panels) {
-            let curves: Vec<_> = self
-                .dir
-                .arms
+            let curves: Vec<_> = series
                 .iter()
-                .map(|a| a.survival.get(*event).cloned().unwrap_or_default())
+                .map(|s| mean_curve(self.dir, &s.arms, event))
                 .collect();
             let last_week = curves
                 .iter()
@@ -728,7 +932,16 @@ impl SurvivalCurves<'_> {
                 .max(1);
             let low = curves
                 .iter()
-                .flat_map(|c| c.iter().map(|p| p.ci_low))
+                // The band's lower edge, or the curve where there is no band (a mean curve).
+                .flat_map(|c| {
+                    c.iter().map(|p| {
+                        if p.ci_low.is_finite() {
+                            p.ci_low
+                        } else {
+                            p.survival
+                        }
+                    })
+                })
                 .filter(|v| v.is_finite())
                 .fold(1.0f64, f64::min);
             let y_min = ((low - 0.05) * 10.0).floor() / 10.0;
@@ -749,8 +962,8 @@ impl SurvivalCurves<'_> {
                 .label_style(font(LABEL_SIZE - 1))
                 .axis_desc_style(font(LABEL_SIZE))
                 .draw()?;
-            for (i, curve) in curves.iter().enumerate() {
-                let colour = arm_colour(i, n);
+            for (curve, s) in curves.iter().zip(&series) {
+                let colour = s.colour;
                 let points: Vec<_> = curve.iter().filter(|p| p.survival.is_finite()).collect();
                 let band: Vec<(f64, f64)> = points
                     .iter()
@@ -758,7 +971,9 @@ impl SurvivalCurves<'_> {
                     .chain(points.iter().rev().map(|p| (f64::from(p.week), p.ci_low)))
                     .filter(|p| p.1.is_finite())
                     .collect();
-                chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
+                if s.arms.len() == 1 {
+                    chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.18))))?;
+                }
                 // A Kaplan–Meier curve is a step function.
                 let mut steps = Vec::with_capacity(points.len() * 2);
                 for (k, p) in points.iter().enumerate() {
@@ -785,7 +1000,8 @@ impl Plot for SurvivalCurves<'_> {
         "Share of people who started an order in the measurement window and had not yet been \
          proven to reoffend (left) or been breached (right), by weeks since the order started; \
          cases are censored when their follow-up or order ends or the run does."
-            .into()
+            .to_string()
+            + &grouped_note(self.dir)
     }
     both_backends!();
 }
@@ -836,11 +1052,12 @@ impl Outcomes<'_> {
         let area = with_legend(&area, &legend)?;
         let arms = &self.dir.arms;
         let n = arms.len();
-        let labels: Vec<String> = arms.iter().map(|a| shorten(&a.label, 36)).collect();
+        let labels: Vec<String> = arms.iter().map(|a| a.label.clone()).collect();
+        let label_width = text_width(&area, &labels, &font(LABEL_SIZE))? + 48;
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
             .x_label_area_size(48)
-            .y_label_area_size(label_area(&labels, LABEL_SIZE))
+            .y_label_area_size(label_width)
             .build_cartesian_2d(0.0..1.0, categories(n))?;
         chart
             .configure_mesh()
@@ -925,17 +1142,36 @@ impl ReoffendingByTier<'_> {
             .map(|(l, c, _)| (l, c, Swatch::Block))
             .collect();
         let area = with_legend(&area, &legend)?;
-        let arms = &self.dir.arms;
-        let n = arms.len();
-        let get = |a: &ArmResults, tier: &str| {
+        let series = series(self.dir);
+        let n = series.len();
+        let arm_estimate = |a: &ArmResults, tier: &str| {
             a.by_tier
                 .get(&(tier.to_string(), "reoffending_rate".to_string()))
                 .copied()
                 .unwrap_or_default()
         };
-        let top = arms
+        // A series of several arms: the mean of their means, without an interval.
+        let get = |s: &Series, tier: &str| -> Estimate {
+            if let [i] = s.arms[..] {
+                return arm_estimate(&self.dir.arms[i], tier);
+            }
+            let means: Option<Vec<f64>> = s
+                .arms
+                .iter()
+                .map(|&i| arm_estimate(&self.dir.arms[i], tier).mean)
+                .collect();
+            Estimate {
+                mean: means.map(|m| m.iter().sum::<f64>() / m.len() as f64),
+                ..Estimate::default()
+            }
+        };
+        let top = series
             .iter()
-            .flat_map(|a| TIERS.iter().filter_map(move |t| get(a, t.0).ci_high))
+            .flat_map(|s| {
+                TIERS
+                    .iter()
+                    .filter_map(move |t| get(s, t.0).ci_high.or(get(s, t.0).mean))
+            })
             .fold(0.0f64, f64::max);
         let y_max = ((top * 1.1) * 10.0).ceil() / 10.0;
         let mut chart = ChartBuilder::on(&area)
@@ -964,23 +1200,25 @@ impl ReoffendingByTier<'_> {
         let group = 0.8;
         let width = group / n as f64;
         for (t, tier) in TIERS.iter().enumerate() {
-            for (i, arm) in arms.iter().enumerate() {
-                let e = get(arm, tier.0);
+            for (i, s) in series.iter().enumerate() {
+                let e = get(s, tier.0);
                 let Some(mean) = e.mean else { continue };
                 let x0 = t as f64 - group / 2.0 + i as f64 * width;
-                let colour = arm_colour(i, n);
+                let colour = s.colour;
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(x0 + width * 0.08, 0.0), (x0 + width * 0.92, mean)],
                     colour.filled(),
                 )))?;
-                chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-                    x0 + width / 2.0,
-                    e.ci_low.unwrap_or(mean),
-                    mean,
-                    e.ci_high.unwrap_or(mean),
-                    BLACK.stroke_width(1),
-                    6,
-                )))?;
+                if let (Some(lo), Some(hi)) = (e.ci_low, e.ci_high) {
+                    chart.draw_series(std::iter::once(ErrorBar::new_vertical(
+                        x0 + width / 2.0,
+                        lo,
+                        mean,
+                        hi,
+                        BLACK.stroke_width(1),
+                        6,
+                    )))?;
+                }
             }
         }
         Ok(())
@@ -997,7 +1235,8 @@ impl Plot for ReoffendingByTier<'_> {
     fn caption(&self) -> String {
         "People who started an order in the measurement window and were followed up for a \
          year, by the risk tier of their assessment; whiskers are 95% confidence intervals."
-            .into()
+            .to_string()
+            + &grouped_note(self.dir)
     }
     both_backends!();
 }
@@ -1023,22 +1262,29 @@ impl Timeseries<'_> {
         let area = titled(root, &self.title())?;
         let area = with_legend(&area, &arm_legend(self.dir))?;
         let panels = area.split_evenly((WEEKLY.len(), 1));
-        let arms = &self.dir.arms;
-        let n = arms.len();
+        let groups = series(self.dir);
         let warmup = self.dir.window().map(|w| f64::from(w.0));
         for ((column, label), panel) in WEEKLY.iter().zip(&panels) {
-            let series: Vec<Vec<(f64, f64)>> = arms
+            // Each series' weekly mean over its arms (weeks every arm has).
+            let series: Vec<Vec<(f64, f64)>> = groups
                 .iter()
-                .map(|a| {
-                    a.weekly
-                        .get(*column)
-                        .map(|v| {
-                            v.iter()
-                                .enumerate()
-                                .filter_map(|(w, x)| Some((w as f64, (*x)?)))
-                                .collect()
+                .map(|g| {
+                    let columns: Vec<&Vec<Option<f64>>> = g
+                        .arms
+                        .iter()
+                        .filter_map(|&i| self.dir.arms[i].weekly.get(*column))
+                        .collect();
+                    if columns.len() < g.arms.len() {
+                        return Vec::new();
+                    }
+                    let weeks = columns.iter().map(|c| c.len()).min().unwrap_or(0);
+                    (0..weeks)
+                        .filter_map(|w| {
+                            let values: Option<Vec<f64>> = columns.iter().map(|c| c[w]).collect();
+                            let values = values?;
+                            Some((w as f64, values.iter().sum::<f64>() / values.len() as f64))
                         })
-                        .unwrap_or_default()
+                        .collect()
                 })
                 .collect();
             let weeks = series.iter().map(|s| s.len()).max().unwrap_or(1).max(2) as f64;
@@ -1076,11 +1322,8 @@ impl Timeseries<'_> {
                     font(LABEL_SIZE - 2),
                 )))?;
             }
-            for (i, s) in series.iter().enumerate() {
-                chart.draw_series(LineSeries::new(
-                    s.iter().copied(),
-                    arm_colour(i, n).stroke_width(2),
-                ))?;
+            for (s, g) in series.iter().zip(&groups) {
+                chart.draw_series(LineSeries::new(s.iter().copied(), g.colour.stroke_width(2)))?;
             }
         }
         Ok(())
@@ -1097,10 +1340,229 @@ impl Plot for Timeseries<'_> {
     fn caption(&self) -> String {
         "Weekly means over replications. The shaded weeks are the warm-up, when the caseload \
          builds up to a steady state; measures are taken after it."
-            .into()
+            .to_string()
+            + &grouped_note(self.dir)
     }
     fn size(&self) -> (u32, u32) {
         (1200, 1000)
+    }
+    both_backends!();
+}
+
+/// The Kaplan–Meier curve of `event` for a series: its arm's, or the mean of its arms'
+/// curves week by week (each a step function, carried forward between its weeks; no band).
+fn mean_curve(dir: &OutputDir, arms: &[usize], event: &str) -> Vec<SurvivalPoint> {
+    let curves: Vec<Vec<SurvivalPoint>> = arms
+        .iter()
+        .map(|&i| dir.arms[i].survival.get(event).cloned().unwrap_or_default())
+        .collect();
+    if curves.len() == 1 {
+        return curves.into_iter().next().unwrap_or_default();
+    }
+    let mut weeks: Vec<u32> = curves.iter().flatten().map(|p| p.week).collect();
+    weeks.sort_unstable();
+    weeks.dedup();
+    let mut next = vec![0usize; curves.len()];
+    let mut current: Vec<Option<&SurvivalPoint>> = vec![None; curves.len()];
+    weeks
+        .into_iter()
+        .map(|week| {
+            for (k, curve) in curves.iter().enumerate() {
+                while next[k] < curve.len() && curve[next[k]].week <= week {
+                    current[k] = Some(&curve[next[k]]);
+                    next[k] += 1;
+                }
+            }
+            let survival = current
+                .iter()
+                .map(|p| p.map_or(1.0, |p| p.survival))
+                .sum::<f64>()
+                / curves.len() as f64;
+            SurvivalPoint {
+                week,
+                at_risk: current.iter().map(|p| p.map_or(0, |p| p.at_risk)).sum(),
+                survival,
+                ci_low: f64::NAN,
+                ci_high: f64::NAN,
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main effects (a sweep crossing several settings)
+
+struct MainEffects<'a> {
+    dir: &'a OutputDir,
+    factors: Vec<effects::Factor>,
+    measures: Vec<&'static Measure>,
+}
+
+/// Panels of the main-effects plot: the focus measures, then headline measures, up to this
+/// many rows.
+const MAIN_EFFECT_ROWS: usize = 6;
+
+impl<'a> MainEffects<'a> {
+    fn new(dir: &'a OutputDir) -> Self {
+        let mut measures = focus_first(dir, headline_measures());
+        measures.truncate(MAIN_EFFECT_ROWS);
+        MainEffects {
+            dir,
+            factors: effects::factors(dir),
+            measures,
+        }
+    }
+
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = titled(root, &self.title())?;
+        let rows = self.measures.len();
+        let cols = self.factors.len();
+        let panels = area.split_evenly((rows, cols));
+        for (r, m) in self.measures.iter().enumerate() {
+            for (c, factor) in self.factors.iter().enumerate() {
+                self.panel(
+                    &panels[r * cols + c],
+                    m,
+                    factor,
+                    OKABE_ITO[c % OKABE_ITO.len()],
+                    r == 0,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn panel<DB: DrawingBackend>(
+        &self,
+        panel: &DrawingArea<DB, Shift>,
+        m: &Measure,
+        factor: &effects::Factor,
+        colour: RGBColor,
+        top: bool,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let means = effects::level_means(self.dir, factor, m.name);
+        let values: Vec<f64> = means
+            .iter()
+            .flat_map(|e| [e.ci_low, e.mean, e.ci_high].into_iter().flatten())
+            .collect();
+        // Around the values, so that the differences show; a share's axis that does not
+        // start at zero is marked as cut.
+        let ys = padded(values.iter().copied());
+        let cut = m.unit == Unit::Share && ys.start > 0.0;
+        let levels: Vec<String> = factor
+            .levels
+            .iter()
+            .map(|l| {
+                factor
+                    .keys
+                    .iter()
+                    .zip(&l.values)
+                    .map(|(k, v)| effects::value_words(k, v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect();
+        let caption = if top {
+            format!("{}: {}", capitalised(&factor.name()), m.label)
+        } else {
+            m.title()
+        };
+        let mut chart = ChartBuilder::on(panel)
+            .caption(caption, bold(LABEL_SIZE + 1))
+            .margin(8)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(categories(levels.len()), ys.clone())?;
+        let y_desc = if cut {
+            format!("{} (axis cut)", m.unit.axis())
+        } else {
+            m.unit.axis()
+        };
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .disable_x_mesh()
+            .x_desc(factor.name())
+            .y_desc(y_desc)
+            .x_labels(levels.len())
+            .x_label_formatter(&|v| {
+                category(*v)
+                    .and_then(|i| levels.get(i).cloned())
+                    .unwrap_or_default()
+            })
+            .y_labels(5)
+            .y_label_formatter(&|v| m.unit.tick(*v))
+            .label_style(font(LABEL_SIZE - 2))
+            .axis_desc_style(font(LABEL_SIZE - 2))
+            .draw()?;
+        let defined: Vec<(f64, f64)> = means
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((i as f64, e.mean?)))
+            .collect();
+        chart.draw_series(LineSeries::new(
+            defined.iter().copied(),
+            colour.stroke_width(2),
+        ))?;
+        for (i, e) in means.iter().enumerate() {
+            let Some(mean) = e.mean else { continue };
+            if let (Some(lo), Some(hi)) = (e.ci_low, e.ci_high) {
+                chart.draw_series(std::iter::once(ErrorBar::new_vertical(
+                    i as f64,
+                    lo,
+                    mean,
+                    hi,
+                    colour.stroke_width(2),
+                    10,
+                )))?;
+            }
+            chart.draw_series(std::iter::once(Circle::new(
+                (i as f64, mean),
+                5,
+                colour.filled(),
+            )))?;
+        }
+        if cut {
+            let (bx, by) = panel.get_base_pixel();
+            let (px, py) = chart.backend_coord(&(-0.5, ys.start));
+            draw_axis_break(panel, (px - bx, py - by - 12), true)?;
+        }
+        Ok(())
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+impl Plot for MainEffects<'_> {
+    fn name(&self) -> &'static str {
+        "main_effects"
+    }
+    fn title(&self) -> String {
+        "What each setting does, averaged over the others (95% CIs)".into()
+    }
+    fn caption(&self) -> String {
+        "One column per setting the sweep varies, one row per measure (the scenario's focus \
+         first): the mean at each value of the setting over the arms at that value (so \
+         averaged over the other settings), with its 95% confidence interval. Axes are drawn \
+         around the values; a share's axis marked as cut does not start at zero."
+            .into()
+    }
+    fn size(&self) -> (u32, u32) {
+        let cols = self.factors.len() as u32;
+        let rows = self.measures.len() as u32;
+        ((420 * cols).max(1200), 100 + 250 * rows)
     }
     both_backends!();
 }

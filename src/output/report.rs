@@ -4,15 +4,16 @@
 //! plots, the tables, and the model's main assumptions and caveats.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use html_escape::encode_text as esc;
 use serde_json::Value;
 
 use crate::experiment::Kind;
 use crate::metrics::{Measure, Unit};
+use crate::output::effects::{self, Factor, Slope, key_label, value_words};
 use crate::output::plots::{Figure, headline_measures};
 use crate::output::results::{ArmResults, Estimate, OutputDir};
+use crate::scenario::table::readable;
 use crate::scenario::{ScenarioSource, scenario_from_source};
 
 /// The measures the plain-language findings speak about, in this order.
@@ -31,14 +32,56 @@ fn measure(metric: &str) -> Option<&'static Measure> {
     crate::metrics::measure(metric)
 }
 
+/// The measures the scenario's question is about (its `focus`, as run.json records the
+/// scenario), in its order; names that are not measures are left out.
+pub fn focus(dir: &OutputDir) -> Vec<&'static Measure> {
+    dir.scenario(0)
+        .and_then(|s| s.get("focus")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| measure(v.as_str()?))
+        .collect()
+}
+
+/// The focus measures first, then `rest` (each once), keeping those defined in some arm.
+pub fn focus_first(
+    dir: &OutputDir,
+    rest: impl IntoIterator<Item = &'static Measure>,
+) -> Vec<&'static Measure> {
+    let mut out: Vec<&'static Measure> = Vec::new();
+    for m in focus(dir).into_iter().chain(rest) {
+        if !out.iter().any(|o| o.name == m.name)
+            && dir.arms.iter().any(|a| a.mean(m.name).is_some())
+        {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// A number with as many decimals as its size needs to show a difference: none from 100,
+/// one from 1, two from 0.1, three below (handoffs per order, 0.27; a change of 0.04).
+pub fn fixed(v: f64) -> String {
+    let a = v.abs();
+    let decimals = if a >= 100.0 {
+        0
+    } else if a >= 1.0 {
+        1
+    } else if a >= 0.1 || a == 0.0 {
+        2
+    } else {
+        3
+    };
+    format!("{v:.decimals$}")
+}
+
 /// A value with its unit, for prose and tables: `71.6%`, `7.7 weeks`, `£177,730`.
 pub fn value_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{:.1}%", v * 100.0),
-        Unit::Score => format!("{v:.2}"),
-        Unit::Count(_) => format!("{v:.1}"),
-        Unit::Weeks => format!("{v:.1} weeks"),
-        Unit::Hours => format!("{v:.1} hours"),
+        Unit::Score | Unit::Count(_) => fixed(v),
+        Unit::Weeks => format!("{} weeks", fixed(v)),
+        Unit::Hours => format!("{} hours", fixed(v)),
         Unit::Money(_) => format!("£{}", thousands(v)),
     }
 }
@@ -48,10 +91,10 @@ pub fn size_text(unit: Unit, d: f64) -> String {
     let d = d.abs();
     match unit {
         Unit::Share => format!("{:.1} points", d * 100.0),
-        Unit::Score => format!("{d:.2}"),
-        Unit::Count(what) => format!("{d:.1} {what}"),
-        Unit::Weeks => format!("{d:.1} weeks"),
-        Unit::Hours => format!("{d:.1} hours a week"),
+        Unit::Score => fixed(d),
+        Unit::Count(what) => format!("{} {what}", fixed(d)),
+        Unit::Weeks => format!("{} weeks", fixed(d)),
+        Unit::Hours => format!("{} hours a week", fixed(d)),
         Unit::Money(per) => format!("£{} {per}", thousands(d)),
     }
 }
@@ -62,7 +105,7 @@ pub fn bound_text(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Share => format!("{sign}{:.1}", v * 100.0),
         Unit::Money(_) => format!("{sign}£{}", thousands(v)),
-        _ => format!("{sign}{v:.1}"),
+        _ => format!("{sign}{}", fixed(v)),
     }
 }
 
@@ -108,16 +151,15 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(description));
     }
     contents(&mut h, figures);
-    what_was_run(&mut h, dir);
-    settings(&mut h, dir);
+    // The answer first: findings, plots and tables; then what was run and how it was set.
     findings(&mut h, dir);
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
         let _ = write!(
             h,
             "<figure id=\"{name}\" aria-label=\"{title}\">\n{svg}\n<figcaption>{caption} \
-             <a href=\"{name}.png\">PNG</a> · <a href=\"{name}.svg\">SVG</a></figcaption>\n\
-             </figure>\n",
+             <span class=\"ci\">(Also {name}.png and {name}.svg in the output \
+             directory.)</span></figcaption>\n</figure>\n",
             name = f.name,
             title = esc(&f.title),
             svg = inline_svg(&f.svg),
@@ -126,12 +168,42 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     }
     h.push_str("</section>\n");
     tables(&mut h, dir);
+    what_was_run(&mut h, dir);
+    settings(&mut h, dir);
     caveats(&mut h, dir);
     h.push_str("</main>\n</body>\n</html>\n");
     h
 }
 
+/// The `--set` arguments of the run in words: "caseload cap set to 60".
+fn settings_words(dir: &OutputDir) -> Vec<String> {
+    dir.record
+        .get("settings")
+        .and_then(|s| s.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let (key, value) = s.as_str()?.split_once('=')?;
+            Some(format!(
+                "{} set to {}",
+                key_label(key),
+                value_words(key, value)
+            ))
+        })
+        .collect()
+}
+
 fn report_name(dir: &OutputDir) -> String {
+    let name = report_base_name(dir);
+    let set = settings_words(dir);
+    if set.is_empty() {
+        name
+    } else {
+        format!("{name}, with {}", set.join(" and "))
+    }
+}
+
+fn report_base_name(dir: &OutputDir) -> String {
     match dir.kind {
         Kind::Run => dir
             .scenario(0)
@@ -142,7 +214,9 @@ fn report_name(dir: &OutputDir) -> String {
                 .scenario(0)
                 .and_then(|s| s.get("name")?.as_str().map(String::from))
                 .unwrap_or_default();
-            format!("{base}, varying {}", dir.varied_keys.join(" and "))
+            let factors = effects::factors(dir);
+            let names: Vec<String> = factors.iter().map(Factor::name).collect();
+            format!("{base}, varying {}", names.join("; "))
         }
         Kind::Compare => dir
             .arms
@@ -161,10 +235,7 @@ pub fn inline_svg(svg: &str) -> String {
 }
 
 fn contents(h: &mut String, figures: &[Figure]) {
-    h.push_str(
-        "<nav><a href=\"#run\">What was run</a> · <a href=\"#settings\">Settings</a> · \
-                <a href=\"#findings\">Main findings</a> · <a href=\"#plots\">Plots</a>",
-    );
+    h.push_str("<nav><a href=\"#findings\">Main findings</a> · <a href=\"#plots\">Plots</a>");
     for f in figures {
         let _ = write!(
             h,
@@ -173,7 +244,11 @@ fn contents(h: &mut String, figures: &[Figure]) {
             f.name.replace('_', " ")
         );
     }
-    h.push_str(" · <a href=\"#tables\">Tables</a> · <a href=\"#caveats\">Assumptions and caveats</a></nav>\n");
+    h.push_str(
+        " · <a href=\"#tables\">Tables</a> · <a href=\"#run\">What was run</a> · \
+         <a href=\"#settings\">Settings</a> · <a href=\"#caveats\">Assumptions and caveats</a>\
+         </nav>\n",
+    );
 }
 
 fn json_text(v: &Value) -> String {
@@ -207,8 +282,33 @@ fn what_was_run(h: &mut String, dir: &OutputDir) {
                 .collect();
             files.dedup();
             row("scenario files", esc(&files.join(", ")).into_owned());
-            row(
-                "arms",
+            let factors = effects::factors(dir);
+            let arms = if factors.len() > 1 {
+                // A grid: its settings and their values, not every arm's label.
+                let parts: Vec<String> = factors
+                    .iter()
+                    .map(|f| {
+                        let values: Vec<String> = f
+                            .levels
+                            .iter()
+                            .map(|l| {
+                                f.keys
+                                    .iter()
+                                    .zip(&l.values)
+                                    .map(|(k, v)| value_words(k, v))
+                                    .collect::<Vec<_>>()
+                                    .join(" with ")
+                            })
+                            .collect();
+                        format!("{} ({})", f.name(), values.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "{}: every combination of {} (the arms are listed under Settings)",
+                    dir.arms.len(),
+                    esc(&parts.join("; "))
+                )
+            } else {
                 format!(
                     "{}: {}",
                     dir.arms.len(),
@@ -218,8 +318,9 @@ fn what_was_run(h: &mut String, dir: &OutputDir) {
                         .map(|a| a.label.as_str())
                         .collect::<Vec<_>>()
                         .join("; "))
-                ),
-            );
+                )
+            };
+            row("arms", arms);
             if let Some(crn) = r.get("common_random_numbers").and_then(|v| v.as_bool()) {
                 row(
                     "random numbers",
@@ -289,7 +390,9 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
 fn flat(v: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     flatten("", v, &mut out);
-    out.retain(|(k, _)| k != "name" && k != "description" && !k.starts_with("sweep."));
+    out.retain(|(k, _)| {
+        k != "name" && k != "description" && k != "focus" && !k.starts_with("sweep.")
+    });
     out
 }
 
@@ -401,23 +504,34 @@ fn settings(h: &mut String, dir: &OutputDir) {
 }
 
 /// The main differences in words. A difference is stated as a rise or fall only when its 95%
-/// CI excludes zero.
+/// CI excludes zero. The scenario's focus measures come first.
 fn findings(h: &mut String, dir: &OutputDir) {
     h.push_str("<section id=\"findings\">\n<h2>Main findings</h2>\n");
-    let measures: Vec<&Measure> = FINDINGS
-        .iter()
-        .filter_map(|m| measure(m))
-        .filter(|m| dir.arms.iter().any(|a| a.mean(m.name).is_some()))
-        .collect();
+    let measures = focus_first(dir, FINDINGS.iter().filter_map(|m| measure(m)));
+    let focus = focus(dir);
+    if !focus.is_empty() {
+        let names: Vec<String> = focus.iter().map(|m| m.label.to_string()).collect();
+        let _ = writeln!(
+            h,
+            "<p>The question is about <strong>{}</strong>: {} first.</p>",
+            esc(&names.join(", ")),
+            if names.len() == 1 {
+                "it comes"
+            } else {
+                "they come"
+            }
+        );
+    }
+    let factors = effects::factors(dir);
     match dir.kind {
         Kind::Run => {
             h.push_str("<ul>\n");
             for m in &measures {
-                if let Some(e) = dir.arms[0].stats.get(m.name) {
+                if let Some(e) = dir.arms[0].stats.get(m.name).filter(|e| e.mean.is_some()) {
                     let _ = writeln!(
                         h,
                         "<li>{}: {}.</li>",
-                        capitalise(&m.label.to_string()),
+                        capitalise(m.label),
                         estimate_text(m.unit, e)
                     );
                 }
@@ -427,9 +541,10 @@ fn findings(h: &mut String, dir: &OutputDir) {
                  intervals in brackets.</p>\n",
             );
         }
+        Kind::Sweep if factors.len() > 1 => main_effects(h, dir, &factors, &measures),
         _ => {
             let reference = &dir.arms[0];
-            if let Some((last, change)) = endpoint_change(dir) {
+            if let Some((last, change, points)) = endpoint_change(dir) {
                 let _ = writeln!(h, "<p>{}:</p>\n<ul>", esc(&change));
                 for m in &measures {
                     if let Some(s) = difference_sentence(dir, reference, last, m) {
@@ -437,6 +552,8 @@ fn findings(h: &mut String, dir: &OutputDir) {
                     }
                 }
                 h.push_str("</ul>\n");
+                completion_caveat(h, dir, reference, last);
+                shape_list(h, dir, &points, &measures);
             } else {
                 for arm in dir.arms.iter().skip(1).take(12) {
                     let _ = writeln!(
@@ -464,10 +581,194 @@ fn findings(h: &mut String, dir: &OutputDir) {
     h.push_str("</section>\n");
 }
 
-/// For a sweep along one numeric key (other keys in step): the last arm, and the change from
-/// the first arm to it in words ("Raising caseload_cap from 12 to 200 (case_managers from 250
-/// to 15)").
-fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String)> {
+/// A multi-setting sweep summarised by main effects: for each setting, the measures at each
+/// of its values averaged over the other settings, and each value's paired difference from
+/// the first (see [`effects`]). Sentences for the focus measures (or the first three), a
+/// table for every measure of the findings.
+fn main_effects(h: &mut String, dir: &OutputDir, factors: &[Factor], measures: &[&Measure]) {
+    let focus = focus(dir);
+    let spoken: Vec<&Measure> = if focus.is_empty() {
+        measures.iter().take(3).copied().collect()
+    } else {
+        focus
+    };
+    let names: Vec<String> = factors.iter().map(Factor::name).collect();
+    let _ = writeln!(
+        h,
+        "<p>The sweep crosses {} settings ({}) in {} arms. Each is summarised by its <em>main \
+         effect</em>: every value of it against its first value, each averaged over the values \
+         of the other settings.</p>",
+        factors.len(),
+        esc(&names.join("; ")),
+        dir.arms.len()
+    );
+    for factor in factors {
+        let others = dir.arms.len() / factor.levels.len().max(1);
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p class=\"ci\">{} values, each the average of {} arms.</p>\n<ul>",
+            esc(&capitalise(&factor.name())),
+            factor.levels.len(),
+            others
+        );
+        for level in 1..factor.levels.len() {
+            let _ = writeln!(
+                h,
+                "<li><strong>{}</strong> against {}:\n<ul>",
+                esc(&factor.level_label(level)),
+                esc(&factor.level_label(0)),
+            );
+            for m in &spoken {
+                let means = effects::level_means(dir, factor, m.name);
+                let d = effects::main_effect(dir, factor, level, m.name);
+                if let (Some(to), Some(from)) = (means[level].mean, means[0].mean)
+                    && let Some(sentence) = effect_sentence(m, &d, to, from)
+                {
+                    let _ = writeln!(h, "<li>{sentence}</li>");
+                }
+            }
+            h.push_str("</ul></li>\n");
+        }
+        h.push_str("</ul>\n<div class=\"wide\"><table>\n<tr><th>measure</th>");
+        for l in 0..factor.levels.len() {
+            let _ = write!(h, "<th>{}</th>", esc(&factor.level_label(l)));
+        }
+        h.push_str("</tr>\n");
+        for m in measures {
+            let means = effects::level_means(dir, factor, m.name);
+            if means.iter().all(|e| e.mean.is_none()) {
+                continue;
+            }
+            let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
+            for (l, e) in means.iter().enumerate() {
+                let mut cell = match e.mean {
+                    Some(v) => value_text(m.unit, v),
+                    None => "—".into(),
+                };
+                if l > 0 {
+                    let d = effects::main_effect(dir, factor, l, m.name);
+                    if let (Some(mean), Some(lo), Some(hi)) = (d.mean, d.ci_low, d.ci_high) {
+                        let clear = lo > 0.0 || hi < 0.0;
+                        let _ = write!(
+                            cell,
+                            " <span class=\"{}\">({} {}, CI {} to {})</span>",
+                            if clear { "clear" } else { "ci" },
+                            if mean >= 0.0 { "+" } else { "−" },
+                            size_text(m.unit, mean),
+                            bound_text(m.unit, lo),
+                            bound_text(m.unit, hi)
+                        );
+                    }
+                }
+                let _ = write!(h, "<td>{cell}</td>");
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table></div>\n");
+    }
+    h.push_str(
+        "<p class=\"ci\">Averages over the arms at each value; differences from the first \
+         value are paired replication by replication (the arms share random numbers), with \
+         95% confidence intervals; bold where the interval excludes zero. Every arm against \
+         the first arm is in <code>compare.csv</code>; every arm's estimates are in \
+         <code>stats.csv</code>.</p>\n",
+    );
+}
+
+/// When more orders complete only because fewer breaches are found (fewer contacts delivered,
+/// fewer orders revoked), says so: a completion rate that rises as supervision thins is not
+/// good news.
+fn completion_caveat(h: &mut String, dir: &OutputDir, reference: &ArmResults, arm: &ArmResults) {
+    let clear = |metric: &str, rising: bool| {
+        dir.difference(&arm.label, metric)
+            .and_then(|d| Some((d.difference.ci_low?, d.difference.ci_high?)))
+            .is_some_and(|(lo, hi)| if rising { lo > 0.0 } else { hi < 0.0 })
+    };
+    if clear("completion_rate", true)
+        && clear("breach_rate", false)
+        && clear("contact_delivery_rate", false)
+    {
+        let _ = writeln!(
+            h,
+            "<p><strong>Why more orders complete:</strong> not because supervision works better. \
+             With fewer contacts delivered ({} against {}), fewer missed appointments and \
+             other violations are seen and taken back to court, so fewer orders are revoked for \
+             breach ({} against {}) and more run to their end. Proven reoffending, found by the \
+             police and the courts rather than at supervision, is the better guide to what \
+             supervision does.</p>",
+            value_text(
+                Unit::Share,
+                arm.mean("contact_delivery_rate").unwrap_or(0.0)
+            ),
+            value_text(
+                Unit::Share,
+                reference.mean("contact_delivery_rate").unwrap_or(0.0)
+            ),
+            value_text(Unit::Share, arm.mean("breach_rate").unwrap_or(0.0)),
+            value_text(Unit::Share, reference.mean("breach_rate").unwrap_or(0.0)),
+        );
+    }
+}
+
+/// Where each measure is flat and where it is steep along a one-key sweep, from the paired
+/// differences between neighbouring points ([`effects::shape`]).
+fn shape_list(h: &mut String, dir: &OutputDir, points: &[(f64, usize)], measures: &[&Measure]) {
+    let Some(key) = dir.varied_keys.first() else {
+        return;
+    };
+    let mut items = Vec::new();
+    for m in measures {
+        let steps = effects::segments(dir, points, m.name);
+        if steps.iter().all(|s| s.difference.mean.is_none()) {
+            continue;
+        }
+        let stretches = effects::shape(&steps);
+        let parts: Vec<String> = if stretches.len() == 1 && stretches[0].slope == Slope::Flat {
+            vec!["flat throughout (no clear change between neighbouring values)".into()]
+        } else {
+            stretches
+                .iter()
+                .map(|s| {
+                    let range = format!("from {} to {}", readable(s.from), readable(s.to));
+                    let by = format!("by {}", size_text(m.unit, s.change));
+                    match s.slope {
+                        Slope::Flat => format!("flat {range}"),
+                        Slope::Gentle { rising } => format!(
+                            "{} gently {range} ({by})",
+                            if rising { "rises" } else { "falls" }
+                        ),
+                        Slope::Steep { rising } => format!(
+                            "{} steeply {range} ({by})",
+                            if rising { "rises" } else { "falls" }
+                        ),
+                    }
+                })
+                .collect()
+        };
+        items.push(format!(
+            "<li>{}: {}.</li>",
+            esc(&capitalise(m.label)),
+            esc(&parts.join("; "))
+        ));
+    }
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<p>Where each measure is flat and where it is steep along the {}:</p>\n<ul>\n{}\n</ul>\n\
+         <p class=\"ci\">From the paired difference between each pair of neighbouring values: \
+         flat where its 95% CI includes zero or its slope is under a fifth of the steepest \
+         step's; steep from half the steepest step's slope.</p>",
+        esc(&key_label(key)),
+        items.join("\n")
+    );
+}
+
+/// For a sweep along one numeric key (other keys in step): the last arm, the change from
+/// the first arm to it in words ("Raising caseload cap from 12 to 200 (with case managers
+/// from 250 to 15)"), and the arms in order of the key (x, arm).
+fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String, Vec<(f64, usize)>)> {
     if dir.kind != Kind::Sweep || dir.arms.len() < 2 {
         return None;
     }
@@ -475,28 +776,40 @@ fn endpoint_change(dir: &OutputDir) -> Option<(&ArmResults, String)> {
     let x = |a: &ArmResults| a.varied.first()?.1.parse::<f64>().ok();
     let (x0, x1) = (x(first)?, x(last)?);
     // One line: no two arms share the first key's value.
-    let mut xs: Vec<f64> = dir.arms.iter().map(x).collect::<Option<_>>()?;
-    xs.sort_by(f64::total_cmp);
-    if xs.windows(2).any(|w| w[0] == w[1]) || x0 == x1 {
+    let mut points: Vec<(f64, usize)> = dir
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Some((x(a)?, i)))
+        .collect::<Option<_>>()?;
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if points.windows(2).any(|w| w[0].0 == w[1].0) || x0 == x1 {
         return None;
     }
-    let short = |k: &str| k.rsplit('.').next().unwrap_or(k).to_string();
     let (key, v0) = &first.varied[0];
     let mut text = format!(
-        "{} {} from {v0} to {}",
+        "{} {} from {} to {}",
         if x1 > x0 { "Raising" } else { "Lowering" },
-        short(key),
-        last.varied[0].1
+        key_label(key),
+        value_words(key, v0),
+        value_words(key, &last.varied[0].1)
     );
     let others: Vec<String> = first.varied[1..]
         .iter()
         .zip(&last.varied[1..])
-        .map(|((k, a), (_, b))| format!("{} from {a} to {b}", short(k)))
+        .map(|((k, a), (_, b))| {
+            format!(
+                "{} from {} to {}",
+                key_label(k),
+                value_words(k, a),
+                value_words(k, b)
+            )
+        })
         .collect();
     if !others.is_empty() {
         let _ = write!(text, " (with {})", others.join(", "));
     }
-    Some((last, text))
+    Some((last, text, points))
 }
 
 fn difference_sentence(
@@ -506,13 +819,13 @@ fn difference_sentence(
     m: &Measure,
 ) -> Option<String> {
     let d = dir.difference(&arm.label, m.name)?;
-    let (mean, lo, hi) = (
-        d.difference.mean?,
-        d.difference.ci_low?,
-        d.difference.ci_high?,
-    );
-    let from = reference.mean(m.name)?;
-    let to = arm.mean(m.name)?;
+    effect_sentence(m, &d.difference, arm.mean(m.name)?, reference.mean(m.name)?)
+}
+
+/// A paired difference in words: "Raised handoffs per order by 0.8 handoffs per order (95%
+/// CI +0.7 to +0.9): 1.9 against 1.1." or "Made no clear difference to ...".
+fn effect_sentence(m: &Measure, d: &Estimate, to: f64, from: f64) -> Option<String> {
+    let (mean, lo, hi) = (d.mean?, d.ci_low?, d.ci_high?);
     let what = m.label.to_string();
     let ci = format!(
         "95% CI {} to {}",
@@ -554,11 +867,9 @@ fn tables(h: &mut String, dir: &OutputDir) {
         let _ = write!(h, "<th>{}</th>", esc(&arm.label));
     }
     h.push_str("</tr>\n");
-    for m in headline_measures() {
-        if !dir.arms.iter().any(|a| a.stats.contains_key(m.name)) {
-            continue;
-        }
-        let _ = write!(h, "<tr><td>{}</td>", esc(m.label));
+    // The focus measures first; a measure undefined in every arm is left out.
+    for m in focus_first(dir, headline_measures()) {
+        let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
         for arm in &dir.arms {
             let e = arm.stats.get(m.name).copied().unwrap_or_default();
             let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &e));
@@ -675,6 +986,14 @@ fn disposal_table(h: &mut String, dir: &OutputDir) {
     }
     h.push_str("</tr>\n");
     for (disposal, metric, label, unit) in ROWS {
+        // A row undefined in every arm (no licence ended, so no recall rate) is left out.
+        if !dir
+            .arms
+            .iter()
+            .any(|a| get(a, disposal, metric).is_some_and(|e| e.mean.is_some()))
+        {
+            continue;
+        }
         let _ = write!(h, "<tr><td>{}</td>", esc(label));
         for arm in &dir.arms {
             let e = get(arm, disposal, metric).unwrap_or_default();
@@ -686,7 +1005,9 @@ fn disposal_table(h: &mut String, dir: &OutputDir) {
 }
 
 fn caveats(h: &mut String, dir: &OutputDir) {
-    let docs = docs_link(&dir.path);
+    // Named, not linked: the page must work wherever it is copied.
+    let docs = "<code>docs/ODD.md</code> and <code>docs/parameters.md</code> in the casesim \
+                source";
     let warmup = dir.window().map(|w| w.0).unwrap_or(0);
     let _ = write!(
         h,
@@ -714,24 +1035,6 @@ fn caveats(h: &mut String, dir: &OutputDir) {
     );
 }
 
-/// A link to the model's documentation: relative to the output directory when it lies inside
-/// the casesim source tree (as `output/...` does), else the file path in the source.
-fn docs_link(out: &Path) -> String {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-    let relative = out.canonicalize().ok().and_then(|out| {
-        let root = docs.parent()?.canonicalize().ok()?;
-        let depth = out.strip_prefix(&root).ok()?.components().count();
-        Some(format!("{}docs/", "../".repeat(depth)))
-    });
-    match relative {
-        Some(rel) => format!(
-            "<a href=\"{rel}ODD.md\">docs/ODD.md</a> and <a href=\"{rel}parameters.md\">\
-             docs/parameters.md</a>"
-        ),
-        None => "docs/ODD.md and docs/parameters.md in the casesim source".into(),
-    }
-}
-
 const CSS: &str = "
 :root { color-scheme: light; }
 body { margin: 0; background: #f6f6f4; color: #1d1d1d;
@@ -749,6 +1052,7 @@ th { background: #f0f4f8; }
 table.facts th { width: 11rem; }
 .wide { overflow-x: auto; }
 .ci { color: #666; font-size: 0.9em; }
+.clear { font-weight: 600; font-size: 0.9em; }
 figure { margin: 1.5rem 0; }
 figure svg { max-width: 100%; height: auto; display: block; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.92rem; margin-top: 0.4rem; }

@@ -48,6 +48,9 @@ pub struct ArmResults {
     pub weekly: BTreeMap<String, Vec<Option<f64>>>,
     /// `survival.csv`: event (`reoffence`, `breach`) → the Kaplan–Meier curve.
     pub survival: BTreeMap<String, Vec<SurvivalPoint>>,
+    /// `summary.csv`: metric → replication → value, where defined (empty when the file is
+    /// absent). Arms share random numbers by replication, so these pair up across arms.
+    pub by_replication: BTreeMap<String, BTreeMap<u32, f64>>,
 }
 
 impl ArmResults {
@@ -515,10 +518,16 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
         summary.expect_columns(&groups, &["replication"], true)?;
         let first = groups.len() + 1;
         for (line, row) in &summary.rows {
-            summary.arm(*line, row, &index)?;
-            summary.count(*line, row, groups.len(), u64::from(u32::MAX))?;
+            let i = summary.arm(*line, row, &index)?;
+            let replication = summary.count(*line, row, groups.len(), u64::from(u32::MAX))?;
             for c in first..row.len() {
-                summary.number(*line, row, c)?;
+                if let Some(v) = summary.number(*line, row, c)? {
+                    arms[i]
+                        .by_replication
+                        .entry(summary.header[c].clone())
+                        .or_default()
+                        .insert(replication as u32, v);
+                }
             }
         }
     }

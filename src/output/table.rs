@@ -33,10 +33,15 @@ fn percent(m: &Measure) -> bool {
     m.unit == Unit::Share
 }
 
-fn number(value: Option<f64>, percent: bool) -> String {
+/// A value of a measure as the tables print it: shares as percentages, money in pounds with
+/// thousands separators (`£46,228,908`), other values to two decimals.
+fn number(value: Option<f64>, m: &Measure) -> String {
     match value {
         None => "-".into(),
-        Some(v) if percent => format!("{:.1}%", v * 100.0),
+        Some(v) if percent(m) => format!("{:.1}%", v * 100.0),
+        Some(v) if matches!(m.unit, Unit::Money(_)) => {
+            format!("£{}", crate::output::report::thousands(v))
+        }
         Some(v) => format!("{v:.2}"),
     }
 }
@@ -66,25 +71,63 @@ fn mean_and_margin(s: &Summary, percent: bool) -> String {
 }
 
 /// A sweep as a table: one row per point, the headline measures as columns (mean ±95% CI
-/// half-width).
-pub fn sweep_table(labels: &[String], stats: &[Vec<(&'static str, Summary)>]) -> String {
+/// half-width), after the scenario's focus measures (`focus`, names of the measure table).
+pub fn sweep_table(
+    labels: &[String],
+    stats: &[Vec<(&'static str, Summary)>],
+    focus: &[String],
+) -> String {
+    // Short titles where there are (the focus measures' are labels of the measure table).
+    const SHORT: [(&str, &str); 2] = [
+        ("mean_handoffs", "handoffs"),
+        ("mean_relationship", "relationship"),
+    ];
+    let title = |m: &Measure| {
+        SWEEP_COLUMNS
+            .iter()
+            .chain(&SHORT)
+            .find(|(name, _)| *name == m.name)
+            .map_or(m.label.to_string(), |(_, t)| t.to_string())
+    };
+    let mut columns: Vec<(&str, String)> = focus
+        .iter()
+        .filter_map(|f| measure(f))
+        .map(|m| (m.name, title(m)))
+        .collect();
+    for (metric, title) in SWEEP_COLUMNS {
+        if !columns.iter().any(|(m, _)| *m == metric) {
+            columns.push((metric, title.to_string()));
+        }
+    }
     let width = labels.iter().map(|l| l.len()).max().unwrap_or(0).max(5);
     let mut out = format!("{:<width$}", "");
-    for (_, title) in SWEEP_COLUMNS {
-        out.push_str(&format!(" {title:>14}"));
+    for (_, title) in &columns {
+        let w = title.chars().count().max(14);
+        out.push_str(&format!(" {title:>w$}"));
     }
     out.push('\n');
     for (label, arm) in labels.iter().zip(stats) {
         out.push_str(&format!("{label:<width$}"));
-        for (metric, _) in SWEEP_COLUMNS {
+        for (metric, title) in &columns {
+            let w = title.chars().count().max(14);
             let percent = percent(headline(metric));
             let cell = arm
                 .iter()
-                .find(|(name, _)| *name == metric)
+                .find(|(name, _)| name == metric)
                 .map_or("-".into(), |(_, s)| mean_and_margin(s, percent));
-            out.push_str(&format!(" {cell:>14}"));
+            out.push_str(&format!(" {cell:>w$}"));
         }
         out.push('\n');
+    }
+    if !focus.is_empty() {
+        out.push_str("The first columns are the measures the scenario's question is about");
+        if columns
+            .iter()
+            .any(|(m, _)| SHORT.iter().any(|(s, _)| s == m))
+        {
+            out.push_str(" (handoffs: per order; relationship: 0 to 1)");
+        }
+        out.push_str(".\n");
     }
     out.push_str(
         "completed, breached: share of orders ending in the window; reoffended: proven within a \
@@ -127,19 +170,18 @@ pub fn compare_table(
         {
             continue;
         }
-        let percent = percent(m);
         out.push_str(&format!(
             "{:<36} {:>12}",
             m.label,
-            number(reference.mean, percent)
+            number(reference.mean, m)
         ));
         for (arm, diff) in stats[1..].iter().zip(differences) {
             let mean = value(arm).and_then(|s| s.mean);
             let d = value(diff).unwrap_or(reference);
             out.push_str(&format!(
                 " {:>12} {:>30}",
-                number(mean, percent),
-                difference_text(&d, percent)
+                number(mean, m),
+                difference_text(&d, m)
             ));
         }
         out.push('\n');
@@ -163,7 +205,22 @@ fn truncate(text: &str, width: usize) -> String {
     }
 }
 
-fn difference_text(d: &Summary, percent: bool) -> String {
+fn difference_text(d: &Summary, m: &Measure) -> String {
+    let percent = percent(m);
+    if matches!(m.unit, Unit::Money(_)) {
+        let signed = |v: f64| {
+            let sign = if v < 0.0 { "-" } else { "+" };
+            format!("{sign}£{}", crate::output::report::thousands(v.abs()))
+        };
+        return match (d.mean, d.ci_low, d.ci_high) {
+            (Some(m), Some(lo), Some(hi)) => {
+                let clear = if lo > 0.0 || hi < 0.0 { "*" } else { " " };
+                format!("{} ({} to {}){clear}", signed(m), signed(lo), signed(hi))
+            }
+            (Some(m), _, _) => format!("{}  ", signed(m)),
+            _ => "-  ".into(),
+        };
+    }
     let scale = if percent { 100.0 } else { 1.0 };
     let unit = if percent { " pts" } else { "" };
     match (d.mean, d.ci_low, d.ci_high) {
@@ -192,19 +249,14 @@ pub fn headline_table(stats: &[(&'static str, Summary)]) -> String {
         if s.mean.is_none() {
             continue;
         }
-        let percent = percent(m);
         let ci = match (s.ci_low, s.ci_high) {
-            (Some(lo), Some(hi)) => format!(
-                "{} to {}",
-                number(Some(lo), percent),
-                number(Some(hi), percent)
-            ),
+            (Some(lo), Some(hi)) => format!("{} to {}", number(Some(lo), m), number(Some(hi), m)),
             _ => "-".into(),
         };
         out.push_str(&format!(
             "{:<36} {:>9}   {}\n",
             m.label,
-            number(s.mean, percent),
+            number(s.mean, m),
             ci
         ));
     }

@@ -209,6 +209,14 @@ pub struct Scenario {
         source = "written by the scenario's author"
     )]
     pub description: String,
+    /// The measures the scenario's question is about (names of the measure table, as
+    /// `summary.csv`'s columns): the report puts them first in its findings, tables and plots.
+    #[param(
+        default = Vec::new(),
+        label = "measures the question is about",
+        source = "written by the scenario's author"
+    )]
+    pub focus: Vec<String>,
     #[param(section)]
     pub simulation: Simulation,
     #[param(section)]

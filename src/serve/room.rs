@@ -329,6 +329,8 @@ fn plan(question: &str, file: &Path, number: u32, settings: &Settings) -> Plan {
                 .map(|c| format!(" --set {}={}", c.key, c.to))
                 .collect::<String>()
         ),
+        settings: Vec::new(),
+        vary: Vec::new(),
     }
 }
 

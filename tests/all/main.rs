@@ -12,6 +12,7 @@ mod layers;
 mod mechanisms;
 mod modes_and_services;
 mod organisation;
+mod outputs;
 mod pinned;
 mod plots_and_report;
 mod report_browser;

@@ -88,6 +88,7 @@ fn arm(label: &str, varied: &[(&str, &str)], shift: f64) -> ArmResults {
         by_age: BTreeMap::new(),
         weekly,
         survival,
+        by_replication: BTreeMap::new(),
     }
 }
 
@@ -261,11 +262,11 @@ fn every_plot_kind_renders_as_png_and_svg_with_its_titles() {
         (
             "headline",
             &[
-                "Headline measures by workforce.caseload_cap, with 95% CIs",
+                "Headline measures by caseload cap, with 95% CIs",
                 "Orders completed",
                 "Proven reoffending within a year",
                 "Cost a week",
-                "caseload_cap",
+                "caseload cap",
             ],
         ),
         (
@@ -357,7 +358,7 @@ fn the_report_states_differences_in_words_with_their_intervals() {
     let dir = caseload_sweep();
     let html = report_html(&dir, &figures(&dir).unwrap());
     for text in [
-        "Raising caseload_cap from 40 to 70",
+        "Raising caseload cap from 40 to 70",
         "Raised proven reoffending within a year by 3.1 points (95% CI +2.4 to +3.8): \
          33.1% against 30.0%.",
         "Made no clear difference to orders completed (95% CI −7.0 to +0.8)",
@@ -366,7 +367,8 @@ fn the_report_states_differences_in_words_with_their_intervals() {
     }
     // The settings that differ from the shipped baseline (caseload cap 50).
     assert!(html.contains("<code>workforce.caseload_cap</code>"));
-    // The plots are inline, once each, with links to their files.
+    // The plots are inline, once each, and nothing links to a file (the page works wherever
+    // it is copied).
     for name in [
         "headline",
         "survival",
@@ -375,8 +377,8 @@ fn the_report_states_differences_in_words_with_their_intervals() {
         "timeseries",
     ] {
         assert!(html.contains(&format!("<figure id=\"{name}\"")), "{name}");
-        assert!(html.contains(&format!("href=\"{name}.png\"")), "{name}");
     }
+    assert_self_contained(&html);
     assert_eq!(html.matches("<svg ").count(), 5);
     // Tables and caveats.
     assert!(html.contains("<h3>Headline measures</h3>"));
@@ -402,6 +404,12 @@ fn the_report_sets_released_prisoners_beside_community_orders_when_there_are_any
     let html = report_html(&dir, &figures(&dir).unwrap());
     assert!(html.contains("<h3>Community orders and custodial sentences</h3>"));
     assert!(html.contains("<tr><td>Licences with a recall to custody</td><td>25.0%"));
+    // A row undefined in every arm is left out, not shown as "undefined".
+    assert!(
+        !html.contains("First appointment after release missed"),
+        "{html}"
+    );
+    assert!(!html.contains(">undefined<"));
 }
 
 #[test]
@@ -418,6 +426,15 @@ fn a_single_run_report_gives_levels_with_intervals() {
 /// outside plain links.
 fn assert_self_contained(html: &str) {
     assert!(!html.contains("<script"), "the report has a script");
+    // Every link is to a place in the page: none to the PNG and SVG files beside it, nor to
+    // ../../docs, which break once the file is copied elsewhere.
+    for link in html.split("href=\"").skip(1) {
+        assert!(
+            link.starts_with('#'),
+            "a link out of the page: {}",
+            &link[..40.min(link.len())]
+        );
+    }
     assert!(!html.contains("<link"), "the report links a stylesheet");
     assert!(!html.contains("<img"), "the report has an external image");
     assert!(!html.contains("src=\""), "the report loads something");
@@ -501,4 +518,186 @@ fn plot_on_a_directory_without_results_is_bad_input() {
     assert!(stderr(&o).contains("nowhere"), "{}", stderr(&o));
     // Nothing was written into the empty directory.
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
+
+/// A sweep crossing two settings (staff turnover 5% and 25% a year; cover groups of 1 and 4),
+/// four replications each, whose handoffs per order are 0.2 + 0.4 at 25% turnover + 0.1 with
+/// cover groups of 4 + 0.02 a replication (luck shared by the arms): turnover's main effect is
+/// +0.4 exactly, and the scenario's question is about handoffs.
+fn crossed_sweep() -> OutputDir {
+    let mut arms = Vec::new();
+    for (t, turnover) in ["0.05", "0.25"].iter().enumerate() {
+        for (c, cover) in ["1", "4"].iter().enumerate() {
+            let label = format!("turnover_rate={turnover} cover_group_size={cover}");
+            let mut a = arm(
+                &label,
+                &[
+                    ("workforce.turnover_rate", turnover),
+                    ("organisation.cover_group_size", cover),
+                ],
+                0.0,
+            );
+            let handoffs = |r: u32| 0.2 + 0.4 * t as f64 + 0.1 * c as f64 + 0.02 * f64::from(r);
+            a.stats
+                .insert("mean_handoffs".into(), estimate(handoffs(0) + 0.015, 0.01));
+            a.by_replication.insert(
+                "mean_handoffs".into(),
+                (0..4).map(|r| (r, handoffs(r))).collect(),
+            );
+            arms.push(a);
+        }
+    }
+    let mut record = record(Some("sweep"), 4);
+    for arm in record["arms"].as_array_mut().unwrap() {
+        arm["scenario"]["focus"] = serde_json::json!(["mean_handoffs"]);
+    }
+    OutputDir {
+        path: PathBuf::from("fixture"),
+        kind: Kind::Sweep,
+        record,
+        varied_keys: vec![
+            "workforce.turnover_rate".into(),
+            "organisation.cover_group_size".into(),
+        ],
+        arms,
+        differences: Vec::new(),
+    }
+}
+
+#[test]
+fn a_sweep_of_several_settings_is_summarised_by_main_effects_with_its_focus_first() {
+    let dir = crossed_sweep();
+    let figs = figures(&dir).unwrap();
+    let html = report_html(&dir, &figs);
+    assert!(
+        html.contains("The question is about <strong>handoffs per order</strong>"),
+        "{html}"
+    );
+    assert!(html.contains("The sweep crosses 2 settings (staff turnover; cover group size)"));
+    // Turnover's effect averaged over the cover groups: exactly +0.4, levels 0.28 and 0.68.
+    assert!(
+        html.contains(
+            "<li><strong>staff turnover 25% a year</strong> against staff turnover 5% a year:\n\
+             <ul>\n<li>Raised handoffs per order by 0.40 handoffs per order (95% CI +0.40 to \
+             +0.40): 0.68 against 0.28.</li>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<li><strong>cover group size 4</strong> against cover group size 1:\n<ul>\n\
+         <li>Raised handoffs per order by 0.10"
+    ));
+    // Not every arm against the first.
+    assert!(!html.contains("compared with"), "{html}");
+    // The focus measure heads the table of headline measures and the headline plot.
+    let table = html.split("<h3>Headline measures</h3>").nth(1).unwrap();
+    let first_row = table.split("<tr><td>").nth(1).unwrap();
+    assert!(
+        first_row.starts_with("Handoffs per order</td>"),
+        "{first_row}"
+    );
+    let headline = svg_texts(by_name(&figs, "headline"));
+    let (handoffs, completed) = (
+        headline
+            .find("Handoffs per order")
+            .expect("handoffs in the headline plot"),
+        headline.find("Orders completed").unwrap(),
+    );
+    assert!(handoffs < completed, "{headline}");
+    // A plot of the main effects, one column a setting, the focus measure's row first.
+    let effects = by_name(&figs, "main_effects");
+    check_png(effects);
+    let texts = svg_texts(effects);
+    assert!(
+        texts.contains("Staff turnover: handoffs per order"),
+        "{texts}"
+    );
+    assert!(
+        texts.contains("Cover group size: handoffs per order"),
+        "{texts}"
+    );
+    assert!(texts.contains("25% a year"), "{texts}");
+    assert_self_contained(&html);
+}
+
+#[test]
+fn a_sweep_along_one_setting_says_where_a_measure_is_flat_and_where_it_is_steep() {
+    // Reoffending flat from a cap of 10 to 30, then up 9.9 points from 30 to 40.
+    let base = [0.30, 0.30, 0.301, 0.40];
+    let arms: Vec<ArmResults> = [10, 20, 30, 40]
+        .iter()
+        .zip(base)
+        .map(|(cap, level)| {
+            let cap = cap.to_string();
+            let mut a = arm(
+                &format!("caseload_cap={cap}"),
+                &[("workforce.caseload_cap", &cap)],
+                0.0,
+            );
+            a.by_replication.insert(
+                "reoffending_rate".into(),
+                (0..5).map(|r| (r, level + 0.01 * f64::from(r))).collect(),
+            );
+            a
+        })
+        .collect();
+    let dir = OutputDir {
+        path: PathBuf::from("fixture"),
+        kind: Kind::Sweep,
+        record: record(Some("sweep"), 4),
+        varied_keys: vec!["workforce.caseload_cap".into()],
+        arms,
+        differences: Vec::new(),
+    };
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    assert!(
+        html.contains(
+            "<li>Proven reoffending within a year: flat from 10 to 30; rises steeply from 30 \
+             to 40 (by 9.9 points).</li>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_rate_is_plotted_from_zero() {
+    let figs = figures(&caseload_sweep()).unwrap();
+    let svg = svg_texts(by_name(&figs, "headline"));
+    // Completion is about 70%: its axis starts at 0, not at 67.
+    assert!(svg.contains("\n0\n"), "{svg}");
+}
+
+#[test]
+fn more_orders_completed_with_fewer_contacts_and_breaches_is_explained_not_praised() {
+    let mut dir = caseload_sweep();
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    // Completion made no clear difference in the fixture: nothing to explain.
+    assert!(!html.contains("Why more orders complete"));
+    for (metric, mean, lo, hi) in [
+        ("completion_rate", 0.05, 0.04, 0.06),
+        ("breach_rate", -0.05, -0.06, -0.04),
+        ("contact_delivery_rate", -0.3, -0.31, -0.29),
+    ] {
+        dir.differences.retain(|d| d.metric != metric);
+        dir.differences.push(Difference {
+            arm: "caseload_cap=70".into(),
+            reference: "caseload_cap=40".into(),
+            metric: metric.into(),
+            reference_mean: None,
+            arm_mean: None,
+            difference: Estimate {
+                mean: Some(mean),
+                ci_low: Some(lo),
+                ci_high: Some(hi),
+                n: 20,
+            },
+        });
+    }
+    let html = report_html(&dir, &figures(&dir).unwrap());
+    assert!(
+        html.contains(
+            "<strong>Why more orders complete:</strong> not because supervision works better"
+        ),
+        "{html}"
+    );
 }

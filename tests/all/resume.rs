@@ -83,7 +83,12 @@ fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
     }
 
     let args = sweep_args(&killed, "10");
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // Not quiet: the printed speed is checked.
+    let args: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--quiet")
+        .collect();
     let resumed = casesim(&args, Some("2"));
     assert!(resumed.status.success(), "{}", stderr(&resumed));
     let said = stderr(&resumed);
@@ -91,6 +96,19 @@ fn a_killed_sweep_restarted_skips_what_is_done_and_ends_byte_identical() {
         said.contains("resuming: ") && said.contains(" of 90 replications already done"),
         "{said}"
     );
+    // The speed is that of the replications run this time, and says so.
+    let done: usize = said
+        .split("resuming: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {said}"));
+    let printed = String::from_utf8_lossy(&resumed.stdout);
+    let speed = format!(
+        "for the {} replications run this time ({done} resumed from the checkpoint)",
+        90 - done
+    );
+    assert!(printed.contains(&speed), "{printed}");
     assert!(
         !killed.join(".checkpoint").exists(),
         "the checkpoint is removed"

@@ -312,7 +312,12 @@ fn a_run_replaces_what_a_sweep_wrote_in_its_directory_and_leaves_the_users_files
     assert!(out.join("compare.csv").exists() && out.join("headline.svg").exists());
     std::fs::write(out.join("my-notes.txt"), "mine").unwrap();
     std::fs::write(out.join("my-table.csv"), "mine").unwrap();
-    ok(casesim_in(&quick_run(s(&out), &[]), None, &[]));
+    // Another experiment: refused without --replace (tests/all/outputs.rs), replaced with it.
+    assert_bad(
+        &casesim_in(&quick_run(s(&out), &[]), None, &[]),
+        &["another experiment", "--replace"],
+    );
+    ok(casesim_in(&quick_run(s(&out), &["--replace"]), None, &[]));
     for gone in ["compare.csv", "headline.svg", "headline.png"] {
         assert!(
             !out.join(gone).exists(),
