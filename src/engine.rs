@@ -29,6 +29,7 @@ use crate::model::organisation::{
 };
 use crate::model::reoffending::{HazardModel, ReoffendingCounts, reoffending_week};
 use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_places};
+use crate::model::unit::case_from_row;
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::{
     WorkCounts, WorkloadWeek, add_demand, arrange_cover, decide_shares, deliver, open_accounts,
@@ -43,6 +44,14 @@ use crate::scenario::{Approach, Scenario, Streaming};
 pub struct StepCounts {
     /// New cases arriving.
     pub new_orders: u32,
+    /// Cases still waiting for a case manager after the week's allocation (which has already
+    /// reallocated last week's leavers' cases where anyone had room).
+    #[serde(default)]
+    pub waiting_at_allocation: u32,
+    /// Cases released this week by case managers who left (they wait until next week's
+    /// allocation): the leaver spike, counted apart from the waiting above.
+    #[serde(default)]
+    pub leavers_cases: u32,
     pub work: WorkCounts,
     pub conferences: ConferenceCounts,
     pub services: ServiceCounts,
@@ -252,7 +261,8 @@ fn handover_of_misfits(f: &mut Office, _: usize, o: &mut Offender) {
 /// longest waiting first).
 #[inline(always)]
 fn allocation(f: &mut Office, _: usize, o: &mut Offender) {
-    allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
+    let waiting = allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
+    f.counts.waiting_at_allocation += u32::from(waiting);
 }
 
 /// 4. The case's week begins; its demand on its case manager's hours is added up.
@@ -411,6 +421,7 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
     let left = &f.left_this_week;
     if o.supervision.manager.index().is_some_and(|m| left[m]) {
         release(o, &mut f.managers, HandoffCause::StaffLeft);
+        f.counts.leavers_cases += 1;
     }
     let (retained, size) = (
         f.scenario.relationship.retained_on_handoff,
@@ -442,14 +453,26 @@ impl<'s> World<'s> {
             .with_reports(scenario.reports.share, scenario.reports.weeks)
             .with_draws(seed, replication);
         let sentencer = Sentencer::new(scenario);
-        let cases = (0..scenario.population.initial_cases)
-            .map(|_| {
-                let mut o = factory.draw(&mut arrivals, 0, true);
-                sentencer.sentence(&mut o, 0, true, &scenario.custody);
-                schedule_initial_reviews(&mut o, scenario);
-                o
-            })
-            .collect();
+        let cases = match &scenario.unit.initial_caseload {
+            // The planner's own caseload, row by row.
+            Some(rows) => rows
+                .iter()
+                .map(|row| {
+                    let mut o =
+                        case_from_row(&mut factory, &sentencer, scenario, row, seed, replication);
+                    schedule_initial_reviews(&mut o, scenario);
+                    o
+                })
+                .collect(),
+            None => (0..scenario.population.initial_cases)
+                .map(|_| {
+                    let mut o = factory.draw(&mut arrivals, 0, true);
+                    sentencer.sentence(&mut o, 0, true, &scenario.custody);
+                    schedule_initial_reviews(&mut o, scenario);
+                    o
+                })
+                .collect(),
+        };
         let (managers, establishment) = Establishment::establish(scenario, seed, replication);
         let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")

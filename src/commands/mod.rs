@@ -17,6 +17,7 @@ use crate::experiment::{
     work_list,
 };
 use crate::files::{lock_dir, safe_file_name};
+use crate::model::unit::UnitSummary;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
     ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
@@ -30,7 +31,20 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Reads a scenario and applies `--set` arguments.
 pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> {
-    Ok(load_scenario(path, &parse_overrides(set)?)?)
+    Ok(with_unit(load_scenario(path, &parse_overrides(set)?)?))
+}
+
+/// A scenario as loaded with what `population.cases_in_force` works out set in it (the inflow
+/// and the initial cases; see `model::unit`).
+fn with_unit(mut scenario: Scenario) -> Scenario {
+    crate::experiment::steady::resolve(&mut scenario);
+    scenario
+}
+
+/// What the unit is expected to come to (the inflow worked out, the capacity warning), one
+/// line each.
+pub fn unit_lines(scenario: &Scenario) -> Vec<String> {
+    UnitSummary::expected(scenario).lines()
 }
 
 /// Parses `--set` arguments, every problem at once.
@@ -53,7 +67,12 @@ pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
 /// `casesim check`: the resolved scenario as TOML (every key, defaults included).
 pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
     let scenario = resolve_scenario(path, set)?;
-    Ok(crate::scenario::docs::annotated_toml(&scenario))
+    let mut text = String::new();
+    for line in unit_lines(&scenario) {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str(&crate::scenario::docs::annotated_toml(&scenario));
+    Ok(text)
 }
 
 /// The options `run`, `sweep` and `compare` share.
@@ -129,9 +148,14 @@ impl RunReport {
     /// The text printed at the end of a run.
     pub fn text(&self) -> String {
         let sim = &self.scenario.simulation;
+        let unit: String = crate::experiment::steady::measured(&self.scenario, &self.results)
+            .lines()
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
         format!(
             "casesim run: {} — {} replications of {} weeks (measured from week {}), seed {}\n\
-             {}\n\n{}\nOutputs in {}\n",
+             {}\n{unit}\n{}\nOutputs in {}\n",
             self.scenario.name,
             sim.replications,
             sim.weeks,
@@ -373,6 +397,7 @@ pub fn output_files(
             offender_weeks,
             measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
             scenario,
+            unit: crate::experiment::steady::measured(scenario, results),
         }));
     } else {
         let grouped = Grouped {
@@ -395,6 +420,11 @@ pub fn output_files(
             "compare.csv".to_string(),
             compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
         ));
+        let units: Vec<UnitSummary> = arms
+            .iter()
+            .zip(results)
+            .map(|(a, r)| crate::experiment::steady::measured(&a.scenario, r))
+            .collect();
         files.push(json_file(&ExperimentRecord {
             casesim_version: env!("CARGO_PKG_VERSION"),
             kind: plan.kind.name(),
@@ -407,7 +437,8 @@ pub fn output_files(
             offender_weeks,
             arms: arms
                 .iter()
-                .map(|a| ArmRecord {
+                .zip(units)
+                .map(|(a, unit)| ArmRecord {
                     arm: &a.label,
                     scenario_file: &a.scenario_file,
                     varied: a.varied.clone(),
@@ -417,6 +448,7 @@ pub fn output_files(
                         a.scenario.simulation.weeks,
                     ],
                     scenario: &a.scenario,
+                    unit,
                 })
                 .collect(),
         }));
@@ -525,7 +557,7 @@ fn experiment(plan: Plan, options: &Options) -> Result<ExperimentReport, Error> 
 pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Plan, Error> {
     let source = read_source(path)?;
     let set = parse_overrides(&options.set)?;
-    let base = scenario_from_source(&source, &set)?;
+    let base = with_unit(scenario_from_source(&source, &set)?);
     let from_arguments = !vary.is_empty();
     let spec: Sweep = if from_arguments {
         parse_vary_args(vary)?
@@ -581,7 +613,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
             })
             .collect();
         overrides.extend(set.iter().cloned());
-        match scenario_from_source(&source, &overrides) {
+        match scenario_from_source(&source, &overrides).map(with_unit) {
             Ok(mut scenario) => {
                 options.apply(&mut scenario);
                 scenario.sweep = Sweep::default();

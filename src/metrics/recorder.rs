@@ -153,6 +153,12 @@ pub struct OutcomeTally {
     /// First kept appointments after release in the window, and the weeks from release to them.
     pub first_contacts: u64,
     pub first_contact_weeks: u64,
+    /// Community orders started in the window whose first contact on the order was offered in
+    /// the window, and the weeks from sentence (the order's start) to it.
+    #[serde(default)]
+    pub orders_first_contacted: u64,
+    #[serde(default)]
+    pub sentence_to_first_contact_weeks: u64,
     /// The case measures below are summed over community orders terminated and licences
     /// ended.
     pub handoffs: u64,
@@ -217,6 +223,8 @@ impl OutcomeTally {
         self.first_appointments_missed += other.first_appointments_missed;
         self.first_contacts += other.first_contacts;
         self.first_contact_weeks += other.first_contact_weeks;
+        self.orders_first_contacted += other.orders_first_contacted;
+        self.sentence_to_first_contact_weeks += other.sentence_to_first_contact_weeks;
         self.handoffs += other.handoffs;
         for (a, b) in self
             .handoffs_by_cause
@@ -667,6 +675,16 @@ impl Recorder {
         if let Some(kept) = o.events.first_appointment {
             tally.first_appointments += 1;
             tally.first_appointments_missed += u64::from(!kept);
+        }
+        // The first contact offered on a community order (the report's interview before
+        // sentence is not counted: the tallies count contacts under supervision only).
+        if o.events.contact_offered
+            && o.tallies.contacts_delivered == 1
+            && o.journey.stage == Stage::Order
+            && o.journey.order_start >= self.window_start
+        {
+            tally.orders_first_contacted += 1;
+            tally.sentence_to_first_contact_weeks += (week - o.journey.order_start).max(0) as u64;
         }
         if o.events.first_contact_after_release {
             tally.first_contacts += 1;

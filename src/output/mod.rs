@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::experiment::{RunResults, Summary, kaplan_meier, paired_differences};
 use crate::files::{Replace, lock_dir, publish};
 use crate::metrics::{COLUMNS, Metrics};
+use crate::model::unit::UnitSummary;
 use crate::scenario::Scenario;
 
 /// A number as written in CSV: shortest exact decimal; undefined is an empty cell.
@@ -281,6 +282,9 @@ pub struct RunRecord<'a> {
     pub measurement_window_weeks: [u32; 2],
     /// The scenario as resolved: file, defaults and overrides together.
     pub scenario: &'a Scenario,
+    /// The unit: the inflow `cases_in_force` worked out, and whether the posts can hold the
+    /// caseload expected (the report's warning).
+    pub unit: UnitSummary,
 }
 
 /// What `run.json` records about a sweep or comparison.
@@ -314,6 +318,8 @@ pub struct ArmRecord<'a> {
     pub measurement_window_weeks: [u32; 2],
     /// The scenario as resolved: file, defaults, sweep values and overrides together.
     pub scenario: &'a Scenario,
+    /// As in a run's record.
+    pub unit: UnitSummary,
 }
 
 /// Key-value pairs as a JSON object, in their order.
