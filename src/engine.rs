@@ -66,6 +66,9 @@ pub trait Observer {
     fn open_week(&mut self, week: i32, counts: &StepCounts);
     /// One case, after every step of the week has dealt with it.
     fn count_case(&mut self, o: &Offender, managers: &[CaseManager]);
+    /// A new case arrived in week `week` (after the week's intake, before its other steps).
+    #[inline(always)]
+    fn case_arrives(&mut self, _o: &Offender, _week: i32) {}
     /// Every case has been counted.
     fn close_week(&mut self, managers: &[CaseManager]);
 }
@@ -176,6 +179,12 @@ macro_rules! week {
         w.office.counts = StepCounts::default();
         // 1. New cases arrive and are sentenced.
         intake(w);
+        {
+            let (n, arrived) = (w.cases.len(), w.office.counts.new_orders as usize);
+            for o in &w.cases[n - arrived..] {
+                observer.case_arrives(o, w.office.week);
+            }
+        }
         clock.lap("intake");
         // 2. A case whose holder does not work on the stage it has just started, or on the type
         //    a review gave it, is handed over.
@@ -403,6 +412,8 @@ fn staff_events(f: &mut Office) {
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
+            // Released in the week's last pass (`leavers_cases`), after the counts are taken.
+            f.counts.leavers_cases += m.caseload;
         }
         if event == StaffEvent::Joined {
             m.discretion = discretion_weights(spread, &m.draws, f.week);
@@ -421,7 +432,6 @@ fn leavers_cases(f: &mut Office, _: usize, o: &mut Offender) {
     let left = &f.left_this_week;
     if o.supervision.manager.index().is_some_and(|m| left[m]) {
         release(o, &mut f.managers, HandoffCause::StaffLeft);
-        f.counts.leavers_cases += 1;
     }
     let (retained, size) = (
         f.scenario.relationship.retained_on_handoff,

@@ -90,6 +90,9 @@ pub struct Options {
     /// Run even when the estimate of memory or time is above the limits
     /// ([`crate::experiment::resources`]).
     pub force: bool,
+    /// `--cases PATH`: write every case's record there (gzip when it ends in `.gz`), and
+    /// `timeseries_by_replication.csv` in the output directory.
+    pub cases: Option<PathBuf>,
 }
 
 impl Options {
@@ -211,6 +214,7 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
         notes: Vec::new(),
         out,
         command: options.command.clone(),
+        cases: options.cases.clone(),
     })
 }
 
@@ -219,8 +223,15 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
 /// Before anything runs, the memory and time it needs are estimated and checked against the
 /// machine's ([`check_resources`]); then the output directory is locked for the run, so no
 /// other casesim process writes it meanwhile.
-pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
+pub fn execute(mut plan: Plan, options: &Options) -> Result<Report, Error> {
     let threads = rayon::current_num_threads();
+    if let Some(path) = &plan.cases {
+        check_cases_path(path)?;
+    }
+    let record_cases = plan.cases.is_some();
+    for arm in &mut plan.arms {
+        arm.scenario.record_cases = record_cases;
+    }
     check_resources(
         &plan,
         resources::estimate_arms(&plan.scenarios(), threads),
@@ -246,9 +257,59 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
         }
         other => other?,
     }
+    if let Some(path) = &plan.cases {
+        write_cases(path, &plan, &results)?;
+    }
     checkpoint.finish()?;
     drop(lock);
     Ok(report(plan, results, seconds))
+}
+
+/// Refuses a `--cases` path that cannot be written before anything runs: its folder must
+/// exist, and it must not be a directory.
+fn check_cases_path(path: &Path) -> Result<(), Error> {
+    let problem = |message: &str| {
+        Error::from(InputProblem {
+            origin: Origin::Argument(format!("--cases {}", path.display())),
+            key: None,
+            message: message.to_string(),
+        })
+    };
+    if path.is_dir() {
+        return Err(problem(
+            "is a directory: give a file name such as cases.csv.gz",
+        ));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if parent.is_some_and(|p| !p.is_dir()) {
+        return Err(problem("names a folder that does not exist"));
+    }
+    Ok(())
+}
+
+/// Writes the case records of every arm and replication to `path` (gzip when its name ends
+/// in `.gz`), whole or not at all: written beside it and renamed into place.
+fn write_cases(path: &Path, plan: &Plan, results: &[RunResults]) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let labels: Vec<&str> = plan.arms.iter().map(|a| a.label.as_str()).collect();
+    let gzip = path.extension().is_some_and(|x| x == "gz");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".casesim-cases");
+    // Readable as any output file is (a temporary file is private by default).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder.tempfile_in(dir).map_err(fail)?;
+    crate::output::write_cases_csv(file.as_file_mut(), &labels, results, gzip).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 /// Refuses a plan whose estimate is above the machine's limits unless `force`, naming the
@@ -291,8 +352,15 @@ fn run_resumably(
             plan.out.join(checkpoint::DIR_NAME).display()
         );
     }
-    let mut done: Vec<Option<ReplicationResult>> =
-        jobs.iter().map(|&(a, r)| checkpoint.take(a, r)).collect();
+    // A replication kept without its case records is run again when they are asked for.
+    let mut done: Vec<Option<ReplicationResult>> = jobs
+        .iter()
+        .map(|&(a, r)| {
+            checkpoint
+                .take(a, r)
+                .filter(|kept| !arms[a].record_cases || kept.cases.is_some())
+        })
+        .collect();
     let missing: Vec<(usize, u32)> = jobs
         .iter()
         .zip(&done)
@@ -381,6 +449,13 @@ pub fn output_files(
         .map(|r| r.offender_weeks())
         .fold(0u64, u64::saturating_add);
     let mut files;
+    let by_replication = plan.cases.is_some().then(|| {
+        let labels: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
+        (
+            "timeseries_by_replication.csv".to_string(),
+            crate::output::timeseries_by_replication_csv(&labels, results),
+        )
+    });
     if plan.kind == Kind::Run {
         let (arm, results) = (&arms[0], &results[0]);
         let scenario = &arm.scenario;
@@ -453,6 +528,7 @@ pub fn output_files(
                 .collect(),
         }));
     }
+    files.extend(by_replication);
     files
 }
 
@@ -657,6 +733,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         notes: Vec::new(),
         out,
         command: options.command.clone(),
+        cases: options.cases.clone(),
     })
 }
 
@@ -778,6 +855,7 @@ pub fn plan_compare(
         notes,
         out,
         command: options.command.clone(),
+        cases: options.cases.clone(),
     })
 }
 

@@ -52,6 +52,10 @@ pub struct Plan {
     pub out: PathBuf,
     /// The command line, recorded in run.json.
     pub command: String,
+    /// Where `--cases` writes the case records (not part of what shards and checkpoints
+    /// agree on: it changes what is written, not what is run).
+    #[serde(skip)]
+    pub cases: Option<PathBuf>,
 }
 
 impl Plan {

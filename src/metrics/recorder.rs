@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Observer, StepCounts};
+use crate::metrics::cases::CaseLog;
 use crate::metrics::{Metrics, Window};
 use crate::model::custody::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
@@ -395,6 +396,8 @@ pub struct Recorder {
     pub survival: Survival,
     /// The week being counted, between [`Observer::open_week`] and [`Observer::close_week`].
     open: OpenWeek,
+    /// Every case's record, when asked for (`--cases`).
+    pub cases: Option<CaseLog>,
 }
 
 impl Observer for Recorder {
@@ -406,6 +409,13 @@ impl Observer for Recorder {
     #[inline(always)]
     fn count_case(&mut self, o: &Offender, managers: &[CaseManager]) {
         self.count(o, managers);
+    }
+
+    #[inline(always)]
+    fn case_arrives(&mut self, o: &Offender, week: i32) {
+        if let Some(log) = &mut self.cases {
+            log.arrives(o, week, false);
+        }
     }
 
     fn close_week(&mut self, managers: &[CaseManager]) {
@@ -433,6 +443,16 @@ impl Recorder {
             weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
             open: OpenWeek::default(),
+            cases: s.record_cases.then(|| CaseLog::new(sim.follow_up_weeks)),
+        }
+    }
+
+    /// The initial caseload, at week 0 before it starts (for the case records).
+    pub fn initial_caseload<'a>(&mut self, cases: impl IntoIterator<Item = &'a Offender>) {
+        if let Some(log) = &mut self.cases {
+            for o in cases {
+                log.arrives(o, 0, true);
+            }
         }
     }
 
@@ -443,6 +463,10 @@ impl Recorder {
         offenders: impl IntoIterator<Item = &'a Offender>,
         last_week: i32,
     ) {
+        let offenders: Vec<&Offender> = offenders.into_iter().collect();
+        if let Some(log) = &mut self.cases {
+            log.finish(offenders.iter().copied(), last_week);
+        }
         for o in offenders {
             if o.journey.stage == Stage::PreSentence {
                 continue;
@@ -488,6 +512,9 @@ impl Recorder {
     fn count(&mut self, o: &Offender, managers: &[CaseManager]) {
         let open = &mut self.open;
         let week = open.record.week;
+        if let Some(log) = &mut self.cases {
+            log.week(o, week);
+        }
         let rec = &mut open.record.cases;
         if let Some(m) = o.supervision.manager.index() {
             if managers[m].is_staff() {

@@ -260,6 +260,10 @@ pub struct Scenario {
     #[serde(skip)]
     #[param(skip)]
     pub unit: UnitData,
+    /// Keep a record of every case (`--cases`): not a key, a choice of output.
+    #[serde(skip)]
+    #[param(skip)]
+    pub record_cases: bool,
 }
 
 /// Pre-sentence reports: the court asks the service to assess the offender before sentence

@@ -68,9 +68,9 @@ pub struct CaseRow {
     #[serde(default)]
     pub family_support: Option<f64>,
     /// In work, and in settled accommodation; empty: drawn as for a new case with its needs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yes_no")]
     pub employed: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yes_no")]
     pub settled: Option<bool>,
 }
 
@@ -87,6 +87,22 @@ impl CaseRow {
             self.thinking,
         ]
         .map(|s| s.unwrap_or(0))
+    }
+}
+
+/// A true/false cell as spreadsheets and statistics packages write it: `true`/`false`,
+/// `TRUE`/`FALSE` (Excel, R), `yes`/`no`, `1`/`0`; empty is none.
+fn yes_no<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let text: Option<String> = Option::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => match t.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Ok(Some(true)),
+            "false" | "no" | "0" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{t}` is not true or false (also TRUE/FALSE, yes/no, 1/0, or empty)"
+            ))),
+        },
     }
 }
 
@@ -121,10 +137,10 @@ pub struct PostRow {
     pub specialism: Option<String>,
     /// Whether the holder is trained in core correctional practice; empty: drawn with
     /// `practice.trained_share`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yes_no")]
     pub trained: Option<bool>,
     /// Vacant at week 0 (filled after `workforce.vacancy_weeks`); empty: filled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "yes_no")]
     pub vacant: Option<bool>,
     /// Most cases the post may hold; empty: `workforce.caseload_cap` (a volunteer's,
     /// `workforce.volunteer_caseload_cap`).
@@ -325,7 +341,15 @@ fn read_rows<T: for<'de> Deserialize<'de>>(
             Err(e) => {
                 let (col, message) = match e.kind() {
                     csv::ErrorKind::Deserialize { err, .. } => {
-                        (column(err.field()), err.to_string())
+                        let message = err.to_string();
+                        // An unknown name (`unknown variant \`medum\``) comes without its
+                        // field: the column is the one holding that value.
+                        let col = column(err.field()).or_else(|| {
+                            let bad = message.split('`').nth(1)?;
+                            let i = record.iter().position(|cell| cell == bad)?;
+                            headers.get(i).map(str::to_string)
+                        });
+                        (col, message)
                     }
                     _ => (None, csv_message(&e)),
                 };
