@@ -600,9 +600,21 @@ impl ExperimentReport {
                 )
             }
         };
+        // Each arm's unit: the inflow worked out, and the caseload warning, named by arm.
+        let unit: String = self
+            .arms
+            .iter()
+            .zip(&self.results)
+            .flat_map(|(arm, r)| {
+                crate::experiment::steady::measured(&arm.scenario, r)
+                    .lines()
+                    .into_iter()
+                    .map(move |line| format!("{}: {line}\n", arm.label))
+            })
+            .collect();
         format!(
             "casesim {}: {} arms x {} replications of {} weeks (measured from week {}), seed {}\n\
-             {}\n\n{}\nOutputs in {}\n",
+             {}\n{unit}\n{}\nOutputs in {}\n",
             self.kind,
             self.arms.len(),
             first.replications,

@@ -154,6 +154,19 @@ pub struct CapacityCheck {
     pub warning: Option<String>,
 }
 
+/// A whole number with thousands separators: `2,585`.
+fn whole(v: f64) -> String {
+    let digits = format!("{:.0}", v.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The share of posts vacant in the steady state: each holder leaves at the turnover rate (a
 /// weekly hazard) and the post stays empty for `vacancy_weeks`.
 pub fn vacant_share(s: &Scenario) -> f64 {
@@ -200,6 +213,22 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
     let posts_needed =
         ((in_force - volunteer_caps * (1.0 - vacant_share)).max(0.0) / per_post).ceil() as u32;
     let warning = (cases_waiting >= 1.0).then(|| {
+        let room = format!(
+            "room for {} under the caps ({:.1}% of posts vacant at a time)",
+            whole(capacity.floor()),
+            vacant_share * 100.0
+        );
+        if measured && in_force <= capacity {
+            // Room overall, but not where the cases are.
+            return format!(
+                "about {} cases waited for allocation in an average week of the run, though \
+                 the {posts} case-manager posts have {room} for the {} cases in force: the \
+                 room is not where the cases are (their patch, the grade their risk needs, or \
+                 a specialism)",
+                whole(cases_waiting),
+                whole(in_force),
+            );
+        }
         let (how, basis) = if measured {
             (
                 "waited for allocation in an average week of the run",
@@ -213,13 +242,10 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
         };
         format!(
             "the {posts} case-manager posts cannot hold the caseload: about {} cases {basis} \
-             against room for {} under the caps ({:.1}% of posts vacant at a time); about {} \
-             cases {how}; holding them all takes about {} posts at a cap of {} (or a higher \
-             cap)",
-            in_force.round(),
-            capacity.floor(),
-            vacant_share * 100.0,
-            cases_waiting.round(),
+             against {room}; about {} cases {how}; holding them all takes about {} posts at a \
+             cap of {} (or a higher cap)",
+            whole(in_force),
+            whole(cases_waiting),
             posts_needed.max(posts + 1),
             w.caseload_cap,
         )
