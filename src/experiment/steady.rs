@@ -45,10 +45,21 @@ impl Observer for InForce {
     fn close_week(&mut self, _: &[CaseManager]) {}
 }
 
+/// Longest pilot, in weeks.
+const PILOT_WEEKS: u32 = 312;
+
+/// Largest pilot, in cases in force: a larger unit is piloted at this size, its posts scaled
+/// alike (the weeks a case is held depend on caseloads, not on the unit's size), so that
+/// working out the inflow of a national service takes a moment, not a run.
+const PILOT_CASES: f64 = 20_000.0;
+
 /// Mean cases on the books over the year after the warm-up of a pilot of `s`.
 fn pilot_cases_in_force(s: &Scenario) -> f64 {
     let sim = &s.simulation;
-    let weeks = (sim.warmup_weeks + 52).min(sim.weeks.max(52));
+    // At most six years: the weeks held settle within the longest orders.
+    let weeks = (sim.warmup_weeks + 52)
+        .min(sim.weeks.max(52))
+        .min(PILOT_WEEKS);
     let mut observer = InForce {
         from_week: weeks.saturating_sub(52) as i32,
         counting: false,
@@ -75,11 +86,27 @@ pub fn resolve(s: &mut Scenario) {
     per_arrival.population.inflow_per_week = 1.0;
     let due = expected_caseload(&per_arrival);
     let due_weeks = due.weeks_held_per_case.max(1.0);
-    // The pilot, at the inflow the due weeks suggest.
+    // The pilot, at the inflow the due weeks suggest; scaled down, posts with cases, when the
+    // unit is large and its posts are not given row by row.
     let mut pilot = s.clone();
+    let scale =
+        if target > PILOT_CASES && s.unit.posts.is_none() && s.unit.initial_caseload.is_none() {
+            PILOT_CASES / target
+        } else {
+            1.0
+        };
+    let w = &mut pilot.workforce;
+    let scaled = |n: u32| ((f64::from(n) * scale).round() as u32).max(u32::from(n > 0));
+    w.case_managers = scaled(w.case_managers);
+    w.volunteers = scaled(w.volunteers);
+    let target = target * scale;
     let guess = target / due_weeks;
     pilot.population.inflow_per_week = guess;
-    let initial = |inflow: f64| (inflow * due.sentence_weeks_per_case).round() as u32;
+    let initial = |inflow: f64| {
+        (inflow * due.sentence_weeks_per_case)
+            .round()
+            .min(f64::from(crate::scenario::MAX_CASES)) as u32
+    };
     if pilot.unit.initial_caseload.is_none() {
         // The sentences in force that go with the cases asked for.
         pilot.population.initial_cases = initial(target / due_weeks);
@@ -90,6 +117,7 @@ pub fn resolve(s: &mut Scenario) {
     } else {
         due_weeks
     };
+    let target = f64::from(n);
     // Two decimals: the inflow as printed and recorded is the inflow run.
     let inflow = (target / weeks_held * 100.0).round() / 100.0;
     s.population.inflow_per_week = inflow;

@@ -595,18 +595,13 @@ impl Establishment {
         let types = streaming.type_count();
         let mut managers = Vec::with_capacity(rows.len());
         let mut pools: Vec<Vec<ManagerId>> = Vec::new();
-        let mut new_pool = |pools: &mut Vec<Vec<ManagerId>>| {
-            pools.push(Vec::new());
-            pools.len() - 1
+        // `n` new pools, empty: their indices.
+        let mut new_pools = |n: usize| -> Vec<usize> {
+            let first = pools.len();
+            pools.resize(first + n, Vec::new());
+            (first..first + n).collect()
         };
-        let per_patch =
-            |pools: &mut Vec<Vec<ManagerId>>,
-             new_pool: &mut dyn FnMut(&mut Vec<Vec<ManagerId>>) -> usize| {
-                (0..patches)
-                    .map(|_| new_pool(pools))
-                    .collect::<Vec<usize>>()
-            };
-        let report_pool = per_patch(&mut pools, &mut new_pool);
+        let report_pool = new_pools(patches);
         let (supervision_pool, custody_pool, licence_pool, type_pools) = match streaming {
             Streaming::Generic => (
                 report_pool.clone(),
@@ -615,20 +610,21 @@ impl Establishment {
                 Vec::new(),
             ),
             Streaming::Task => (
-                per_patch(&mut pools, &mut new_pool),
-                per_patch(&mut pools, &mut new_pool),
-                per_patch(&mut pools, &mut new_pool),
+                new_pools(patches),
+                new_pools(patches),
+                new_pools(patches),
                 Vec::new(),
             ),
             _ => {
-                let type_pools: Vec<usize> = (0..types).map(|_| new_pool(&mut pools)).collect();
+                // Specialists serve every patch: the pool of (patch, type) is the type's.
+                let type_pools = new_pools(types);
                 let by_patch: Vec<usize> = (0..patches)
                     .flat_map(|_| type_pools.iter().copied())
                     .collect();
                 (by_patch.clone(), by_patch.clone(), by_patch, type_pools)
             }
         };
-        let volunteer_pools: Vec<usize> = per_patch(&mut pools, &mut new_pool);
+        let volunteer_pools = new_pools(patches);
         let mut has_volunteers = vec![false; patches];
         for (i, row) in rows.iter().enumerate() {
             let patch = usize::from(row.patch - 1);

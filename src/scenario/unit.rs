@@ -517,6 +517,22 @@ fn resolve(written: &str, origin: &Origin, scenario_path: &Path) -> PathBuf {
     }
 }
 
+/// A file's problems when an argument (`--set`) named the file: each is the argument's,
+/// with the file, row and column in its message.
+fn from_argument(problems: Vec<InputProblem>, origin: Origin) -> Vec<InputProblem> {
+    match origin {
+        Origin::File { .. } => problems,
+        argument => problems
+            .into_iter()
+            .map(|p| InputProblem {
+                message: format!("{}: {}", p.origin, p.message),
+                origin: argument.clone(),
+                key: p.key,
+            })
+            .collect(),
+    }
+}
+
 /// Reads the unit's files named in `s` into `s.unit`, and sets the counts they replace
 /// (`initial_cases`; `case_managers`, `volunteers` and `qualified_share`). `origin_of` says
 /// where a key's value came from (for resolving relative paths); `given` says whether the file
@@ -545,8 +561,23 @@ pub fn read_unit(
             "population.cases_in_force" => s.population.cases_in_force > 0,
             _ => !s.workforce.posts.is_empty(),
         };
-        if set && given(replaced) {
-            problems.push(conflict(key, replaced, origin_of(replaced)));
+        if !(set && given(replaced)) {
+            continue;
+        }
+        let is_argument = |o: &Origin| matches!(o, Origin::Set(_) | Origin::Argument(_));
+        let (by, of_replaced) = (origin_of(key), origin_of(replaced));
+        match (is_argument(&by), is_argument(&of_replaced)) {
+            // An argument replaces what the file says: `--set population.cases_in_force=N`
+            // on a scenario with an inflow, or a caseload file on one with initial cases.
+            (true, false) => {}
+            // An inflow given as an argument replaces the file's cases in force.
+            (false, true) if key == "population.cases_in_force" => {
+                s.population.cases_in_force = 0;
+            }
+            // Both in the file, or both as arguments (or an argument for a key the file's
+            // CSV gives): one or the other.
+            (true, true) => problems.push(conflict(key, replaced, by)),
+            _ => problems.push(conflict(key, replaced, of_replaced)),
         }
     }
     if !s.population.initial_caseload.is_empty() {
@@ -556,7 +587,9 @@ pub fn read_unit(
             &origin_of(key),
             scenario_path,
         );
-        match read_rows::<CaseRow>(&path, key, |r| check_case(r, s)) {
+        match read_rows::<CaseRow>(&path, key, |r| check_case(r, s))
+            .map_err(|p| from_argument(p, origin_of(key)))
+        {
             Ok(rows) => {
                 s.population.initial_cases = rows.len().min(u32::MAX as usize) as u32;
                 s.unit.initial_caseload = Some(Arc::new(rows));
@@ -567,20 +600,23 @@ pub fn read_unit(
     if !s.workforce.posts.is_empty() {
         let key = "workforce.posts";
         let path = resolve(&s.workforce.posts, &origin_of(key), scenario_path);
-        match read_rows::<PostRow>(&path, key, |r| check_post(r, s)) {
+        match read_rows::<PostRow>(&path, key, |r| check_post(r, s))
+            .map_err(|p| from_argument(p, origin_of(key)))
+        {
             Ok(rows) => {
                 let staff = rows.iter().filter(|r| r.grade != PostGrade::Volunteer);
                 let (staff, qualified) = staff.fold((0u32, 0u32), |(n, q), r| {
                     (n + 1, q + u32::from(r.grade == PostGrade::Qualified))
                 });
                 if staff == 0 {
-                    problems.push(at(
+                    let p = at(
                         &path,
                         key,
                         None,
                         None,
                         "has no paid posts (only volunteers)".into(),
-                    ));
+                    );
+                    problems.extend(from_argument(vec![p], origin_of(key)));
                 }
                 s.workforce.case_managers = staff;
                 s.workforce.volunteers = rows.len() as u32 - staff;

@@ -427,6 +427,50 @@ fn a_key_a_file_replaces_cannot_be_given_too_and_a_missing_file_is_named() {
     );
     let (code, err) = check_with(Some(GOOD_CASE), None, "");
     assert_eq!(code, 0, "{err}");
+    // An argument replaces what the file gives: cases in force for the baseline's inflow, and
+    // an inflow for the template's cases in force.
+    let o = casesim(
+        &[
+            "check",
+            "scenarios/baseline.toml",
+            "--set",
+            "population.cases_in_force=2500",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("population.cases_in_force = 2500:"));
+    let o = casesim(
+        &[
+            "check",
+            "scenarios/my_unit.toml",
+            "--set",
+            "population.inflow_per_week=40",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("inflow_per_week = 40") && text.contains("cases_in_force = 0"),
+        "{text}"
+    );
+    // A file an argument names is its problem.
+    let o = casesim(
+        &[
+            "check",
+            "scenarios/baseline.toml",
+            "--set",
+            "workforce.posts=nowhere.csv",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--set workforce.posts=nowhere.csv"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
