@@ -507,3 +507,84 @@ fn waiting_after_allocation_leaves_out_the_leaver_spike() {
     assert!(get("waiting_at_allocation") > 50.0);
     assert!(get("mean_weeks_sentence_to_first_contact") > first_contact + 1.0);
 }
+
+#[test]
+fn posts_under_risk_and_task_streaming_hold_only_their_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = small_scenario();
+    s.simulation.weeks = 80;
+    s.simulation.warmup_weeks = 20;
+    s.population.patches = 2;
+    let mut risk = String::from("grade,hours,patch,specialism\n");
+    for p in 1..=2 {
+        risk.push_str(&format!("qualified,30,{p},reports\n"));
+    }
+    for (tier, n) in [("low", 6), ("medium", 8), ("high", 6), ("very_high", 3)] {
+        for i in 0..n {
+            risk.push_str(&format!("qualified,30,{},{tier}\n", i % 2 + 1));
+        }
+    }
+    std::fs::write(dir.path().join("risk.csv"), &risk).unwrap();
+    s.organisation.streaming = casesim::scenario::Streaming::Risk;
+    let path = scenario_file(dir.path(), &s, "", "posts = \"risk.csv\"");
+    let given = resolve_scenario(&path, &[]).unwrap();
+    assert_eq!(given.workforce.case_managers, 25);
+    let mut held = 0;
+    casesim::experiment::simulate_with(&given, 0, |world| {
+        world.check_invariants().unwrap();
+        // A case whose stage began this week is handed over at the start of the next.
+        let settled =
+            |o: &&casesim::model::offender::Offender| o.journey.stage_started < world.week() - 1;
+        for o in world
+            .cases()
+            .filter(|o| o.journey.stage == Stage::Order)
+            .filter(settled)
+        {
+            if let Some(m) = o.supervision.manager.index() {
+                let post = &world.managers()[m];
+                assert_eq!(
+                    usize::from(post.specialism),
+                    o.risk.index(),
+                    "case {}",
+                    o.id
+                );
+                held += 1;
+            }
+        }
+    });
+    assert!(held > 10_000, "{held}");
+    // Task streaming: report writers write reports, supervisors hold orders.
+    let task = "grade,hours,patch,specialism\nqualified,30,1,reports\nqualified,30,2,reports\n\
+                qualified,30,1,supervision\nqualified,30,2,supervision\nqualified,30,1,licence\n";
+    std::fs::write(dir.path().join("task.csv"), task).unwrap();
+    s.organisation.streaming = casesim::scenario::Streaming::Task;
+    let path = scenario_file(dir.path(), &s, "", "posts = \"task.csv\"");
+    let given = resolve_scenario(&path, &[]).unwrap();
+    casesim::experiment::simulate_with(&given, 0, |world| {
+        world.check_invariants().unwrap();
+        for o in world
+            .cases()
+            .filter(|o| o.journey.stage_started < world.week() - 1)
+        {
+            let Some(m) = o.supervision.manager.index() else {
+                continue;
+            };
+            let f = world.managers()[m].function;
+            use casesim::model::workforce::Function;
+            match o.journey.stage {
+                Stage::PreSentence => assert_eq!(f, Function::Reports),
+                Stage::Order => assert_eq!(f, Function::Supervision),
+                Stage::Licence => assert_eq!(f, Function::Licence),
+                _ => {}
+            }
+        }
+    });
+    // A specialism the streaming does not have is refused.
+    let (code, err) = check_with(
+        None,
+        Some("grade,hours,patch,specialism\nqualified,30,1,reports\nqualified,30,1,team\n"),
+        "[organisation]\nstreaming = \"task\"\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("row 2, column `specialism`"), "{err}");
+}
