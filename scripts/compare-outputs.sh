@@ -17,7 +17,7 @@ for f in scenarios/*.toml; do
     name=$(basename "$f" .toml)
     case $name in
         national) "$bin" run "$f" --reps 1 --quiet --out "$out/$name" ;;
-        baseline | us_probation_parole) "$bin" run "$f" --quiet --out "$out/$name" ;;
+        baseline | us_probation_parole | my_unit) "$bin" run "$f" --quiet --out "$out/$name" ;;
         *) "$bin" sweep "$f" --quiet --out "$out/$name" ;;
     esac
 done

@@ -29,6 +29,7 @@ use crate::model::organisation::{
 };
 use crate::model::reoffending::{HazardModel, ReoffendingCounts, reoffending_week};
 use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_places};
+use crate::model::unit::case_from_row;
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::{
     WorkCounts, WorkloadWeek, add_demand, arrange_cover, decide_shares, deliver, open_accounts,
@@ -43,6 +44,14 @@ use crate::scenario::{Approach, Scenario, Streaming};
 pub struct StepCounts {
     /// New cases arriving.
     pub new_orders: u32,
+    /// Cases still waiting for a case manager after the week's allocation (which has already
+    /// reallocated last week's leavers' cases where anyone had room).
+    #[serde(default)]
+    pub waiting_at_allocation: u32,
+    /// Cases released this week by case managers who left (they wait until next week's
+    /// allocation): the leaver spike, counted apart from the waiting above.
+    #[serde(default)]
+    pub leavers_cases: u32,
     pub work: WorkCounts,
     pub conferences: ConferenceCounts,
     pub services: ServiceCounts,
@@ -57,6 +66,9 @@ pub trait Observer {
     fn open_week(&mut self, week: i32, counts: &StepCounts);
     /// One case, after every step of the week has dealt with it.
     fn count_case(&mut self, o: &Offender, managers: &[CaseManager]);
+    /// A new case arrived in week `week` (after the week's intake, before its other steps).
+    #[inline(always)]
+    fn case_arrives(&mut self, _o: &Offender, _week: i32) {}
     /// Every case has been counted.
     fn close_week(&mut self, managers: &[CaseManager]);
 }
@@ -168,6 +180,12 @@ macro_rules! week {
         w.office.counts = StepCounts::default();
         // 1. New cases arrive and are sentenced.
         intake(w);
+        {
+            let (n, arrived) = (w.cases.len(), w.office.counts.new_orders as usize);
+            for o in &w.cases[n - arrived..] {
+                observer.case_arrives(o, w.office.week);
+            }
+        }
         clock.lap("intake");
         // 2. A case whose holder does not work on the stage it has just started, or on the type
         //    a review gave it, is handed over.
@@ -257,7 +275,8 @@ fn handover_of_misfits(f: &mut Office, _: usize, o: &mut Offender) {
 /// longest waiting first).
 #[inline(always)]
 fn allocation(f: &mut Office, _: usize, o: &mut Offender) {
-    allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
+    let waiting = allocate_if_waiting(o, &mut f.managers, &f.establishment, f.scenario, f.week);
+    f.counts.waiting_at_allocation += u32::from(waiting);
 }
 
 /// 4. The case's week begins; its demand on its case manager's hours is added up.
@@ -398,6 +417,8 @@ fn staff_events(f: &mut Office) {
         *left = event == StaffEvent::Left;
         if *left {
             m.paperwork_backlog = 0.0;
+            // Released in the week's last pass (`leavers_cases`), after the counts are taken.
+            f.counts.leavers_cases += m.caseload;
         }
         if event == StaffEvent::Joined {
             m.discretion = discretion_weights(spread, &m.draws, f.week);
@@ -447,14 +468,26 @@ impl<'s> World<'s> {
             .with_reports(scenario.reports.share, scenario.reports.weeks)
             .with_draws(seed, replication);
         let sentencer = Sentencer::new(scenario);
-        let cases = (0..scenario.population.initial_cases)
-            .map(|_| {
-                let mut o = factory.draw(&mut arrivals, 0, true);
-                sentencer.sentence(&mut o, 0, true, &scenario.custody);
-                schedule_initial_reviews(&mut o, scenario);
-                o
-            })
-            .collect();
+        let cases = match &scenario.unit.initial_caseload {
+            // The planner's own caseload, row by row.
+            Some(rows) => rows
+                .iter()
+                .map(|row| {
+                    let mut o =
+                        case_from_row(&mut factory, &sentencer, scenario, row, seed, replication);
+                    schedule_initial_reviews(&mut o, scenario);
+                    o
+                })
+                .collect(),
+            None => (0..scenario.population.initial_cases)
+                .map(|_| {
+                    let mut o = factory.draw(&mut arrivals, 0, true);
+                    sentencer.sentence(&mut o, 0, true, &scenario.custody);
+                    schedule_initial_reviews(&mut o, scenario);
+                    o
+                })
+                .collect(),
+        };
         let (managers, establishment) = Establishment::establish(scenario, seed, replication);
         let inflow = (scenario.population.inflow_per_week > 0.0).then(|| {
             Poisson::new(scenario.population.inflow_per_week).expect("validated: finite and > 0")

@@ -286,6 +286,10 @@ struct Common {
     /// `auto` reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array).
     #[arg(long, value_name = "I/N|auto")]
     shard: Option<String>,
+    /// Write one row per case (per replication and arm) to PATH, gzipped when PATH ends in
+    /// .gz, and timeseries_by_replication.csv to the output directory (docs/outputs.md).
+    #[arg(long, value_name = "PATH")]
+    cases: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -335,6 +339,7 @@ impl Common {
             command: std::env::args().collect::<Vec<_>>().join(" "),
             force: self.force,
             replace: self.replace,
+            cases: self.cases.clone(),
         }
     }
 }
@@ -551,6 +556,16 @@ fn validate(args: &ValidateArgs) -> Result<bool, Error> {
 fn execute(plan: Plan, common: &Common, options: &Options) -> Result<(), Error> {
     let quiet = common.quiet;
     if let Some(text) = &common.shard {
+        if common.cases.is_some() {
+            return Err(InputProblem {
+                origin: Origin::Argument(format!("--shard {text}")),
+                key: None,
+                message: "--cases is not written by shards: run without --shard to get the \
+                          case records"
+                    .into(),
+            }
+            .into());
+        }
         let shard = Shard::parse(text, |name| std::env::var(name).ok()).map_err(|message| {
             InputProblem {
                 origin: Origin::Argument(format!("--shard {text}")),
@@ -586,6 +601,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
         force: args.force,
         replace: false,
+        cases: None,
     };
     let scenario = args.scenario.display().to_string();
     let is_sweep = !args.vary.is_empty()

@@ -148,6 +148,18 @@ pub enum Decision {
     Discretion = 42,
     /// Whether a new post-holder is trained in core correctional practice.
     Training = 43,
+    // A case of the planner's own initial caseload (`population.initial_caseload`), for what
+    // its row leaves empty (read once, in week 0).
+    /// Its readiness to change.
+    GivenMotivation = 45,
+    /// Its family support.
+    GivenFamilySupport = 46,
+    /// Whether the person is in work.
+    GivenEmployed = 47,
+    /// Whether the person is in settled accommodation.
+    GivenSettled = 48,
+    /// The patch the case lives in.
+    GivenPatch = 49,
 }
 
 /// An entity's random numbers: the Squares counter-based generator (Widynski 2020, "Squares:

@@ -17,6 +17,7 @@ use crate::experiment::{
     work_list,
 };
 use crate::files::{lock_dir, safe_file_name};
+use crate::model::unit::UnitSummary;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
     ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
@@ -30,7 +31,20 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Reads a scenario and applies `--set` arguments.
 pub fn resolve_scenario(path: &Path, set: &[String]) -> Result<Scenario, Error> {
-    Ok(load_scenario(path, &parse_overrides(set)?)?)
+    Ok(with_unit(load_scenario(path, &parse_overrides(set)?)?))
+}
+
+/// A scenario as loaded with what `population.cases_in_force` works out set in it (the inflow
+/// and the initial cases; see `model::unit`).
+fn with_unit(mut scenario: Scenario) -> Scenario {
+    crate::experiment::steady::resolve(&mut scenario);
+    scenario
+}
+
+/// What the unit is expected to come to (the inflow worked out, the capacity warning), one
+/// line each.
+pub fn unit_lines(scenario: &Scenario) -> Vec<String> {
+    UnitSummary::expected(scenario).lines()
 }
 
 /// Parses `--set` arguments, every problem at once.
@@ -54,7 +68,12 @@ pub fn parse_overrides(set: &[String]) -> Result<Vec<Override>, InputError> {
 pub fn check(path: &Path, set: &[String]) -> Result<String, Error> {
     let scenario = resolve_scenario(path, set)?;
     check_focus(path, &scenario)?;
-    Ok(crate::scenario::docs::annotated_toml(&scenario))
+    let mut text = String::new();
+    for line in unit_lines(&scenario) {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str(&crate::scenario::docs::annotated_toml(&scenario));
+    Ok(text)
 }
 
 /// The options `run`, `sweep` and `compare` share.
@@ -75,6 +94,9 @@ pub struct Options {
     /// Write into an output directory that holds another experiment's outputs, replacing them
     /// (`--replace`); without it such a directory is refused.
     pub replace: bool,
+    /// `--cases PATH`: write every case's record there (gzip when it ends in `.gz`), and
+    /// `timeseries_by_replication.csv` in the output directory.
+    pub cases: Option<PathBuf>,
 }
 
 impl Options {
@@ -161,9 +183,14 @@ impl RunReport {
         } else {
             format!(" with {}", self.settings.join(", "))
         };
+        let unit: String = crate::experiment::steady::measured(&self.scenario, &self.results)
+            .lines()
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
         format!(
             "casesim run: {}{set} — {} replications of {} weeks (measured from week {}), seed {}\n\
-             {}\n\n{}\nOutputs in {}\n",
+             {}\n{unit}\n{}\nOutputs in {}\n",
             self.scenario.name,
             sim.replications,
             sim.weeks,
@@ -259,6 +286,7 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
         command: options.command.clone(),
         settings: settings_text(&set),
         vary: Vec::new(),
+        cases: options.cases.clone(),
     })
 }
 
@@ -356,8 +384,15 @@ fn experiment_of_record(json: &serde_json::Value) -> Option<String> {
 /// Before anything runs, the memory and time it needs are estimated and checked against the
 /// machine's ([`check_resources`]); then the output directory is locked for the run, so no
 /// other casesim process writes it meanwhile.
-pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
+pub fn execute(mut plan: Plan, options: &Options) -> Result<Report, Error> {
     let threads = rayon::current_num_threads();
+    if let Some(path) = &plan.cases {
+        check_cases_path(path)?;
+    }
+    let record_cases = plan.cases.is_some();
+    for arm in &mut plan.arms {
+        arm.scenario.record_cases = record_cases;
+    }
     check_resources(
         &plan,
         resources::estimate_arms(&plan.scenarios(), threads),
@@ -384,9 +419,59 @@ pub fn execute(plan: Plan, options: &Options) -> Result<Report, Error> {
         }
         other => other?,
     }
+    if let Some(path) = &plan.cases {
+        write_cases(path, &plan, &results)?;
+    }
     checkpoint.finish()?;
     drop(lock);
     Ok(report(plan, results, ran))
+}
+
+/// Refuses a `--cases` path that cannot be written before anything runs: its folder must
+/// exist, and it must not be a directory.
+fn check_cases_path(path: &Path) -> Result<(), Error> {
+    let problem = |message: &str| {
+        Error::from(InputProblem {
+            origin: Origin::Argument(format!("--cases {}", path.display())),
+            key: None,
+            message: message.to_string(),
+        })
+    };
+    if path.is_dir() {
+        return Err(problem(
+            "is a directory: give a file name such as cases.csv.gz",
+        ));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if parent.is_some_and(|p| !p.is_dir()) {
+        return Err(problem("names a folder that does not exist"));
+    }
+    Ok(())
+}
+
+/// Writes the case records of every arm and replication to `path` (gzip when its name ends
+/// in `.gz`), whole or not at all: written beside it and renamed into place.
+fn write_cases(path: &Path, plan: &Plan, results: &[RunResults]) -> Result<(), Error> {
+    let fail = |e: std::io::Error| Error::Output {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let labels: Vec<&str> = plan.arms.iter().map(|a| a.label.as_str()).collect();
+    let gzip = path.extension().is_some_and(|x| x == "gz");
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".casesim-cases");
+    // Readable as any output file is (a temporary file is private by default).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder.tempfile_in(dir).map_err(fail)?;
+    crate::output::write_cases_csv(file.as_file_mut(), &labels, results, gzip).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 /// Refuses a plan whose estimate is above the machine's limits unless `force`, naming the
@@ -429,8 +514,15 @@ fn run_resumably(
             plan.out.join(checkpoint::DIR_NAME).display()
         );
     }
-    let mut done: Vec<Option<ReplicationResult>> =
-        jobs.iter().map(|&(a, r)| checkpoint.take(a, r)).collect();
+    // A replication kept without its case records is run again when they are asked for.
+    let mut done: Vec<Option<ReplicationResult>> = jobs
+        .iter()
+        .map(|&(a, r)| {
+            checkpoint
+                .take(a, r)
+                .filter(|kept| !arms[a].record_cases || kept.cases.is_some())
+        })
+        .collect();
     let missing: Vec<(usize, u32)> = jobs
         .iter()
         .zip(&done)
@@ -525,6 +617,13 @@ pub fn output_files(
         .map(|r| r.offender_weeks())
         .fold(0u64, u64::saturating_add);
     let mut files;
+    let by_replication = plan.cases.is_some().then(|| {
+        let labels: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
+        (
+            "timeseries_by_replication.csv".to_string(),
+            crate::output::timeseries_by_replication_csv(&labels, results),
+        )
+    });
     if plan.kind == Kind::Run {
         let (arm, results) = (&arms[0], &results[0]);
         let scenario = &arm.scenario;
@@ -543,6 +642,7 @@ pub fn output_files(
             offender_weeks,
             measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
             scenario,
+            unit: crate::experiment::steady::measured(scenario, results),
         }));
     } else {
         let grouped = Grouped {
@@ -565,6 +665,11 @@ pub fn output_files(
             "compare.csv".to_string(),
             compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
         ));
+        let units: Vec<UnitSummary> = arms
+            .iter()
+            .zip(results)
+            .map(|(a, r)| crate::experiment::steady::measured(&a.scenario, r))
+            .collect();
         files.push(json_file(&ExperimentRecord {
             casesim_version: env!("CARGO_PKG_VERSION"),
             experiment: plan.experiment(),
@@ -579,7 +684,8 @@ pub fn output_files(
             offender_weeks,
             arms: arms
                 .iter()
-                .map(|a| ArmRecord {
+                .zip(units)
+                .map(|(a, unit)| ArmRecord {
                     arm: &a.label,
                     scenario_file: &a.scenario_file,
                     varied: a.varied.clone(),
@@ -589,10 +695,12 @@ pub fn output_files(
                         a.scenario.simulation.weeks,
                     ],
                     scenario: &a.scenario,
+                    unit,
                 })
                 .collect(),
         }));
     }
+    files.extend(by_replication);
     files
 }
 
@@ -663,9 +771,21 @@ impl ExperimentReport {
                 )
             }
         };
+        // Each arm's unit: the inflow worked out, and the caseload warning, named by arm.
+        let unit: String = self
+            .arms
+            .iter()
+            .zip(&self.results)
+            .flat_map(|(arm, r)| {
+                crate::experiment::steady::measured(&arm.scenario, r)
+                    .lines()
+                    .into_iter()
+                    .map(move |line| format!("{}: {line}\n", arm.label))
+            })
+            .collect();
         format!(
             "casesim {}: {} arms x {} replications of {} weeks (measured from week {}), seed {}\n\
-             {}\n\n{}\nOutputs in {}\n",
+             {}\n{unit}\n{}\nOutputs in {}\n",
             self.kind,
             self.arms.len(),
             first.replications,
@@ -696,7 +816,7 @@ fn experiment(plan: Plan, options: &Options) -> Result<ExperimentReport, Error> 
 pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Plan, Error> {
     let source = read_source(path)?;
     let set = parse_overrides(&options.set)?;
-    let base = scenario_from_source(&source, &set)?;
+    let base = with_unit(scenario_from_source(&source, &set)?);
     check_focus(path, &base)?;
     let from_arguments = !vary.is_empty();
     let spec: Sweep = if from_arguments {
@@ -753,7 +873,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
             })
             .collect();
         overrides.extend(set.iter().cloned());
-        match scenario_from_source(&source, &overrides) {
+        match scenario_from_source(&source, &overrides).map(with_unit) {
             Ok(mut scenario) => {
                 options.apply(&mut scenario);
                 scenario.sweep = Sweep::default();
@@ -807,6 +927,7 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         command: options.command.clone(),
         settings: settings_text(&set),
         vary: vary.to_vec(),
+        cases: options.cases.clone(),
     })
 }
 
@@ -934,6 +1055,7 @@ pub fn plan_compare(
         command: options.command.clone(),
         settings: settings_text(&set),
         vary: Vec::new(),
+        cases: options.cases.clone(),
     })
 }
 

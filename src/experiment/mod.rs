@@ -13,6 +13,7 @@ pub mod replication;
 pub mod resources;
 pub mod shard;
 pub mod stats;
+pub mod steady;
 pub mod survival;
 
 use rayon::prelude::*;

@@ -59,6 +59,10 @@ pub struct Plan {
     /// A sweep's `--vary` arguments as given (empty when the sweep is the file's own).
     #[serde(default)]
     pub vary: Vec<String>,
+    /// Where `--cases` writes the case records (not part of what shards and checkpoints
+    /// agree on: it changes what is written, not what is run).
+    #[serde(skip)]
+    pub cases: Option<PathBuf>,
 }
 
 impl Plan {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::World;
+use crate::metrics::cases::CaseRecord;
 use crate::metrics::recorder::AgeBand;
 use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
 use crate::model::journey::Disposal;
@@ -24,6 +25,9 @@ pub struct ReplicationResult {
     pub survival: Survival,
     /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
     pub offender_weeks: u64,
+    /// Every case's record (`--cases`), in arrival order; absent unless asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<Vec<CaseRecord>>,
 }
 
 /// Runs replication `replication` of a (validated) scenario to the horizon.
@@ -39,6 +43,7 @@ pub fn simulate_with(
 ) -> ReplicationResult {
     let mut world = World::new(scenario, replication);
     let mut recorder = Recorder::new(scenario);
+    recorder.initial_caseload(world.cases());
     let mut offender_weeks = 0u64;
     for _ in 0..scenario.simulation.weeks {
         offender_weeks += world.case_count() as u64;
@@ -62,5 +67,6 @@ pub fn simulate_with(
         weeks: recorder.weeks,
         survival: recorder.survival,
         offender_weeks,
+        cases: recorder.cases.map(|log| log.records),
     }
 }

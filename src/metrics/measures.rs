@@ -448,6 +448,27 @@ measures! {
         "reoffending after a sentence of 12 months or more",
         "proven / followed up, of those released from a sentence of 52 weeks or more",
         |t, w| ratio(t.proven_longer_sentence as f64, t.followed_up_longer_sentence as f64);
+    /// Cases waiting for a case manager just after the week's allocation, a week in the window:
+    /// what a planner means by the allocation queue. Last week's leavers' cases that found
+    /// room this week are not counted (see `leavers_cases_per_week` for them).
+    waiting_at_allocation: Window, Unit::Count("cases"), "cases waiting after allocation",
+        "cases still unallocated after the allocation step / weeks",
+        |t, w| ratio(w.count(|r| r.steps.waiting_at_allocation), w.len());
+    /// Cases released by case managers who left, a week in the window: the leaver spike that
+    /// `unallocated_cases` includes in the week the case manager leaves.
+    leavers_cases_per_week: Window, Unit::Count("cases"), "leavers' cases a week",
+        "cases released by leavers / weeks",
+        |t, w| ratio(w.count(|r| r.steps.leavers_cases), w.len());
+    /// Weeks from sentence (the start of a community order) to the first contact offered on
+    /// it, over orders started in the window whose first contact came in it (0: in the week of
+    /// sentence).
+    mean_weeks_sentence_to_first_contact: Case, Unit::Weeks,
+        "weeks from sentence to first contact",
+        "weeks from the order's start to its first contact / orders first contacted",
+        |t, w| ratio(
+            t.sentence_to_first_contact_weeks as f64,
+            t.orders_first_contacted as f64,
+        );
 }
 
 impl Metrics {
@@ -548,6 +569,8 @@ columns! {
     proven_in_custody, Unit::Count("offences"), "proven offences committed in custody", |r| count(r.cases.proven_in_custody);
     icm_conferences, Unit::Count("conferences"), "ICM case conferences held", |r| count(r.steps.conferences.conferences);
     families_attended, Unit::Count("conferences"), "ICM conferences with the family there", |r| count(r.steps.conferences.families_attended);
+    waiting_at_allocation, Unit::Count("cases"), "cases still waiting for a case manager after the week's allocation", |r| count(r.steps.waiting_at_allocation);
+    leavers_cases, Unit::Count("cases"), "cases released this week by case managers who left (reallocated from next week)", |r| count(r.steps.leavers_cases);
 }
 
 impl WeekRecord {

@@ -2,6 +2,7 @@
 //! its unit, label, meaning and computation) and the [`recorder`] that collects a replication's
 //! weekly records and case outcomes as it runs. Collection only: nothing here changes the model.
 
+pub mod cases;
 pub mod measures;
 pub mod recorder;
 

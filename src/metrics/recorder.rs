@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Observer, StepCounts};
+use crate::metrics::cases::CaseLog;
 use crate::metrics::{Metrics, Window};
 use crate::model::custody::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
@@ -153,6 +154,12 @@ pub struct OutcomeTally {
     /// First kept appointments after release in the window, and the weeks from release to them.
     pub first_contacts: u64,
     pub first_contact_weeks: u64,
+    /// Community orders started in the window whose first contact on the order was offered in
+    /// the window, and the weeks from sentence (the order's start) to it.
+    #[serde(default)]
+    pub orders_first_contacted: u64,
+    #[serde(default)]
+    pub sentence_to_first_contact_weeks: u64,
     /// The case measures below are summed over community orders terminated and licences
     /// ended.
     pub handoffs: u64,
@@ -217,6 +224,8 @@ impl OutcomeTally {
         self.first_appointments_missed += other.first_appointments_missed;
         self.first_contacts += other.first_contacts;
         self.first_contact_weeks += other.first_contact_weeks;
+        self.orders_first_contacted += other.orders_first_contacted;
+        self.sentence_to_first_contact_weeks += other.sentence_to_first_contact_weeks;
         self.handoffs += other.handoffs;
         for (a, b) in self
             .handoffs_by_cause
@@ -387,6 +396,8 @@ pub struct Recorder {
     pub survival: Survival,
     /// The week being counted, between [`Observer::open_week`] and [`Observer::close_week`].
     open: OpenWeek,
+    /// Every case's record, when asked for (`--cases`).
+    pub cases: Option<CaseLog>,
 }
 
 impl Observer for Recorder {
@@ -398,6 +409,13 @@ impl Observer for Recorder {
     #[inline(always)]
     fn count_case(&mut self, o: &Offender, managers: &[CaseManager]) {
         self.count(o, managers);
+    }
+
+    #[inline(always)]
+    fn case_arrives(&mut self, o: &Offender, week: i32) {
+        if let Some(log) = &mut self.cases {
+            log.arrives(o, week, false);
+        }
     }
 
     fn close_week(&mut self, managers: &[CaseManager]) {
@@ -425,6 +443,16 @@ impl Recorder {
             weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
             open: OpenWeek::default(),
+            cases: s.record_cases.then(|| CaseLog::new(sim.follow_up_weeks)),
+        }
+    }
+
+    /// The initial caseload, at week 0 before it starts (for the case records).
+    pub fn initial_caseload<'a>(&mut self, cases: impl IntoIterator<Item = &'a Offender>) {
+        if let Some(log) = &mut self.cases {
+            for o in cases {
+                log.arrives(o, 0, true);
+            }
         }
     }
 
@@ -435,6 +463,10 @@ impl Recorder {
         offenders: impl IntoIterator<Item = &'a Offender>,
         last_week: i32,
     ) {
+        let offenders: Vec<&Offender> = offenders.into_iter().collect();
+        if let Some(log) = &mut self.cases {
+            log.finish(offenders.iter().copied(), last_week);
+        }
         for o in offenders {
             if o.journey.stage == Stage::PreSentence {
                 continue;
@@ -480,6 +512,9 @@ impl Recorder {
     fn count(&mut self, o: &Offender, managers: &[CaseManager]) {
         let open = &mut self.open;
         let week = open.record.week;
+        if let Some(log) = &mut self.cases {
+            log.week(o, week);
+        }
         let rec = &mut open.record.cases;
         if let Some(m) = o.supervision.manager.index() {
             if managers[m].is_staff() {
@@ -605,10 +640,17 @@ impl Recorder {
         let follow_up_ends = start != NEVER
             && start >= self.window_start
             && last_follow_up_week(o, self.follow_up_weeks) == week;
+        // The first contact offered on a community order (the report's interview before
+        // sentence is not counted: the tallies count contacts under supervision only).
+        let first_order_contact = o.events.contact_offered
+            && o.tallies.contacts_delivered == 1
+            && o.journey.stage == Stage::Order
+            && o.journey.order_start >= self.window_start;
         // Most case-weeks add to no tally: leave before finding the case's.
         if !(ended
             || released
             || follow_up_ends
+            || first_order_contact
             || o.events.first_appointment.is_some()
             || o.events.first_contact_after_release)
         {
@@ -681,6 +723,10 @@ impl Recorder {
         if let Some(kept) = o.events.first_appointment {
             tally.first_appointments += 1;
             tally.first_appointments_missed += u64::from(!kept);
+        }
+        if first_order_contact {
+            tally.orders_first_contacted += 1;
+            tally.sentence_to_first_contact_weeks += (week - o.journey.order_start).max(0) as u64;
         }
         if o.events.first_contact_after_release {
             tally.first_contacts += 1;

@@ -14,5 +14,6 @@ pub mod offender;
 pub mod organisation;
 pub mod reoffending;
 pub mod services;
+pub mod unit;
 pub mod workforce;
 pub mod workload;

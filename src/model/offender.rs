@@ -570,10 +570,38 @@ impl OffenderFactory {
         } else {
             week - elapsed
         };
-        let id = self.next_id;
-        self.next_id += 1;
         // Age at sentence; the initial caseload has aged since.
         let birth_week = order_start.min(week) - (age_years * 52.0).round() as i32;
+        self.assemble(Person {
+            risk,
+            offence,
+            patch,
+            needs,
+            motivation,
+            family_support,
+            birth_week,
+            employed,
+            settled,
+        })
+        .starting(week, order_start, length, with_report, initial_caseload)
+    }
+
+    /// The case of a person: a new id and the case's own random numbers, its state as at the
+    /// start of supervision (see [`Offender::starting`] for the journey).
+    pub fn assemble(&mut self, p: Person) -> Offender {
+        let id = self.next_id;
+        self.next_id += 1;
+        let Person {
+            risk,
+            offence,
+            patch,
+            needs,
+            motivation,
+            family_support,
+            birth_week,
+            employed,
+            settled,
+        } = p;
         Offender {
             id,
             risk,
@@ -591,15 +619,11 @@ impl OffenderFactory {
             draws: Draws::new(self.seed, self.replication, Entity::Case, u64::from(id)),
             events: WeekEvents::default(),
             journey: Journey {
-                stage: if with_report {
-                    Stage::PreSentence
-                } else {
-                    Stage::Order
-                },
-                stage_started: week,
+                stage: Stage::Order,
+                stage_started: 0,
                 disposal: Disposal::Community,
-                order_start,
-                order_due_end: order_start + length,
+                order_start: 0,
+                order_due_end: 0,
                 outcome: None,
                 order_ended: NEVER,
                 release_due: NEVER,
@@ -615,10 +639,9 @@ impl OffenderFactory {
                 manager: ManagerId::NONE,
                 ever_allocated: false,
                 relationship: 0.0,
-                // The initial caseload was assessed before the simulation began.
-                assessed: initial_caseload,
+                assessed: false,
                 assessment_hours_done: 0.0,
-                next_contact: week,
+                next_contact: 0,
                 next_review: NEVER,
                 warnings: 0,
                 last_warning: NEVER,
@@ -650,6 +673,59 @@ impl OffenderFactory {
             },
             removed: false,
         }
+    }
+
+    /// The id the next case made will have.
+    pub fn next_id(&self) -> u32 {
+        self.next_id
+    }
+
+    /// The probabilities of being in work and in settled accommodation at the start, with
+    /// and without the need.
+    pub fn circumstances(&self) -> &StartingCircumstances {
+        &self.circumstances
+    }
+}
+
+/// Who a person is, before their case starts.
+#[derive(Clone, Copy, Debug)]
+pub struct Person {
+    pub risk: RiskTier,
+    pub offence: OffenceType,
+    pub patch: u16,
+    pub needs: Needs,
+    pub motivation: f32,
+    pub family_support: f32,
+    pub birth_week: i32,
+    pub employed: bool,
+    pub settled: bool,
+}
+
+impl Offender {
+    /// The case's journey begins at `week`: a community order of `length` weeks starting at
+    /// `order_start`, awaiting sentence with a report first (`with_report`), or part-way
+    /// through and already assessed (`initial_caseload`).
+    pub fn starting(
+        mut self,
+        week: i32,
+        order_start: i32,
+        length: i32,
+        with_report: bool,
+        initial_caseload: bool,
+    ) -> Offender {
+        let j = &mut self.journey;
+        j.stage = if with_report {
+            Stage::PreSentence
+        } else {
+            Stage::Order
+        };
+        j.stage_started = week;
+        j.order_start = order_start;
+        j.order_due_end = order_start + length;
+        // The initial caseload was assessed before the simulation began.
+        self.supervision.assessed = initial_caseload;
+        self.supervision.next_contact = week;
+        self
     }
 }
 

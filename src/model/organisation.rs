@@ -31,9 +31,12 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use crate::model::custody::{Sentencer, wants_case_manager};
 use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
-use crate::model::workforce::{CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM};
+use crate::model::workforce::{
+    CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM, StaffStatus,
+};
 use crate::rng::{Decision, Draws, Entity};
-use crate::scenario::{Approach, Scenario, Streaming};
+use crate::scenario::unit::PostWork;
+use crate::scenario::{Approach, PostGrade, PostRow, Scenario, Streaming};
 
 /// Why a case changed hands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +71,10 @@ pub fn is_complex(o: &Offender, s: &Scenario) -> bool {
 /// What a function or type of case is expected to need: its cases in force at a time, and its
 /// hours a week.
 struct ExpectedWork {
+    /// Arrivals a week, and the mean length of their sentences (orders, or custody and
+    /// licence together), in weeks.
+    arrivals: f64,
+    sentence_weeks: f64,
     reports: Work,
     supervision_by_type: Vec<Work>,
     /// Through-the-gate work before release, and licence supervision.
@@ -97,9 +104,12 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let sentencer = Sentencer::new(s);
     let c = &s.custody;
     let mut mean_weeks = 0.0;
+    let mut sentence_weeks = 0.0;
     for _ in 0..SAMPLE {
         let mut o = factory.draw(&mut rng, 0, false);
         sentencer.sentence(&mut o, 0, false, c);
+        sentence_weeks +=
+            f64::from(o.journey.order_due_end - o.journey.order_start) / SAMPLE as f64;
         let mode = s.modes.for_tier(o.risk);
         let interval = f64::from(mode.contact_interval_weeks);
         let supervision_hours = |weeks: f64| {
@@ -146,6 +156,8 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
     let scale = arrivals / SAMPLE as f64;
     let r = &s.reports;
     ExpectedWork {
+        arrivals,
+        sentence_weeks,
         reports: Work {
             cases: arrivals * r.share * f64::from(r.weeks),
             hours: arrivals * r.share * r.hours,
@@ -165,6 +177,41 @@ fn expected_work(s: &Scenario) -> ExpectedWork {
             cases: licence.cases * scale,
             hours: licence.hours * scale,
         },
+    }
+}
+
+/// The caseload a scenario's population is expected to put on case managers' books in the
+/// steady state (estimated as the posts are divided: see [`Establishment::establish`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExpectedCaseload {
+    /// New cases a week.
+    pub arrivals: f64,
+    /// Cases held at a time: reports in preparation, orders, licences, and prisoners held
+    /// through the gate.
+    pub held: f64,
+    /// Weeks each arrival is held, on average (`held / arrivals`).
+    pub weeks_held_per_case: f64,
+    /// Mean length of a sentence (an order, or custody and licence together), in weeks:
+    /// sentences in force are `arrivals` times it.
+    pub sentence_weeks_per_case: f64,
+}
+
+/// The expected caseload of a scenario, and of each of its new cases.
+pub fn expected_caseload(s: &Scenario) -> ExpectedCaseload {
+    let e = expected_work(s);
+    let held = e.reports.cases
+        + e.supervision_by_type.iter().map(|w| w.cases).sum::<f64>()
+        + e.custody.cases
+        + e.licence.cases;
+    ExpectedCaseload {
+        arrivals: e.arrivals,
+        held,
+        weeks_held_per_case: if e.arrivals > 0.0 {
+            held / e.arrivals
+        } else {
+            0.0
+        },
+        sentence_weeks_per_case: e.sentence_weeks,
     }
 }
 
@@ -236,6 +283,16 @@ fn apportion(total: usize, weights: &[f64], minimum: usize) -> Vec<usize> {
     parts
 }
 
+/// The pools of an establishment, before its cover groups.
+struct Pools {
+    pools: Vec<Vec<ManagerId>>,
+    report_pool: Vec<usize>,
+    supervision_pool: Vec<usize>,
+    custody_pool: Vec<usize>,
+    licence_pool: Vec<usize>,
+    volunteer_pool: Vec<Option<usize>>,
+}
+
 /// The posts and the pools cases are allocated from.
 pub struct Establishment {
     /// Each pool's posts, in post order.
@@ -278,10 +335,12 @@ impl Establishment {
         seed: u64,
         replication: u32,
     ) -> (Vec<CaseManager>, Establishment) {
+        if let Some(rows) = &s.unit.posts {
+            return Self::from_posts(s, rows, seed, replication);
+        }
         let w = &s.workforce;
         let patches = usize::from(s.population.patches);
         let streaming = s.organisation.streaming;
-        let types = streaming.type_count();
         let staff = w.case_managers as usize;
         let expected = expected_work(s);
 
@@ -443,6 +502,41 @@ impl Establishment {
             }
         }
 
+        Self::finish(
+            s,
+            managers,
+            Pools {
+                pools,
+                report_pool,
+                supervision_pool,
+                custody_pool,
+                licence_pool,
+                volunteer_pool,
+            },
+            seed,
+            replication,
+        )
+    }
+
+    /// Cover groups among each pool's posts, and each post's own random numbers and first
+    /// holder.
+    fn finish(
+        s: &Scenario,
+        mut managers: Vec<CaseManager>,
+        p: Pools,
+        seed: u64,
+        replication: u32,
+    ) -> (Vec<CaseManager>, Establishment) {
+        let Pools {
+            pools,
+            report_pool,
+            supervision_pool,
+            custody_pool,
+            licence_pool,
+            volunteer_pool,
+        } = p;
+        let streaming = s.organisation.streaming;
+        let types = streaming.type_count();
         // Cover groups: consecutive posts of a pool.
         let mut cover_groups = Vec::new();
         let size = s.organisation.cover_group_size as usize;
@@ -481,6 +575,135 @@ impl Establishment {
             cover_groups,
             streaming,
         };
+        (managers, establishment)
+    }
+
+    /// The planner's own posts (`workforce.posts`): each row's grade, hours, patch, cap and
+    /// work, in pools as [`Establishment::establish`] makes them (a pool per patch for each
+    /// function; under type streaming a pool per type, serving every patch). A row that says
+    /// whether its holder is trained, or that the post is vacant at the start, overrides the
+    /// post's own draw.
+    fn from_posts(
+        s: &Scenario,
+        rows: &[PostRow],
+        seed: u64,
+        replication: u32,
+    ) -> (Vec<CaseManager>, Establishment) {
+        let w = &s.workforce;
+        let patches = usize::from(s.population.patches);
+        let streaming = s.organisation.streaming;
+        let types = streaming.type_count();
+        let mut managers = Vec::with_capacity(rows.len());
+        let mut pools: Vec<Vec<ManagerId>> = Vec::new();
+        // `n` new pools, empty: their indices.
+        let mut new_pools = |n: usize| -> Vec<usize> {
+            let first = pools.len();
+            pools.resize(first + n, Vec::new());
+            (first..first + n).collect()
+        };
+        let report_pool = new_pools(patches);
+        let (supervision_pool, custody_pool, licence_pool, type_pools) = match streaming {
+            Streaming::Generic => (
+                report_pool.clone(),
+                report_pool.clone(),
+                report_pool.clone(),
+                Vec::new(),
+            ),
+            Streaming::Task => (
+                new_pools(patches),
+                new_pools(patches),
+                new_pools(patches),
+                Vec::new(),
+            ),
+            _ => {
+                // Specialists serve every patch: the pool of (patch, type) is the type's.
+                let type_pools = new_pools(types);
+                let by_patch: Vec<usize> = (0..patches)
+                    .flat_map(|_| type_pools.iter().copied())
+                    .collect();
+                (by_patch.clone(), by_patch.clone(), by_patch, type_pools)
+            }
+        };
+        let volunteer_pools = new_pools(patches);
+        let mut has_volunteers = vec![false; patches];
+        for (i, row) in rows.iter().enumerate() {
+            let patch = usize::from(row.patch - 1);
+            let work = row
+                .work(streaming)
+                .expect("validated when the file was read");
+            let mut m = CaseManager::new(patch as u16);
+            m.weekly_hours = row.hours;
+            m.cap = w.caseload_cap;
+            m.grade = match row.grade {
+                PostGrade::Qualified => Grade::Qualified,
+                PostGrade::Assistant => Grade::Assistant,
+                PostGrade::Volunteer => Grade::Volunteer,
+            };
+            let pool = match (row.grade, work) {
+                (PostGrade::Volunteer, _) => {
+                    m.function = Function::Supervision;
+                    m.cap = w.volunteer_caseload_cap;
+                    has_volunteers[patch] = true;
+                    volunteer_pools[patch]
+                }
+                (_, PostWork::All) => report_pool[patch],
+                (_, PostWork::Reports) => {
+                    m.function = Function::Reports;
+                    report_pool[patch]
+                }
+                (_, PostWork::Supervision) => {
+                    m.function = Function::Supervision;
+                    supervision_pool[patch]
+                }
+                (_, PostWork::Custody) => {
+                    m.function = Function::Custody;
+                    custody_pool[patch]
+                }
+                (_, PostWork::Licence) => {
+                    m.function = Function::Licence;
+                    licence_pool[patch]
+                }
+                (_, PostWork::Type(t)) => {
+                    m.function = Function::Supervision;
+                    m.specialism = t as u8;
+                    type_pools[t]
+                }
+            };
+            if let Some(cap) = row.cap {
+                m.cap = cap;
+            }
+            pools[pool].push(ManagerId::new(i));
+            managers.push(m);
+        }
+        let volunteer_pool = volunteer_pools
+            .iter()
+            .zip(&has_volunteers)
+            .map(|(&p, &any)| any.then_some(p))
+            .collect();
+        let (mut managers, establishment) = Self::finish(
+            s,
+            managers,
+            Pools {
+                pools,
+                report_pool,
+                supervision_pool,
+                custody_pool,
+                licence_pool,
+                volunteer_pool,
+            },
+            seed,
+            replication,
+        );
+        for (m, row) in managers.iter_mut().zip(rows) {
+            if let Some(trained) = row.trained {
+                m.trained = trained;
+            }
+            if row.vacant == Some(true) {
+                m.status = StaffStatus::Vacant {
+                    until: w.vacancy_weeks as i32,
+                };
+            }
+        }
         (managers, establishment)
     }
 
@@ -674,15 +897,16 @@ pub fn transfer_if_misfit(
 /// Allocates a case that wants a case manager and has none, if an eligible post has room (the
 /// allocation step takes waiting cases oldest first, in arrival order); under teams, fills its
 /// team's empty places.
+/// Returns whether the case still waits for a case manager after this week's allocation.
 pub fn allocate_if_waiting(
     offender: &mut Offender,
     managers: &mut [CaseManager],
     establishment: &Establishment,
     scenario: &Scenario,
     week: i32,
-) {
+) -> bool {
     if !wants_case_manager(offender, scenario, week) {
-        return;
+        return false;
     }
     if !offender.is_allocated() {
         if let Some(id) = establishment.choose(offender, managers, scenario) {
@@ -698,6 +922,7 @@ pub fn allocate_if_waiting(
     if teams && offender.journey.stage.is_supervised() && offender.is_allocated() {
         establishment.fill_team(offender, managers, scenario.team.size);
     }
+    !offender.is_allocated()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use crate::metrics::cases::CASE_COLUMNS;
 use crate::metrics::{COLUMNS, MEASURES, Metrics, Scope};
 
 const HEAD: &str = r#"# Outputs
@@ -69,7 +70,12 @@ directory carries a label of the settings after a dash (`output/baseline-caseloa
 so it never writes over the scenario's own outputs. For a sweep or comparison: `kind`,
 `command`, `common_random_numbers`,
 `replications`, `threads`, `wall_time_seconds`, `offender_weeks` and `arms` (label, scenario file,
-varied values, seed, measurement window, resolved scenario). run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
+varied values, seed, measurement window, resolved scenario). `unit` (each arm's, in a sweep or
+comparison): what `population.cases_in_force` worked out (`inflow_worked_out`: cases, weeks each
+new case is held, inflow, initial cases) and `capacity`, the posts against the caseload the run
+measured (cases held or waiting, room under the caps, share of posts vacant, cases waiting,
+posts and posts needed at the cap) with a `warning` when cases waited; report.html shows both in
+"The unit's caseload". run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
 
 ## Plots
 
@@ -186,6 +192,36 @@ pub fn outputs_md() -> String {
         );
     }
     out.push('\n');
+    out.push_str(CASES_HEAD);
+    for (name, kind, meaning) in CASE_COLUMNS {
+        let _ = writeln!(out, "| `{name}` | {} | {} |", cell(kind), cell(meaning));
+    }
+    out.push_str(CASES_TAIL);
     out.push_str(TAIL);
     out
 }
+
+const CASES_HEAD: &str = r#"## cases.csv (with `--cases PATH`)
+
+`casesim run|sweep|compare ... --cases PATH` writes one row per case per replication (and per
+arm), every case that was under supervision at any time in the run, to PATH (gzip when PATH
+ends in `.gz`; pandas and R read either directly). The first columns are `arm` (the run's
+scenario name, or the arm's label) and `replication`. Without `--cases` nothing is collected
+and the run is as fast as before. For research on cases sentenced in the run, leave out
+`initial_caseload = true` (their sentences started before the simulation, so their early weeks
+are unobserved); for outcomes over a full follow-up, keep rows with
+`follow_up_weeks_observed` equal to `simulation.follow_up_weeks` or treat the rest as
+censored. Examples that read, model and plot it are in docs/cases.md. Empty cells are
+undefined values, never NaN.
+
+| column | type | meaning |
+|---|---|---|
+"#;
+
+const CASES_TAIL: &str = r#"
+## timeseries_by_replication.csv (with `--cases`)
+
+`arm,replication,week`, then the columns of timeseries.csv: the weekly series of every
+replication, not only their mean, written to the output directory beside timeseries.csv.
+
+"#;

@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::experiment::{RunResults, Summary, kaplan_meier, paired_differences};
 use crate::files::{Replace, lock_dir, publish};
 use crate::metrics::{COLUMNS, Metrics};
+use crate::model::unit::UnitSummary;
 use crate::scenario::Scenario;
 
 /// A number as written in CSV: shortest exact decimal; undefined is an empty cell.
@@ -188,6 +189,70 @@ pub fn timeseries_csv(g: &Grouped) -> Vec<u8> {
     )
 }
 
+/// `timeseries_by_replication.csv` (with `--cases`): the weekly series of every replication
+/// of every arm, one row per arm, replication and week, with `arm` and `replication` columns.
+pub fn timeseries_by_replication_csv(labels: &[&str], results: &[RunResults]) -> Vec<u8> {
+    let mut header = vec!["arm".to_string(), "replication".into(), "week".into()];
+    header.extend(COLUMNS.iter().map(|c| c.name.to_string()));
+    let rows = labels.iter().zip(results).flat_map(|(label, r)| {
+        r.replications.iter().flat_map(move |rep| {
+            rep.weeks.iter().map(move |w| {
+                [
+                    label.to_string(),
+                    rep.replication.to_string(),
+                    w.week.to_string(),
+                ]
+                .into_iter()
+                .chain(w.values().map(cell))
+                .collect()
+            })
+        })
+    });
+    csv_bytes(&header, rows)
+}
+
+/// `cases.csv` (`--cases PATH`): every case of every replication of every arm, one row each,
+/// with `arm` and `replication` columns (see [`crate::metrics::cases`]); gzip when `gzip`.
+pub fn write_cases_csv(
+    out: &mut std::fs::File,
+    labels: &[&str],
+    results: &[RunResults],
+    gzip: bool,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let buffered = std::io::BufWriter::new(out);
+    let buffered = if gzip {
+        let encoder = flate2::write::GzEncoder::new(buffered, flate2::Compression::default());
+        // `finish` writes the gzip trailer and reports an error a drop would lose.
+        case_rows(encoder, labels, results)?.finish()?
+    } else {
+        case_rows(buffered, labels, results)?
+    };
+    buffered.into_inner().map_err(|e| e.into_error())?.flush()
+}
+
+/// Writes the rows of `cases.csv` to `sink`, and gives it back.
+fn case_rows<W: std::io::Write>(
+    sink: W,
+    labels: &[&str],
+    results: &[RunResults],
+) -> std::io::Result<W> {
+    let mut w = csv::Writer::from_writer(sink);
+    let mut header = vec!["arm", "replication"];
+    header.extend(crate::metrics::cases::CASE_COLUMNS.iter().map(|c| c.0));
+    w.write_record(&header)?;
+    for (label, r) in labels.iter().zip(results) {
+        for rep in &r.replications {
+            for case in rep.cases.iter().flatten() {
+                let mut row = vec![label.to_string(), rep.replication.to_string()];
+                row.extend(case.cells());
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.into_inner().map_err(|e| e.into_error())
+}
+
 /// `survival.csv`: Kaplan–Meier curves of time to first proven reoffence (`event` =
 /// `reoffence`) and to breach (`breach`), week by week, pooled over replications.
 pub fn survival_csv(g: &Grouped) -> Vec<u8> {
@@ -287,6 +352,9 @@ pub struct RunRecord<'a> {
     pub measurement_window_weeks: [u32; 2],
     /// The scenario as resolved: file, defaults and overrides together.
     pub scenario: &'a Scenario,
+    /// The unit: the inflow `cases_in_force` worked out, and whether the posts can hold the
+    /// caseload expected (the report's warning).
+    pub unit: UnitSummary,
 }
 
 /// What `run.json` records about a sweep or comparison.
@@ -325,6 +393,8 @@ pub struct ArmRecord<'a> {
     pub measurement_window_weeks: [u32; 2],
     /// The scenario as resolved: file, defaults, sweep values and overrides together.
     pub scenario: &'a Scenario,
+    /// As in a run's record.
+    pub unit: UnitSummary,
 }
 
 /// Key-value pairs as a JSON object, in their order.

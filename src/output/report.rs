@@ -151,7 +151,9 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(description));
     }
     contents(&mut h, figures);
-    // The answer first: findings, plots and tables; then what was run and how it was set.
+    // The unit's caseload warning, if any, then the answer: findings, plots and tables; then
+    // what was run and how it was set.
+    unit_section(&mut h, dir);
     findings(&mut h, dir);
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
@@ -368,6 +370,70 @@ fn what_was_run(h: &mut String, dir: &OutputDir) {
         let _ = writeln!(h, "<tr><th>{k}</th><td>{v}</td></tr>");
     }
     h.push_str("</table>\n</section>\n");
+}
+
+/// The unit's paragraph, from `run.json`'s `unit` records: the inflow `cases_in_force` worked
+/// out, and the warning when the posts cannot hold the caseload expected (for a sweep or
+/// comparison, each arm that has one). Nothing when there is nothing to say.
+fn unit_section(h: &mut String, dir: &OutputDir) {
+    let units: Vec<(Option<&str>, &Value)> = match dir.kind {
+        Kind::Run => dir
+            .record
+            .get("unit")
+            .map(|u| (None, u))
+            .into_iter()
+            .collect(),
+        _ => dir
+            .record
+            .get("arms")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|a| Some((a.get("arm")?.as_str(), a.get("unit")?)))
+            .collect(),
+    };
+    let mut paragraphs = Vec::new();
+    for (arm, unit) in units {
+        let arm = arm
+            .map(|a| format!("<b>{}</b>: ", esc(a)))
+            .unwrap_or_default();
+        if let Some(w) = unit.get("inflow_worked_out") {
+            let number = |k: &str| w.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+            paragraphs.push(format!(
+                "<p>{arm}{} cases in force: each new case is held about {:.1} weeks, so the \
+                 inflow that holds them is {:.2} cases a week, with {} sentences in force at \
+                 the start{}.</p>",
+                thousands(number("cases_in_force")),
+                number("weeks_held_per_case"),
+                number("inflow_per_week"),
+                thousands(number("initial_cases")),
+                if w.get("initial_cases_from_file").and_then(|v| v.as_bool()) == Some(true) {
+                    " (the rows of the initial caseload file)"
+                } else {
+                    ""
+                },
+            ));
+        }
+        if let Some(warning) = unit
+            .get("capacity")
+            .and_then(|c| c.get("warning"))
+            .and_then(|w| w.as_str())
+        {
+            paragraphs.push(format!(
+                "<p class=\"warning\">{arm}<strong>Caseload warning:</strong> {}.</p>",
+                esc(&capitalise(warning))
+            ));
+        }
+    }
+    if paragraphs.is_empty() {
+        return;
+    }
+    h.push_str("<section id=\"unit\">\n<h2>The unit's caseload</h2>\n");
+    for p in paragraphs {
+        h.push_str(&p);
+        h.push('\n');
+    }
+    h.push_str("</section>\n");
 }
 
 /// A JSON tree flattened to dotted keys and scalar values (arrays kept whole).

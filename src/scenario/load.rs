@@ -345,6 +345,20 @@ pub fn scenario_from_source(
     }
     // Every key has a default, even inside a table whose entries default differently (each
     // mode's settings, each provider's): the file's keys are laid over the defaults.
+    // Which keys the file or a `--set` wrote (before the defaults fill the rest): a key that
+    // one of the unit's files replaces must not be given beside it.
+    let given = {
+        let table = table.clone();
+        move |key: &str| {
+            let mut item = Some(&table);
+            let parts: Vec<&str> = key.split('.').collect();
+            let (last, parents) = parts.split_last().expect("a dotted key");
+            for part in parents {
+                item = item.and_then(|t| t.get(*part)).and_then(|v| v.as_table());
+            }
+            item.is_some_and(|t| t.contains_key(*last))
+        }
+    };
     let mut merged = default_table();
     lay_over(&mut merged, table);
     let mut scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(merged))
@@ -368,6 +382,19 @@ pub fn scenario_from_source(
             .unwrap_or_else(|| "scenario".into());
     }
     let problems = validate(&scenario);
+    if problems.is_empty() {
+        // The unit's files are read once the scenario's own keys are valid (a row's patch is
+        // checked against `population.patches`, a post's specialism against the streaming).
+        let unit_problems = crate::scenario::unit::read_unit(
+            &mut scenario,
+            &source.path,
+            |key| origin_of(key, source, overrides),
+            given,
+        );
+        if !unit_problems.is_empty() {
+            return Err(InputError(unit_problems));
+        }
+    }
     if !problems.is_empty() {
         return Err(InputError(
             problems

@@ -16,6 +16,7 @@ pub mod schema;
 mod services;
 mod sweep;
 pub mod table;
+pub mod unit;
 mod validate;
 
 pub use categories::{MAX_SEVERITY, Mode, ModePolicy, Need, OffenceType, RiskTier};
@@ -28,6 +29,7 @@ pub use modes::{ModeSettings, Modes};
 pub use services::{Access, Costs, Provider, Services};
 pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_text};
 pub use table::Problem;
+pub use unit::{CaseRow, InflowWorkedOut, InitialStage, PostGrade, PostRow, UnitData};
 pub use validate::validate;
 
 use std::ops::{Index, IndexMut};
@@ -261,6 +263,15 @@ pub struct Scenario {
     #[serde(skip_serializing_if = "Sweep::is_empty")]
     #[param(skip)]
     pub sweep: Sweep,
+    /// The rows of `population.initial_caseload` and `workforce.posts`, read when the scenario
+    /// is loaded (not a key: the files are).
+    #[serde(skip)]
+    #[param(skip)]
+    pub unit: UnitData,
+    /// Keep a record of every case (`--cases`): not a key, a choice of output.
+    #[serde(skip)]
+    #[param(skip)]
+    pub record_cases: bool,
 }
 
 /// Pre-sentence reports: the court asks the service to assess the offender before sentence
@@ -516,6 +527,31 @@ pub struct Population {
     /// Work and accommodation at the start of the order.
     #[param(section, label = "at the start")]
     pub circumstances: StartingCircumstances,
+    /// Your own caseload: a CSV file with one row per case under supervision at week 0 (its
+    /// path relative to the scenario file; docs/inputs.md gives the columns). It replaces
+    /// `initial_cases` (which then counts its rows). Empty: the initial caseload is drawn from
+    /// this section.
+    #[param(
+        default = String::new(),
+        unit = "CSV file",
+        label = "initial caseload file",
+        source = "the planner's own data (docs/inputs.md)"
+    )]
+    pub initial_caseload: String,
+    /// Cases in force to hold in the steady state, as an alternative to `inflow_per_week`:
+    /// when above 0, the inflow that holds this many cases on case managers' books (orders,
+    /// licences, reports in preparation and prisoners held through the gate) is worked out
+    /// from the order-length and sentencing distributions, and `initial_cases` is set to the
+    /// sentences in force that go with it (unless `initial_caseload` gives them). `casesim
+    /// check` and `run` print what was worked out. 0: `inflow_per_week` is used.
+    #[param(
+        default = 0,
+        unit = "cases",
+        max = MAX_CASES,
+        label = "cases in force",
+        source = "the planner's own count of cases held"
+    )]
+    pub cases_in_force: u32,
 }
 
 /// Age at sentence: bands, each a range of whole years, with the share of medium-risk cases in
@@ -866,6 +902,18 @@ pub struct Workforce {
         source = "assumption: a handful of low-risk cases"
     )]
     pub volunteer_caseload_cap: u32,
+    /// Your own posts: a CSV file with one row per post (grade, hours, patch, specialism,
+    /// trained, vacant; its path relative to the scenario file; docs/inputs.md gives the
+    /// columns). It replaces `case_managers`, `volunteers` and `qualified_share` (which then
+    /// count its rows), and posts are no longer divided between functions by the expected work:
+    /// each row says what its post does. Empty: the posts are made from this section.
+    #[param(
+        default = String::new(),
+        unit = "CSV file",
+        label = "posts file",
+        source = "the planner's own data (docs/inputs.md)"
+    )]
+    pub posts: String,
 }
 
 /// How case management is organised (DOMICE 2011a). Streaming divides staff posts by the work

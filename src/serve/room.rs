@@ -321,6 +321,7 @@ fn plan(question: &str, file: &Path, number: u32, settings: &Settings) -> Plan {
         varied_keys: Vec::new(),
         notes: Vec::new(),
         out: Path::new("training-room").to_path_buf(),
+        cases: None,
         command: format!(
             "casesim serve: {question}, try {number}{}",
             settings

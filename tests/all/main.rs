@@ -4,6 +4,7 @@
 mod common;
 
 mod allocations;
+mod cases;
 mod cli;
 mod custody;
 mod experiments;
@@ -22,4 +23,5 @@ mod schedule;
 mod serve;
 mod serve_browser;
 mod shards;
+mod unit;
 mod untrusted_inputs;
