@@ -111,6 +111,10 @@ struct SlurmArgs {
     /// the shards (docs/robustness.md).
     #[arg(long)]
     force: bool,
+    /// Write into an output directory that holds another experiment's outputs, replacing
+    /// them (and pass --replace to the shards); without it such a directory is refused.
+    #[arg(long)]
+    replace: bool,
 }
 
 #[derive(Args)]
@@ -600,7 +604,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         progress: false,
         command: std::env::args().collect::<Vec<_>>().join(" "),
         force: args.force,
-        replace: false,
+        replace: args.replace,
         cases: None,
     };
     let scenario = args.scenario.display().to_string();
@@ -628,6 +632,11 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     }
     if args.force {
         command.push("--force".to_string());
+    }
+    // Refused here, before the scripts go into the directory, as each shard would refuse it.
+    commands::check_experiment(&plan, args.replace)?;
+    if args.replace {
+        command.push("--replace".to_string());
     }
     let report = casesim::commands::cluster::slurm_scripts(
         &plan,

@@ -323,7 +323,7 @@ fn check_focus(path: &Path, scenario: &Scenario) -> Result<(), Error> {
 /// [`Plan::experiment`]) unless `replace`; the same experiment run again replaces its own.
 /// Nothing is written or deleted before this check. Outputs written before `run.json`
 /// recorded the experiment are taken as the experiment of their kind and scenario names.
-pub(crate) fn check_experiment(plan: &Plan, replace: bool) -> Result<(), Error> {
+pub fn check_experiment(plan: &Plan, replace: bool) -> Result<(), Error> {
     let manifest = plan.out.join(crate::files::MANIFEST_NAME);
     let listed = std::fs::read_to_string(&manifest)
         .map(|text| text.lines().any(|l| l == "run.json"))

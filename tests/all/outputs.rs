@@ -160,6 +160,49 @@ fn a_directory_of_another_experiment_is_refused_unless_replace_and_the_same_one_
 }
 
 #[test]
+fn slurm_refuses_another_experiments_directory_before_writing_its_scripts_and_passes_replace_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("mine");
+    let out_arg = out.to_str().unwrap();
+    let scenario = baseline();
+    let o = casesim_in(tmp.path(), &quick_run(&scenario, &["--out", out_arg]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = contents(&out);
+    let mut slurm = vec![
+        "slurm",
+        scenario.as_str(),
+        "--shards",
+        "2",
+        "--out",
+        out_arg,
+        "--set",
+        "workforce.caseload_cap=40",
+    ];
+    slurm.extend(QUICK);
+    let o = casesim_in(tmp.path(), &slurm);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--replace"), "{}", stderr(&o));
+    assert!(
+        !out.join("slurm").exists(),
+        "a refused plan wrote its scripts"
+    );
+    assert_eq!(
+        contents(&out),
+        before,
+        "a refused plan changed the directory"
+    );
+
+    slurm.push("--replace");
+    let o = casesim_in(tmp.path(), &slurm);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let array = std::fs::read_to_string(out.join("slurm/array.sh")).unwrap();
+    assert!(
+        array.contains(" --replace"),
+        "the shards are not told: {array}"
+    );
+}
+
+#[test]
 fn no_interval_of_a_measure_that_cannot_be_negative_goes_below_zero_nor_a_share_above_one() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("run");
