@@ -180,6 +180,10 @@ pub fn vacant_share(s: &Scenario) -> f64 {
     }
 }
 
+/// The share of the cases in force waiting for allocation from which the caseload warning is
+/// given.
+pub const WARN_WAITING_SHARE: f64 = 0.01;
+
 /// The posts against a caseload: `in_force` cases on the books (held or waiting), and, when
 /// a run measured it, `waiting` of them waiting for allocation (else the excess over the
 /// room under the caps).
@@ -212,44 +216,48 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
     let per_post = f64::from(w.caseload_cap) * (1.0 - vacant_share);
     let posts_needed =
         ((in_force - volunteer_caps * (1.0 - vacant_share)).max(0.0) / per_post).ceil() as u32;
-    let warning = (cases_waiting >= 1.0).then(|| {
-        let room = format!(
-            "room for {} under the caps ({:.1}% of posts vacant at a time)",
-            whole(capacity.floor()),
-            vacant_share * 100.0
-        );
-        if measured && in_force <= capacity {
-            // Room overall, but not where the cases are.
-            return format!(
-                "about {} cases waited for allocation in an average week of the run, though \
+    // A case or two waiting in a week is the churn of any unit (new orders, leavers' cases
+    // reallocated): the warning is for waiting a planner would act on, at least one case in a
+    // hundred in force (assumption).
+    let warning =
+        (cases_waiting >= WARN_WAITING_SHARE * in_force && cases_waiting >= 1.0).then(|| {
+            let room = format!(
+                "room for {} under the caps ({:.1}% of posts vacant at a time)",
+                whole(capacity.floor()),
+                vacant_share * 100.0
+            );
+            if measured && in_force <= capacity {
+                // Room overall, but not where the cases are.
+                return format!(
+                    "about {} cases waited for allocation in an average week of the run, though \
                  the {posts} case-manager posts have {room} for the {} cases in force: the \
                  room is not where the cases are (their patch, the grade their risk needs, or \
                  a specialism)",
-                whole(cases_waiting),
-                whole(in_force),
-            );
-        }
-        let (how, basis) = if measured {
-            (
-                "waited for allocation in an average week of the run",
-                "in force in the run",
-            )
-        } else {
-            (
-                "will wait for allocation, at least",
-                "expected in the steady state",
-            )
-        };
-        format!(
-            "the {posts} case-manager posts cannot hold the caseload: about {} cases {basis} \
+                    whole(cases_waiting),
+                    whole(in_force),
+                );
+            }
+            let (how, basis) = if measured {
+                (
+                    "waited for allocation in an average week of the run",
+                    "in force in the run",
+                )
+            } else {
+                (
+                    "will wait for allocation, at least",
+                    "expected in the steady state",
+                )
+            };
+            format!(
+                "the {posts} case-manager posts cannot hold the caseload: about {} cases {basis} \
              against {room}; about {} cases {how}; holding them all takes about {} posts at a \
              cap of {} (or a higher cap)",
-            whole(in_force),
-            whole(cases_waiting),
-            posts_needed.max(posts + 1),
-            w.caseload_cap,
-        )
-    });
+                whole(in_force),
+                whole(cases_waiting),
+                posts_needed.max(posts + 1),
+                w.caseload_cap,
+            )
+        });
     CapacityCheck {
         expected_caseload: in_force,
         capacity,
@@ -310,5 +318,22 @@ impl UnitSummary {
             lines.push(format!("warning: {warning}"));
         }
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Waiting measured in a run: a few cases in a big unit is churn, not a warning; one in a
+    /// hundred or more is.
+    #[test]
+    fn the_warning_is_for_waiting_a_planner_would_act_on() {
+        let s = Scenario::default();
+        let in_force = 2_000.0;
+        let churn = capacity_check(&s, in_force, Some(WARN_WAITING_SHARE * in_force * 0.5));
+        assert!(churn.warning.is_none(), "{:?}", churn.warning);
+        let real = capacity_check(&s, in_force, Some(WARN_WAITING_SHARE * in_force * 2.0));
+        assert!(real.warning.is_some());
     }
 }
