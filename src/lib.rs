@@ -28,6 +28,7 @@ pub mod output;
 pub mod rng;
 pub mod scenario;
 pub mod serve;
+pub mod text;
 
 pub use engine::World;
 pub use error::Error;

@@ -59,11 +59,10 @@ pub struct FindingChances {
 impl FindingChances {
     pub fn new(s: &Scenario) -> Self {
         let c = &s.circumstances;
-        let level = |l: usize| l as i32;
         FindingChances {
-            job: std::array::from_fn(|l| c.job_finding * c.job_finding_need_factor.powi(level(l))),
+            job: std::array::from_fn(|l| c.job_finding * c.job_finding_need_factor.powi(l as i32)),
             housing: std::array::from_fn(|l| {
-                c.housing_finding * c.housing_finding_need_factor.powi(level(l))
+                c.housing_finding * c.housing_finding_need_factor.powi(l as i32)
             }),
         }
     }

@@ -25,6 +25,7 @@ use crate::model::offender::{Need, Needs, Offender, OffenderFactory, Person};
 use crate::model::organisation::expected_caseload;
 use crate::rng::{Decision, Draws, Entity};
 use crate::scenario::{BetaParams, CaseRow, InflowWorkedOut, InitialStage, PostGrade, Scenario};
+use crate::text::thousands;
 
 /// Weeks in a year, for ages.
 const WEEKS_A_YEAR: f64 = 52.0;
@@ -154,19 +155,6 @@ pub struct CapacityCheck {
     pub warning: Option<String>,
 }
 
-/// A whole number with thousands separators: `2,585`.
-fn whole(v: f64) -> String {
-    let digits = format!("{:.0}", v.max(0.0));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// The share of posts vacant in the steady state: each holder leaves at the turnover rate (a
 /// weekly hazard) and the post stays empty for `vacancy_weeks`.
 pub fn vacant_share(s: &Scenario) -> f64 {
@@ -223,7 +211,7 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
         (cases_waiting >= WARN_WAITING_SHARE * in_force && cases_waiting >= 1.0).then(|| {
             let room = format!(
                 "room for {} under the caps ({:.1}% of posts vacant at a time)",
-                whole(capacity.floor()),
+                thousands(capacity.floor()),
                 vacant_share * 100.0
             );
             if measured && in_force <= capacity {
@@ -233,8 +221,8 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
                  the {posts} case-manager posts have {room} for the {} cases in force: the \
                  room is not where the cases are (their patch, the grade their risk needs, or \
                  a specialism)",
-                    whole(cases_waiting),
-                    whole(in_force),
+                    thousands(cases_waiting),
+                    thousands(in_force),
                 );
             }
             let (how, basis) = if measured {
@@ -252,8 +240,8 @@ pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> Capa
                 "the {posts} case-manager posts cannot hold the caseload: about {} cases {basis} \
              against {room}; about {} cases {how}; holding them all takes about {} posts at a \
              cap of {} (or a higher cap)",
-                whole(in_force),
-                whole(cases_waiting),
+                thousands(in_force),
+                thousands(cases_waiting),
                 posts_needed.max(posts + 1),
                 w.caseload_cap,
             )

@@ -109,18 +109,7 @@ pub fn bound_text(unit: Unit, v: f64) -> String {
     }
 }
 
-/// Whole number with thousands separators.
-pub fn thousands(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < -0.5 { format!("-{out}") } else { out }
-}
+pub use crate::text::thousands;
 
 fn estimate_text(unit: Unit, e: &Estimate) -> String {
     match (e.mean, e.ci_low, e.ci_high) {

@@ -7,9 +7,10 @@ use std::path::Path;
 
 /// The layers, left to right: each may use only those before it. `lib.rs` re-exports and is
 /// left out.
-const LAYERS: [&str; 12] = [
+const LAYERS: [&str; 13] = [
     "error",
     "files",
+    "text",
     "rng",
     "scenario",
     "model",
