@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::circumstances::{FindingChances, circumstances_week};
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
+use crate::model::custody::RecallCounts;
 use crate::model::custody::Sentencer;
 use crate::model::enforcement::{EnforcementCounts, enforce};
 use crate::model::icm::{ConferenceCounts, case_conference};
@@ -57,6 +58,9 @@ pub struct StepCounts {
     pub services: ServiceCounts,
     pub reoffending: ReoffendingCounts,
     pub enforcement: EnforcementCounts,
+    /// Recalls to custody by type and reason (from enforcement and reoffending alike).
+    #[serde(default)]
+    pub recalls: RecallCounts,
     pub transitions: TransitionCounts,
 }
 
@@ -385,6 +389,7 @@ fn reoffending(f: &mut Office, _: usize, o: &mut Offender) {
         s,
         week,
         &mut f.counts.reoffending,
+        &mut f.counts.recalls,
     );
 }
 
@@ -392,7 +397,15 @@ fn reoffending(f: &mut Office, _: usize, o: &mut Offender) {
 #[inline(always)]
 fn enforcement(f: &mut Office, _: usize, o: &mut Offender) {
     let (s, week) = (f.scenario, f.week);
-    enforce(o, &mut f.managers, s, week, &mut f.counts.enforcement);
+    let counts = &mut f.counts;
+    enforce(
+        o,
+        &mut f.managers,
+        s,
+        week,
+        &mut counts.enforcement,
+        &mut counts.recalls,
+    );
 }
 
 /// 11. Sentences start, orders complete, prisoners are released, licences end, cases close.

@@ -118,6 +118,14 @@ pub enum Decision {
     RecallOnReoffence = 28,
     /// Whether a licensee is recalled for a breach of licence.
     RecallOnBreach = 29,
+    /// Whether the person answers the office's instruction to report after weeks unseen.
+    KeepInTouchCheck = 50,
+    /// Where the custodial term after a revoked order falls in its range.
+    RevocationTerm = 51,
+    /// Whether a court that lets an order continue adds a requirement (a curfew) or fines.
+    CourtAddsRequirement = 52,
+    /// Whether an eligible recall is a fixed-term one.
+    FixedTermRecall = 53,
     // Integrated Case Management in custody.
     /// Whether an agency (index: the agency) attends an ICM case conference.
     AgencyAttends = 30,

@@ -141,6 +141,7 @@ pub fn circumstances_week(
         let loss = c.housing_loss + c.housing_loss_per_chaotic_level * chaotic;
         if d.uniform(week, Decision::HousingLost, 0) < loss {
             o.settled = false;
+            o.events.housing_lost = true;
             worsen(o, Need::Accommodation);
         }
     } else {

@@ -14,6 +14,9 @@
 //! violation is detected, as does, on licence, a risk management plan agreed with the police
 //! at a case conference in custody (see `icm`).
 //!
+//! Someone not seen for weeks is instructed to report ([`keep_in_touch`]); missed contacts in
+//! a row make their whereabouts unknown (see `enforcement`).
+//!
 //! A prison visit by the engaged community case manager (through the gate) is kept or not like
 //! an appointment and builds the relationship the same way; missing it is no failure. The first
 //! appointment after release is recorded, kept or missed.
@@ -151,6 +154,11 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
         let kept = attendance.keeps(o, d.uniform(week, Decision::Attendance, 0));
         if kept {
             o.events.contact_attended = true;
+            if on_order {
+                o.tallies.contacts_kept = o.tallies.contacts_kept.saturating_add(1);
+                o.supervision.last_seen = week;
+                o.supervision.unanswered = 0;
+            }
             if !o.events.contact_by_cover {
                 // A skilled contact builds the bond, and then motivation.
                 let r = f64::from(o.supervision.relationship);
@@ -162,6 +170,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
                 >= compliance.acceptable_absence_share
         {
             o.events.failures += 1;
+            missed(o, s);
         }
         if o.journey.stage == Stage::Licence {
             if o.journey.awaiting_first_appointment {
@@ -181,6 +190,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
     if !on_order {
         return;
     }
+    keep_in_touch(o, attendance, s, week);
     // Other requirements (residence, activities, conduct). Nobody detects a violation by a
     // case with no case manager.
     if o.is_allocated()
@@ -192,7 +202,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
             compliance.detection_unsupervised
         };
         let mut watch = modes.get(o.risk).monitoring;
-        if o.supervision.sanctions.restriction_active(week) {
+        if o.restricted(week) {
             watch *= s.enforcement.restriction_monitoring;
         }
         if o.journey.stage == Stage::Licence && o.icm.risk_plan {
@@ -201,6 +211,40 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
         if d.uniform(week, Decision::ViolationDetected, 0) < detection * watch {
             o.events.failures += 1;
         }
+    }
+}
+
+/// A contact missed without an acceptable reason: one more in a row, and at
+/// `enforcement.missed_before_unknown` the whereabouts are unknown.
+fn missed(o: &mut Offender, s: &Scenario) {
+    o.supervision.unanswered = o.supervision.unanswered.saturating_add(1);
+    if o.supervision.unanswered >= s.enforcement.missed_before_unknown {
+        o.events.whereabouts_unknown = true;
+    }
+}
+
+/// Keeping in touch: in a week with no appointment offered, someone unseen for
+/// `enforcement.unseen_weeks_before_check` weeks is instructed to report (by letter, call or
+/// visit; by the office when nobody holds the case), and again every `check_interval_weeks`
+/// while unanswered. The instruction is answered as an appointment is kept (the same
+/// attendance model: motivation, relationship, chaotic needs); an unanswered one is a failure to
+/// comply and one more contact missed in a row.
+pub fn keep_in_touch(o: &mut Offender, attendance: &AttendanceModel, s: &Scenario, week: i32) {
+    let e = &s.enforcement;
+    if o.events.contact_offered {
+        return;
+    }
+    let overdue = o.weeks_unseen(week) - e.unseen_weeks_before_check as i32;
+    if overdue < 0 || overdue % e.check_interval_weeks as i32 != 0 {
+        return;
+    }
+    o.events.checked = true;
+    if attendance.keeps(o, o.draws.uniform(week, Decision::KeepInTouchCheck, 0)) {
+        o.supervision.last_seen = week;
+        o.supervision.unanswered = 0;
+    } else {
+        o.events.failures += 1;
+        missed(o, s);
     }
 }
 

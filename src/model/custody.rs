@@ -18,6 +18,8 @@
 //! - **Recall.** Breach of licence or a new proven offence may recall the licensee to custody
 //!   for `recall_weeks`; the licence then resumes to the sentence's end.
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::journey::{Disposal, OrderOutcome, Stage, leave_supervision};
 use crate::model::offender::{
     MAX_SEVERITY, NEVER, Need, OffenceType, Offender, RiskTier, at_release, cumulative, pick,
@@ -181,6 +183,8 @@ pub fn release_from_custody(
     o.journey.release_due = NEVER;
     o.icm.next_conference = NEVER;
     if !o.under_custodial_sentence() {
+        // Out after a revoked order, with no licence.
+        o.journey.latest_release = next;
         o.journey.stage = Stage::FollowUp;
         return;
     }
@@ -283,12 +287,118 @@ pub fn recall_possible(o: &Offender, week: i32) -> bool {
     o.journey.stage == Stage::Licence && o.journey.order_due_end > week + 1
 }
 
-/// Recalls a licensee at the end of `week` and schedules the spell's conferences.
-pub fn recall_to_custody(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) {
+/// Why a licensee was recalled, as the Ministry of Justice's recall statistics record it: more
+/// than one reason may apply to a recall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecallReason {
+    /// Charged with a further offence (here: a proven reoffence this week).
+    FurtherCharge,
+    /// The person's whereabouts became unknown (see `compliance::keep_in_touch`).
+    FailureToKeepInTouch,
+    /// Missed appointments, instructions to report or other conditions, enforced.
+    NonCompliance,
+    /// The residence condition broken: settled accommodation lost on licence, or none at
+    /// recall.
+    FailureToReside,
+    /// A drugs or alcohol relapse on licence, found by the supervisor.
+    DrugsOrAlcohol,
+}
+
+impl RecallReason {
+    pub const COUNT: usize = 5;
+    pub const ALL: [RecallReason; RecallReason::COUNT] = [
+        RecallReason::FurtherCharge,
+        RecallReason::FailureToKeepInTouch,
+        RecallReason::NonCompliance,
+        RecallReason::FailureToReside,
+        RecallReason::DrugsOrAlcohol,
+    ];
+
+    /// The reason's bit in a set of reasons.
+    pub const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// The name used in output files.
+    pub fn name(self) -> &'static str {
+        match self {
+            RecallReason::FurtherCharge => "further_charge",
+            RecallReason::FailureToKeepInTouch => "failure_to_keep_in_touch",
+            RecallReason::NonCompliance => "non_compliance",
+            RecallReason::FailureToReside => "failure_to_reside",
+            RecallReason::DrugsOrAlcohol => "drugs_or_alcohol",
+        }
+    }
+
+    /// In words, for the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            RecallReason::FurtherCharge => "further charge",
+            RecallReason::FailureToKeepInTouch => "failure to keep in touch",
+            RecallReason::NonCompliance => "non-compliance",
+            RecallReason::FailureToReside => "failure to reside",
+            RecallReason::DrugsOrAlcohol => "drugs or alcohol",
+        }
+    }
+}
+
+/// Recalls this week: how many, of which type, and for which reasons (a recall with several
+/// reasons counts under each).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecallCounts {
+    pub recalls: u32,
+    pub fixed_term: u32,
+    pub by_reason: [u32; RecallReason::COUNT],
+}
+
+/// The reasons this week's events give for a recall (`further_charge`: a proven offence
+/// brought it), besides those the enforcement of licence conditions found (`found`).
+pub fn recall_reasons(o: &Offender, further_charge: bool, found: u8) -> u8 {
+    let mut reasons = found;
+    if further_charge || o.events.proven {
+        reasons |= RecallReason::FurtherCharge.bit();
+    }
+    if o.events.whereabouts_unknown {
+        reasons |= RecallReason::FailureToKeepInTouch.bit();
+    }
+    if !o.settled {
+        reasons |= RecallReason::FailureToReside.bit();
+    }
+    reasons
+}
+
+/// Recalls a licensee at the end of `week` for `reasons` (a set of [`RecallReason`] bits) and
+/// schedules the spell's conferences. A recall is fixed-term (`custody.fixed_term_weeks`) when
+/// no further charge is among its reasons, the sentence is short enough and the tier's share
+/// says so; otherwise standard (`custody.recall_weeks`).
+pub fn recall_to_custody(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    s: &Scenario,
+    week: i32,
+    reasons: u8,
+    counts: &mut RecallCounts,
+) {
     let c = &s.custody;
-    crate::model::journey::recall(o, managers, week, recall_weeks(o, c), c.through_the_gate);
+    let sentence = o.journey.order_due_end - o.journey.order_start;
+    let fixed_term = reasons & RecallReason::FurtherCharge.bit() == 0
+        && sentence < c.fixed_term_below_sentence_weeks as i32
+        && o.draws.uniform(week, Decision::FixedTermRecall, 0) < c.fixed_term_share[o.risk];
+    let weeks = if fixed_term {
+        c.fixed_term_weeks
+    } else {
+        recall_weeks(o, c)
+    };
+    crate::model::journey::recall(o, managers, week, weeks, c.through_the_gate);
     o.events.recalled = true;
     begin_custody(o, week + 1, c);
+    counts.recalls += 1;
+    counts.fixed_term += u32::from(fixed_term);
+    for reason in RecallReason::ALL {
+        if reasons & reason.bit() != 0 {
+            counts.by_reason[reason as usize] += 1;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -356,13 +466,60 @@ mod tests {
         assert_eq!(o.supervision.next_review, week + 1 + interval);
         // A recall: back inside, with the plan kept; released again at the recall's end.
         let recall_week = week + 5;
-        recall_to_custody(&mut o, &mut [], &s, recall_week);
+        let mut standard = s.clone();
+        standard.custody.fixed_term_share = crate::scenario::PerTier::new(0.0, 0.0, 0.0, 0.0);
+        recall_to_custody(
+            &mut o,
+            &mut [],
+            &standard,
+            recall_week,
+            RecallReason::NonCompliance.bit(),
+            &mut RecallCounts::default(),
+        );
         assert_eq!((o.journey.stage, o.journey.recalls), (Stage::Custody, 1));
         assert_eq!(
             o.journey.release_due,
             (recall_week + 1 + recall_weeks(&o, &s.custody) as i32).min(o.journey.order_due_end)
         );
         assert!(o.supervision.assessed, "a recall keeps the plan");
+    }
+
+    /// A recall without a further charge, from a sentence under the limit, is fixed-term at
+    /// the tier's share; with a further charge, or from a long sentence, it is standard. Each
+    /// reason is counted.
+    #[test]
+    fn a_recall_is_fixed_term_unless_charged_or_long_and_its_reasons_are_counted() {
+        let mut s = scenario_with_custody(1.0);
+        s.custody.fixed_term_share = crate::scenario::PerTier::new(1.0, 1.0, 1.0, 1.0);
+        s.custody.fixed_term_weeks = 8;
+        s.custody.recall_weeks = crate::scenario::PerTier::new(30, 30, 30, 30);
+        let mut factory = OffenderFactory::new(&Population::default());
+        let mut rng = rand_pcg::Pcg32::new(5, 6);
+        let on_licence = |rng: &mut rand_pcg::Pcg32, factory: &mut OffenderFactory, length| {
+            let mut o = factory.draw(rng, 10, false);
+            o.journey.stage = Stage::Licence;
+            o.journey.disposal = Disposal::Custody;
+            o.journey.order_start = 0;
+            o.journey.order_due_end = length;
+            o
+        };
+        let mut counts = RecallCounts::default();
+        let non_compliance = RecallReason::NonCompliance.bit();
+        let charged = non_compliance | RecallReason::FurtherCharge.bit();
+        for (length, reasons, weeks) in [
+            (150, non_compliance, 8),
+            (150, charged, 30),
+            (300, non_compliance, 30),
+        ] {
+            let mut o = on_licence(&mut rng, &mut factory, length);
+            recall_to_custody(&mut o, &mut [], &s, 20, reasons, &mut counts);
+            assert_eq!(o.journey.release_due, 21 + weeks, "{length} {reasons}");
+        }
+        assert_eq!((counts.recalls, counts.fixed_term), (3, 1));
+        let by = |r: RecallReason| counts.by_reason[r as usize];
+        assert_eq!(by(RecallReason::NonCompliance), 3);
+        assert_eq!(by(RecallReason::FurtherCharge), 1);
+        assert_eq!(by(RecallReason::DrugsOrAlcohol), 0);
     }
 
     #[test]

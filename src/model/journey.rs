@@ -171,6 +171,7 @@ pub fn recall(
     offender.journey.release_due = (week + 1 + weeks as i32).min(offender.journey.order_due_end);
     offender.supervision.warnings = 0;
     offender.supervision.sanctions = Default::default();
+    offender.supervision.unanswered = 0;
 }
 
 /// First week of the reoffending follow-up: the start of a community order, or the first

@@ -3,6 +3,7 @@
 
 pub mod circumstances;
 pub mod compliance;
+pub mod court;
 pub mod custody;
 pub mod enforcement;
 pub mod engagement;

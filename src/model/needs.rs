@@ -145,6 +145,7 @@ pub fn needs_week(
                 .expect("pick < present");
             let s = &mut o.needs.0[need as usize];
             *s = (*s + 1).min(MAX_SEVERITY);
+            o.events.relapsed = matches!(need, Need::Drugs | Need::Alcohol);
             // An acute need: a contact is due next week, whatever the schedule (a cover
             // group responds if the case manager is away).
             if o.journey.stage.is_supervised() {

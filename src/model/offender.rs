@@ -89,6 +89,17 @@ pub struct WeekEvents {
     pub recalled: bool,
     /// A proven offence committed in custody this week.
     pub proven_in_custody: bool,
+    /// Missed appointments and unanswered instructions to report reached the number at which
+    /// the person's whereabouts are unknown (see `compliance::keep_in_touch`).
+    pub whereabouts_unknown: bool,
+    /// The person was instructed to report after weeks unseen (see `compliance::keep_in_touch`).
+    pub checked: bool,
+    /// A drugs or alcohol need flared up this week (see `needs`), and settled accommodation
+    /// was lost (see `circumstances`): on licence, both break its conditions.
+    pub relapsed: bool,
+    pub housing_lost: bool,
+    /// A proven reoffence this week.
+    pub proven: bool,
 }
 
 /// What was in place when a prisoner was released (bit flags), for the measures.
@@ -265,6 +276,15 @@ pub struct SupervisionState {
     pub pending_handoff: HandoffCause,
     /// The cover group of a case manager who left, whose members take the case first.
     pub cover_hint: u32,
+    /// Week the person was last seen: an appointment kept, an instruction to report answered,
+    /// a court hearing ([`NEVER`]: not yet in this stage; the stage's start counts).
+    pub last_seen: i32,
+    /// Missed appointments and unanswered instructions to report in a row, since last seen.
+    pub unanswered: u8,
+    /// Breach proceedings so far on this sentence.
+    pub breaches: u8,
+    /// First week after a curfew the court added at breach ([`NEVER`]: none yet).
+    pub curfew_until: i32,
 }
 
 /// The members of a case's team besides its lead (team and hybrid approaches; none under the
@@ -302,6 +322,11 @@ pub struct Tallies {
     pub contacts_delivered: u16,
     /// Unacceptable failures to comply that were detected and enforced (technical violations).
     pub violations: u16,
+    /// Appointments kept while under supervision (with `contacts_delivered`, the compliance the
+    /// court weighs at breach).
+    pub contacts_kept: u16,
+    /// Proven offences during the current order or licence.
+    pub offences_on_sentence: u8,
     /// Week of the first proven reoffence in the follow-up ([`NEVER`]: none yet).
     pub first_proven_reoffence: i32,
 }
@@ -320,6 +345,22 @@ impl Offender {
     /// Age in years in week `week`.
     pub fn age(&self, week: i32) -> f64 {
         f64::from(week - self.birth_week) / 52.0
+    }
+
+    /// Weeks since the person was last seen in the current stage (its start counts as seen).
+    pub fn weeks_unseen(&self, week: i32) -> i32 {
+        let seen = match self.supervision.last_seen {
+            NEVER => self.journey.stage_started,
+            w => w.max(self.journey.stage_started),
+        };
+        week - seen
+    }
+
+    /// A curfew-like restriction is in force: a graduated sanction's, or one the court added at
+    /// breach.
+    pub fn restricted(&self, week: i32) -> bool {
+        self.supervision.sanctions.restriction_active(week)
+            || (self.supervision.curfew_until != NEVER && week < self.supervision.curfew_until)
     }
 
     pub fn is_allocated(&self) -> bool {
@@ -652,6 +693,10 @@ impl OffenderFactory {
                 handoffs_by_cause: [0; HandoffCause::COUNT],
                 pending_handoff: HandoffCause::StaffLeft,
                 cover_hint: NO_GROUP,
+                last_seen: NEVER,
+                unanswered: 0,
+                breaches: 0,
+                curfew_until: NEVER,
             },
             team: CaseTeam {
                 members: [ManagerId::NONE; MAX_MEMBERS],
@@ -669,6 +714,8 @@ impl OffenderFactory {
                 contacts_due: 0,
                 contacts_delivered: 0,
                 violations: 0,
+                contacts_kept: 0,
+                offences_on_sentence: 0,
                 first_proven_reoffence: NEVER,
             },
             removed: false,
@@ -745,14 +792,15 @@ mod tests {
     #[test]
     fn the_case_record_keeps_the_stage_beside_removed_and_its_size() {
         // Every pass reads `removed` first and nearly every step the stage next (see
-        // `Offender`): side by side, one cache line serves both. 224 bytes: the groups' contents
+        // `Offender`): side by side, one cache line serves both. 240 bytes: the groups' contents
         // and their own padding (the person's age, own motivation, work, accommodation and
-        // custody flag added 8), in 8-byte units for the random stream.
+        // custody flag added 8; keeping in touch, the court's history and the recall's events
+        // 16), in 8-byte units for the random stream.
         use std::mem::{offset_of, size_of};
         let removed = offset_of!(Offender, removed);
         let stage = offset_of!(Offender, journey) + offset_of!(Journey, stage);
         assert!(stage > removed && stage - removed <= 4, "{removed} {stage}");
-        assert!(size_of::<Offender>() <= 224, "{}", size_of::<Offender>());
+        assert!(size_of::<Offender>() <= 240, "{}", size_of::<Offender>());
     }
 
     #[test]

@@ -30,7 +30,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::custody::{recall_possible, recall_to_custody};
+use crate::model::court::revocation_custody_weeks;
+use crate::model::custody::{
+    RecallCounts, RecallReason, recall_possible, recall_reasons, recall_to_custody,
+};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
 use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, OffenderFactory, RiskTier};
@@ -148,10 +151,14 @@ impl HazardModel {
     /// restriction.
     fn hazard_parts(&self, o: &Offender, week: i32) -> (f64, f64, f64) {
         let t = o.risk.index();
+        // Weeks at risk count from the start of the sentence or the follow-up, and again from
+        // each release from custody (the post-release peak: after a recall, or a revoked
+        // order's custody, too).
         let start = match follow_up_start(o) {
             NEVER => o.journey.order_start,
             start => start,
-        };
+        }
+        .max(o.journey.latest_release);
         let at_risk = (week - start).max(0) as usize;
         let shape = self.shape[at_risk.min(self.shape.len() - 1)];
         let dynamic = self.age_effect * (o.age(week) - self.typical_age[t])
@@ -164,7 +171,7 @@ impl HazardModel {
         } else {
             1.0
         };
-        if o.supervision.sanctions.restriction_active(week) {
+        if o.restricted(week) {
             factor *= 1.0 - self.restriction_effect;
         }
         (shape, dynamic, factor)
@@ -251,6 +258,7 @@ pub fn reoffending_week(
     s: &Scenario,
     week: i32,
     counts: &mut ReoffendingCounts,
+    recalls: &mut RecallCounts,
 ) {
     // Offences while awaiting sentence are not followed.
     if matches!(o.journey.stage, Stage::PreSentence | Stage::Closed) {
@@ -262,6 +270,10 @@ pub fn reoffending_week(
         return;
     }
     counts.proven += 1;
+    o.events.proven = true;
+    if o.journey.stage.is_supervised() {
+        o.tallies.offences_on_sentence = o.tallies.offences_on_sentence.saturating_add(1);
+    }
     if o.journey.stage == Stage::Custody {
         o.events.proven_in_custody = true;
     }
@@ -273,12 +285,13 @@ pub fn reoffending_week(
         Stage::Order
             if d.uniform(week, Decision::CourtOnConviction, 0) < e.reconviction_revocation_prob =>
         {
+            let custody = revocation_custody_weeks(o, s, week);
             end_order(
                 o,
                 OrderOutcome::RevokedOnReconviction,
                 managers,
                 week,
-                s.sentencing.revocation_custody_weeks,
+                custody,
             );
             counts.revocations += 1;
         }
@@ -287,7 +300,11 @@ pub fn reoffending_week(
                 && d.uniform(week, Decision::RecallOnReoffence, 0)
                     < s.custody.recall_on_reoffence =>
         {
-            recall_to_custody(o, managers, s, week);
+            let mut reasons = recall_reasons(o, true, 0);
+            if o.events.failures > 0 {
+                reasons |= RecallReason::NonCompliance.bit();
+            }
+            recall_to_custody(o, managers, s, week, reasons, recalls);
             counts.recalls += 1;
         }
         _ => {}

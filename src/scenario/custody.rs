@@ -205,18 +205,58 @@ pub struct Custody {
         source = "assumption: a further charge often is recalled"
     )]
     pub recall_on_reoffence: f64,
-    /// Weeks in custody after a recall, by tier (capped at the sentence's end).
+    /// Weeks in custody after a standard recall, by tier (capped at the sentence's end).
     #[param(
         default = PerTier::new(4, 4, 26, 26),
         unit = "weeks",
         min = 1,
         max = MAX_WEEKS,
-        label = "weeks in custody after recall",
-        source = "Criminal Justice Act 2003 s.255B-C: fixed-term recall of 28 days; higher-risk \
-                  cases get a standard recall, released by the Parole Board: 26 weeks is an \
-                  assumption"
+        label = "weeks in custody after a standard recall",
+        source = "assumption: a standard recall is served until the Parole Board (or the \
+                  Secretary of State) re-releases, often months; 26 weeks"
     )]
     pub recall_weeks: PerTier<u32>,
+    /// Probability a recall is a fixed-term one (released automatically after
+    /// `fixed_term_weeks`) rather than a standard one (`recall_weeks`), by tier, when no
+    /// further charge is among its reasons and the sentence is short enough; otherwise the
+    /// recall is standard.
+    #[param(
+        default = PerTier::new(1.0, 1.0, 0.8, 0.0),
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "fixed-term recalls",
+        source = "Criminal Justice Act 2003 s.255A-C: a fixed-term recall where the person \
+                  would not present a risk of serious harm on release at its end, and not \
+                  when recalled on being charged with an offence; since SI 2024/408 the \
+                  default, except for those managed at MAPPA level 2 or 3. The shares by tier \
+                  (none for very high, standing for MAPPA levels 2-3; 0.8 for high) are an \
+                  assumption"
+    )]
+    pub fixed_term_share: PerTier<f64>,
+    /// Weeks in custody after a fixed-term recall.
+    #[param(
+        default = 8,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "weeks of a fixed-term recall",
+        source = "Criminal Justice Act 2003 s.255BA, inserted by the Sentencing Act 2026 s.32: \
+                  56 days for adults (before it, s.255B: 14 days for a sentence under 12 \
+                  months, 28 days otherwise)"
+    )]
+    pub fixed_term_weeks: u32,
+    /// Sentences this long or longer get a standard recall, whatever the reasons.
+    #[param(
+        default = 208,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "no fixed-term recall from sentences of",
+        source = "Criminal Justice Act 2003 s.255A(4ZA) as amended (Recall Suitability Order, \
+                  SI 2024/408): fixed-term recall for sentences of less than four years"
+    )]
+    pub fixed_term_below_sentence_weeks: u32,
 
     /// Through-the-gate continuity: the community case manager who will supervise the licence
     /// takes the case `engage_weeks_before_release` weeks before release, visits, attends the

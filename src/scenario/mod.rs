@@ -8,6 +8,7 @@
 //! several keys are in `validate.rs`.
 
 mod categories;
+mod court;
 mod custody;
 pub mod docs;
 mod load;
@@ -20,6 +21,7 @@ pub mod unit;
 mod validate;
 
 pub use categories::{MAX_SEVERITY, Mode, ModePolicy, Need, OffenceType, RiskTier};
+pub use court::{ByCompliance, Court, CurfewWeeks};
 pub use custody::{Agencies, Agency, Custody, Family, OffenceFactor, Preparation, Sentencing};
 pub use load::{
     Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
@@ -237,6 +239,8 @@ pub struct Scenario {
     pub compliance: Compliance,
     #[param(section)]
     pub enforcement: Enforcement,
+    #[param(section)]
+    pub court: Court,
     #[param(section)]
     pub needs: NeedDynamics,
     #[param(section)]
@@ -1355,6 +1359,56 @@ pub struct Enforcement {
         source = "assumption"
     )]
     pub restriction_monitoring: f64,
+    /// Weeks without being seen (no appointment kept) after which the office instructs the
+    /// person to report (a letter, a call, a home visit), in a week with no appointment
+    /// offered; again every `check_interval_weeks` while unanswered. The case manager checks,
+    /// or for an unallocated case the office's administration.
+    #[param(
+        default = 6,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "weeks unseen before a check",
+        source = "assumption: longer than the monthly contact of the lowest tier (NOMS 2007, \
+                  National Standards), so that only a case that has dropped out of contact is \
+                  checked"
+    )]
+    pub unseen_weeks_before_check: u32,
+    /// Weeks between instructions to report while they go unanswered.
+    #[param(
+        default = 1,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "weeks between checks",
+        source = "assumption: a missed instruction is followed up the next week"
+    )]
+    pub check_interval_weeks: u32,
+    /// Missed appointments (without an acceptable reason) and unanswered instructions to
+    /// report, in a row, after which the person's whereabouts are unknown: breach proceedings
+    /// (or recall on licence) start at once, without a further warning.
+    #[param(
+        default = 3,
+        unit = "contacts in a row",
+        min = 1,
+        max = 100,
+        label = "missed in a row before whereabouts unknown",
+        source = "assumption: three attempts to make contact, then the whereabouts are treated \
+                  as unknown; NOMS 2007 (National Standards) and the recall guidance make \
+                  failure to keep in touch grounds for breach or recall"
+    )]
+    pub missed_before_unknown: u8,
+    /// Staff hours for a check (a letter, a call or a visit): the case manager's paperwork,
+    /// or the office's for an unallocated case.
+    #[param(
+        default = 0.5,
+        unit = "hours",
+        min = 0,
+        max = 100,
+        label = "hours for a check",
+        source = "assumption"
+    )]
+    pub check_hours: f64,
 }
 
 /// Enforcement policy (Healey 1999).

@@ -71,6 +71,19 @@ fn rules(s: &Scenario, c: &mut Checker) {
         );
     }
 
+    let court = &s.court;
+    if court.medium_compliance > court.high_compliance {
+        c.fail_with(
+            "court.medium_compliance",
+            &["court.high_compliance"],
+            format!(
+                "must be at most court.high_compliance ({}): medium compliance is below high \
+                 (got {})",
+                court.high_compliance, court.medium_compliance
+            ),
+        );
+    }
+
     let pop = &s.population;
     shares(c, "population.risk_mix", &pop.risk_mix.as_array());
     shares(c, "population.offence_mix", &pop.offence_mix.as_array());

@@ -57,15 +57,23 @@ fn with_no_case_managers_every_case_waits_unallocated() {
                 w.week
             );
             assert_eq!(w.cases.contacts_delivered, 0);
-            assert_eq!(
-                w.steps.enforcement.warnings + w.steps.enforcement.breaches,
-                0,
-                "no one to enforce"
-            );
+            // Nobody supervises, so the office checks on people unseen for weeks and
+            // enforces: every warning, breach and check is the office's.
+            let e = &w.steps.enforcement;
+            assert_eq!(e.office_actions, e.warnings + e.breaches, "week {}", w.week);
+            assert_eq!(e.office_checks, e.checks, "week {}", w.week);
+            assert_eq!(e.sanctions, 0, "nobody to run a sanction");
         }
         let m = result.metrics;
         assert_eq!(m.contacts_per_case_week, Some(0.0));
-        assert_eq!(m.breach_rate, Some(0.0));
+        // Breach changes form rather than vanishing: failures to keep in touch.
+        assert!(m.breach_rate.unwrap() > 0.0);
+        let checks: u32 = result
+            .weeks
+            .iter()
+            .map(|w| w.steps.enforcement.checks)
+            .sum();
+        assert!(checks > 0);
         assert_eq!(
             m.mean_caseload, None,
             "no case managers: undefined, not zero"

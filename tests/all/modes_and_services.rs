@@ -119,9 +119,12 @@ fn surveillance_without_treatment_raises_breach_far_more_than_it_moves_reoffendi
         &metric(&routine, "reoffending_rate"),
     );
     // Petersilia & Turner: about a third rearrested in both arms. Here reoffending may move a
-    // little (more contact, more revocations) but by far less than breach.
+    // little (more contact, more revocations, intensive requirements for the low-risk) but by
+    // far less than breach. The court weighs compliance (most breaches by people who keep
+    // their appointments are fined or given a curfew), so breach rises less than it would if
+    // every breach were revoked alike.
     assert!(
-        low.abs().max(high.abs()) < breach / 3.0,
+        low.abs().max(high.abs()) < breach / 2.0,
         "reoffending moves {reoffending:.3} ({low:.3} to {high:.3}) against breach {breach:.3}"
     );
 }

@@ -38,7 +38,7 @@ fn run(name: &str, sets: &[&str]) -> [u64; 8] {
 fn baseline_totals_are_pinned() {
     assert_eq!(
         run("baseline", &[]),
-        [913_143, 308_056, 288_355, 10_757, 3_176, 11_003, 5_827, 0]
+        [913_426, 305_497, 286_005, 11_208, 3_465, 11_096, 5_799, 0]
     );
 }
 
@@ -53,7 +53,7 @@ fn custody_teams_and_streaming_totals_are_pinned() {
     assert_eq!(
         run("icm_throughcare", &sets),
         [
-            904_475, 129_531, 119_694, 10_809, 1_126, 7_848, 5_062, 1_331
+            900_745, 114_523, 105_732, 11_359, 2_212, 7_556, 5_080, 1_547
         ]
     );
 }
