@@ -617,7 +617,7 @@ columns! {
     mean_service_wait_weeks, Unit::Weeks, "mean wait of the waits ending that week", |r| ratio(r.steps.services.wait_weeks as f64, r.steps.services.waits_ended.into());
     substitutions, Unit::Count("needs"), "needs the case manager took on for want of a service", |r| count(r.steps.work.substitutions + r.steps.services.substitutions);
     sanctions, Unit::Count("sanctions"), "graduated sanctions imposed", |r| count(r.steps.enforcement.sanctions);
-    cost, Unit::Money("a week"), "cost of the week (the sum of the cost columns after it)", |r| Some(r.cost);
+    cost, Unit::Money("a week"), "cost of the week (the sum of the `*_cost` columns)", |r| Some(r.cost);
     in_custody, Unit::Count("people"), "people in custody (sentenced, recalled, or after a revoked order)", |r| count(r.cases.in_custody);
     on_licence, Unit::Count("people"), "people on licence", |r| count(r.cases.on_licence);
     releases, Unit::Count("people"), "releases onto licence", |r| count(r.steps.transitions.releases);
