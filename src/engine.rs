@@ -53,6 +53,10 @@ pub struct StepCounts {
     /// allocation): the leaver spike, counted apart from the waiting above.
     #[serde(default)]
     pub leavers_cases: u32,
+    /// Post-holders who left this week (agency workers handing over to a replacement not
+    /// counted).
+    #[serde(default)]
+    pub leavers: u32,
     pub work: WorkCounts,
     pub conferences: ConferenceCounts,
     pub services: ServiceCounts,
@@ -427,13 +431,14 @@ fn staff_events(f: &mut Office) {
     let spread = f.scenario.organisation.discretion_spread;
     for (m, left) in f.managers.iter_mut().zip(f.left_this_week.iter_mut()) {
         let event = staff_week(m, &f.staff_rates, f.week);
-        *left = event == StaffEvent::Left;
+        *left = matches!(event, StaffEvent::Left | StaffEvent::CoverEnded);
         if *left {
             m.paperwork_backlog = 0.0;
             // Released in the week's last pass (`leavers_cases`), after the counts are taken.
             f.counts.leavers_cases += m.caseload;
         }
-        if event == StaffEvent::Joined {
+        f.counts.leavers += u32::from(event == StaffEvent::Left);
+        if matches!(event, StaffEvent::Joined | StaffEvent::CoverEnded) {
             m.discretion = discretion_weights(spread, &m.draws, f.week);
             m.new_holder(f.week, &f.scenario.practice);
         }

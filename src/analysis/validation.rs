@@ -25,6 +25,9 @@ pub enum Kind {
     /// A base rate an input was set to approach: a test that the setting still holds, not of
     /// the model.
     Calibration,
+    /// A property the budget must have whatever the inputs (posts are paid whether busy or
+    /// absent): a test of the cost accounting, not of the model's behaviour.
+    Accounting,
 }
 
 impl Kind {
@@ -32,6 +35,7 @@ impl Kind {
         match self {
             Kind::Validation => "validation",
             Kind::Calibration => "calibration",
+            Kind::Accounting => "accounting",
         }
     }
 }
@@ -61,6 +65,8 @@ pub enum Scale {
     Ratio,
     /// A relative change, in percent.
     Relative,
+    /// Money, in pounds (a difference of cost a week).
+    Money,
 }
 
 /// A per-replication quantity from one arm's results.
@@ -187,7 +193,7 @@ pub struct Check {
 }
 
 /// Every check, in the order of the table.
-pub const CHECKS: [Check; 10] = [
+pub const CHECKS: [Check; 12] = [
     Check {
         findings: &[
             "completion_rate",
@@ -248,6 +254,16 @@ pub const CHECKS: [Check; 10] = [
         findings: &["us_probation_exits", "us_parole_exits"],
         arms: 1,
         run: us_exits,
+    },
+    Check {
+        findings: &["hiring_pays_the_posts", "absence_is_paid"],
+        arms: 3,
+        run: posts_are_paid,
+    },
+    Check {
+        findings: &["turnover_costs"],
+        arms: 2,
+        run: turnover_costs,
     },
 ];
 
@@ -726,6 +742,93 @@ fn treatment_and_sanctions(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> V
     ]
 }
 
+/// The unit without leavers (so that ten more posts are ten more filled posts), with ten more
+/// case managers, and with three times the absence.
+fn posts_are_paid(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut base = scenarios.baseline.clone();
+    base.workforce.turnover_rate = 0.0;
+    let mut hired = base.clone();
+    hired.workforce.case_managers += 10;
+    let mut absent = base.clone();
+    absent.workforce.absence_rate = (3.0 * base.workforce.absence_rate).min(0.9);
+    let results = run_arms(&[&base, &hired, &absent], done);
+    let c = &base.costs;
+    let ten_posts = 10.0 * c.post_week(c.qualified_salary);
+    vec![
+        hiring_finding(&results[0], &results[1], ten_posts),
+        absence_finding(&results[0], &results[2]),
+    ]
+}
+
+/// Ten more case managers against the unit: the rise in staff cost over ten qualified posts'
+/// pay a week, which must be at least 1 (posts are paid whether their hours are used or not).
+fn hiring_finding(base: &RunResults, hired: &RunResults, ten_posts: f64) -> Finding {
+    let ratio = paired_by(
+        base,
+        hired,
+        |r| r.metrics.staff_cost,
+        |a, b| Some((b - a) / ten_posts),
+    );
+    Finding {
+        check: "hiring_pays_the_posts",
+        kind: Kind::Accounting,
+        expectation: "ten more case managers (no leavers): staff cost a week rises by at least \
+                      ten qualified posts' pay and on-costs (ratio at least 1)"
+            .into(),
+        source: "the budget (docs/ODD.md): posts are paid whether busy or idle; a planner \
+                 measured hiring ten adding less than their casework hours when cost counted \
+                 hours worked",
+        passed: ci_above(&ratio, 1.0 - 1e-9),
+        measured: ratio,
+        scale: Scale::Ratio,
+    }
+}
+
+/// Three times the absence against the unit: staff cost a week not lower (absent staff are
+/// paid), to the penny.
+fn absence_finding(base: &RunResults, absent: &RunResults) -> Finding {
+    let difference = paired(base, absent, |r| r.metrics.staff_cost);
+    Finding {
+        check: "absence_is_paid",
+        kind: Kind::Accounting,
+        expectation: "three times the absence: staff cost a week not lower (by no more than a \
+                      penny)"
+            .into(),
+        source: "the budget (docs/ODD.md): absent staff are paid",
+        passed: ci_above(&difference, -0.01),
+        measured: difference,
+        scale: Scale::Money,
+    }
+}
+
+/// Twice the turnover against the unit, vacancies covered by agency workers: staff cost a week
+/// higher (each leaver costs a recruitment and weeks of agency premium). With vacancies left
+/// empty, turnover saves the vacant weeks' pay, a saving the budget shows (docs/ODD.md).
+fn turnover_costs(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut base = scenarios.baseline.clone();
+    base.workforce.vacancy_cover = crate::scenario::VacancyCover::Agency;
+    let mut churn = base.clone();
+    churn.workforce.turnover_rate = (2.0 * base.workforce.turnover_rate).min(1.0);
+    let results = run_arms(&[&base, &churn], done);
+    vec![turnover_finding(&results[0], &results[1])]
+}
+
+fn turnover_finding(base: &RunResults, churn: &RunResults) -> Finding {
+    let difference = paired(base, churn, |r| r.metrics.staff_cost);
+    Finding {
+        check: "turnover_costs",
+        kind: Kind::Accounting,
+        expectation: "twice the turnover, vacancies covered by agency workers: staff cost a \
+                      week higher"
+            .into(),
+        source: "the budget (docs/ODD.md): recruitment per leaver (CIPD 2022) and the agency \
+                 premium",
+        passed: ci_above(&difference, 0.0),
+        measured: difference,
+        scale: Scale::Money,
+    }
+}
+
 fn show(value: Option<f64>, scale: Scale) -> String {
     match (value, scale) {
         (None, _) => "-".into(),
@@ -733,6 +836,9 @@ fn show(value: Option<f64>, scale: Scale) -> String {
         (Some(v), Scale::Points) => format!("{:+.1} pts", v * 100.0),
         (Some(v), Scale::Ratio) => format!("{v:.2}"),
         (Some(v), Scale::Relative) => format!("{:+.1}%", v * 100.0),
+        (Some(v), Scale::Money) => {
+            format!("{}£{:.0}", if v < 0.0 { "−" } else { "+" }, v.abs())
+        }
     }
 }
 
@@ -906,6 +1012,63 @@ mod tests {
     fn treatment_fails_to_beat_sanctions_when_services_meet_no_need() {
         assert_fails("treatment_beats_sanctions", |s| {
             every_provider(s, |p| p.severity_reduction = 0);
+        });
+    }
+
+    /// The results re-costed as cost was counted before the budget: staff cost as the hours
+    /// worked (and chaired) at the staff hour, so idle, absent and vacant time cost nothing.
+    fn costed_by_hours(results: &RunResults, staff_hour: f64) -> RunResults {
+        let mut r = results.clone();
+        for rep in &mut r.replications {
+            rep.metrics.staff_cost = rep.metrics.staff_hours.map(|h| h * staff_hour);
+        }
+        r
+    }
+
+    #[test]
+    fn the_budget_checks_fail_when_staff_cost_counts_hours_worked() {
+        let scenarios = Scenarios::shipped(&[], Some(4)).expect("the shipped scenarios load");
+        let mut base = scenarios.baseline.clone();
+        base.workforce.turnover_rate = 0.0;
+        let mut hired = base.clone();
+        hired.workforce.case_managers += 10;
+        let mut absent = base.clone();
+        absent.workforce.absence_rate = 0.15;
+        let results = run_arms(&[&base, &hired, &absent], &|| {});
+        let c = &base.costs;
+        let ten_posts = 10.0 * c.post_week(c.qualified_salary);
+        assert!(hiring_finding(&results[0], &results[1], ten_posts).passed);
+        assert!(absence_finding(&results[0], &results[2]).passed);
+        let by_hours: Vec<RunResults> = results
+            .iter()
+            .map(|r| costed_by_hours(r, c.staff_hour))
+            .collect();
+        for f in [
+            hiring_finding(&by_hours[0], &by_hours[1], ten_posts),
+            absence_finding(&by_hours[0], &by_hours[2]),
+        ] {
+            assert!(!f.passed, "{} passes on hours: {:?}", f.check, f.measured);
+        }
+        // Turnover under agency cover.
+        let mut base = scenarios.baseline.clone();
+        base.workforce.vacancy_cover = crate::scenario::VacancyCover::Agency;
+        let mut churn = base.clone();
+        churn.workforce.turnover_rate = 0.24;
+        let results = run_arms(&[&base, &churn], &|| {});
+        assert!(turnover_finding(&results[0], &results[1]).passed);
+        let by_hours: Vec<RunResults> = results
+            .iter()
+            .map(|r| costed_by_hours(r, c.staff_hour))
+            .collect();
+        let f = turnover_finding(&by_hours[0], &by_hours[1]);
+        assert!(!f.passed, "turnover passes on hours: {:?}", f.measured);
+    }
+
+    #[test]
+    fn turnover_costs_fail_when_leavers_and_agency_cover_cost_nothing_extra() {
+        assert_fails("turnover_costs", |s| {
+            s.costs.recruitment_per_leaver = 0.0;
+            s.costs.agency_premium = 0.0;
         });
     }
 

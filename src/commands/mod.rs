@@ -20,8 +20,8 @@ use crate::files::{lock_dir, safe_file_name};
 use crate::model::unit::UnitSummary;
 use crate::output::table::{compare_table, headline_table, sweep_table};
 use crate::output::{
-    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, draw_outputs, json_file,
-    result_files, write_outputs,
+    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, cost_effectiveness_csv,
+    draw_outputs, json_file, result_files, write_outputs,
 };
 use crate::scenario::{
     Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
@@ -664,6 +664,10 @@ pub fn output_files(
         files.push((
             "compare.csv".to_string(),
             compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
+        ));
+        files.push((
+            "cost_effectiveness.csv".to_string(),
+            cost_effectiveness_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
         ));
         let units: Vec<UnitSummary> = arms
             .iter()

@@ -23,7 +23,9 @@ use crate::metrics::{COLUMNS, Metrics, Survival};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
-pub use compare::{independent_seed, paired_differences};
+pub use compare::{
+    COST_EFFECTS, CostEffect, cost_effect, cost_effectiveness, independent_seed, paired_differences,
+};
 pub use plan::{Arm, Kind, Plan};
 pub use replication::{ReplicationResult, simulate, simulate_with};
 pub use shard::Shard;

@@ -335,8 +335,10 @@ measures! {
     sanctions_per_order: Window, Unit::Count("sanctions per order"), "sanctions per order",
         "sanctions / orders terminated",
         |t, w| ratio(w.count(|r| r.steps.enforcement.sanctions), t.terminated as f64);
-    /// Mean cost a week in the window: staff hours, service places, modes' non-staff costs,
-    /// and every week anyone spends in custody (docs/parameters.md, `costs`).
+    /// Mean cost a week in the window, the budget: paid posts (present or absent), agency
+    /// cover, recruitment, volunteers, chairs, service places, the modes' requirements and
+    /// every week anyone spends in custody (docs/ODD.md "The budget"; the sum of the
+    /// `*_cost` measures; before the budget it counted only the staff hours worked).
     cost: Window, Unit::Money("a week"), "cost a week",
         "cost of the window / weeks",
         |t, w| ratio(w.total(|r| r.cost), w.len());
@@ -468,7 +470,61 @@ measures! {
         |t, w| ratio(
             t.sentence_to_first_contact_weeks as f64,
             t.orders_first_contacted as f64,
-        );
+        );    /// The workforce's part of `cost`: `post_cost`, `agency_cost`, `recruitment_cost`,
+    /// `volunteer_cost` and `chair_cost`.
+    staff_cost: Window, Unit::Money("a week"), "staff cost a week",
+        "(posts + agency + recruitment + volunteers + chairs) / weeks",
+        |t, w| ratio(w.total(|r| r.costs.staff()), w.len());
+    /// Pay and on-costs of the case-manager posts held by employed staff, present or absent
+    /// (a vacant post is unpaid), by grade.
+    post_cost: Window, Unit::Money("a week"), "pay of the posts a week",
+        "pay and on-costs of held posts / weeks",
+        |t, w| ratio(w.total(|r| r.costs.posts), w.len());
+    /// Agency workers covering vacant posts (`workforce.vacancy_cover = "agency"`): the posts'
+    /// pay with the agency premium.
+    agency_cost: Window, Unit::Money("a week"), "agency cover a week",
+        "agency cover of vacant posts / weeks",
+        |t, w| ratio(w.total(|r| r.costs.agency), w.len());
+    /// Recruiting replacements for the post-holders who left.
+    recruitment_cost: Window, Unit::Money("a week"), "recruitment a week",
+        "leavers x cost of recruiting / weeks",
+        |t, w| ratio(w.total(|r| r.costs.recruitment), w.len());
+    /// Volunteers in post: their coordinators' hours and their expenses.
+    volunteer_cost: Window, Unit::Money("a week"), "volunteers a week",
+        "volunteers in post x (coordination + expenses) / weeks",
+        |t, w| ratio(w.total(|r| r.costs.volunteers), w.len());
+    /// Seniors' hours chairing team case conferences.
+    chair_cost: Window, Unit::Money("a week"), "chairs of conferences a week",
+        "chairs' hours x cost of a senior's hour / weeks",
+        |t, w| ratio(w.total(|r| r.costs.chairs), w.len());
+    /// Service places: those in use, or under block contracts every place offenders can
+    /// reach.
+    service_cost: Window, Unit::Money("a week"), "service places a week",
+        "cost of places / weeks",
+        |t, w| ratio(w.total(|r| r.costs.services), w.len());
+    /// The modes' non-staff costs of allocated orders and licences (requirements, testing).
+    requirement_cost: Window, Unit::Money("a week"), "requirements a week",
+        "allocated case-weeks x their mode's cost / weeks",
+        |t, w| ratio(w.total(|r| r.costs.requirements), w.len());
+    /// People in custody at the cost of a prisoner-week.
+    custody_cost: Window, Unit::Money("a week"), "custody a week",
+        "people-weeks in custody x cost of a prisoner-week / weeks",
+        |t, w| ratio(w.total(|r| r.costs.custody), w.len());
+    /// Community orders completed a week in the window (the initial caseload's included).
+    completions_per_week: Window, Unit::Count("orders a week"), "orders completed a week",
+        "orders completed in the window / weeks",
+        |t, w| ratio(w.count(|r| r.steps.transitions.completions), w.len());
+    /// Proven reoffences a week in the window (outside custody, everyone under supervision
+    /// or followed up).
+    proven_reoffences_per_week: Window, Unit::Count("offences a week"),
+        "proven reoffences a week",
+        "proven reoffences in the window / weeks",
+        |t, w| ratio(w.count(|r| r.steps.reoffending.proven), w.len());
+    /// The window's cost per community order completed in it.
+    cost_per_completed_order: Window, Unit::Money("per completed order"),
+        "cost per completed order",
+        "cost of the window / orders completed in it",
+        |t, w| ratio(w.total(|r| r.cost), w.count(|r| r.steps.transitions.completions));
 }
 
 impl Metrics {
@@ -561,7 +617,7 @@ columns! {
     mean_service_wait_weeks, Unit::Weeks, "mean wait of the waits ending that week", |r| ratio(r.steps.services.wait_weeks as f64, r.steps.services.waits_ended.into());
     substitutions, Unit::Count("needs"), "needs the case manager took on for want of a service", |r| count(r.steps.work.substitutions + r.steps.services.substitutions);
     sanctions, Unit::Count("sanctions"), "graduated sanctions imposed", |r| count(r.steps.enforcement.sanctions);
-    cost, Unit::Money("a week"), "cost of the week", |r| Some(r.cost);
+    cost, Unit::Money("a week"), "cost of the week (the sum of the `*_cost` columns)", |r| Some(r.cost);
     in_custody, Unit::Count("people"), "people in custody (sentenced, recalled, or after a revoked order)", |r| count(r.cases.in_custody);
     on_licence, Unit::Count("people"), "people on licence", |r| count(r.cases.on_licence);
     releases, Unit::Count("people"), "releases onto licence", |r| count(r.steps.transitions.releases);
@@ -571,6 +627,15 @@ columns! {
     families_attended, Unit::Count("conferences"), "ICM conferences with the family there", |r| count(r.steps.conferences.families_attended);
     waiting_at_allocation, Unit::Count("cases"), "cases still waiting for a case manager after the week's allocation", |r| count(r.steps.waiting_at_allocation);
     leavers_cases, Unit::Count("cases"), "cases released this week by case managers who left (reallocated from next week)", |r| count(r.steps.leavers_cases);
+    post_cost, Unit::Money("a week"), "pay and on-costs of the posts held", |r| Some(r.costs.posts);
+    agency_cost, Unit::Money("a week"), "agency cover of vacant posts", |r| Some(r.costs.agency);
+    recruitment_cost, Unit::Money("a week"), "recruiting replacements for leavers", |r| Some(r.costs.recruitment);
+    volunteer_cost, Unit::Money("a week"), "volunteers' coordination and expenses", |r| Some(r.costs.volunteers);
+    chair_cost, Unit::Money("a week"), "seniors chairing team case conferences", |r| Some(r.costs.chairs);
+    service_cost, Unit::Money("a week"), "service places", |r| Some(r.costs.services);
+    requirement_cost, Unit::Money("a week"), "the modes' non-staff costs of allocated cases", |r| Some(r.costs.requirements);
+    custody_cost, Unit::Money("a week"), "people in custody", |r| Some(r.costs.custody);
+    leavers, Unit::Count("posts"), "post-holders who left", |r| count(r.steps.leavers);
 }
 
 impl WeekRecord {

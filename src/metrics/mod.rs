@@ -3,9 +3,11 @@
 //! weekly records and case outcomes as it runs. Collection only: nothing here changes the model.
 
 pub mod cases;
+pub mod costs;
 pub mod measures;
 pub mod recorder;
 
+pub use costs::CostBreakdown;
 pub use measures::{COLUMNS, MEASURES, Measure, Metrics, Scope, Unit, Window, measure};
 pub use recorder::{
     CaseCounts, OutcomeTally, Recorder, StaffCounts, Survival, TimeToEvent, WeekRecord,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Observer, StepCounts};
 use crate::metrics::cases::CaseLog;
+use crate::metrics::costs::{CostBreakdown, UnitCosts};
 use crate::metrics::{Metrics, Window};
 use crate::model::custody::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
@@ -25,16 +26,6 @@ use crate::model::organisation::HandoffCause;
 use crate::model::services::service_history;
 use crate::model::workforce::{CaseManager, StaffStatus};
 use crate::scenario::Scenario;
-
-/// Unit costs of the `cost` measure, worked out from the scenario once.
-#[derive(Clone, Copy, Debug, Default)]
-struct UnitCosts {
-    staff_hour: f64,
-    /// A week in custody.
-    custody_week: f64,
-    /// A mode's non-staff cost for a case-week on an order, by tier.
-    case_week: [f64; RiskTier::COUNT],
-}
 
 /// Age bands at sentence, as the Ministry of Justice's statistics band adults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,9 +117,12 @@ pub struct WeekRecord {
     pub steps: StepCounts,
     pub cases: CaseCounts,
     pub staff: StaffCounts,
-    /// Cost of the week: staff hours, service places, modes' non-staff costs and custody, at
-    /// the scenario's unit costs.
+    /// Cost of the week: the sum of `costs` (posts, agency cover, recruitment, volunteers,
+    /// chairs, service places, requirements, custody), at the scenario's unit costs.
     pub cost: f64,
+    /// The week's cost, part by part.
+    #[serde(default)]
+    pub costs: CostBreakdown,
 }
 
 /// Outcome counts for one risk tier and disposal (or several).
@@ -426,15 +420,11 @@ impl Observer for Recorder {
 
 impl Recorder {
     pub fn new(s: &Scenario) -> Self {
-        let (sim, c) = (&s.simulation, &s.costs);
+        let sim = &s.simulation;
         Recorder {
             window_start: sim.warmup_weeks as i32,
             follow_up_weeks: sim.follow_up_weeks,
-            costs: UnitCosts {
-                staff_hour: c.staff_hour,
-                custody_week: c.custody_week,
-                case_week: RiskTier::ALL.map(|t| s.modes.for_tier(t).cost_per_week),
-            },
+            costs: UnitCosts::new(s),
             engage_weeks: s
                 .custody
                 .through_the_gate
@@ -584,10 +574,15 @@ impl Recorder {
             staff.hours_available += m.hours_available;
             staff.hours_delivered += m.hours_used;
         }
-        rec.cost = (staff.hours_delivered + rec.steps.work.chair_hours) * self.costs.staff_hour
-            + rec.steps.services.cost
-            + case_costs
-            + f64::from(rec.cases.in_custody) * self.costs.custody_week;
+        rec.costs = self.costs.week(
+            managers,
+            rec.steps.leavers,
+            rec.steps.work.chair_hours,
+            rec.steps.services.cost,
+            case_costs,
+            rec.cases.in_custody,
+        );
+        rec.cost = rec.costs.total();
         self.weeks.push(rec);
     }
 

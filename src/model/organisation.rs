@@ -32,7 +32,7 @@ use crate::model::custody::{Sentencer, wants_case_manager};
 use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::{
-    CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM, StaffStatus,
+    CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM, StaffEventRates, vacancy,
 };
 use crate::rng::{Decision, Draws, Entity};
 use crate::scenario::unit::PostWork;
@@ -699,9 +699,7 @@ impl Establishment {
                 m.trained = trained;
             }
             if row.vacant == Some(true) {
-                m.status = StaffStatus::Vacant {
-                    until: w.vacancy_weeks as i32,
-                };
+                m.status = vacancy(0, &StaffEventRates::new(w));
             }
         }
         (managers, establishment)

@@ -119,13 +119,21 @@ fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln().clamp(-40.0, 40.0)
 }
 
+/// Places offenders can reach at each provider: its places, scaled by `capacity_scale`, of
+/// which the access in force opens a share.
+pub fn reachable_places(s: &Services) -> [u32; Need::COUNT] {
+    let (share, _) = s.reach();
+    s.providers
+        .as_array()
+        .map(|p| (f64::from(p.places) * s.capacity_scale * share).round() as u32)
+}
+
 impl ServiceSystem {
     pub fn new(s: &Services) -> Self {
-        let (share, acceptance) = s.reach();
+        let (_, acceptance) = s.reach();
         let providers = s.providers.as_array();
         let mut system = ServiceSystem {
-            reachable: providers
-                .map(|p| (f64::from(p.places) * s.capacity_scale * share).round() as u32),
+            reachable: reachable_places(s),
             attending: [0; Need::COUNT],
             acceptance,
             weeks: providers.map(|p| p.weeks),

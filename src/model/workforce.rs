@@ -1,7 +1,14 @@
 //! Case managers: their posts, hours, caseloads, absence and turnover.
+//!
+//! A leaver's post stays vacant for `workforce.vacancy_weeks`. Under `vacancy_cover = "agency"`
+//! an agency worker covers it from `agency_start_weeks` after the leaver until the replacement
+//! starts: a new holder (trained or not by the post's own draw, new to the post's cases),
+//! present every week (an agency worker away is replaced by the agency: an assumption) and
+//! never leaving before the replacement comes, who then takes over the agency worker's cases,
+//! each a handoff, as after any leaver.
 
 use crate::rng::{Decision, Draws, Entity};
-use crate::scenario::{Practice, RiskTier, Workforce};
+use crate::scenario::{Practice, RiskTier, VacancyCover, Workforce};
 
 /// Index of a case manager's post, or none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,9 +36,11 @@ pub enum StaffStatus {
     Present,
     /// Off sick or otherwise away; keeps the caseload, delivers nothing.
     Absent,
-    /// The post-holder has left; a replacement starts in the given week.
+    /// The post-holder has left; a replacement starts in week `until`, and agency cover (if
+    /// any) in week `cover_from` ([`NO_COVER`]: none).
     Vacant {
         until: i32,
+        cover_from: i32,
     },
 }
 
@@ -95,6 +104,9 @@ pub const NO_SPECIALISM: u8 = u8::MAX;
 /// No cover group.
 pub const NO_GROUP: u32 = u32::MAX;
 
+/// No agency cover of a vacancy, or a post not held by an agency worker.
+pub const NO_COVER: i32 = i32::MAX;
+
 /// One case-manager post.
 #[derive(Clone, Debug)]
 pub struct CaseManager {
@@ -137,6 +149,9 @@ pub struct CaseManager {
     pub trained: bool,
     /// The week the present holder started (negative for those in post before the run).
     pub started: i32,
+    /// While an agency worker covers the vacant post: the week the permanent replacement
+    /// starts; else [`NO_COVER`].
+    pub agency_until: i32,
     /// The holder's [`skill`](CaseManager::skill) this week, worked out when the week's
     /// accounts open (every contact and piece of work of the week reads it).
     pub skill_this_week: f64,
@@ -168,6 +183,7 @@ impl CaseManager {
             draws: Draws::new(0, 0, Entity::Post, 0),
             trained: false,
             started: i32::MIN / 2,
+            agency_until: NO_COVER,
             skill_this_week: 0.0,
         }
     }
@@ -218,6 +234,11 @@ impl CaseManager {
         self.trained = self.draws.uniform(week, Decision::Training, 0) < p.trained_share;
     }
 
+    /// Whether an agency worker holds the post (covering a vacancy).
+    pub fn is_agency(&self) -> bool {
+        self.agency_until != NO_COVER
+    }
+
     pub fn in_post(&self) -> bool {
         !matches!(self.status, StaffStatus::Vacant { .. })
     }
@@ -248,6 +269,8 @@ pub struct StaffEventRates {
     /// Probability an absent case manager returns this week.
     pub absence_end: f64,
     pub vacancy_weeks: i32,
+    /// Weeks from a leaver to agency cover of the post, if vacancies are covered.
+    pub agency_start_weeks: Option<i32>,
 }
 
 impl StaffEventRates {
@@ -263,6 +286,8 @@ impl StaffEventRates {
             absence_start,
             absence_end,
             vacancy_weeks: w.vacancy_weeks as i32,
+            agency_start_weeks: (w.vacancy_cover == VacancyCover::Agency)
+                .then_some(w.agency_start_weeks as i32),
         }
     }
 }
@@ -273,8 +298,22 @@ pub enum StaffEvent {
     None,
     /// The post-holder left: their cases must be reallocated.
     Left,
-    /// A replacement started in the vacant post.
+    /// A replacement started in the vacant post (or an agency worker, to cover it).
     Joined,
+    /// The agency worker covering the post left and the replacement started: the agency
+    /// worker's cases must be reallocated, and the post has a new holder.
+    CoverEnded,
+}
+
+/// The status of a post left vacant from week `from`: the replacement starts `vacancy_weeks`
+/// later, and agency cover (if vacancies are covered) `agency_start_weeks` later.
+pub fn vacancy(from: i32, rates: &StaffEventRates) -> StaffStatus {
+    StaffStatus::Vacant {
+        until: from + rates.vacancy_weeks,
+        cover_from: rates
+            .agency_start_weeks
+            .map_or(NO_COVER, |weeks| from + weeks),
+    }
 }
 
 /// Advances one post's status by a week, from the post's own numbers for the week, so that
@@ -283,8 +322,11 @@ pub fn staff_week(manager: &mut CaseManager, rates: &StaffEventRates, week: i32)
     let d = manager.draws;
     let u_leave = d.uniform(week, Decision::Leaving, 0);
     match manager.status {
-        StaffStatus::Vacant { until } => {
-            if week + 1 >= until {
+        StaffStatus::Vacant { until, cover_from } => {
+            if week + 1 >= until || week + 1 >= cover_from {
+                if week + 1 < until {
+                    manager.agency_until = until;
+                }
                 manager.status = StaffStatus::Present;
                 manager.paperwork_backlog = 0.0;
                 StaffEvent::Joined
@@ -292,10 +334,17 @@ pub fn staff_week(manager: &mut CaseManager, rates: &StaffEventRates, week: i32)
                 StaffEvent::None
             }
         }
+        // Agency cover: present until the replacement starts.
+        StaffStatus::Present if manager.is_agency() => {
+            if week + 1 >= manager.agency_until {
+                manager.agency_until = NO_COVER;
+                StaffEvent::CoverEnded
+            } else {
+                StaffEvent::None
+            }
+        }
         StaffStatus::Present | StaffStatus::Absent if u_leave < rates.leave => {
-            manager.status = StaffStatus::Vacant {
-                until: week + 1 + rates.vacancy_weeks,
-            };
+            manager.status = vacancy(week + 1, rates);
             StaffEvent::Left
         }
         StaffStatus::Present => {
@@ -349,12 +398,70 @@ mod tests {
         let rates = StaffEventRates::new(&w);
         let mut m = CaseManager::new(0);
         assert_eq!(staff_week(&mut m, &rates, 10), StaffEvent::Left);
-        assert_eq!(m.status, StaffStatus::Vacant { until: 16 });
+        assert_eq!(
+            m.status,
+            StaffStatus::Vacant {
+                until: 16,
+                cover_from: NO_COVER
+            }
+        );
         for week in 11..15 {
             staff_week(&mut m, &rates, week);
             assert!(!m.in_post(), "week {week}");
         }
         staff_week(&mut m, &rates, 15);
         assert!(m.in_post());
+    }
+
+    #[test]
+    fn agency_cover_holds_the_post_from_its_start_until_the_replacement() {
+        let w = Workforce {
+            turnover_rate: 1.0,
+            vacancy_weeks: 10,
+            vacancy_cover: VacancyCover::Agency,
+            agency_start_weeks: 3,
+            ..Workforce::default()
+        };
+        let rates = StaffEventRates::new(&w);
+        let mut m = CaseManager::new(0);
+        assert_eq!(staff_week(&mut m, &rates, 10), StaffEvent::Left);
+        assert_eq!(
+            m.status,
+            StaffStatus::Vacant {
+                until: 21,
+                cover_from: 14
+            }
+        );
+        for week in 11..13 {
+            assert_eq!(staff_week(&mut m, &rates, week), StaffEvent::None);
+            assert!(!m.in_post(), "week {week}");
+        }
+        // The agency worker starts in week 14 and, though every holder leaves under a turnover
+        // of 1, stays until the replacement starts in week 21.
+        assert_eq!(staff_week(&mut m, &rates, 13), StaffEvent::Joined);
+        assert!(m.in_post() && m.is_agency());
+        for week in 14..20 {
+            assert_eq!(staff_week(&mut m, &rates, week), StaffEvent::None);
+            assert_eq!(m.status, StaffStatus::Present, "week {week}");
+        }
+        assert_eq!(staff_week(&mut m, &rates, 20), StaffEvent::CoverEnded);
+        assert!(m.in_post() && !m.is_agency());
+    }
+
+    #[test]
+    fn agency_cover_that_would_start_after_the_replacement_never_starts() {
+        let w = Workforce {
+            turnover_rate: 1.0,
+            vacancy_weeks: 2,
+            vacancy_cover: VacancyCover::Agency,
+            agency_start_weeks: 5,
+            ..Workforce::default()
+        };
+        let rates = StaffEventRates::new(&w);
+        let mut m = CaseManager::new(0);
+        assert_eq!(staff_week(&mut m, &rates, 0), StaffEvent::Left);
+        assert_eq!(staff_week(&mut m, &rates, 1), StaffEvent::None);
+        assert_eq!(staff_week(&mut m, &rates, 2), StaffEvent::Joined);
+        assert!(m.in_post() && !m.is_agency());
     }
 }

@@ -14,7 +14,8 @@ src/output/docs.rs: do not edit by hand. `CASESIM_WRITE_DOCS=1 cargo test --prof
 rewrites this file, and the tests fail when it is out of date. -->
 
 `casesim run` writes into `output/<scenario name>/` (or `--out DIR`); `casesim sweep` and
-`casesim compare` write the same files with grouping columns in front, and `compare.csv`
+`casesim compare` write the same files with grouping columns in front, `compare.csv` and
+`cost_effectiveness.csv`
 (docs/experiments.md). The files are written only once every replication has run, checked
 first, and replace the previous run's files as a whole (docs/robustness.md), so a killed run
 leaves the previous complete results (or none), never a truncated file or a mix of two runs;
@@ -48,6 +49,19 @@ standard errors and log(−log) 95% intervals. Definitions in docs/experiments.m
 `arm,reference,metric,reference_mean,arm_mean,difference,ci_low,ci_high,n`: for every arm after
 the first and every metric, the mean of the paired differences `arm − reference` over
 replications and its 95% t interval.
+
+## cost_effectiveness.csv (sweeps and comparisons)
+
+`arm,reference,measure,extra_cost_per_week,extra_cost_ci_low,extra_cost_ci_high,effect_per_week,
+effect_ci_low,effect_ci_high,ratio,ci_low,ci_high,n`: for every arm after the first, what its
+extra cost buys, paired by replication. `measure` is `cost_per_extra_completed_order` (effect:
+`completions_per_week`, the arm's less the reference's) or `cost_per_proven_reoffence_avoided`
+(effect: `proven_reoffences_per_week`, the reference's less the arm's). `extra_cost_per_week` is
+the mean paired difference of `cost` with its 95% t interval, `effect_per_week` the same for the
+effect, and `ratio` their ratio (£ per extra completed order, £ per proven reoffence avoided)
+with Fieller's 95% interval, which is empty when the effect's own interval includes zero (any
+ratio then fits). A negative ratio is read with the signs of the two changes: a saving that also
+buys more, or a saving that costs outcomes. docs/ODD.md ("The budget") defines the cost.
 
 ## Grouping columns (sweeps and comparisons)
 

@@ -144,6 +144,7 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     // what was run and how it was set.
     unit_section(&mut h, dir);
     findings(&mut h, dir);
+    cost_section(&mut h, dir);
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
         let _ = write!(
@@ -226,7 +227,10 @@ pub fn inline_svg(svg: &str) -> String {
 }
 
 fn contents(h: &mut String, figures: &[Figure]) {
-    h.push_str("<nav><a href=\"#findings\">Main findings</a> · <a href=\"#plots\">Plots</a>");
+    h.push_str(
+        "<nav><a href=\"#findings\">Main findings</a> · <a href=\"#budget\">The budget</a> · \
+         <a href=\"#plots\">Plots</a>",
+    );
     for f in figures {
         let _ = write!(
             h,
@@ -632,6 +636,139 @@ fn findings(h: &mut String, dir: &OutputDir) {
                  difference. Every arm against the first is in <code>compare.csv</code>.</p>\n",
             );
         }
+    }
+    h.push_str("</section>\n");
+}
+
+/// A money amount with its sign spelled: `£1,230`, `−£1,230`.
+fn money(v: f64) -> String {
+    if v < 0.0 {
+        format!("−£{}", thousands(-v))
+    } else {
+        format!("£{}", thousands(v))
+    }
+}
+
+/// A count a week with as many decimals as it needs.
+fn per_week(v: f64) -> String {
+    let a = v.abs();
+    if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.1 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// The budget of the arms, part by part, and, in a sweep or comparison, what each arm's extra
+/// cost buys against the first: £ per extra order completed and £ per proven reoffence avoided,
+/// paired by replication with Fieller's interval ([`crate::experiment::cost_effect`], the same
+/// figures as `cost_effectiveness.csv`).
+fn cost_section(h: &mut String, dir: &OutputDir) {
+    const PARTS: [(&str, &str); 8] = [
+        ("post_cost", "posts"),
+        ("agency_cost", "agency cover"),
+        ("recruitment_cost", "recruitment"),
+        ("volunteer_cost", "volunteers"),
+        ("chair_cost", "chairs"),
+        ("service_cost", "service places"),
+        ("requirement_cost", "requirements"),
+        ("custody_cost", "custody"),
+    ];
+    let Some(total) = dir.arms[0].mean("cost") else {
+        return;
+    };
+    h.push_str("<section id=\"budget\">\n<h2>The budget</h2>\n");
+    let parts: Vec<String> = PARTS
+        .iter()
+        .filter_map(|(name, words)| {
+            let v = dir.arms[0].mean(name)?;
+            (v > 0.0).then(|| {
+                format!(
+                    "{words} {} ({:.0}%)",
+                    money(v),
+                    if total > 0.0 { v / total * 100.0 } else { 0.0 }
+                )
+            })
+        })
+        .collect();
+    if !parts.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>{} costs {} a week: {}. Posts are paid whether their holders are busy, idle or \
+             absent; a vacant post is unpaid (docs/ODD.md, the budget).</p>",
+            if dir.kind == Kind::Run {
+                "The unit".to_string()
+            } else {
+                format!("<strong>{}</strong>", esc(&dir.arms[0].label))
+            },
+            money(total),
+            esc(&parts.join(", "))
+        );
+    }
+    if dir.kind != Kind::Run {
+        let reference = &dir.arms[0];
+        h.push_str("<ul>\n");
+        for arm in dir.arms.iter().skip(1).take(12) {
+            for &(name, effect, sign) in &crate::experiment::COST_EFFECTS {
+                let (Some(costs), Some(effects)) = (
+                    reference
+                        .by_replication
+                        .get("cost")
+                        .zip(arm.by_replication.get("cost")),
+                    reference
+                        .by_replication
+                        .get(effect)
+                        .zip(arm.by_replication.get(effect)),
+                ) else {
+                    continue;
+                };
+                let pairs: Vec<(f64, f64)> = costs
+                    .1
+                    .iter()
+                    .filter_map(|(r, b)| {
+                        let cost = b - costs.0.get(r)?;
+                        let change = sign * (effects.1.get(r)? - effects.0.get(r)?);
+                        Some((cost, change))
+                    })
+                    .collect();
+                let e = crate::experiment::cost_effect(&pairs);
+                let (Some(c), Some(d)) = (e.extra_cost.mean, e.effect.mean) else {
+                    continue;
+                };
+                let (what, per) = if name == "cost_per_proven_reoffence_avoided" {
+                    ("proven reoffences fewer", "per proven reoffence avoided")
+                } else {
+                    ("orders completed more", "per extra order completed")
+                };
+                let ratio = match (e.ratio, e.ci_low, e.ci_high) {
+                    (Some(r), Some(lo), Some(hi)) => format!(
+                        "{} {per} <span class=\"ci\">({} to {})</span>",
+                        money(r),
+                        money(lo),
+                        money(hi)
+                    ),
+                    _ => format!("no ratio {per}: the change is not distinguishable from zero"),
+                };
+                let _ = writeln!(
+                    h,
+                    "<li><strong>{}</strong>: {} a week against <strong>{}</strong>, {} {what} \
+                     a week; {ratio}.</li>",
+                    esc(&arm.label),
+                    money(c),
+                    esc(&reference.label),
+                    per_week(d),
+                );
+            }
+        }
+        h.push_str(
+            "</ul>\n<p class=\"ci\">Paired by replication; the interval of a ratio is \
+             Fieller's 95% interval, given only when the change in orders or reoffences has a \
+             95% CI excluding zero. A negative ratio is a saving (or a loss) on both counts: read \
+             it with the signs of the two changes. All arms against the first are in \
+             <code>cost_effectiveness.csv</code>.</p>\n",
+        );
     }
     h.push_str("</section>\n");
 }

@@ -28,7 +28,7 @@ pub use load::{
     scenario_from_source,
 };
 pub use modes::{ModeSettings, Modes};
-pub use services::{Access, Costs, Provider, Services};
+pub use services::{Access, Costs, Provider, ServiceContract, Services};
 pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_text};
 pub use table::Problem;
 pub use unit::{CaseRow, InflowWorkedOut, InitialStage, PostGrade, PostRow, UnitData};
@@ -854,6 +854,26 @@ pub struct Workforce {
         source = "assumption: three months to recruit and start a replacement"
     )]
     pub vacancy_weeks: u32,
+    /// What happens in a post while it is vacant after a leaver: `none`, it stays empty (no
+    /// hours, no pay) until the replacement starts; `agency`, an agency worker covers it from
+    /// `agency_start_weeks` after the leaver until the replacement starts, working the post's
+    /// hours and holding cases (paid at `costs.agency_premium` above the post's pay).
+    #[param(
+        default = VacancyCover::None,
+        label = "cover of a vacant post",
+        source = "assumption: vacancies left empty by default, as HM Inspectorate of Probation \
+                  reports of staff shortages describe; `agency` is the lever for buying cover"
+    )]
+    pub vacancy_cover: VacancyCover,
+    /// Under `vacancy_cover = "agency"`, weeks from a leaver to the agency worker's start.
+    #[param(
+        default = 4,
+        unit = "weeks",
+        max = MAX_WEEKS,
+        label = "weeks to start agency cover",
+        source = "assumption: about a month to engage and vet an agency worker"
+    )]
+    pub agency_start_weeks: u32,
     /// Share of case-manager posts at the higher grade (qualified officers); the rest are
     /// assistants, who hold only cases below `qualified_from_tier`. 1: one grade.
     #[param(
@@ -1040,6 +1060,17 @@ impl Streaming {
     pub fn by_type(self) -> bool {
         matches!(self, Streaming::Risk | Streaming::Offence | Streaming::Need)
     }
+}
+
+/// Cover of a vacant post between a leaver and the replacement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "snake_case")]
+pub enum VacancyCover {
+    /// The post stays empty: no hours, no pay.
+    None,
+    /// An agency worker covers the post from `agency_start_weeks` after the leaver until the
+    /// replacement starts.
+    Agency,
 }
 
 /// How a case manager cuts work when demand exceeds hours (DOMICE 2011b).

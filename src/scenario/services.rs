@@ -289,34 +289,190 @@ impl Services {
     }
 }
 
-/// Unit costs for the `cost` measure. Cost a week = (hours delivered + chairs' hours) ·
-/// `staff_hour` + places in use · their `cost_per_week` + allocated orders and licences · their
-/// mode's `cost_per_week` + people in custody that week · `custody_week`. Volunteers' hours
-/// are not costed.
+/// Unit costs of the budget (the `cost` measure and its parts, docs/ODD.md "The budget"). Prices
+/// of 2023-24 unless a key's source says otherwise. A week's cost is
+///
+/// - **posts**: every paid post held, present or absent, its grade's pay and on-costs for the
+///   week (`qualified_salary` or `support_salary`, with `pension_rate` and employer National
+///   Insurance at `ni_rate` above `ni_threshold`, over 52 weeks), in proportion to its hours
+///   against `workforce.hours_per_week` (a posts file's part-time rows); a vacant post is
+///   unpaid, and one covered by an agency worker costs its pay and `agency_premium` more;
+/// - **recruitment**: `recruitment_per_leaver` for each post-holder who left that week;
+/// - **volunteers**: each volunteer in post, `volunteer_coordination_hours` of a coordinator at
+///   `staff_hour` and `volunteer_expenses`;
+/// - **chairs**: the seniors' hours chairing team case conferences, at `staff_hour` (chairs are
+///   not among the posts);
+/// - **services**: places in use at their `cost_per_week` (`service_contract = "per_use"`), or
+///   every place offenders can reach, used or not (`"block"`);
+/// - **requirements**: allocated orders and licences at their mode's `cost_per_week`;
+/// - **custody**: people in custody that week at `custody_week`.
+///
+/// Case managers' hours at ICM conferences in custody are inside their posts' pay; the prison's
+/// own staff at the conferences are inside the cost of a prison place; other agencies' time
+/// (health, housing, police, addictions) falls on their own budgets and is not counted.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Params)]
 #[serde(deny_unknown_fields, default)]
 pub struct Costs {
-    /// Cost of an hour of case managers' (and chairs') time.
+    /// Cost of an hour of staff outside the case-manager posts: the seniors chairing team case
+    /// conferences, and the coordinators of volunteers.
     #[param(
         default = 35.0,
         unit = "£ an hour",
         min = 0,
         max = MAX_UNIT_COST,
-        label = "cost of a staff hour",
-        source = "assumption: a probation officer's salary with on-costs over working hours, \
-                  about £35 an hour"
+        label = "cost of a senior's hour",
+        source = "a senior probation officer (band 5, £40,000-46,000 in the HMPPS pay table of \
+                  publicsectorcalculators.co.uk, marked illustrative; mid-point £43,000) with the \
+                  on-costs below, about £55,800 a year, over about 1,600 working hours (37 hours \
+                  for about 43 weeks after leave, bank holidays and training: an assumption): \
+                  about £35 an hour, 2023-24 prices"
     )]
     pub staff_hour: f64,
+    /// Salary of a qualified officer's post (probation officer, band 4) for a year.
+    #[param(
+        default = 37_250.0,
+        unit = "£ a year",
+        min = 0,
+        max = MAX_UNIT_COST,
+        label = "salary of a qualified officer",
+        source = "mid-point of the band 4 probation officer scale £35,130-39,379 in the HMPPS pay \
+                  table of publicsectorcalculators.co.uk (marked illustrative; taken as 2023-24 \
+                  prices, an assumption); the Probation Service's recruitment pages give \
+                  £28,000-35,000 as the starting range"
+    )]
+    pub qualified_salary: f64,
+    /// Salary of a support-grade post (probation services officer, band 3) for a year.
+    #[param(
+        default = 28_600.0,
+        unit = "£ a year",
+        min = 0,
+        max = MAX_UNIT_COST,
+        label = "salary of a support-grade officer",
+        source = "mid-point of the band 3 probation services officer scale £26,474-30,724 in the \
+                  same table (taken as 2023-24 prices); the Probation Service's recruitment pages \
+                  give £24,000-26,500 as the starting range"
+    )]
+    pub support_salary: f64,
+    /// Employer's pension contribution, as a share of salary.
+    #[param(
+        default = 0.19,
+        unit = "share of salary",
+        min = 0,
+        max = 10,
+        label = "employer's pension contribution",
+        source = "assumption: probation staff are members of the Local Government Pension Scheme \
+                  through the Greater Manchester Pension Fund (HMPPS staff-transfer guidance, \
+                  2021); no published employer rate for the Probation Service was found, so a \
+                  rate of the order of LGPS funds' (18.8% of pay in total at the Hampshire fund's \
+                  2019 valuation, Aon 2020)"
+    )]
+    pub pension_rate: f64,
+    /// Employer's National Insurance, as a share of salary above `ni_threshold`.
+    #[param(
+        default = 0.138,
+        unit = "share of salary",
+        min = 0,
+        max = 1,
+        label = "employer's National Insurance",
+        source = "HMRC rates for 2023-24: employer (secondary Class 1) contributions 13.8% of \
+                  earnings above the secondary threshold"
+    )]
+    pub ni_rate: f64,
+    /// Salary a year below which no employer's National Insurance is due.
+    #[param(
+        default = 9_100.0,
+        unit = "£ a year",
+        min = 0,
+        max = MAX_UNIT_COST,
+        label = "National Insurance threshold",
+        source = "HMRC rates for 2023-24: secondary threshold £175 a week, £9,100 a year"
+    )]
+    pub ni_threshold: f64,
+    /// Under `workforce.vacancy_cover = "agency"`, what an agency worker costs above the pay
+    /// and on-costs of the post they cover, as a share of them.
+    #[param(
+        default = 0.4,
+        unit = "share of the post's cost",
+        min = 0,
+        max = 100,
+        label = "agency premium",
+        source = "assumption: agency charge rates for probation staff cover the worker's pay, the \
+                  agency's on-costs and its margin; no published HMPPS figure was found"
+    )]
+    pub agency_premium: f64,
+    /// Cost of recruiting a replacement, for each post-holder who leaves.
+    #[param(
+        default = 1_500.0,
+        unit = "£ a leaver",
+        min = 0,
+        max = MAX_UNIT_COST,
+        label = "cost of recruiting a replacement",
+        source = "CIPD/Omni Resourcing and talent planning 2022: median cost of recruiting an \
+                  employee other than a senior manager £1,500 (2022 prices). The new starter's \
+                  lower skill and the vacancy are in the model, not in this cost"
+    )]
+    pub recruitment_per_leaver: f64,
+    /// Hours of a paid coordinator's time a week for each volunteer in post (at `staff_hour`).
+    #[param(
+        default = 0.5,
+        unit = "hours a week per volunteer",
+        min = 0,
+        max = 168,
+        label = "coordination of a volunteer",
+        source = "assumption: recruiting, vetting, training and supervising volunteers takes a \
+                  coordinator about half an hour a week for each"
+    )]
+    pub volunteer_coordination_hours: f64,
+    /// Expenses paid to each volunteer in post, a week (travel, subsistence).
+    #[param(
+        default = 5.0,
+        unit = "£ a week per volunteer",
+        min = 0,
+        max = MAX_UNIT_COST,
+        label = "a volunteer's expenses",
+        source = "assumption: travel to about one meeting a week"
+    )]
+    pub volunteer_expenses: f64,
+    /// How services' places are paid for.
+    #[param(
+        default = ServiceContract::PerUse,
+        label = "payment for service places",
+        source = "assumption: places paid as they are used (spot purchase); `block` pays for every \
+                  place offenders can reach whether used or not"
+    )]
+    pub service_contract: ServiceContract,
     /// Cost of a week in custody, charged for every simulated week anyone spends there.
     #[param(
-        default = 900.0,
+        default = 995.0,
         unit = "£ a week",
         min = 0,
         max = MAX_UNIT_COST,
         label = "cost of a week in custody",
-        source = "of the order of the Ministry of Justice's published cost per prison place \
-                  (about £45,000-50,000 a year in 2022-23; Ministry of Justice 2024), to the \
-                  nearest £50 a week"
+        source = "Ministry of Justice, Costs per place and costs per prisoner by individual \
+                  prison, HMPPS Annual Report and Accounts 2022-23 management information \
+                  addendum (published 21 March 2024): overall cost per prisoner £51,724 a year \
+                  in 2022-23, £995 a week (2022-23 prices)"
     )]
     pub custody_week: f64,
+}
+
+/// How services' places are paid for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceContract {
+    /// Each place-week in use is paid at the provider's `cost_per_week` (spot purchase).
+    PerUse,
+    /// Every place offenders can reach (after `capacity_scale` and access) is paid every week,
+    /// used or not (a block contract).
+    Block,
+}
+
+impl Costs {
+    /// Pay and on-costs of a full-time post for a week at `salary` a year: salary, employer's
+    /// pension and employer's National Insurance above the threshold, over 52 weeks.
+    pub fn post_week(&self, salary: f64) -> f64 {
+        let pension = salary * self.pension_rate;
+        let national_insurance = (salary - self.ni_threshold).max(0.0) * self.ni_rate;
+        (salary + pension + national_insurance) / 52.0
+    }
 }

@@ -565,7 +565,7 @@ fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
     }
     assert!(
         rows.iter()
-            .all(|r| ["validation", "calibration"].contains(&&r[8])),
+            .all(|r| ["validation", "calibration", "accounting"].contains(&&r[8])),
         "every check says its kind"
     );
     let all_passed = rows.iter().all(|r| &r[7] == "true");

@@ -6,6 +6,7 @@ mod common;
 mod allocations;
 mod cases;
 mod cli;
+mod costs;
 mod custody;
 mod experiments;
 mod generated;
