@@ -16,8 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::circumstances::{FindingChances, circumstances_week};
 use crate::model::compliance::{AttendanceModel, ContactsWeek, contacts_and_compliance};
-use crate::model::custody::RecallCounts;
-use crate::model::custody::Sentencer;
+use crate::model::custody::{RecallCounts, Sentencer};
 use crate::model::enforcement::{EnforcementCounts, enforce};
 use crate::model::icm::{ConferenceCounts, case_conference};
 use crate::model::journey::{Disposal, Stage, TransitionCounts, stage_transition};

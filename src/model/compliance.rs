@@ -156,8 +156,7 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
             o.events.contact_attended = true;
             if on_order {
                 o.tallies.contacts_kept = o.tallies.contacts_kept.saturating_add(1);
-                o.supervision.last_seen = week;
-                o.supervision.unanswered = 0;
+                o.seen(week);
             }
             if !o.events.contact_by_cover {
                 // A skilled contact builds the bond, and then motivation.
@@ -196,11 +195,6 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
     if o.is_allocated()
         && d.uniform(week, Decision::Violation, 0) < compliance.violation_rate_per_week
     {
-        let detection = if o.events.contact_attended {
-            compliance.detection_with_contact
-        } else {
-            compliance.detection_unsupervised
-        };
         let mut watch = modes.get(o.risk).monitoring;
         if o.restricted(week) {
             watch *= s.enforcement.restriction_monitoring;
@@ -208,10 +202,24 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
         if o.journey.stage == Stage::Licence && o.icm.risk_plan {
             watch *= s.custody.police_monitoring;
         }
-        if d.uniform(week, Decision::ViolationDetected, 0) < detection * watch {
+        if d.uniform(week, Decision::ViolationDetected, 0)
+            < detection_probability(o, compliance, watch)
+        {
             o.events.failures += 1;
         }
     }
+}
+
+/// Probability that a violation this week is detected: as likely at an attended contact as
+/// `detection_with_contact` says, otherwise as `detection_unsupervised`, times how closely the
+/// case is watched (`watch`: the mode's monitoring and whatever adds to it).
+pub fn detection_probability(o: &Offender, c: &Compliance, watch: f64) -> f64 {
+    let detection = if o.events.contact_attended {
+        c.detection_with_contact
+    } else {
+        c.detection_unsupervised
+    };
+    detection * watch
 }
 
 /// A contact missed without an acceptable reason: one more in a row, and at
@@ -240,8 +248,7 @@ pub fn keep_in_touch(o: &mut Offender, attendance: &AttendanceModel, s: &Scenari
     }
     o.events.checked = true;
     if attendance.keeps(o, o.draws.uniform(week, Decision::KeepInTouchCheck, 0)) {
-        o.supervision.last_seen = week;
-        o.supervision.unanswered = 0;
+        o.seen(week);
     } else {
         o.events.failures += 1;
         missed(o, s);

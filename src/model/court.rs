@@ -78,10 +78,10 @@ pub fn compliance_share(o: &Offender) -> f64 {
     }
 }
 
-/// The probability the court revokes the order at this breach.
-pub fn revocation_probability(o: &Offender, s: &Scenario) -> f64 {
+/// The probability the court revokes the order at this breach, the case's compliance being
+/// in `band`.
+pub fn revocation_probability(o: &Offender, s: &Scenario, band: ComplianceBand) -> f64 {
     let c = &s.court;
-    let band = compliance_band(o, s);
     let p = c.revocation.as_array()[band as usize];
     if p <= 0.0 || p >= 1.0 {
         return p;
@@ -97,11 +97,11 @@ pub fn revocation_probability(o: &Offender, s: &Scenario) -> f64 {
 /// `supervision.breaches`).
 pub fn breach_decision(o: &Offender, s: &Scenario, week: i32) -> BreachOutcome {
     let d = o.draws;
-    if d.uniform(week, Decision::CourtOnBreach, 0) < revocation_probability(o, s) {
+    let band = compliance_band(o, s);
+    if d.uniform(week, Decision::CourtOnBreach, 0) < revocation_probability(o, s, band) {
         return BreachOutcome::Revoked;
     }
     if d.uniform(week, Decision::CourtAddsRequirement, 0) < s.court.curfew_share {
-        let band = compliance_band(o, s);
         BreachOutcome::Curfew(s.court.curfew_weeks.as_array()[band as usize])
     } else {
         BreachOutcome::Fine
@@ -172,7 +172,7 @@ mod tests {
         let at = |o: &Offender, missed: u16| {
             let mut o = o.clone();
             o.tallies.contacts_kept = 40 - missed;
-            revocation_probability(&o, &s)
+            revocation_probability(&o, &s, compliance_band(&o, &s))
         };
         let (high, medium, low) = (at(&o, 1), at(&o, 4), at(&o, 10));
         assert!(high < medium && medium < low, "{high} {medium} {low}");

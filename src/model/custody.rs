@@ -351,12 +351,16 @@ pub struct RecallCounts {
     pub by_reason: [u32; RecallReason::COUNT],
 }
 
-/// The reasons this week's events give for a recall (`further_charge`: a proven offence
-/// brought it), besides those the enforcement of licence conditions found (`found`).
-pub fn recall_reasons(o: &Offender, further_charge: bool, found: u8) -> u8 {
+/// The reasons this week's events give for a recall, besides those the enforcement of licence
+/// conditions found (`found`): a proven offence, failures to comply, whereabouts unknown, no
+/// settled address.
+pub fn recall_reasons(o: &Offender, found: u8) -> u8 {
     let mut reasons = found;
-    if further_charge || o.events.proven {
+    if o.events.proven {
         reasons |= RecallReason::FurtherCharge.bit();
+    }
+    if o.events.failures > 0 {
+        reasons |= RecallReason::NonCompliance.bit();
     }
     if o.events.whereabouts_unknown {
         reasons |= RecallReason::FailureToKeepInTouch.bit();

@@ -28,6 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::compliance::detection_probability;
 use crate::model::court::{BreachOutcome, CourtCounts, breach_decision, revocation_custody_weeks};
 use crate::model::custody::{
     RecallCounts, RecallReason, recall_possible, recall_reasons, recall_to_custody,
@@ -110,13 +111,7 @@ fn licence_conditions(o: &Offender, s: &Scenario, week: i32) -> u8 {
     {
         return 0;
     }
-    let c = &s.compliance;
-    let watch = s.modes.for_tier(o.risk).monitoring;
-    let detection = if o.events.contact_attended {
-        c.detection_with_contact
-    } else {
-        c.detection_unsupervised
-    } * watch;
+    let detection = detection_probability(o, &s.compliance, s.modes.for_tier(o.risk).monitoring);
     let mut found = 0;
     let d = o.draws;
     if o.events.relapsed && d.uniform(week, Decision::ViolationDetected, 1) < detection {
@@ -162,10 +157,6 @@ pub fn enforce(
     let failures = o.events.failures + conditions;
     if failures == 0 && !o.events.whereabouts_unknown {
         return;
-    }
-    let mut reasons = found;
-    if o.events.failures > 0 {
-        reasons |= RecallReason::NonCompliance.bit();
     }
     let sanctions_allowed = match (e.policy, manager) {
         (EnforcementPolicy::Graduated, Some(_)) => e.sanctions_before_breach,
@@ -214,7 +205,7 @@ pub fn enforce(
             if recall_possible(o, week)
                 && o.draws.uniform(week, Decision::RecallOnBreach, 0) < s.custody.recall_on_breach
             {
-                let reasons = recall_reasons(o, false, reasons);
+                let reasons = recall_reasons(o, found);
                 recall_to_custody(o, managers, s, week, reasons, recalls);
                 counts.recalls += 1;
                 break;
@@ -236,8 +227,7 @@ pub fn enforce(
         }
         // The order or licence continues: the person has been before the court (or the
         // recall was not made), and the court's warning replaces the case manager's.
-        o.supervision.last_seen = week;
-        o.supervision.unanswered = 0;
+        o.seen(week);
         o.supervision.warnings = 0;
         o.supervision.sanctions.level = 0;
     }

@@ -356,6 +356,13 @@ impl Offender {
         week - seen
     }
 
+    /// The person was seen in `week` (an appointment kept, an instruction to report answered,
+    /// a court hearing): back in touch.
+    pub fn seen(&mut self, week: i32) {
+        self.supervision.last_seen = week;
+        self.supervision.unanswered = 0;
+    }
+
     /// A curfew-like restriction is in force: a graduated sanction's, or one the court added at
     /// breach.
     pub fn restricted(&self, week: i32) -> bool {

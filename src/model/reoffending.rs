@@ -31,9 +31,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::court::revocation_custody_weeks;
-use crate::model::custody::{
-    RecallCounts, RecallReason, recall_possible, recall_reasons, recall_to_custody,
-};
+use crate::model::custody::{RecallCounts, recall_possible, recall_reasons, recall_to_custody};
 use crate::model::journey::{OrderOutcome, Stage, end_order, follow_up_start};
 use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, OffenderFactory, RiskTier};
@@ -300,10 +298,7 @@ pub fn reoffending_week(
                 && d.uniform(week, Decision::RecallOnReoffence, 0)
                     < s.custody.recall_on_reoffence =>
         {
-            let mut reasons = recall_reasons(o, true, 0);
-            if o.events.failures > 0 {
-                reasons |= RecallReason::NonCompliance.bit();
-            }
+            let reasons = recall_reasons(o, 0);
             recall_to_custody(o, managers, s, week, reasons, recalls);
             counts.recalls += 1;
         }

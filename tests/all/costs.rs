@@ -3,7 +3,7 @@
 //! paired arms on common random numbers, and bad input for the keys exits 2 naming them.
 
 use crate::common::{
-    assert_higher, casesim, metric, paired_difference, replicate, small_scenario, stderr,
+    QUICK, assert_higher, casesim, metric, paired_difference, replicate, small_scenario, stderr,
 };
 use casesim::Scenario;
 use casesim::scenario::{ServiceContract, VacancyCover};
@@ -176,25 +176,18 @@ fn a_comparison_writes_what_the_extra_cost_buys() {
         text.replace("name = \"baseline\"", "name = \"baseline_copy\""),
     )
     .unwrap();
-    let o = casesim(
-        &[
-            "compare",
-            "scenarios/baseline.toml",
-            copy.to_str().unwrap(),
-            "--reps",
-            "3",
-            "--quiet",
-            "--set",
-            "simulation.weeks=120",
-            "--set",
-            "simulation.warmup_weeks=52",
-            "--set",
-            "population.initial_cases=600",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        Some("2"),
-    );
+    let mut args = vec![
+        "compare",
+        "scenarios/baseline.toml",
+        copy.to_str().unwrap(),
+        "--reps",
+        "3",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend(QUICK);
+    let o = casesim(&args, Some("2"));
     assert!(o.status.success(), "{}", stderr(&o));
     let mut reader = csv::Reader::from_path(out.join("cost_effectiveness.csv")).unwrap();
     assert_eq!(
