@@ -419,6 +419,7 @@ fn stage_transitions(f: &mut Office, _: usize, o: &mut Offender) {
         o,
         &mut f.managers,
         &f.services,
+        &f.sentencer,
         s,
         week,
         &mut f.counts.transitions,

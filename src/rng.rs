@@ -54,6 +54,9 @@ pub enum Decision {
     SentenceLength = 1,
     /// How far through its sentence a case of the initial caseload is.
     TimeServed = 2,
+    /// Whether an order sentenced on a full report carries a treatment requirement for the
+    /// need the report assessed.
+    TreatmentRequirement = 54,
     // The workload.
     /// Where the case ranks in its case manager's cuts this week (one number for all its
     /// tasks: a manager who cuts a case's contact also puts off its review).

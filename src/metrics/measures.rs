@@ -380,6 +380,23 @@ measures! {
         "recalled / sentences started in the window",
         |t, w| (t.cohort.custodial > 0)
             .then(|| t.cohort.recalled as f64 / t.cohort.started as f64);
+    /// Sentences started in the window that were custodial (by_disposal.csv splits the
+    /// rest of the measures by it; this is the court's split itself).
+    custodial_share: Case, Unit::Share, "sentences started: custodial",
+        "custodial sentences / sentences started in the window",
+        |t, w| ratio(t.cohort.custodial as f64, t.cohort.started as f64);
+    /// Sentences started in the window passed on a full pre-sentence report.
+    sentenced_on_full_report: Case, Unit::Share, "sentences started: on a full report",
+        "sentenced on a full report / sentences started in the window",
+        |t, w| ratio(t.cohort.on_full_report as f64, t.cohort.started as f64);
+    /// Community orders started in the window with a treatment requirement for the need
+    /// their report assessed.
+    treatment_requirement_rate: Case, Unit::Share, "orders with a treatment requirement",
+        "orders with a treatment requirement / orders started in the window",
+        |t, w| ratio(
+            t.cohort.treatment_required as f64,
+            (t.cohort.started - t.cohort.custodial) as f64
+        );
     /// Prisoners released (first release) in the window.
     prisoners_released: Case, Unit::Count("people"), "prisoners released",
         "first releases",

@@ -199,6 +199,11 @@ pub struct CohortTally {
     pub still_open: u64,
     /// Of those started, custodial sentences.
     pub custodial: u64,
+    /// Of those started, sentenced on a full pre-sentence report.
+    pub on_full_report: u64,
+    /// Of those started, community orders with a treatment requirement for the need the
+    /// report assessed.
+    pub treatment_required: u64,
 }
 
 impl OutcomeTally {
@@ -253,6 +258,8 @@ impl OutcomeTally {
         c.recalled += o.recalled;
         c.still_open += o.still_open;
         c.custodial += o.custodial;
+        c.on_full_report += o.on_full_report;
+        c.treatment_required += o.treatment_required;
     }
 
     /// The sum of several tallies (tiers, disposals).
@@ -471,6 +478,8 @@ impl Recorder {
                     cohort.started += 1;
                     cohort.still_open += 1;
                     cohort.custodial += u64::from(o.journey.disposal == Disposal::Custody);
+                    cohort.on_full_report += u64::from(o.report.done);
+                    cohort.treatment_required += u64::from(o.report.treatment_requirement);
                 }
             }
             let start = follow_up_start(o);
@@ -658,6 +667,8 @@ impl Recorder {
             let cohort = &mut tally.cohort;
             cohort.started += 1;
             cohort.custodial += u64::from(custodial);
+            cohort.on_full_report += u64::from(o.report.done);
+            cohort.treatment_required += u64::from(o.report.treatment_requirement);
             match (
                 custodial,
                 o.journey.outcome.expect("an ended sentence has an outcome"),

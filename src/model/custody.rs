@@ -4,7 +4,10 @@
 //!
 //! - **Sentence.** Each new case is sent to custody with the probability its tier and offence
 //!   give (`sentencing.custody_share` times `custody_offence_factor`), for a drawn length; it
-//!   serves `custody.release_fraction` of it in custody and the rest on licence.
+//!   serves `custody.release_fraction` of it in custody and the rest on licence. A case with
+//!   a pre-sentence report is sentenced at the hearing, on the report: written in full, it
+//!   keeps borderline cases out of custody (`reports.custody_odds`) and may give the order a
+//!   treatment requirement for the need it assessed (`reports.requirement_share`).
 //! - **Release.** What the conferences planned (see `icm`) decides whether housing and a service
 //!   are in place: housing in place takes the accommodation provider's `severity_reduction` off the accommodation
 //!   need; release without it makes the need a level worse. A service in place is an accepted
@@ -42,6 +45,8 @@ pub struct Sentencer {
     /// Cumulative weights of the lengths, by tier.
     length_cumulative: [Vec<f64>; RiskTier::COUNT],
     release_fraction: f64,
+    /// `reports.custody_odds` by tier.
+    report_custody_odds: [f64; RiskTier::COUNT],
 }
 
 impl Sentencer {
@@ -71,6 +76,7 @@ impl Sentencer {
                 cumulative(&weights)
             }),
             release_fraction: s.custody.release_fraction,
+            report_custody_odds: s.reports.custody_odds.as_array(),
         }
     }
 
@@ -84,23 +90,43 @@ impl Sentencer {
         ((f64::from(length) * self.release_fraction).round() as i32).clamp(1, length)
     }
 
+    /// The court's decision on a case that arrived at `arrival`: the length of a custodial
+    /// sentence, or `None` for a community order. Sentenced on the offence and risk alone, the
+    /// probability of custody is `custody_share` (times the offence factor); on a full report
+    /// its odds are multiplied by the tier's `reports.custody_odds`. The same draw decides
+    /// either way, so a report changes the sentence only of a case near the threshold.
+    fn decide(&self, o: &Offender, arrival: i32, full_report: bool) -> Option<i32> {
+        let d = o.draws;
+        let share = self.custody_share[o.risk.index()][o.offence as usize];
+        let p = if full_report {
+            with_odds_ratio(share, self.report_custody_odds[o.risk.index()])
+        } else {
+            share
+        };
+        if d.uniform(arrival, Decision::Disposal, 0) >= p {
+            return None;
+        }
+        let cumulative = &self.length_cumulative[o.risk.index()];
+        let v = d.uniform(arrival, Decision::SentenceLength, 0);
+        Some(i32::from(self.lengths[pick(cumulative, v)]))
+    }
+
     /// Decides a new case's disposal at `week`, its arrival, from the case's own numbers (so
     /// that changing the custody shares changes no one else's). A case of the initial caseload
     /// (`initial`) is part-way through its sentence at `week`: still in custody, or already on
-    /// licence.
+    /// licence. A case awaiting a pre-sentence report is sentenced at the hearing
+    /// ([`Sentencer::sentence_on_report`]), when the report is in.
     pub fn sentence(&self, o: &mut Offender, week: i32, initial: bool, c: &Custody) {
-        let d = o.draws;
-        let u = d.uniform(week, Decision::Disposal, 0);
-        let v = d.uniform(week, Decision::SentenceLength, 0);
-        let elapsed_fraction = d.uniform(week, Decision::TimeServed, 0);
-        if u >= self.custody_share[o.risk.index()][o.offence as usize] {
+        if o.journey.stage == Stage::PreSentence {
             return;
         }
-        let cumulative = &self.length_cumulative[o.risk.index()];
-        let length = i32::from(self.lengths[pick(cumulative, v)]);
+        let Some(length) = self.decide(o, week, false) else {
+            return;
+        };
         let custody = self.custody_weeks(length);
         o.journey.disposal = Disposal::Custody;
         if initial {
+            let elapsed_fraction = o.draws.uniform(week, Decision::TimeServed, 0);
             o.journey.order_start = week - (elapsed_fraction * f64::from(length)) as i32;
             o.journey.order_due_end = o.journey.order_start + length;
             let release = o.journey.order_start + custody;
@@ -117,11 +143,46 @@ impl Sentencer {
         }
         o.journey.order_due_end = o.journey.order_start + length;
         o.journey.release_due = o.journey.order_start + custody;
-        if o.journey.stage == Stage::Order {
-            // No report: straight to custody at sentence.
-            begin_custody(o, o.journey.order_start, c);
+        // No report: straight to custody at sentence.
+        begin_custody(o, o.journey.order_start, c);
+    }
+
+    /// The hearing after a pre-sentence report: custody, or a community order. A full
+    /// report can keep a borderline case out of custody (see [`Sentencer::decide`]), and the
+    /// order it informs may carry a treatment requirement for the need it assessed
+    /// (`reports.requirement_share`). Without a full report the court decides on the offence
+    /// and risk, and the order's requirements follow the offence.
+    pub fn sentence_on_report(&self, o: &mut Offender, managers: &mut [CaseManager], s: &Scenario) {
+        let arrival = o.journey.stage_started;
+        match self.decide(o, arrival, o.report.done) {
+            Some(length) => {
+                o.journey.disposal = Disposal::Custody;
+                o.journey.order_due_end = o.journey.order_start + length;
+                o.journey.release_due = o.journey.order_start + self.custody_weeks(length);
+                sentence_to_custody(o, managers, &s.custody);
+            }
+            None => {
+                o.journey.stage = Stage::Order;
+                o.journey.stage_started = o.journey.order_start;
+                o.supervision.next_contact = o.journey.order_start;
+                o.report.treatment_requirement = o.report.done
+                    && o.needs
+                        .most_severe()
+                        .is_some_and(Need::has_treatment_requirement)
+                    && o.draws.uniform(arrival, Decision::TreatmentRequirement, 0)
+                        < s.reports.requirement_share;
+            }
         }
     }
+}
+
+/// `p` with its odds multiplied by `ratio` (0 and 1 stay where they are, unless the ratio is 0).
+fn with_odds_ratio(p: f64, ratio: f64) -> f64 {
+    if p >= 1.0 && ratio > 0.0 {
+        return 1.0;
+    }
+    let odds = p / (1.0 - p) * ratio;
+    odds / (1.0 + odds)
 }
 
 /// A custodial sentence (or a recall) begins at `start`: no assessment for the community yet,
@@ -438,6 +499,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// On a full report the court sends fewer to custody, and only cases it would have sent
+    /// without one: the borderline. Without a full report the decision is the offence and
+    /// risk's alone, and only an order on a full report carries a treatment requirement.
+    #[test]
+    fn a_full_report_keeps_borderline_cases_out_of_custody_and_may_require_treatment() {
+        let mut s = scenario_with_custody(0.5);
+        s.reports.custody_odds = crate::scenario::PerTier::new(0.5, 0.5, 0.5, 0.5);
+        s.reports.requirement_share = 1.0;
+        let sentencer = Sentencer::new(&s);
+        let mut factory = OffenderFactory::new(&Population::default()).with_reports(1.0, 3);
+        let mut rng = rand_pcg::Pcg32::new(7, 8);
+        let (mut without, mut with, n) = (0, 0, 4_000);
+        for _ in 0..n {
+            let o = factory.draw(&mut rng, 10, false);
+            assert_eq!(o.journey.stage, Stage::PreSentence);
+            let plain = sentencer.decide(&o, 10, false);
+            let informed = sentencer.decide(&o, 10, true);
+            assert!(
+                informed.is_none() || informed == plain,
+                "a report never adds custody"
+            );
+            without += usize::from(plain.is_some());
+            with += usize::from(informed.is_some());
+            for done in [false, true] {
+                let mut heard = o.clone();
+                heard.report.done = done;
+                sentencer.sentence_on_report(&mut heard, &mut [], &s);
+                let custody = if done { informed } else { plain };
+                assert_eq!(
+                    heard.journey.disposal == Disposal::Custody,
+                    custody.is_some()
+                );
+                assert_eq!(
+                    heard.report.treatment_requirement,
+                    done && custody.is_none()
+                        && o.needs
+                            .most_severe()
+                            .is_some_and(Need::has_treatment_requirement)
+                );
+            }
+        }
+        // Odds of 1 halved: a third instead of a half.
+        let (without, with) = (without as f64 / n as f64, with as f64 / n as f64);
+        assert!((without - 0.5).abs() < 0.03, "{without}");
+        assert!((with - 1.0 / 3.0).abs() < 0.03, "{with}");
+    }
+
+    #[test]
+    fn the_odds_ratio_moves_a_probability_and_keeps_its_ends() {
+        assert!((with_odds_ratio(0.5, 0.5) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(with_odds_ratio(0.0, 3.0), 0.0);
+        assert_eq!(with_odds_ratio(1.0, 0.5), 1.0);
+        assert_eq!(with_odds_ratio(0.7, 0.0), 0.0);
+        assert!((with_odds_ratio(0.3, 1.0) - 0.3).abs() < 1e-12);
     }
 
     #[test]

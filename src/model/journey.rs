@@ -15,7 +15,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::custody::{release_from_custody, sentence_to_custody};
+use crate::model::custody::{Sentencer, release_from_custody};
 use crate::model::offender::{NEVER, Offender};
 use crate::model::organisation::HandoffCause;
 use crate::model::services::ServiceSystem;
@@ -200,7 +200,8 @@ pub struct TransitionCounts {
     pub releases: u32,
 }
 
-/// Sentence: the order starts if its report is done, or the custodial sentence; an order
+/// Sentence: at the hearing after a report, the court passes sentence (see
+/// [`Sentencer::sentence_on_report`]) and the order or the custodial sentence starts; an order
 /// reaching its end completes; a prisoner due for release goes out on licence (or, after a
 /// revoked order, without one); a licence reaching the sentence's end ends; a case whose
 /// sentence and follow-up are both over closes.
@@ -208,6 +209,7 @@ pub fn stage_transition(
     o: &mut Offender,
     managers: &mut [CaseManager],
     services: &ServiceSystem,
+    sentencer: &Sentencer,
     s: &Scenario,
     week: i32,
     counts: &mut TransitionCounts,
@@ -216,13 +218,7 @@ pub fn stage_transition(
         // The report's assessment stands if the report was written in full.
         o.report.done =
             o.report.interviewed && o.report.hours_done >= s.reports.hours as f32 * 0.999;
-        if o.journey.disposal == Disposal::Custody {
-            sentence_to_custody(o, managers, &s.custody);
-        } else {
-            o.journey.stage = Stage::Order;
-            o.journey.stage_started = o.journey.order_start;
-            o.supervision.next_contact = o.journey.order_start;
-        }
+        sentencer.sentence_on_report(o, managers, s);
     }
     match o.journey.stage {
         Stage::Order if week + 1 >= o.journey.order_due_end => {

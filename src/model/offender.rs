@@ -308,6 +308,9 @@ pub struct PreSentenceReport {
     pub done: bool,
     /// The report's interview has taken place (or been offered and missed).
     pub interviewed: bool,
+    /// The order the report informed carries a treatment requirement for the most severe
+    /// need the report assessed: the plan refers it to its service.
+    pub treatment_requirement: bool,
 }
 
 /// Running totals for this case's outcome measures (read by the metrics' recorder).
@@ -714,6 +717,7 @@ impl OffenderFactory {
                 hours_done: 0.0,
                 done: false,
                 interviewed: false,
+                treatment_requirement: false,
             },
             tallies: Tallies {
                 supervised_weeks: 0,

@@ -204,14 +204,19 @@ pub enum Referral {
 }
 
 /// The case manager links the case's most severe need to its provider (called when the plan is
-/// drawn up or reviewed and the mode brokers this time); the provider accepts or refuses, and a
-/// refusal may be argued against.
+/// drawn up or reviewed and the mode brokers this time, or the order requires treatment); the
+/// provider accepts or refuses, and a refusal may be argued against. A referral the order
+/// `required` is not refused: the court may make a treatment requirement only when
+/// arrangements for the treatment have been or can be made (Sentencing Act 2020, Schedule 9,
+/// Parts 9-11; Sentencing Council, Imposition of community and custodial sentences); it still
+/// waits for a place like any other.
 pub fn refer(
     o: &mut Offender,
     m: &mut CaseManager,
     system: &ServiceSystem,
     s: &Services,
     week: i32,
+    required: bool,
 ) -> Referral {
     let Some(need) = o.needs.most_severe() else {
         return Referral::NotMade;
@@ -226,11 +231,12 @@ pub fn refer(
         }
         return Referral::Refused;
     }
-    let accepted = o.draws.uniform(week, Decision::ProviderAcceptance, 0) < system.acceptance || {
-        // Refused: the case manager argues for a place, if there are hours to.
-        m.try_use(s.advocacy_hours)
-            && o.draws.uniform(week, Decision::Advocacy, 0) < s.advocacy_success
-    };
+    let accepted =
+        required || o.draws.uniform(week, Decision::ProviderAcceptance, 0) < system.acceptance || {
+            // Refused: the case manager argues for a place, if there are hours to.
+            m.try_use(s.advocacy_hours)
+                && o.draws.uniform(week, Decision::Advocacy, 0) < s.advocacy_success
+        };
     if accepted {
         o.supervision.service = ServiceState::Waiting { need, since: week };
         Referral::Accepted

@@ -64,7 +64,9 @@ fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
 
 /// Linking hours expected when the plan is drawn up or reviewed.
 fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
-    if o.supervision.service == ServiceState::None {
+    if o.report.treatment_requirement && o.supervision.service == ServiceState::None {
+        s.services.referral_hours
+    } else if o.supervision.service == ServiceState::None {
         modes.get(o.risk).referral_share * s.services.referral_hours
     } else {
         0.0
@@ -509,15 +511,16 @@ pub fn deliver(
         o.events.reviewed = true;
     }
     // Linking: a new or reviewed plan refers the most severe need to a service when the
-    // mode brokers it this time. The same draw, rescaled, decides the provider's answer.
+    // mode brokers it this time, and a new plan always does when the order requires
+    // treatment (the court made the requirement on the report's assessment).
     if !(planned || o.events.reviewed) || o.supervision.service != ServiceState::None {
         return;
     }
     let broker = modes.get(o.risk).referral_share;
-    let u = o.draws.uniform(week, Decision::Referral, 0);
-    if u < broker {
+    let required = planned && o.report.treatment_requirement;
+    if required || o.draws.uniform(week, Decision::Referral, 0) < broker {
         let m = &mut managers[index];
-        match refer(o, m, services, &s.services, week) {
+        match refer(o, m, services, &s.services, week, required) {
             Referral::NotMade => {}
             Referral::Accepted => work.referrals += 1,
             Referral::Refused => {

@@ -58,6 +58,16 @@ impl Need {
             Need::Drugs | Need::Alcohol | Need::MentalHealth | Need::Accommodation
         )
     }
+
+    /// A court can require treatment for it in a community order: a drug rehabilitation,
+    /// alcohol treatment or mental health treatment requirement (Sentencing Act 2020,
+    /// Schedule 9, Parts 9-11), or an accredited programme for offending behaviour (Part 3).
+    pub fn has_treatment_requirement(self) -> bool {
+        matches!(
+            self,
+            Need::Drugs | Need::Alcohol | Need::MentalHealth | Need::Thinking
+        )
+    }
 }
 
 // Sets of needs are kept as bit masks in a byte (needs at the start, planned needs, service

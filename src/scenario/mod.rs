@@ -317,6 +317,42 @@ pub struct Reports {
                   report"
     )]
     pub hours: f64,
+    /// Odds of a custodial sentence for a case sentenced on a full report, relative to one
+    /// sentenced on the offence and risk alone (`sentencing.custody_share`), by risk tier.
+    /// The same draw decides both, so the cases a report keeps out of custody are the
+    /// borderline ones, those nearest the custody threshold.
+    #[param(
+        default = PerTier::new(0.5, 0.5, 0.7, 1.0),
+        unit = "odds ratio",
+        min = 0,
+        max = 10,
+        label = "custody odds with a full report",
+        source = "assumption, in the direction of Centre for Justice Innovation 2018 (cases \
+                  with a report were more than ten times as likely to get a community \
+                  sentence, a correlation that includes the courts' choice of whom to ask a \
+                  report for) and of Sentencing Council 2017 (a report before any community or \
+                  custodial sentence); smaller at high risk, none at very high risk, where a \
+                  report rarely proposes a community sentence"
+    )]
+    pub custody_odds: PerTier<f64>,
+    /// Share of community orders sentenced on a full report whose requirements include
+    /// treatment for the most severe need the report assessed (a drug rehabilitation, alcohol
+    /// treatment or mental health treatment requirement, or an accredited programme): the plan
+    /// refers that need to its service whether or not the mode brokers. Without a full report
+    /// the order's requirements follow the offence, and referral is the mode's alone.
+    #[param(
+        default = 0.6,
+        unit = "share of orders on a full report",
+        min = 0,
+        max = 1,
+        label = "orders with a treatment requirement matching the report",
+        source = "assumption; in the direction of Gray et al. 2023 (of adults given a \
+                  community or suspended sentence order in 2016, 80% completed after a \
+                  fast-delivery report against 73% of similar offenders with no report) and of \
+                  Sentencing Council 2017 (a treatment requirement only where the need calls \
+                  for it and arrangements can be made)"
+    )]
+    pub requirement_share: f64,
 }
 
 /// How a team (the `team` and `hybrid` approaches) works a case (DOMICE 2011a).

@@ -275,3 +275,65 @@ fn short_sentences_for_the_high_risk_raise_reoffending_after_short_sentences() {
         "reoffending after sentences of 12 months or more",
     );
 }
+
+/// The custody scenario with every case awaiting a pre-sentence report, staff enough to
+/// write them all, and room at the services.
+fn reported_scenario() -> Scenario {
+    let mut s = custody_scenario();
+    s.reports.share = 1.0;
+    s.workforce.case_managers = 60;
+    s.services.capacity_scale = 3.0;
+    s
+}
+
+#[test]
+fn without_reports_the_report_settings_change_nothing() {
+    let mut s = custody_scenario();
+    s.reports.share = 0.0;
+    s.simulation.replications = 3;
+    let mut other = s.clone();
+    other.reports.custody_odds = casesim::scenario::PerTier::new(0.1, 0.2, 0.3, 0.4);
+    other.reports.requirement_share = 1.0;
+    for (a, b) in replicate(&s).iter().zip(replicate(&other).iter()) {
+        assert_eq!(a.metrics, b.metrics);
+    }
+}
+
+#[test]
+fn a_full_report_keeps_borderline_cases_out_of_custody() {
+    let informed = reported_scenario();
+    let mut offence_and_risk = informed.clone();
+    offence_and_risk.reports.custody_odds = casesim::scenario::PerTier::new(1.0, 1.0, 1.0, 1.0);
+    let (informed, offence_and_risk) = (replicate(&informed), replicate(&offence_and_risk));
+    assert_lower(
+        &crate::common::metric(&informed, "custodial_share"),
+        &crate::common::metric(&offence_and_risk, "custodial_share"),
+        "custodial share of sentences, reports informing the court minus not",
+    );
+    let on_report = crate::common::metric(&informed, "sentenced_on_full_report");
+    assert!(
+        on_report.iter().all(|&x| x > 0.5),
+        "most on a full report: {on_report:?}"
+    );
+}
+
+#[test]
+fn treatment_required_on_the_report_raises_needs_met_where_there_are_places() {
+    let required = reported_scenario();
+    let mut not = required.clone();
+    not.reports.requirement_share = 0.0;
+    let (required, not) = (replicate(&required), replicate(&not));
+    let rate = |r: &[ReplicationResult]| crate::common::metric(r, "treatment_requirement_rate");
+    assert!(rate(&not).iter().all(|&x| x == 0.0));
+    assert!(rate(&required).iter().all(|&x| x > 0.1));
+    assert_higher(
+        &crate::common::metric(&required, "service_starts_per_week"),
+        &crate::common::metric(&not, "service_starts_per_week"),
+        "service starts a week, treatment required on the report minus not",
+    );
+    assert_higher(
+        &crate::common::metric(&required, "needs_met_rate"),
+        &crate::common::metric(&not, "needs_met_rate"),
+        "needs met, treatment required on the report minus not",
+    );
+}

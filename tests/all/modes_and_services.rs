@@ -224,6 +224,8 @@ fn with_no_referrals_the_services_offered_change_nothing() {
     for mode in none.modes.every_mut() {
         mode.referral_share = 0.0;
     }
+    // Nor does any court require treatment.
+    none.reports.requirement_share = 0.0;
     let mut more = none.clone();
     more.services.capacity_scale = 5.0;
     more.services.access = Access::Statutory;
