@@ -195,19 +195,27 @@ pub fn contacts_and_compliance(o: &mut Offender, c: &ContactsWeek, skill: f64) {
     if o.is_allocated()
         && d.uniform(week, Decision::Violation, 0) < compliance.violation_rate_per_week
     {
-        let mut watch = modes.get(o.risk).monitoring;
-        if o.restricted(week) {
-            watch *= s.enforcement.restriction_monitoring;
-        }
-        if o.journey.stage == Stage::Licence && o.icm.risk_plan {
-            watch *= s.custody.police_monitoring;
-        }
+        let watch = how_closely_watched(o, modes.get(o.risk).monitoring, s, week);
         if d.uniform(week, Decision::ViolationDetected, 0)
             < detection_probability(o, compliance, watch)
         {
             o.events.failures += 1;
         }
     }
+}
+
+/// How closely the case is watched this week: the mode's `monitoring`, times
+/// `enforcement.restriction_monitoring` under a restriction (a sanction or a court's curfew),
+/// times `custody.police_monitoring` for a licensee with a risk plan the police share.
+pub fn how_closely_watched(o: &Offender, monitoring: f64, s: &Scenario, week: i32) -> f64 {
+    let mut watch = monitoring;
+    if o.restricted(week) {
+        watch *= s.enforcement.restriction_monitoring;
+    }
+    if o.journey.stage == Stage::Licence && o.icm.risk_plan {
+        watch *= s.custody.police_monitoring;
+    }
+    watch
 }
 
 /// Probability that a violation this week is detected: as likely at an attended contact as

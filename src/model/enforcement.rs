@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::compliance::detection_probability;
+use crate::model::compliance::{detection_probability, how_closely_watched};
 use crate::model::court::{BreachOutcome, CourtCounts, breach_decision, revocation_custody_weeks};
 use crate::model::custody::{
     RecallCounts, RecallReason, recall_possible, recall_reasons, recall_to_custody,
@@ -103,7 +103,7 @@ pub struct EnforcementCounts {
 
 /// A licence's conditions besides reporting: a relapse into drugs or alcohol, or losing the
 /// approved address, is a failure when the supervisor finds it out, as likely as another
-/// violation is detected. Returns the recall reasons found.
+/// violation is detected (as closely watched: the mode, a restriction, the police). Returns the recall reasons found.
 fn licence_conditions(o: &Offender, s: &Scenario, week: i32) -> u8 {
     if o.journey.stage != Stage::Licence
         || !o.is_allocated()
@@ -111,7 +111,8 @@ fn licence_conditions(o: &Offender, s: &Scenario, week: i32) -> u8 {
     {
         return 0;
     }
-    let detection = detection_probability(o, &s.compliance, s.modes.for_tier(o.risk).monitoring);
+    let watch = how_closely_watched(o, s.modes.for_tier(o.risk).monitoring, s, week);
+    let detection = detection_probability(o, &s.compliance, watch);
     let mut found = 0;
     let d = o.draws;
     if o.events.relapsed && d.uniform(week, Decision::ViolationDetected, 1) < detection {
