@@ -20,7 +20,7 @@ use crate::scenario::{Scenario, validate};
 
 /// The parameters screened by default: the behavioural assumptions and the main levers, each
 /// a number. docs/validation.md lists them.
-pub const DEFAULT_KEYS: [&str; 30] = [
+pub const DEFAULT_KEYS: [&str; 32] = [
     "workforce.caseload_cap",
     "workforce.hours_per_week",
     "workforce.turnover_rate",
@@ -33,7 +33,9 @@ pub const DEFAULT_KEYS: [&str; 30] = [
     "compliance.relationship_effect",
     "compliance.violation_rate_per_week",
     "compliance.detection_with_contact",
-    "enforcement.breach_revocation_prob",
+    "court.revocation.medium",
+    "court.revocation.low",
+    "court.new_offence_odds",
     "enforcement.reconviction_revocation_prob",
     "needs.work_per_contact",
     "needs.relapse_per_week",

@@ -28,6 +28,9 @@ pub enum Kind {
     /// A property the budget must have whatever the inputs (posts are paid whether busy or
     /// absent): a test of the cost accounting, not of the model's behaviour.
     Accounting,
+    /// A behaviour the model's design asks of a mechanism (an issue's), not a published
+    /// finding: a test that the mechanism still gives it.
+    Behaviour,
 }
 
 impl Kind {
@@ -36,6 +39,7 @@ impl Kind {
             Kind::Validation => "validation",
             Kind::Calibration => "calibration",
             Kind::Accounting => "accounting",
+            Kind::Behaviour => "behaviour",
         }
     }
 }
@@ -193,7 +197,7 @@ pub struct Check {
 }
 
 /// Every check, in the order of the table.
-pub const CHECKS: [Check; 12] = [
+pub const CHECKS: [Check; 13] = [
     Check {
         findings: &[
             "completion_rate",
@@ -215,6 +219,11 @@ pub const CHECKS: [Check; 12] = [
         findings: &["caseloads_without_treatment"],
         arms: 2,
         run: caseloads_without_treatment,
+    },
+    Check {
+        findings: &["breach_at_caseload_200"],
+        arms: 1,
+        run: breach_at_caseload_200,
     },
     Check {
         findings: &["isp_violations", "isp_reoffending"],
@@ -473,6 +482,34 @@ fn reduced_caseloads(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Fin
             scale: Scale::Points,
         },
     ]
+}
+
+/// Breach when supervision collapses: the baseline unit at the caseload sweep's largest arm
+/// (`scenarios/caseload_sweep.toml`: a cap of 200 and 15 case managers, under 0.2 hours a week
+/// per case). A behaviour asked of keeping in touch (issue 22), not a published finding: with
+/// appointments so rarely offered that hardly any are missed, breach vanished (0.1% of orders
+/// before the change); people unseen for weeks are now instructed to report, and failures to
+/// keep in touch are breached (about 5%). The threshold, 2%, is twenty times the old level and
+/// well under the new one.
+fn breach_at_caseload_200(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding> {
+    let mut collapsed = scenarios.baseline.clone();
+    collapsed.workforce.caseload_cap = 200;
+    collapsed.workforce.case_managers = 15;
+    let results = run_arms(&[&collapsed], done);
+    let breach = summarise(values(&results[0], |r| r.metrics.breach_rate));
+    vec![Finding {
+        check: "breach_at_caseload_200",
+        kind: Kind::Behaviour,
+        expectation: "the baseline at caseload 200 (15 case managers): orders revoked for breach \
+                      at least 2% (0.1% before keeping in touch; breach changes form when \
+                      supervision collapses instead of vanishing)"
+            .into(),
+        source: "issue 22 (enforcement as a probation service lives it): a behavioural check \
+                 of keeping in touch, not a published finding",
+        passed: ci_above(&breach, 0.02),
+        measured: breach,
+        scale: Scale::Percent,
+    }]
 }
 
 /// Every mode without the case manager's own work on needs and without referrals to services.
@@ -955,6 +992,14 @@ mod tests {
         assert_fails("reduced_caseloads", |s| {
             s.needs.work_per_contact = 0.0;
             every_provider(s, |p| p.severity_reduction = 0);
+        });
+    }
+
+    #[test]
+    fn breach_at_caseload_200_fails_without_keeping_in_touch() {
+        // Nobody is unseen long enough to be checked.
+        assert_fails("breach_at_caseload_200", |s| {
+            s.enforcement.unseen_weeks_before_check = crate::scenario::MAX_WEEKS;
         });
     }
 

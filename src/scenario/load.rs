@@ -270,7 +270,7 @@ fn lay_over(base: &mut toml::Table, over: toml::Table) {
 }
 
 /// Keys that moved to another section or were replaced, with where they went.
-const MOVED: [(&str, &str, &str); 7] = [
+const MOVED: [(&str, &str, &str); 8] = [
     (
         "supervision",
         "contact_interval_weeks",
@@ -307,6 +307,13 @@ const MOVED: [(&str, &str, &str); 7] = [
         "intensity",
         "what a mode asks of a person's time is now modes.<mode>.requirement_hours (with its \
          appointments), which can cost a job (circumstances.job_loss_per_requirement_hour)",
+    ),
+    (
+        "enforcement",
+        "breach_revocation_prob",
+        "the court now decides at breach by the case's compliance: replaced by the [court] \
+         section's revocation shares, court.revocation.high, medium, low and wilful (with \
+         court.new_offence_odds and court.risk_odds)",
     ),
     (
         "services",

@@ -1355,16 +1355,6 @@ pub struct Enforcement {
         source = "Criminal Justice Act 2003, Schedule 8: twelve months"
     )]
     pub warning_period_weeks: u32,
-    /// Probability the court revokes the order at a breach (otherwise the order continues).
-    #[param(
-        default = 0.7,
-        unit = "probability",
-        min = 0,
-        max = 1,
-        label = "orders revoked at a breach",
-        source = "assumption"
-    )]
-    pub breach_revocation_prob: f64,
     /// Probability the court revokes the order on a new proven offence during it.
     #[param(
         default = 0.4,

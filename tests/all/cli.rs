@@ -560,12 +560,13 @@ fn validate_writes_every_check_and_its_exit_code_says_whether_all_passed() {
         "front_loading",
         "age",
         "treatment_beats_sanctions",
+        "breach_at_caseload_200",
     ] {
         assert!(rows.iter().any(|r| &r[0] == check), "{check} missing");
     }
     assert!(
         rows.iter()
-            .all(|r| ["validation", "calibration", "accounting"].contains(&&r[8])),
+            .all(|r| ["validation", "calibration", "accounting", "behaviour"].contains(&&r[8])),
         "every check says its kind"
     );
     let all_passed = rows.iter().all(|r| &r[7] == "true");

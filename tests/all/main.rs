@@ -8,6 +8,7 @@ mod cases;
 mod cli;
 mod costs;
 mod custody;
+mod enforcement;
 mod experiments;
 mod generated;
 mod layers;

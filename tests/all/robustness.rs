@@ -330,7 +330,10 @@ fn extreme_but_legal_values_run_with_every_invariant_and_no_undefined_numbers() 
             "compliance.detection_unsupervised=1",
         ],
         vec![
-            "enforcement.breach_revocation_prob=1",
+            "court.revocation.high=1",
+            "court.revocation.medium=1",
+            "court.revocation.low=1",
+            "court.revocation.wilful=1",
             "enforcement.reconviction_revocation_prob=1",
             "enforcement.warnings_before_breach=0",
         ],
