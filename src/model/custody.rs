@@ -413,8 +413,9 @@ pub struct RecallCounts {
 }
 
 /// The reasons this week's events give for a recall, besides those the enforcement of licence
-/// conditions found (`found`): a proven offence, failures to comply, whereabouts unknown, no
-/// settled address.
+/// conditions found (`found`, which holds failure to reside: the approved address lost and
+/// found out): a proven offence, failures to comply, whereabouts unknown. Being unsettled is
+/// not itself a breach of the residence condition.
 pub fn recall_reasons(o: &Offender, found: u8) -> u8 {
     let mut reasons = found;
     if o.events.proven {
@@ -425,9 +426,6 @@ pub fn recall_reasons(o: &Offender, found: u8) -> u8 {
     }
     if o.events.whereabouts_unknown {
         reasons |= RecallReason::FailureToKeepInTouch.bit();
-    }
-    if !o.settled {
-        reasons |= RecallReason::FailureToReside.bit();
     }
     reasons
 }

@@ -226,9 +226,13 @@ pub fn enforce(
                 BreachOutcome::Fine => counts.court.fines += 1,
             }
         }
-        // The order or licence continues: the person has been before the court (or the
-        // recall was not made), and the court's warning replaces the case manager's.
-        o.seen(week);
+        // The order or licence continues, and the court's warning (or the decision not to
+        // recall) replaces the case manager's. A person before the court has been found, but
+        // has kept no appointment: the contacts missed in a row still count, so someone who
+        // goes on missing them after the hearing is soon out of touch.
+        if o.journey.stage == Stage::Order {
+            o.supervision.last_seen = week;
+        }
         o.supervision.warnings = 0;
         o.supervision.sanctions.level = 0;
     }

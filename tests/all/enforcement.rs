@@ -150,44 +150,47 @@ fn when_supervision_collapses_breach_changes_form_instead_of_vanishing() {
 
 #[test]
 fn unanswered_instructions_make_whereabouts_unknown_and_the_court_sees_wilful_non_compliance() {
-    // Under strict enforcement with one warning, the second failure is a breach, and the court
-    // puts the person back in touch: the whereabouts are unknown only if that comes at the
-    // second miss in a row (or later, under graduated sanctions).
-    let mut unknown = collapsed();
-    unknown.enforcement.missed_before_unknown = 2;
-    let mut later = unknown.clone();
-    later.enforcement.missed_before_unknown = 3;
-    let mut graduated = unknown.clone();
+    // Under strict enforcement with one warning the second failure is a breach; the court
+    // finds the person but they have kept no appointment, so a third miss in a row (the
+    // default `missed_before_unknown`) puts them out of touch, as does an earlier limit or a
+    // graduated policy's longer road to breach.
+    let at_three = collapsed();
+    let mut at_two = at_three.clone();
+    at_two.enforcement.missed_before_unknown = 2;
+    let mut graduated = at_three.clone();
     graduated.enforcement.policy = casesim::scenario::EnforcementPolicy::Graduated;
-    graduated.enforcement.missed_before_unknown = 3;
-    let mut off = unknown.clone();
+    let mut off = at_three.clone();
     without_keeping_in_touch(&mut off);
-    let (unknown, later, graduated, off) = (
-        replicate(&unknown),
-        replicate(&later),
+    off.enforcement.missed_before_unknown = 100;
+    let (at_three, at_two, graduated, off) = (
+        replicate(&at_three),
+        replicate(&at_two),
         replicate(&graduated),
         replicate(&off),
     );
     let whereabouts = |r: &[ReplicationResult]| total(r, |c| c.enforcement.whereabouts_unknown);
     every(
-        &whereabouts(&unknown),
-        "whereabouts unknown at two misses",
-        |v| v > 10.0,
+        &whereabouts(&at_three),
+        "whereabouts unknown at the default three misses",
+        |v| v > 0.0,
     );
     every(
         &whereabouts(&graduated),
         "whereabouts unknown, graduated",
         |v| v > 0.0,
     );
+    every(&whereabouts(&off), "whereabouts never unknown, off", |v| {
+        v == 0.0
+    });
     assert_higher(
-        &whereabouts(&unknown),
-        &whereabouts(&off),
-        "whereabouts unknown, keeping in touch minus not",
+        &whereabouts(&at_two),
+        &whereabouts(&at_three),
+        "whereabouts unknown, at two misses minus three",
     );
     // Wilful and persistent non-compliance: revoked more often than the compliance band's.
     assert_higher(
-        &total(&unknown, |c| c.enforcement.revocations),
-        &total(&later, |c| c.enforcement.revocations),
+        &total(&at_two, |c| c.enforcement.revocations),
+        &total(&at_three, |c| c.enforcement.revocations),
         "revocations at breach, whereabouts unknown at two misses minus three",
     );
 }

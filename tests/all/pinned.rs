@@ -38,7 +38,7 @@ fn run(name: &str, sets: &[&str]) -> [u64; 8] {
 fn baseline_totals_are_pinned() {
     assert_eq!(
         run("baseline", &[]),
-        [913_529, 303_489, 284_035, 11_187, 3_445, 11_061, 5_762, 0]
+        [913_942, 305_245, 285_895, 11_175, 3_429, 11_159, 5_810, 0]
     );
 }
 
@@ -53,7 +53,7 @@ fn custody_teams_and_streaming_totals_are_pinned() {
     assert_eq!(
         run("icm_throughcare", &sets),
         [
-            897_804, 113_848, 105_241, 11_440, 2_184, 7_608, 5_124, 1_549
+            898_373, 113_620, 104_878, 11_446, 2_200, 7_611, 5_105, 1_566
         ]
     );
 }
