@@ -19,7 +19,7 @@ pub mod survival;
 use rayon::prelude::*;
 
 use crate::metrics::recorder::AgeBand;
-use crate::metrics::{COLUMNS, Metrics, Survival};
+use crate::metrics::{COLUMNS, Metrics, RecallGroup, RecallMetric, RecallTally, Survival};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
 use crate::scenario::Scenario;
@@ -217,6 +217,14 @@ pub fn check_result(
             ));
         }
     }
+    let window = (scenario.simulation.warmup_weeks as usize).min(weeks);
+    if result.recalls != RecallTally::of(&result.weeks[window..]) {
+        return Err(
+            "its recall tallies are not the sum of its weekly records over the measurement \
+             window"
+                .into(),
+        );
+    }
     if result.offender_weeks >= 1 << 56 {
         return Err(format!(
             "claims {} offender-weeks, more than could be simulated",
@@ -304,6 +312,21 @@ impl RunResults {
             }
         }
         out
+    }
+
+    /// Mean and CI of every row of `recalls.csv`: each group of recalls (all, each reason,
+    /// fixed-term, standard) and its measures, in [`RecallTally::rows`] order.
+    pub fn stats_recalls(&self) -> Vec<(RecallGroup, RecallMetric, Summary)> {
+        RecallTally::rows()
+            .map(|(group, metric)| {
+                let values = self
+                    .replications
+                    .iter()
+                    .map(|r| r.recalls.value(group, metric));
+                let (lo, hi) = metric.bounds();
+                (group, metric, summarise(values).within(lo, hi))
+            })
+            .collect()
     }
 
     /// Mean of each weekly quantity across replications, week by week.

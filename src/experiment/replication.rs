@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::World;
 use crate::metrics::cases::CaseRecord;
 use crate::metrics::recorder::AgeBand;
-use crate::metrics::{Metrics, Recorder, Survival, WeekRecord};
+use crate::metrics::{Metrics, RecallTally, Recorder, Survival, WeekRecord};
 use crate::model::journey::Disposal;
 use crate::scenario::{RiskTier, Scenario};
 
@@ -23,6 +23,11 @@ pub struct ReplicationResult {
     pub weeks: Vec<WeekRecord>,
     /// Times to first proven reoffence and to breach of the cohort starting in the window.
     pub survival: Survival,
+    /// Recalls to custody in the measurement window, by reason and type (`recalls.csv`); the
+    /// sum of the window's weekly records, which [`crate::experiment::check_result`] checks it
+    /// against when it is read back.
+    #[serde(default)]
+    pub recalls: RecallTally,
     /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
     pub offender_weeks: u64,
     /// Every case's record (`--cases`), in arrival order; absent unless asked for.
@@ -58,6 +63,7 @@ pub fn simulate_with(
     let last_week = world.week() - 1;
     world.compact();
     recorder.finish(world.cases(), last_week);
+    let recalls = RecallTally::of(recorder.window().weeks);
     ReplicationResult {
         replication,
         metrics: recorder.metrics(),
@@ -66,6 +72,7 @@ pub fn simulate_with(
         by_age: recorder.metrics_by_age(),
         weeks: recorder.weeks,
         survival: recorder.survival,
+        recalls,
         offender_weeks,
         cases: recorder.cases.map(|log| log.records),
     }

@@ -542,6 +542,86 @@ measures! {
         "cost per completed order",
         "cost of the window / orders completed in it",
         |t, w| ratio(w.total(|r| r.cost), w.count(|r| r.steps.transitions.completions));
+    /// Instructions to report sent a week in the window to people under supervision not seen
+    /// for weeks (`enforcement.unseen_weeks_before_check`), by case managers and
+    /// by the office. A week, as a planner counts the work; divide by `active_orders` plus
+    /// `on_licence` in timeseries.csv for a rate per case.
+    keep_in_touch_checks_per_week: Window, Unit::Count("checks a week"),
+        "keep-in-touch checks a week",
+        "instructions to report sent to people unseen for weeks / weeks",
+        |t, w| ratio(w.count(|r| r.steps.enforcement.checks), w.len());
+    /// Of those checks, the ones the office sent for cases nobody held, a week in the window.
+    office_checks_per_week: Window, Unit::Count("checks a week"),
+        "keep-in-touch checks by the office a week",
+        "instructions to report the office sent for unallocated cases / weeks",
+        |t, w| ratio(w.count(|r| r.steps.enforcement.office_checks), w.len());
+    /// People whose whereabouts became unknown a week in the window (missed contacts in a row
+    /// after an instruction to report): breach proceedings, or recall, start at once.
+    whereabouts_unknown_per_week: Window, Unit::Count("people a week"),
+        "whereabouts unknown a week",
+        "people whose whereabouts became unknown / weeks",
+        |t, w| ratio(w.count(|r| r.steps.enforcement.whereabouts_unknown), w.len());
+    /// Warnings given and breaches laid by the office for unallocated cases, a week in the
+    /// window.
+    office_actions_per_week: Window, Unit::Count("actions a week"),
+        "warnings and breaches by the office a week",
+        "warnings and breaches the office gave or laid for unallocated cases / weeks",
+        |t, w| ratio(w.count(|r| r.steps.enforcement.office_actions), w.len());
+    /// Breaches of licence conditions other than reporting found a week in the window: a
+    /// drugs or alcohol relapse, or the approved address lost, found out by the supervisor.
+    licence_condition_failures_per_week: Window, Unit::Count("failures a week"),
+        "licence condition failures found a week",
+        "drugs or alcohol relapses and lost addresses found on licence / weeks",
+        |t, w| ratio(w.count(|r| r.steps.enforcement.condition_failures), w.len());
+    /// Community orders before the court for breach a week in the window (each hearing ends
+    /// in revocation, a curfew added or a fine; licences go to recall instead).
+    breach_hearings_per_week: Window, Unit::Count("hearings a week"),
+        "breach hearings a week",
+        "orders revoked for breach + continued with a curfew + continued with a fine / weeks",
+        |t, w| ratio(w.count(breach_hearings), w.len());
+    /// Of the breach hearings of the window, the share where the court revoked the order
+    /// (custody follows). With `court_curfew_at_breach` and `court_fine_at_breach` it sums to
+    /// 1.
+    court_revoked_at_breach: Window, Unit::Share, "breach hearings: order revoked",
+        "orders revoked for breach / breach hearings",
+        |t, w| ratio(
+            w.count(|r| r.steps.enforcement.revocations),
+            w.count(breach_hearings),
+        );
+    /// Of the breach hearings, the share where the order continued with a curfew added.
+    court_curfew_at_breach: Window, Unit::Share, "breach hearings: curfew added",
+        "orders continued with a curfew / breach hearings",
+        |t, w| ratio(
+            w.count(|r| r.steps.enforcement.court.curfews),
+            w.count(breach_hearings),
+        );
+    /// Of the breach hearings, the share where the order continued with a fine.
+    court_fine_at_breach: Window, Unit::Share, "breach hearings: fined",
+        "orders continued with a fine / breach hearings",
+        |t, w| ratio(
+            w.count(|r| r.steps.enforcement.court.fines),
+            w.count(breach_hearings),
+        );
+    /// Recalls to custody a week in the window, for any reason (`recalls.csv` gives them by
+    /// reason and type).
+    recalls_per_week: Window, Unit::Count("recalls a week"), "recalls to custody a week",
+        "recalls in the window / weeks",
+        |t, w| ratio(w.count(|r| r.steps.recalls.recalls), w.len());
+    /// Of the recalls of the window, the share that were fixed-term (undefined with no
+    /// recall).
+    recall_fixed_term_share: Window, Unit::Share, "recalls that were fixed-term",
+        "fixed-term recalls / recalls",
+        |t, w| ratio(
+            w.count(|r| r.steps.recalls.fixed_term),
+            w.count(|r| r.steps.recalls.recalls),
+        );
+}
+
+/// Community orders before the court for breach in a week: revoked, or continued with a
+/// curfew or a fine.
+fn breach_hearings(r: &WeekRecord) -> u32 {
+    let e = &r.steps.enforcement;
+    e.revocations + e.court.curfews + e.court.fines
 }
 
 impl Metrics {

@@ -5,10 +5,12 @@
 pub mod cases;
 pub mod costs;
 pub mod measures;
+pub mod recalls;
 pub mod recorder;
 
 pub use costs::CostBreakdown;
 pub use measures::{COLUMNS, MEASURES, Measure, Metrics, Scope, Unit, Window, measure};
+pub use recalls::{RecallGroup, RecallMetric, RecallTally};
 pub use recorder::{
     CaseCounts, OutcomeTally, Recorder, StaffCounts, Survival, TimeToEvent, WeekRecord,
 };

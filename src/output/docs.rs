@@ -190,7 +190,24 @@ pub fn outputs_md() -> String {
          orders (`community`) and custodial sentences (`custody`) apart. For custodial sentences \
          `reoffending_rate` counts from release, the order-outcome rates are empty and \
          `recall_rate` is their counterpart. `report.html` sets the two side by side when anyone \
-         was released.\n\n## timeseries.csv\n\nOne row per week (including the warm-up), each \
+         was released.\n\n## recalls.csv\n\n\
+         `reason,metric,mean,ci_low,ci_high,n`: recalls to custody made in the measurement \
+         window, from every licence (mean over replications and 95% CI, as stats.csv). \
+         `reason` is `all` (every recall), one of the reasons a recall cites as the Ministry \
+         of Justice's Offender Management Statistics record them — `further_charge` (a proven \
+         offence that week), `failure_to_keep_in_touch` (whereabouts unknown), \
+         `non_compliance` (failures to comply enforced), `failure_to_reside` (no settled \
+         address), `drugs_or_alcohol` (a relapse the supervisor found) — or the type of \
+         recall, `fixed_term` (`custody.fixed_term_weeks`; never with a further charge) or \
+         `standard` (`custody.recall_weeks`). `metric` is `recalls` (recalls in the window, \
+         per replication), `recalls_per_week` (the same a week of the window) or `share` (of \
+         all recalls; not given for `all`). One recall may cite several reasons and counts \
+         under each, so the reasons' `recalls` sum to at least `all` and their shares to 1 or \
+         more; `fixed_term` and `standard` split `all`, and `fixed_term`'s share is \
+         `recall_fixed_term_share` of stats.csv, `all`'s `recalls_per_week` its \
+         `recalls_per_week`. With nobody on licence (the shipped baseline has no custody) \
+         the file is still written: the counts are 0 and the shares empty (undefined), as \
+         by_disposal.csv leaves custody's rates empty.\n\n## timeseries.csv\n\nOne row per week (including the warm-up), each \
          column the mean over replications of that week's value. Staff columns are of paid \
          staff; volunteers are counted apart.\n\n| column | unit | meaning |\n|---|---|---|\n\
          | `week` | week | the week, from 0 |\n",

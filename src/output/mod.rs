@@ -155,6 +155,20 @@ pub fn by_age_csv(g: &Grouped) -> Vec<u8> {
     })
 }
 
+/// `recalls.csv`: `reason,metric,mean,ci_low,ci_high,n` for the recalls to custody of the
+/// measurement window: all recalls, those citing each reason (several may apply to one
+/// recall), fixed-term and standard; each as recalls in the window, recalls a week and share
+/// of all recalls.
+pub fn recalls_csv(g: &Grouped) -> Vec<u8> {
+    case_stats_csv(g, "reason", |results| {
+        results
+            .stats_recalls()
+            .into_iter()
+            .map(|(group, metric, s)| (group.name(), metric.name(), s))
+            .collect()
+    })
+}
+
 /// The case-outcome metrics within groups (`group` names the column): one row per group and
 /// metric.
 fn case_stats_csv(
@@ -459,6 +473,7 @@ pub fn result_files(g: &Grouped) -> Vec<(String, Vec<u8>)> {
         ("by_tier.csv".into(), by_tier_csv(g)),
         ("by_disposal.csv".into(), by_disposal_csv(g)),
         ("by_age.csv".into(), by_age_csv(g)),
+        ("recalls.csv".into(), recalls_csv(g)),
         ("timeseries.csv".into(), timeseries_csv(g)),
         ("survival.csv".into(), survival_csv(g)),
     ]

@@ -139,12 +139,13 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     if let Some(description) = dir.scenario(0).and_then(|s| s.get("description")?.as_str()) {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(description));
     }
-    contents(&mut h, figures);
+    contents(&mut h, figures, has_enforcement(dir));
     // The unit's caseload warning, if any, then the answer: findings, plots and tables; then
     // what was run and how it was set.
     unit_section(&mut h, dir);
     findings(&mut h, dir);
     cost_section(&mut h, dir);
+    enforcement_section(&mut h, dir);
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
         let _ = write!(
@@ -226,11 +227,14 @@ pub fn inline_svg(svg: &str) -> String {
     svg[start..].replacen("<svg ", "<svg role=\"img\" ", 1)
 }
 
-fn contents(h: &mut String, figures: &[Figure]) {
+fn contents(h: &mut String, figures: &[Figure], enforcement: bool) {
     h.push_str(
-        "<nav><a href=\"#findings\">Main findings</a> · <a href=\"#budget\">The budget</a> · \
-         <a href=\"#plots\">Plots</a>",
+        "<nav><a href=\"#findings\">Main findings</a> · <a href=\"#budget\">The budget</a> · ",
     );
+    if enforcement {
+        h.push_str("<a href=\"#enforcement\">Enforcement</a> · ");
+    }
+    h.push_str("<a href=\"#plots\">Plots</a>");
     for f in figures {
         let _ = write!(
             h,
@@ -771,6 +775,186 @@ fn cost_section(h: &mut String, dir: &OutputDir) {
         );
     }
     h.push_str("</section>\n");
+}
+
+/// Whether a measure's mean is above zero in any arm.
+fn any_positive(dir: &OutputDir, metric: &str) -> bool {
+    dir.arms
+        .iter()
+        .any(|a| a.mean(metric).is_some_and(|v| v > 0.0))
+}
+
+/// Anyone on licence in any arm: the recall part of the enforcement section.
+fn anyone_on_licence(dir: &OutputDir) -> bool {
+    any_positive(dir, "mean_on_licence") || any_positive(dir, "recalls_per_week")
+}
+
+/// Whether the enforcement section has anything to say: a breach before the court, a check on
+/// someone out of touch, or anyone on licence.
+fn has_enforcement(dir: &OutputDir) -> bool {
+    any_positive(dir, "breach_hearings_per_week")
+        || any_positive(dir, "keep_in_touch_checks_per_week")
+        || anyone_on_licence(dir)
+}
+
+/// One row per measure, one column per arm, of the estimates in `stats.csv`; a row undefined
+/// in every arm is left out.
+fn measure_rows(h: &mut String, dir: &OutputDir, names: &[&str]) {
+    for m in names.iter().filter_map(|n| measure(n)) {
+        if !dir.arms.iter().any(|a| a.mean(m.name).is_some()) {
+            continue;
+        }
+        let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
+        for arm in &dir.arms {
+            let e = arm.stats.get(m.name).copied().unwrap_or_default();
+            let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &e));
+        }
+        h.push_str("</tr>\n");
+    }
+}
+
+/// Enforcement as a probation service lives it: what the court decided at breach, people who
+/// fell out of touch, and — when anyone was on licence — the recalls by reason and the share
+/// that were fixed-term (from `stats.csv` and `recalls.csv`). Nothing when no breach came to
+/// court, nobody was checked and nobody was on licence.
+fn enforcement_section(h: &mut String, dir: &OutputDir) {
+    if !has_enforcement(dir) {
+        return;
+    }
+    let licences = anyone_on_licence(dir);
+    h.push_str(
+        "<section id=\"enforcement\">\n<h2>Enforcement: breach, keeping in touch and recall</h2>\n",
+    );
+    let first = &dir.arms[0];
+    let who = if dir.kind == Kind::Run {
+        String::new()
+    } else {
+        format!("<strong>{}</strong>: ", esc(&first.label))
+    };
+    let share = |name: &str| first.mean(name).map(|v| value_text(Unit::Share, v));
+    if let (Some(hearings), Some(revoked), Some(curfew), Some(fine)) = (
+        first.mean("breach_hearings_per_week"),
+        share("court_revoked_at_breach"),
+        share("court_curfew_at_breach"),
+        share("court_fine_at_breach"),
+    ) {
+        let _ = writeln!(
+            h,
+            "<p>{who}At breach ({} hearings a week) the court revoked the order in {revoked} of \
+             hearings (custody follows); it let the order continue with a curfew added in \
+             {curfew} and with a fine in {fine}.</p>",
+            per_week(hearings)
+        );
+    }
+    if let (Some(checks), Some(office), Some(unknown)) = (
+        first.mean("keep_in_touch_checks_per_week"),
+        first.mean("office_checks_per_week"),
+        first.mean("whereabouts_unknown_per_week"),
+    ) {
+        let by_office = if office > 0.0 {
+            format!(
+                "{} of them by the office, for cases nobody held",
+                per_week(office)
+            )
+        } else {
+            "all by their case managers".to_string()
+        };
+        let out_of_touch = if unknown > 0.0 {
+            format!(
+                "{} a week stayed out of touch until their whereabouts were unknown, which \
+                 starts breach proceedings, or recall, at once",
+                per_week(unknown)
+            )
+        } else {
+            "nobody stayed out of touch until their whereabouts were unknown".to_string()
+        };
+        let _ = writeln!(
+            h,
+            "<p>{who}Keeping in touch: {} people a week, unseen for weeks, were instructed to \
+             report ({by_office}); {out_of_touch}.</p>",
+            per_week(checks),
+        );
+    }
+    h.push_str("<div class=\"wide\"><table>\n<tr><th>measure</th>");
+    for arm in &dir.arms {
+        let _ = write!(h, "<th>{}</th>", esc(&arm.label));
+    }
+    h.push_str("</tr>\n");
+    measure_rows(
+        h,
+        dir,
+        &[
+            "breach_hearings_per_week",
+            "court_revoked_at_breach",
+            "court_curfew_at_breach",
+            "court_fine_at_breach",
+            "keep_in_touch_checks_per_week",
+            "office_checks_per_week",
+            "whereabouts_unknown_per_week",
+            "office_actions_per_week",
+        ],
+    );
+    if licences {
+        measure_rows(h, dir, &["licence_condition_failures_per_week"]);
+    }
+    h.push_str("</table></div>\n");
+    let by_reason = dir.arms.iter().any(|a| !a.recalls.is_empty());
+    if licences && by_reason {
+        recall_table(h, dir);
+    }
+    h.push_str("</section>\n");
+}
+
+/// Recalls to custody by reason, and the fixed-term share, per arm (from `recalls.csv`).
+fn recall_table(h: &mut String, dir: &OutputDir) {
+    use crate::metrics::RecallGroup;
+    let get = |arm: &ArmResults, group: RecallGroup, metric: &str| {
+        arm.recalls
+            .get(&(group.name().to_string(), metric.to_string()))
+            .copied()
+            .unwrap_or_default()
+    };
+    h.push_str(
+        "<h3>Recalls to custody, by reason</h3>\n<div class=\"wide\"><table>\n\
+         <tr><th>recalls</th>",
+    );
+    for arm in &dir.arms {
+        let _ = write!(h, "<th>{}</th>", esc(&arm.label));
+    }
+    h.push_str("</tr>\n<tr><td>Recalls a week</td>");
+    for arm in &dir.arms {
+        let e = get(arm, RecallGroup::All, "recalls_per_week");
+        let _ = write!(h, "<td>{}</td>", estimate_text(Unit::Count("recalls"), &e));
+    }
+    h.push_str("</tr>\n");
+    for group in RecallGroup::ALL.into_iter().skip(1) {
+        if group == RecallGroup::Standard {
+            continue;
+        }
+        let _ = write!(
+            h,
+            "<tr><td>{}</td>",
+            esc(&capitalise(&format!(
+                "{} (share of recalls)",
+                group.label()
+            )))
+        );
+        for arm in &dir.arms {
+            let _ = write!(
+                h,
+                "<td>{}</td>",
+                estimate_text(Unit::Share, &get(arm, group, "share"))
+            );
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</table></div>\n<p class=\"ci\">A recall may cite several reasons and counts under \
+         each, so the reasons' shares add up to more than 100%, as in the Ministry of \
+         Justice's Offender Management Statistics. A fixed-term recall returns the person to \
+         custody for a set term and never follows a further charge; the rest are standard \
+         recalls. Every figure, with the counts, is in <code>recalls.csv</code>.</p>\n",
+    );
 }
 
 /// A multi-setting sweep summarised by main effects: for each setting, the measures at each

@@ -44,6 +44,9 @@ pub struct ArmResults {
     /// `by_age.csv`: (age band, metric) → estimate (empty for output written before the file
     /// existed).
     pub by_age: BTreeMap<(String, String), Estimate>,
+    /// `recalls.csv`: (reason, metric) → estimate (empty for output written before the file
+    /// existed).
+    pub recalls: BTreeMap<(String, String), Estimate>,
     /// `timeseries.csv`: column name → one value a week (weeks in order from 0).
     pub weekly: BTreeMap<String, Vec<Option<f64>>>,
     /// `survival.csv`: event (`reoffence`, `breach`) → the Kaplan–Meier curve.
@@ -142,13 +145,14 @@ fn at_line(path: &Path, line: u64, message: impl Into<String>) -> Error {
 }
 
 /// The files of an output directory that are read back, in the order they are checked.
-pub const READ_FILES: [&str; 9] = [
+pub const READ_FILES: [&str; 10] = [
     "run.json",
     "stats.csv",
     "summary.csv",
     "by_tier.csv",
     "by_disposal.csv",
     "by_age.csv",
+    "recalls.csv",
     "timeseries.csv",
     "survival.csv",
     "compare.csv",
@@ -575,6 +579,9 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
     }
     for (i, key, e) in by_group("by_age.csv", "age", true)?.unwrap_or_default() {
         arms[i].by_age.insert(key, e);
+    }
+    for (i, key, e) in by_group("recalls.csv", "reason", true)?.unwrap_or_default() {
+        arms[i].recalls.insert(key, e);
     }
 
     let weekly_path = dir.join("timeseries.csv");

@@ -18,6 +18,7 @@ mod organisation;
 mod outputs;
 mod pinned;
 mod plots_and_report;
+mod recalls;
 mod report_browser;
 mod resume;
 mod robustness;

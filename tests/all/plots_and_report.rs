@@ -86,6 +86,7 @@ fn arm(label: &str, varied: &[(&str, &str)], shift: f64) -> ArmResults {
         by_tier,
         by_disposal: BTreeMap::new(),
         by_age: BTreeMap::new(),
+        recalls: BTreeMap::new(),
         weekly,
         survival,
         by_replication: BTreeMap::new(),
