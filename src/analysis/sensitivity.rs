@@ -20,7 +20,7 @@ use crate::scenario::{Scenario, validate};
 
 /// The parameters screened by default: the behavioural assumptions and the main levers, each
 /// a number. docs/validation.md lists them.
-pub const DEFAULT_KEYS: [&str; 32] = [
+pub const DEFAULT_KEYS: [&str; 35] = [
     "workforce.caseload_cap",
     "workforce.hours_per_week",
     "workforce.turnover_rate",
@@ -53,6 +53,9 @@ pub const DEFAULT_KEYS: [&str; 32] = [
     "services.open_share",
     "services.max_wait_weeks",
     "supervision.assessment_hours",
+    "enforcement.unseen_weeks_before_check",
+    "reports.share",
+    "reports.requirement_share",
 ];
 
 /// The measures whose elasticities are estimated.
