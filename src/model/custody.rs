@@ -123,9 +123,9 @@ impl Sentencer {
         let Some(length) = self.decide(o, week, false) else {
             return;
         };
-        let custody = self.custody_weeks(length);
-        o.journey.disposal = Disposal::Custody;
         if initial {
+            let custody = self.custody_weeks(length);
+            o.journey.disposal = Disposal::Custody;
             let elapsed_fraction = o.draws.uniform(week, Decision::TimeServed, 0);
             o.journey.order_start = week - (elapsed_fraction * f64::from(length)) as i32;
             o.journey.order_due_end = o.journey.order_start + length;
@@ -141,10 +141,17 @@ impl Sentencer {
             }
             return;
         }
-        o.journey.order_due_end = o.journey.order_start + length;
-        o.journey.release_due = o.journey.order_start + custody;
         // No report: straight to custody at sentence.
+        self.pass_custodial_sentence(o, length);
         begin_custody(o, o.journey.order_start, c);
+    }
+
+    /// A custodial sentence of `length` weeks from the order's start: custody to the release
+    /// point, licence to the end.
+    fn pass_custodial_sentence(&self, o: &mut Offender, length: i32) {
+        o.journey.disposal = Disposal::Custody;
+        o.journey.order_due_end = o.journey.order_start + length;
+        o.journey.release_due = o.journey.order_start + self.custody_weeks(length);
     }
 
     /// The hearing after a pre-sentence report: custody, or a community order. A full
@@ -156,9 +163,7 @@ impl Sentencer {
         let arrival = o.journey.stage_started;
         match self.decide(o, arrival, o.report.done) {
             Some(length) => {
-                o.journey.disposal = Disposal::Custody;
-                o.journey.order_due_end = o.journey.order_start + length;
-                o.journey.release_due = o.journey.order_start + self.custody_weeks(length);
+                self.pass_custodial_sentence(o, length);
                 sentence_to_custody(o, managers, &s.custody);
             }
             None => {

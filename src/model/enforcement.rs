@@ -103,7 +103,8 @@ pub struct EnforcementCounts {
 
 /// A licence's conditions besides reporting: a relapse into drugs or alcohol, or losing the
 /// approved address, is a failure when the supervisor finds it out, as likely as another
-/// violation is detected (as closely watched: the mode, a restriction, the police). Returns the recall reasons found.
+/// violation is detected (as closely watched: the mode, a restriction, the police). Returns
+/// the recall reasons found.
 fn licence_conditions(o: &Offender, s: &Scenario, week: i32) -> u8 {
     if o.journey.stage != Stage::Licence
         || !o.is_allocated()

@@ -62,15 +62,19 @@ fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
     }
 }
 
-/// Linking hours expected when the plan is drawn up or reviewed.
+/// Linking hours expected when the plan is drawn up or reviewed: a referral for certain when
+/// the order requires treatment, otherwise as often as the mode brokers. (Only the first plan
+/// must refer a required treatment; at a review this overstates the hours.)
 fn expected_linking(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
-    if o.report.treatment_requirement && o.supervision.service == ServiceState::None {
-        s.services.referral_hours
-    } else if o.supervision.service == ServiceState::None {
-        modes.get(o.risk).referral_share * s.services.referral_hours
-    } else {
-        0.0
+    if o.supervision.service != ServiceState::None {
+        return 0.0;
     }
+    let share = if o.report.treatment_requirement {
+        1.0
+    } else {
+        modes.get(o.risk).referral_share
+    };
+    share * s.services.referral_hours
 }
 
 /// After a contact this week, the next is due at the mode's interval (or sooner under a

@@ -196,8 +196,8 @@ pub fn outputs_md() -> String {
          `reason` is `all` (every recall), one of the reasons a recall cites as the Ministry \
          of Justice's Offender Management Statistics record them — `further_charge` (a proven \
          offence that week), `failure_to_keep_in_touch` (whereabouts unknown), \
-         `non_compliance` (failures to comply enforced), `failure_to_reside` (no settled \
-         address), `drugs_or_alcohol` (a relapse the supervisor found) — or the type of \
+         `non_compliance` (failures to comply enforced), `failure_to_reside` (the approved \
+         address lost and found out), `drugs_or_alcohol` (a relapse the supervisor found) — or the type of \
          recall, `fixed_term` (`custody.fixed_term_weeks`; never with a further charge) or \
          `standard` (`custody.recall_weeks`). `metric` is `recalls` (recalls in the window, \
          per replication), `recalls_per_week` (the same a week of the window) or `share` (of \

@@ -799,8 +799,12 @@ fn has_enforcement(dir: &OutputDir) -> bool {
 
 /// One row per measure, one column per arm, of the estimates in `stats.csv`; a row undefined
 /// in every arm is left out.
-fn measure_rows(h: &mut String, dir: &OutputDir, names: &[&str]) {
-    for m in names.iter().filter_map(|n| measure(n)) {
+fn measure_rows<'a>(
+    h: &mut String,
+    dir: &OutputDir,
+    measures: impl IntoIterator<Item = &'a Measure>,
+) {
+    for m in measures {
         if !dir.arms.iter().any(|a| a.mean(m.name).is_some()) {
             continue;
         }
@@ -880,23 +884,20 @@ fn enforcement_section(h: &mut String, dir: &OutputDir) {
         let _ = write!(h, "<th>{}</th>", esc(&arm.label));
     }
     h.push_str("</tr>\n");
-    measure_rows(
-        h,
-        dir,
-        &[
-            "breach_hearings_per_week",
-            "court_revoked_at_breach",
-            "court_curfew_at_breach",
-            "court_fine_at_breach",
-            "keep_in_touch_checks_per_week",
-            "office_checks_per_week",
-            "whereabouts_unknown_per_week",
-            "office_actions_per_week",
-        ],
-    );
+    let mut rows = vec![
+        "breach_hearings_per_week",
+        "court_revoked_at_breach",
+        "court_curfew_at_breach",
+        "court_fine_at_breach",
+        "keep_in_touch_checks_per_week",
+        "office_checks_per_week",
+        "whereabouts_unknown_per_week",
+        "office_actions_per_week",
+    ];
     if licences {
-        measure_rows(h, dir, &["licence_condition_failures_per_week"]);
+        rows.push("licence_condition_failures_per_week");
     }
+    measure_rows(h, dir, rows.into_iter().filter_map(measure));
     h.push_str("</table></div>\n");
     let by_reason = dir.arms.iter().any(|a| !a.recalls.is_empty());
     if licences && by_reason {
@@ -1244,14 +1245,7 @@ fn tables(h: &mut String, dir: &OutputDir) {
     }
     h.push_str("</tr>\n");
     // The focus measures first; a measure undefined in every arm is left out.
-    for m in focus_first(dir, headline_measures()) {
-        let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
-        for arm in &dir.arms {
-            let e = arm.stats.get(m.name).copied().unwrap_or_default();
-            let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &e));
-        }
-        h.push_str("</tr>\n");
-    }
+    measure_rows(h, dir, focus_first(dir, headline_measures()));
     h.push_str(
         "</table></div>\n<h3>Proven reoffending within a year, by risk tier</h3>\n\
                 <div class=\"wide\"><table>\n<tr><th>risk tier</th>",
