@@ -56,6 +56,9 @@ pub struct StepCounts {
     /// counted).
     #[serde(default)]
     pub leavers: u32,
+    /// Specialist posts moved to another type at this week's re-division of posts.
+    #[serde(default)]
+    pub posts_redivided: u32,
     pub work: WorkCounts,
     pub conferences: ConferenceCounts,
     pub services: ServiceCounts,
@@ -199,6 +202,9 @@ macro_rules! week {
         if w.office.divides_posts {
             pass!($mode, w, [handover_of_misfits]);
         }
+        //    Under type streaming, specialist posts are re-divided between types as demand
+        //    moves, at the scenario's interval.
+        redivision(w);
         clock.lap("handover_of_misfits");
         // 3-4. Allocation and the workload: each case manager's account opens, waiting cases
         //    are allocated oldest first, demand is added up, shares are decided and cover
@@ -276,6 +282,18 @@ fn intake(w: &mut World) {
 #[inline(always)]
 fn handover_of_misfits(f: &mut Office, _: usize, o: &mut Offender) {
     transfer_if_misfit(o, &mut f.managers, &f.establishment, f.week);
+}
+
+/// 2. Every `organisation.redivision_interval_weeks` (from the first interval on), specialist
+/// posts move between types to where cases wait (see [`Establishment::redivide`]).
+fn redivision(w: &mut World) {
+    let f = &mut w.office;
+    let interval = f.scenario.organisation.redivision_interval_weeks as i32;
+    if interval > 0 && f.week > 0 && f.week % interval == 0 && f.divides_posts {
+        f.counts.posts_redivided +=
+            f.establishment
+                .redivide(&w.cases, &mut f.managers, f.scenario, f.week);
+    }
 }
 
 /// 3. Allocates a waiting case to a post with room (cases come in arrival order, so the

@@ -171,6 +171,9 @@ pub enum Decision {
     GivenSettled = 48,
     /// The patch the case lives in.
     GivenPatch = 49,
+    // Specialisation (numbered apart from the decisions above, which other work extends).
+    /// Whether a new specialist post-holder is trained in the post's type of case.
+    SpecialistTraining = 70,
 }
 
 /// An entity's random numbers: the Squares counter-based generator (Widynski 2020, "Squares:

@@ -733,6 +733,7 @@ columns! {
     requirement_cost, Unit::Money("a week"), "the modes' non-staff costs of allocated cases", |r| Some(r.costs.requirements);
     custody_cost, Unit::Money("a week"), "people in custody", |r| Some(r.costs.custody);
     leavers, Unit::Count("posts"), "post-holders who left", |r| count(r.steps.leavers);
+    posts_redivided, Unit::Count("posts"), "specialist posts moved to another type of case at a re-division of posts", |r| count(r.steps.posts_redivided);
 }
 
 impl WeekRecord {

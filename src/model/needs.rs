@@ -107,7 +107,7 @@ pub fn needs_week(
         let specialist = match o.supervision.manager.index() {
             Some(i)
                 if !o.events.contact_by_cover
-                    && managers[i].specialises_in(case_type(o, org.streaming)) =>
+                    && managers[i].trained_specialist_in(case_type(o, org.streaming)) =>
             {
                 org.specialist_effect
             }

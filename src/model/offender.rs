@@ -283,6 +283,9 @@ pub struct SupervisionState {
     pub unanswered: u8,
     /// Breach proceedings so far on this sentence.
     pub breaches: u8,
+    /// The case's type (under the streaming) when it was allocated to its case manager: a post
+    /// moved to another type at a re-division keeps the cases it holds while their type stays.
+    pub allocated_type: u8,
     /// First week after a curfew the court added at breach ([`NEVER`]: none yet).
     pub curfew_until: i32,
 }
@@ -705,6 +708,7 @@ impl OffenderFactory {
                 cover_hint: NO_GROUP,
                 last_seen: NEVER,
                 unanswered: 0,
+                allocated_type: 0,
                 breaches: 0,
                 curfew_until: NEVER,
             },

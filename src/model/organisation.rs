@@ -219,12 +219,15 @@ pub fn expected_caseload(s: &Scenario) -> ExpectedCaseload {
 const CASE_HEADROOM: f64 = 1.1;
 
 /// Divides `total` posts among parts: each first gets the posts its expected cases need under
-/// the cap with 10% headroom (at least `minimum`), and the posts left follow the expected
-/// hours. If there are too few posts even for the cases, they follow the cases.
-fn divide_posts(total: usize, parts: &[Work], cap: u32, minimum: usize) -> Vec<usize> {
+/// its posts' cap (`caps[i]`, or the last of `caps`) with 10% headroom (at least `minimum`),
+/// and the posts left follow the expected hours. If there are too few posts even for the
+/// cases, they follow the cases.
+fn divide_posts(total: usize, parts: &[Work], caps: &[u32], minimum: usize) -> Vec<usize> {
     let for_cases: Vec<usize> = parts
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
+            let cap = caps[i.min(caps.len() - 1)];
             if p.cases > 0.0 {
                 ((p.cases * CASE_HEADROOM / f64::from(cap)).ceil() as usize).max(minimum)
             } else {
@@ -354,11 +357,16 @@ impl Establishment {
             pools.push(ids);
             pools.len() - 1
         };
+        let specialist_cap = w.specialist_cap();
         let post = |patch: usize, function: Function, specialism: u8| {
             let mut m = CaseManager::new(patch as u16);
             m.function = function;
             m.specialism = specialism;
-            m.cap = w.caseload_cap;
+            m.cap = if specialism == NO_SPECIALISM {
+                w.caseload_cap
+            } else {
+                specialist_cap
+            };
             m.weekly_hours = w.hours_per_week;
             m
         };
@@ -414,7 +422,17 @@ impl Establishment {
                 } else {
                     vec![reports, supervision]
                 };
-                let mut split = divide_posts(staff, &parts, w.caseload_cap, 1);
+                // Under type streaming the supervising posts are specialists, with their cap.
+                let caps: Vec<u32> = (0..parts.len())
+                    .map(|i| {
+                        if i == 1 && streaming.by_type() {
+                            specialist_cap
+                        } else {
+                            w.caseload_cap
+                        }
+                    })
+                    .collect();
+                let mut split = divide_posts(staff, &parts, &caps, 1);
                 // A post of every function with work in every patch, while the posts allow.
                 for i in 0..parts.len() {
                     if parts[i].cases <= 0.0 || split[i] >= patches {
@@ -434,8 +452,12 @@ impl Establishment {
                     licence_pool = patch_pools(split[3], Function::Licence, &mut managers);
                 } else {
                     // Specialists serve every patch; a post's patch only spreads them.
-                    let counts =
-                        divide_posts(split[1], &expected.supervision_by_type, w.caseload_cap, 1);
+                    let counts = divide_posts(
+                        split[1],
+                        &expected.supervision_by_type,
+                        &[specialist_cap],
+                        1,
+                    );
                     let type_pools: Vec<usize> = counts
                         .iter()
                         .enumerate()
@@ -666,6 +688,7 @@ impl Establishment {
                 (_, PostWork::Type(t)) => {
                     m.function = Function::Supervision;
                     m.specialism = t as u8;
+                    m.cap = w.specialist_cap();
                     type_pools[t]
                 }
             };
@@ -741,8 +764,7 @@ impl Establishment {
         }
         if o.supervision.cover_hint != NO_GROUP {
             let group = &self.cover_groups[o.supervision.cover_hint as usize];
-            let fits =
-                |id: &&ManagerId| self.still_fits(o, &managers[id.index().expect("real post")]);
+            let fits = |id: &&ManagerId| self.fits(o, &managers[id.index().expect("real post")]);
             if let Some(id) = Self::least_loaded(group.iter().filter(fits), managers, complex) {
                 return Some(id);
             }
@@ -765,6 +787,98 @@ impl Establishment {
             Stage::Licence => self.licence_pool[i],
             _ => self.supervision_pool[i],
         }
+    }
+
+    /// Re-divides the specialist posts between types as demand has moved (type streaming, every
+    /// `organisation.redivision_interval_weeks`): while a type has cases waiting for a case
+    /// manager beyond the room its posts have, a post moves to it from the type with most room
+    /// to spare, as long as that type keeps room for its own waiting cases and at least one
+    /// post. The post moved is the one with most room among those that may hold the receiving
+    /// type's cases (qualified for a tier reserved for qualified staff). It keeps the cases it
+    /// holds while their type stays ([`Establishment::still_fits`]); its holder is trained in the new
+    /// type with the chance `practice.specialist_trained_share`. Returns the posts moved.
+    pub fn redivide(
+        &mut self,
+        cases: &[Offender],
+        managers: &mut [CaseManager],
+        s: &Scenario,
+        week: i32,
+    ) -> u32 {
+        if !self.streaming.by_type() || self.types < 2 {
+            return 0;
+        }
+        // Under type streaming each type has one pool, serving every patch.
+        let type_pool: Vec<usize> = self.supervision_pool[..self.types].to_vec();
+        let mut waiting = vec![0i64; self.types];
+        for o in cases.iter().filter(|o| !o.removed) {
+            if !o.is_allocated()
+                && o.journey.stage != Stage::PreSentence
+                && wants_case_manager(o, s, week)
+            {
+                waiting[case_type(o, self.streaming)] += 1;
+            }
+        }
+        let post_room = |m: &CaseManager| -> i64 {
+            if m.in_post() {
+                i64::from(m.cap.saturating_sub(m.caseload))
+            } else {
+                0
+            }
+        };
+        let mut room: Vec<i64> = type_pool
+            .iter()
+            .map(|&p| {
+                self.pools[p]
+                    .iter()
+                    .map(|id| post_room(&managers[id.index().expect("real post")]))
+                    .sum()
+            })
+            .collect();
+        let qualified_only = |t: usize| {
+            self.streaming == Streaming::Risk && t >= s.workforce.qualified_from_tier.index()
+        };
+        let mut moved = 0;
+        // Each move fills one post's room, so there are at most as many moves as posts.
+        let posts: usize = type_pool.iter().map(|&p| self.pools[p].len()).sum();
+        for _ in 0..posts {
+            // The type short of most room for its waiting cases.
+            let Some(to) = (0..self.types)
+                .filter(|&t| waiting[t] > room[t])
+                .max_by_key(|&t| (waiting[t] - room[t], std::cmp::Reverse(t)))
+            else {
+                break;
+            };
+            // The post with most room, from a type that can spare it.
+            let mut best: Option<(i64, usize, usize)> = None;
+            for from in (0..self.types).filter(|&t| t != to) {
+                let pool = &self.pools[type_pool[from]];
+                if pool.len() < 2 {
+                    continue;
+                }
+                for (k, id) in pool.iter().enumerate() {
+                    let m = &managers[id.index().expect("real post")];
+                    let r = post_room(m);
+                    let spare = room[from] - waiting[from] - r;
+                    let eligible = !qualified_only(to) || m.grade == Grade::Qualified;
+                    if r > 0 && spare >= 0 && eligible && best.is_none_or(|(b, _, _)| r > b) {
+                        best = Some((r, from, k));
+                    }
+                }
+            }
+            let Some((r, from, k)) = best else {
+                break;
+            };
+            let id = self.pools[type_pool[from]].remove(k);
+            self.pools[type_pool[to]].push(id);
+            let m = &mut managers[id.index().expect("real post")];
+            m.specialism = to as u8;
+            m.specialist_trained = m.draws.uniform(week, Decision::SpecialistTraining, 1)
+                < s.practice.specialist_trained_share;
+            room[from] -= r;
+            room[to] += r;
+            moved += 1;
+        }
+        moved
     }
 
     /// Fills a team's empty member places (team and hybrid approaches) from the posts that
@@ -793,17 +907,30 @@ impl Establishment {
         }
     }
 
-    /// Whether the post holding a case may go on holding it at its current stage and type.
+    /// Whether the post holding a case may go on holding it at its current stage and type (a
+    /// post moved to another type at a re-division keeps the cases it holds while their type
+    /// is the one they had when allocated).
     pub fn still_fits(&self, o: &Offender, m: &CaseManager) -> bool {
+        let t = case_type(o, self.streaming);
+        self.function_fits(o, m)
+            && (m.holds_type(t) || usize::from(o.supervision.allocated_type) == t)
+    }
+
+    /// Whether a post may take a case at its current stage and type.
+    fn fits(&self, o: &Offender, m: &CaseManager) -> bool {
+        self.function_fits(o, m) && m.holds_type(case_type(o, self.streaming))
+    }
+
+    /// Whether a post works on a case's current stage.
+    fn function_fits(&self, o: &Offender, m: &CaseManager) -> bool {
         let task = self.streaming == Streaming::Task;
-        let function_fits = match (o.journey.stage, m.function) {
+        match (o.journey.stage, m.function) {
             (_, Function::All) => true,
             (Stage::PreSentence, f) => f == Function::Reports,
             (Stage::Custody, f) if task => f == Function::Custody,
             (Stage::Licence, f) if task => f == Function::Licence,
             (_, f) => f == Function::Supervision,
-        };
-        function_fits && m.holds_type(case_type(o, self.streaming))
+        }
     }
 }
 
@@ -914,6 +1041,8 @@ pub fn allocate_if_waiting(
                 managers,
                 scenario.relationship.retained_on_handoff,
             );
+            offender.supervision.allocated_type =
+                case_type(offender, scenario.organisation.streaming) as u8;
         }
     }
     let teams = scenario.organisation.approach != Approach::Individual;

@@ -22,9 +22,9 @@ use statrs::distribution::{Beta, ContinuousCDF};
 use crate::model::custody::{Sentencer, begin_custody};
 use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Needs, Offender, OffenderFactory, Person};
-use crate::model::organisation::expected_caseload;
+use crate::model::organisation::{Establishment, expected_caseload};
 use crate::rng::{Decision, Draws, Entity};
-use crate::scenario::{BetaParams, CaseRow, InflowWorkedOut, InitialStage, PostGrade, Scenario};
+use crate::scenario::{BetaParams, CaseRow, InflowWorkedOut, InitialStage, Scenario};
 use crate::text::thousands;
 
 /// Weeks in a year, for ages.
@@ -178,30 +178,28 @@ pub const WARN_WAITING_SHARE: f64 = 0.01;
 pub fn capacity_check(s: &Scenario, in_force: f64, waiting: Option<f64>) -> CapacityCheck {
     let w = &s.workforce;
     let vacant_share = vacant_share(s);
-    let (staff_caps, volunteer_caps, posts) = match &s.unit.posts {
-        Some(rows) => rows.iter().fold((0.0, 0.0, 0u32), |(st, vo, n), r| {
-            let volunteer = r.grade == PostGrade::Volunteer;
-            let cap = f64::from(r.cap.unwrap_or(if volunteer {
-                w.volunteer_caseload_cap
+    // The posts as the run establishes them (the planner's own, or divided between functions
+    // and types, where specialists may have a cap of their own).
+    let (managers, _) = Establishment::establish(s, 0, 0);
+    let (staff_caps, volunteer_caps, posts) =
+        managers.iter().fold((0.0, 0.0, 0u32), |(st, vo, n), m| {
+            if m.is_staff() {
+                (st + f64::from(m.cap), vo, n + 1)
             } else {
-                w.caseload_cap
-            }));
-            if volunteer {
-                (st, vo + cap, n)
-            } else {
-                (st + cap, vo, n + 1)
+                (st, vo + f64::from(m.cap), n)
             }
-        }),
-        None => (
-            f64::from(w.case_managers) * f64::from(w.caseload_cap),
-            f64::from(w.volunteers) * f64::from(w.volunteer_caseload_cap),
-            w.case_managers,
-        ),
-    };
+        });
     let capacity = (staff_caps + volunteer_caps) * (1.0 - vacant_share);
     let measured = waiting.is_some();
     let cases_waiting = waiting.unwrap_or((in_force - capacity).max(0.0));
-    let per_post = f64::from(w.caseload_cap) * (1.0 - vacant_share);
+    // Posts needed at the mean cap of the staff posts (the caseload cap unless specialists or
+    // the planner's rows have their own).
+    let mean_cap = if posts > 0 {
+        staff_caps / f64::from(posts)
+    } else {
+        f64::from(w.caseload_cap)
+    };
+    let per_post = mean_cap * (1.0 - vacant_share);
     let posts_needed =
         ((in_force - volunteer_caps * (1.0 - vacant_share)).max(0.0) / per_post).ceil() as u32;
     // A case or two waiting in a week is the churn of any unit (new orders, leavers' cases

@@ -147,6 +147,8 @@ pub struct CaseManager {
     pub draws: Draws,
     /// Whether the present holder is trained in core correctional practices.
     pub trained: bool,
+    /// Whether the present holder is trained in the post's type of case (type streaming).
+    pub specialist_trained: bool,
     /// The week the present holder started (negative for those in post before the run).
     pub started: i32,
     /// While an agency worker covers the vacant post: the week the permanent replacement
@@ -182,6 +184,7 @@ impl CaseManager {
             cover_share: 0.0,
             draws: Draws::new(0, 0, Entity::Post, 0),
             trained: false,
+            specialist_trained: false,
             started: i32::MIN / 2,
             agency_until: NO_COVER,
             skill_this_week: 0.0,
@@ -201,6 +204,12 @@ impl CaseManager {
     /// Whether this post may hold a case of type `t`: any type, unless it specialises.
     pub fn holds_type(&self, t: usize) -> bool {
         self.specialism == NO_SPECIALISM || self.specialises_in(t)
+    }
+
+    /// Whether the holder is a specialist in case type `t` trained in it: their work on a
+    /// need of such a case achieves `organisation.specialist_effect` times more.
+    pub fn trained_specialist_in(&self, t: usize) -> bool {
+        self.specialist_trained && self.specialises_in(t)
     }
 
     /// Whether this post may hold a case: in post, under its cap, and of a grade allowed the
@@ -232,6 +241,9 @@ impl CaseManager {
     pub fn new_holder(&mut self, week: i32, p: &Practice) {
         self.started = week;
         self.trained = self.draws.uniform(week, Decision::Training, 0) < p.trained_share;
+        self.specialist_trained = self.specialism != NO_SPECIALISM
+            && self.draws.uniform(week, Decision::SpecialistTraining, 0)
+                < p.specialist_trained_share;
     }
 
     /// Whether an agency worker holds the post (covering a vacancy).

@@ -836,6 +836,18 @@ pub struct Workforce {
                   quality of supervision falls"
     )]
     pub caseload_cap: u32,
+    /// Type streaming: most cases one specialist may hold (0: the `caseload_cap`).
+    #[param(
+        default = 0,
+        unit = "cases",
+        min = 0,
+        max = 1_000_000,
+        label = "specialist caseload cap",
+        source = "0 keeps one cap for all; specialty caseloads are \"meaningfully reduced\" \
+                  (Skeem, Emke-Francis & Louden 2006), about 30 to 50 cases against over 130 \
+                  on traditional caseloads (Wolff et al. 2014)"
+    )]
+    pub specialist_caseload_cap: u32,
     /// Hours a week each case manager has for casework (after training, meetings, admin).
     #[param(
         default = 30.0,
@@ -976,6 +988,17 @@ pub struct Workforce {
     pub posts: String,
 }
 
+impl Workforce {
+    /// Most cases a specialist may hold under type streaming.
+    pub fn specialist_cap(&self) -> u32 {
+        if self.specialist_caseload_cap > 0 {
+            self.specialist_caseload_cap
+        } else {
+            self.caseload_cap
+        }
+    }
+}
+
 /// How case management is organised (DOMICE 2011a). Streaming divides staff posts by the work
 /// expected, estimated from a fixed sample of the population before the run: each function
 /// (report writing, supervision) and each specialist type first gets enough posts to hold its
@@ -1035,18 +1058,36 @@ pub struct Organisation {
                   \"to provide continuity and cover for one another in the event of absence\""
     )]
     pub cover_group_size: u32,
-    /// Type streaming (`risk`, `offence`, `need`): how much more a specialist's work on a need
-    /// achieves with a case of their own type, as a multiplier on `needs.work_per_contact`.
+    /// Type streaming (`risk`, `offence`, `need`): how much more a specialist trained in their
+    /// type (`practice.specialist_trained_share`) achieves by work on a need with a case of
+    /// that type, as a multiplier on `needs.work_per_contact`.
     #[param(
-        default = 1.0,
+        default = 1.3,
         unit = "multiplier",
         above = 0,
         max = 10,
-        label = "specialist's advantage",
-        source = "assumption: no study gives the size of a specialist's advantage; none by \
-                  default (the generic_vs_specialised scenario sets one and says so)"
+        label = "trained specialist's advantage",
+        source = "assumption on the size: specialty officers, trained and expert in their \
+                  caseload, participate more in treatment and use more problem-solving \
+                  (Skeem, Emke-Francis & Louden 2006; Skeem, Manchak & Montoya 2017, where \
+                  the whole specialty package cut re-arrest odds 2.68-fold); no study isolates \
+                  the training's part, so 1.3 is modest"
     )]
     pub specialist_effect: f64,
+    /// Type streaming: weeks between re-divisions of the specialist posts between types as
+    /// demand moves. At each, a post moves from the type with most room to spare to a type
+    /// whose cases wait for want of room; it keeps the cases it holds until they end. 0: posts
+    /// are divided once, at the start.
+    #[param(
+        default = 13,
+        unit = "weeks",
+        max = MAX_WEEKS,
+        label = "weeks between re-divisions of specialist posts",
+        source = "assumption: services review how posts are divided between teams at planning \
+                  intervals (a quarter here); divided once, need streaming stranded up to 140 \
+                  cases as needs moved (issue 23)"
+    )]
+    pub redivision_interval_weeks: u32,
 }
 
 /// Who holds responsibility for a case (DOMICE 2011a).
@@ -1839,6 +1880,20 @@ pub struct Practice {
                   piloted in three areas (Sorsby et al. 2013)"
     )]
     pub trained_share: f64,
+    /// Type streaming: share of specialist post-holders trained in their type of case (a new
+    /// holder is trained with this chance). A trained specialist's work on a case of their type
+    /// achieves `organisation.specialist_effect` times more.
+    #[param(
+        default = 1.0,
+        unit = "share of specialist posts",
+        min = 0,
+        max = 1,
+        label = "specialists trained in their type",
+        source = "sustained officer training is a defining feature of the prototypic specialty \
+                  agency (Skeem, Emke-Francis & Louden 2006); lower it for specialists \
+                  designated without training"
+    )]
+    pub specialist_trained_share: f64,
     /// Skill of an experienced case manager trained in core correctional practices (0 to 1).
     #[param(
         default = 1.0,

@@ -26,5 +26,6 @@ mod schedule;
 mod serve;
 mod serve_browser;
 mod shards;
+mod specialisation;
 mod unit;
 mod untrusted_inputs;

@@ -51,6 +51,7 @@ fn need_streaming_moves_cases_when_their_main_need_changes() {
 fn specialists_meet_more_needs_when_they_are_more_effective() {
     let mut plain = small_scenario();
     plain.organisation.streaming = Streaming::Need;
+    plain.organisation.specialist_effect = 1.0;
     let mut better = plain.clone();
     better.organisation.specialist_effect = 1.5;
     assert_higher(

@@ -526,6 +526,9 @@ fn posts_under_risk_and_task_streaming_hold_only_their_work() {
     }
     std::fs::write(dir.path().join("risk.csv"), &risk).unwrap();
     s.organisation.streaming = casesim::scenario::Streaming::Risk;
+    // The planner's posts as they are: no re-division between tiers (tests/all/specialisation.rs
+    // tests what re-division keeps).
+    s.organisation.redivision_interval_weeks = 0;
     let path = scenario_file(dir.path(), &s, "", "posts = \"risk.csv\"");
     let given = resolve_scenario(&path, &[]).unwrap();
     assert_eq!(given.workforce.case_managers, 25);
