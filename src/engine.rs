@@ -214,6 +214,11 @@ macro_rules! week {
             w.office.week,
             &w.office.scenario.practice,
         );
+        //    Qualified staff oversee their patch's volunteers first.
+        w.office.establishment.oversee_volunteers(
+            &mut w.office.managers,
+            w.office.scenario.workforce.volunteer_oversight_hours,
+        );
         clock.lap("open_accounts");
         pass!($mode, w, [allocation, demand]);
         clock.lap("allocation");
@@ -674,7 +679,10 @@ impl<'s> World<'s> {
                         o.id, holder.grade
                     ));
                 }
-                if !holder.is_staff() && o.risk != crate::model::offender::RiskTier::Low {
+                if !holder.is_staff()
+                    && (o.risk > self.office.scenario.workforce.volunteer_highest_tier
+                        || o.journey.stage != Stage::Order)
+                {
                     return Err(format!(
                         "volunteer holds case {} of tier {:?}",
                         o.id, o.risk

@@ -32,7 +32,8 @@ use crate::model::custody::{Sentencer, wants_case_manager};
 use crate::model::journey::{Disposal, Stage};
 use crate::model::offender::{Need, Offender, OffenderFactory, RiskTier};
 use crate::model::workforce::{
-    CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM, StaffEventRates, vacancy,
+    CaseManager, Function, Grade, ManagerId, NO_GROUP, NO_SPECIALISM, StaffEventRates, StaffStatus,
+    vacancy,
 };
 use crate::rng::{Decision, Draws, Entity};
 use crate::scenario::unit::PostWork;
@@ -769,7 +770,7 @@ impl Establishment {
                 return Some(id);
             }
         }
-        if o.risk == RiskTier::Low && o.journey.stage == Stage::Order {
+        if o.risk <= s.workforce.volunteer_highest_tier && o.journey.stage == Stage::Order {
             if let Some(pool) = self.volunteer_pool[patch] {
                 if let Some(id) = Self::least_loaded(&self.pools[pool], managers, false) {
                     return Some(id);
@@ -879,6 +880,43 @@ impl Establishment {
             moved += 1;
         }
         moved
+    }
+
+    /// Each volunteer present takes `workforce.volunteer_oversight_hours` of a qualified
+    /// case manager of its patch this week, from the one present with most hours left (the
+    /// earlier post on a tie); hours no one has are not given.
+    pub fn oversee_volunteers(&self, managers: &mut [CaseManager], hours: f64) {
+        if hours <= 0.0 {
+            return;
+        }
+        for pool in self.volunteer_pool.iter().flatten() {
+            for id in &self.pools[*pool] {
+                let v = &managers[id.index().expect("real post")];
+                if v.status != StaffStatus::Present {
+                    continue;
+                }
+                let patch = v.patch;
+                let overseer = managers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| {
+                        m.patch == patch
+                            && m.grade == Grade::Qualified
+                            && m.status == StaffStatus::Present
+                            && m.hours_left() > 0.0
+                    })
+                    .max_by(|(i, a), (j, b)| {
+                        a.hours_left().total_cmp(&b.hours_left()).then(j.cmp(i))
+                    })
+                    .map(|(i, _)| i);
+                if let Some(i) = overseer {
+                    let m = &mut managers[i];
+                    let given = hours.min(m.hours_left());
+                    m.hours_used += given;
+                    m.demand.oversight += given;
+                }
+            }
+        }
     }
 
     /// Fills a team's empty member places (team and hybrid approaches) from the posts that

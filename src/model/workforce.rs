@@ -48,6 +48,8 @@ pub enum StaffStatus {
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Demand {
     pub paperwork: f64,
+    /// Overseeing the patch's volunteers' cases (qualified staff; done first, like paperwork).
+    pub oversight: f64,
     /// Pre-sentence report writing (a court deadline, so done before casework).
     pub reports: f64,
     /// Team coordination: members' own assessments and case conferences (meetings at set

@@ -974,6 +974,27 @@ pub struct Workforce {
         source = "assumption: a handful of low-risk cases"
     )]
     pub volunteer_caseload_cap: u32,
+    /// The highest risk tier a volunteer may hold (orders only: volunteers hold no licences).
+    #[param(
+        default = RiskTier::Low,
+        label = "highest tier volunteers hold",
+        source = "DOMICE 2011b: volunteers \"are responsible for some lower risk cases\""
+    )]
+    pub volunteer_highest_tier: RiskTier,
+    /// Hours a week of a qualified case manager in the volunteer's patch for each volunteer
+    /// present: overseeing the volunteer's cases (case discussion, sign-off of decisions). The
+    /// paid coordinator's recruiting, vetting and training is `costs.volunteer_coordination_hours`.
+    #[param(
+        default = 0.5,
+        unit = "hours a week per volunteer",
+        min = 0,
+        max = 168,
+        why = "there are 168 hours in a week",
+        label = "staff oversight of a volunteer",
+        source = "assumption: a volunteer's cases stay the service's responsibility, so a \
+                  qualified officer discusses them with the volunteer, about half an hour a week"
+    )]
+    pub volunteer_oversight_hours: f64,
     /// Your own posts: a CSV file with one row per post (grade, hours, patch, specialism,
     /// trained, vacant; its path relative to the scenario file; docs/inputs.md gives the
     /// columns). It replaces `case_managers`, `volunteers` and `qualified_share` (which then

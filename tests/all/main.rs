@@ -29,3 +29,4 @@ mod shards;
 mod specialisation;
 mod unit;
 mod untrusted_inputs;
+mod volunteers;
