@@ -162,3 +162,36 @@ fn the_case_record_stays_within_its_size_with_the_tallies_by_need() {
     eprintln!("Offender: {size} bytes");
     assert!(size <= 240, "{size}");
 }
+
+#[test]
+fn the_report_shows_outcomes_by_need_where_streaming_varies_and_not_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (sweep, run) = (tmp.path().join("sweep"), tmp.path().join("run"));
+    let mut args = vec![
+        "sweep",
+        "scenarios/baseline.toml",
+        "--vary",
+        "organisation.streaming=generic,need",
+        "--quiet",
+        "--reps",
+        "2",
+    ];
+    args.extend(QUICK);
+    args.extend(["--out", sweep.to_str().unwrap()]);
+    let o = casesim(&args, None);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
+    let report = std::fs::read_to_string(sweep.join("report.html")).unwrap();
+    assert!(report.contains("<h2>By need and offence type</h2>"));
+    assert!(report.contains("Primary need met, by primary need"));
+    assert!(report.contains("href=\"#by-need\""));
+    let mut args = vec!["run", "scenarios/baseline.toml", "--quiet", "--reps", "2"];
+    args.extend(QUICK);
+    args.extend(["--out", run.to_str().unwrap()]);
+    let o = casesim(&args, None);
+    assert!(o.status.success(), "{}", crate::common::stderr(&o));
+    let report = std::fs::read_to_string(run.join("report.html")).unwrap();
+    assert!(
+        !report.contains("by-need"),
+        "a generic run keeps the report as it was"
+    );
+}
