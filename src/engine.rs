@@ -149,7 +149,8 @@ pub struct Office<'s> {
     /// Report-writing hours a week, and whether cases have teams: the workload's constants.
     report_weekly: f64,
     teams: bool,
-    /// Whether anyone can be sent to custody (else no ICM conferences are held).
+    /// Whether anyone can be sent to custody under ICM (`custody.icm`; else no ICM
+    /// conferences are held).
     sends_anyone: bool,
     /// Whether posts are divided by function or type (else no case is ever a misfit).
     divides_posts: bool,
@@ -548,7 +549,7 @@ impl<'s> World<'s> {
             establishment,
             services: ServiceSystem::new(&scenario.services),
             modes,
-            sends_anyone: sentencer.sends_anyone(),
+            sends_anyone: sentencer.sends_anyone() && scenario.custody.icm,
             divides_posts: scenario.organisation.streaming != Streaming::Generic,
             factory,
             sentencer,

@@ -19,10 +19,13 @@ pub mod survival;
 use rayon::prelude::*;
 
 use crate::metrics::recorder::AgeBand;
-use crate::metrics::{COLUMNS, Metrics, RecallGroup, RecallMetric, RecallTally, Survival};
+use crate::metrics::{
+    COLUMNS, GROUP_MEASURES, GroupMeasure, GroupTally, Metrics, RecallGroup, RecallMetric,
+    RecallTally, Survival,
+};
 use crate::model::journey::Disposal;
 use crate::model::offender::RiskTier;
-use crate::scenario::Scenario;
+use crate::scenario::{OffenceType, Scenario};
 pub use compare::{
     COST_EFFECTS, CostEffect, cost_effect, cost_effectiveness, independent_seed, paired_differences,
 };
@@ -225,6 +228,13 @@ pub fn check_result(
                 .into(),
         );
     }
+    if !result.by_group.is_sound() {
+        return Err(
+            "its tallies by need and offence hold a number that is not finite or could not \
+             have been counted"
+                .into(),
+        );
+    }
     if result.offender_weeks >= 1 << 56 {
         return Err(format!(
             "claims {} offender-weeks, more than could be simulated",
@@ -309,6 +319,35 @@ impl RunResults {
                     .iter()
                     .map(|r| metrics(r, group).values()[i]);
                 out.push((group, m.name, bounded(m.name, summarise(values))));
+            }
+        }
+        out
+    }
+
+    /// Mean and CI of every measure of `by_need.csv`: each primary need (then `none`) and
+    /// its measures, in [`GROUP_MEASURES`] order.
+    pub fn stats_by_need(&self) -> Vec<(usize, &'static GroupMeasure, Summary)> {
+        self.group_stats(crate::metrics::groups::NEED_GROUPS, |r, g| {
+            &r.by_group.by_need[g]
+        })
+    }
+
+    /// The same for `by_offence.csv`, by principal offence in [`OffenceType::ALL`] order.
+    pub fn stats_by_offence(&self) -> Vec<(usize, &'static GroupMeasure, Summary)> {
+        self.group_stats(OffenceType::COUNT, |r, g| &r.by_group.by_offence[g])
+    }
+
+    fn group_stats(
+        &self,
+        groups: usize,
+        tally: impl Fn(&ReplicationResult, usize) -> &GroupTally,
+    ) -> Vec<(usize, &'static GroupMeasure, Summary)> {
+        let mut out = Vec::new();
+        for g in 0..groups {
+            for m in GROUP_MEASURES {
+                let values = self.replications.iter().map(|r| (m.value)(tally(r, g)));
+                let (lo, hi) = m.unit.bounds();
+                out.push((g, m, summarise(values).within(lo, hi)));
             }
         }
         out

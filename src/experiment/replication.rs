@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::World;
 use crate::metrics::cases::CaseRecord;
 use crate::metrics::recorder::AgeBand;
-use crate::metrics::{Metrics, RecallTally, Recorder, Survival, WeekRecord};
+use crate::metrics::{GroupTallies, Metrics, RecallTally, Recorder, Survival, WeekRecord};
 use crate::model::journey::Disposal;
 use crate::scenario::{RiskTier, Scenario};
 
@@ -28,6 +28,9 @@ pub struct ReplicationResult {
     /// against when it is read back.
     #[serde(default)]
     pub recalls: RecallTally,
+    /// Outcomes by primary need and by principal offence (`by_need.csv`, `by_offence.csv`).
+    #[serde(default)]
+    pub by_group: GroupTallies,
     /// Offender-weeks simulated (cases present, summed over weeks): the unit of throughput.
     pub offender_weeks: u64,
     /// Every case's record (`--cases`), in arrival order; absent unless asked for.
@@ -64,6 +67,7 @@ pub fn simulate_with(
     world.compact();
     recorder.finish(world.cases(), last_week);
     let recalls = RecallTally::of(recorder.window().weeks);
+    recorder.groups.finish();
     ReplicationResult {
         replication,
         metrics: recorder.metrics(),
@@ -73,6 +77,7 @@ pub fn simulate_with(
         weeks: recorder.weeks,
         survival: recorder.survival,
         recalls,
+        by_group: recorder.groups,
         offender_weeks,
         cases: recorder.cases.map(|log| log.records),
     }

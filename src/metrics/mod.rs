@@ -4,11 +4,13 @@
 
 pub mod cases;
 pub mod costs;
+pub mod groups;
 pub mod measures;
 pub mod recalls;
 pub mod recorder;
 
 pub use costs::CostBreakdown;
+pub use groups::{GROUP_MEASURES, GroupMeasure, GroupTallies, GroupTally};
 pub use measures::{COLUMNS, MEASURES, Measure, Metrics, Scope, Unit, Window, measure};
 pub use recalls::{RecallGroup, RecallMetric, RecallTally};
 pub use recorder::{

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{Observer, StepCounts};
 use crate::metrics::cases::CaseLog;
 use crate::metrics::costs::{CostBreakdown, UnitCosts};
+use crate::metrics::groups::GroupTallies;
 use crate::metrics::{Metrics, Window};
 use crate::model::custody::SHORT_SENTENCE_WEEKS;
 use crate::model::journey::{Disposal, OrderOutcome, Stage, follow_up_start, last_follow_up_week};
@@ -393,6 +394,8 @@ pub struct Recorder {
     engage_weeks: Option<i32>,
     /// Outcome tallies by disposal, tier and age band at sentence.
     pub tallies: Tallies,
+    /// Outcomes by primary need and by offence (`by_need.csv`, `by_offence.csv`).
+    pub groups: GroupTallies,
     pub weeks: Vec<WeekRecord>,
     pub survival: Survival,
     /// The week being counted, between [`Observer::open_week`] and [`Observer::close_week`].
@@ -437,6 +440,7 @@ impl Recorder {
                 .through_the_gate
                 .then_some(s.custody.engage_weeks_before_release as i32),
             tallies: Default::default(),
+            groups: GroupTallies::default(),
             weeks: Vec::with_capacity(sim.weeks as usize),
             survival: Survival::default(),
             open: OpenWeek::default(),
@@ -716,6 +720,7 @@ impl Recorder {
             tally.violated += u64::from(o.tallies.violations > 0);
             tally.contacts_due += u64::from(o.tallies.contacts_due);
             tally.contacts_delivered += u64::from(o.tallies.contacts_delivered);
+            self.groups.sentence_ended(o, custodial);
         }
         if released {
             let f = o.journey.at_release;
@@ -742,6 +747,7 @@ impl Recorder {
             tally.followed_up += 1;
             let proven = u64::from(o.tallies.first_proven_reoffence != NEVER);
             tally.proven_in_follow_up += proven;
+            self.groups.follow_up_ended(o, proven > 0);
             if o.supervision.service_history & service_history::COMPLETED != 0 {
                 tally.followed_up_completed_service += 1;
                 tally.proven_completed_service += proven;

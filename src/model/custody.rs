@@ -13,6 +13,10 @@
 //!   need; release without it makes the need a level worse. A service in place is an accepted
 //!   referral waiting since the pre-release conference (first in the queue), or the engaged case
 //!   manager's own referral.
+//! - **Without ICM** (`custody.icm = false`: sentence management as before ICM, Jardine & Rigby
+//!   2010, 1.16) no conference is held: nothing is planned, so housing is in place only with
+//!   `in_place_if_unplanned`, and a service only when the case already waits for or attends
+//!   one (the engaged case manager's own referral); no pre-release referral is made.
 //! - **Through the gate.** With `custody.through_the_gate`, a community case manager takes the
 //!   case `engage_weeks_before_release` before release: prison visits build the working
 //!   relationship, the assessment and plan are done inside, and the first appointment is the
@@ -203,8 +207,12 @@ pub fn begin_custody(o: &mut Offender, start: i32, c: &Custody) {
     o.supervision.next_contact = NEVER;
     o.supervision.next_review = NEVER;
     o.icm.planned = 0;
-    o.icm.next_conference =
-        (start + c.conference_interval_weeks as i32).min(pre_release_conference_week(o, start, c));
+    // Without ICM (`custody.icm = false`) no conference is ever due.
+    o.icm.next_conference = if c.icm {
+        (start + c.conference_interval_weeks as i32).min(pre_release_conference_week(o, start, c))
+    } else {
+        NEVER
+    };
 }
 
 /// Week of the pre-release conference of the spell in custody that began at `start`.
@@ -327,7 +335,9 @@ fn arrange_release(o: &mut Offender, services: &ServiceSystem, s: &Scenario, wee
                 flags |= at_release::SERVICE_IN_PLACE;
             }
             ServiceState::None => {
-                if services.reachable[need as usize] > 0
+                // Without ICM there is no pre-release conference to refer at.
+                if c.icm
+                    && services.reachable[need as usize] > 0
                     && d.uniform(week, Decision::InPlaceAtRelease, need as u32) < chance(need)
                 {
                     // Referred and accepted at the pre-release conference.

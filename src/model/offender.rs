@@ -333,8 +333,46 @@ pub struct Tallies {
     pub contacts_kept: u16,
     /// Proven offences during the current order or licence.
     pub offences_on_sentence: u8,
+    /// Referrals to services made (accepted, refused or ending in the case manager's own
+    /// work), and the weeks waited for a place in all, each counted to 255: counted where they
+    /// happen (`workload`, `services`), read at the sentence's end for `by_need.csv` and
+    /// `by_offence.csv`. (Bytes, so that the case record keeps its size.)
+    pub referrals: u8,
+    pub service_wait_weeks: u8,
+    /// The most severe need at the start (the first of equals, as [`Needs::most_severe`]) and
+    /// its severity then, as one byte ([`Tallies::primary_need`]): the case's group in
+    /// `by_need.csv`.
+    pub primary_need_code: u8,
     /// Week of the first proven reoffence in the follow-up ([`NEVER`]: none yet).
     pub first_proven_reoffence: i32,
+}
+
+impl Tallies {
+    /// A referral to a service was made.
+    pub fn referred(&mut self) {
+        self.referrals = self.referrals.saturating_add(1);
+    }
+
+    /// A wait for a service ended after `weeks`.
+    pub fn wait_ended(&mut self, weeks: u64) {
+        let weeks = u8::try_from(weeks).unwrap_or(u8::MAX);
+        self.service_wait_weeks = self.service_wait_weeks.saturating_add(weeks);
+    }
+
+    /// `primary_need_code` of a case starting with `needs`: the need's index times 4 plus its
+    /// severity, or [`u8::MAX`] for none.
+    pub fn primary_need_code(needs: &Needs) -> u8 {
+        needs.most_severe().map_or(u8::MAX, |need| {
+            need.index() as u8 * (MAX_SEVERITY + 1) + needs.severity(need)
+        })
+    }
+
+    /// The most severe need at the start and its severity then, if any.
+    pub fn primary_need(&self) -> Option<(Need, u8)> {
+        let code = self.primary_need_code;
+        let need = Need::ALL.get(usize::from(code / (MAX_SEVERITY + 1)))?;
+        Some((*need, code % (MAX_SEVERITY + 1)))
+    }
 }
 
 impl Offender {
@@ -731,6 +769,9 @@ impl OffenderFactory {
                 violations: 0,
                 contacts_kept: 0,
                 offences_on_sentence: 0,
+                referrals: 0,
+                service_wait_weeks: 0,
+                primary_need_code: Tallies::primary_need_code(&needs),
                 first_proven_reoffence: NEVER,
             },
             removed: false,

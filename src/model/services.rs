@@ -401,6 +401,7 @@ pub fn case_services(
                 o.supervision.service = ServiceState::None;
                 counts.waits_ended += 1;
                 counts.wait_weeks += wait_so_far(o, since, week);
+                o.tallies.wait_ended(wait_so_far(o, since, week));
             }
         }
         ServiceState::Substituting { need } => {
@@ -458,6 +459,7 @@ pub fn fill_places(
         }
         counts.waits_ended += 1;
         counts.wait_weeks += waited as u64;
+        o.tallies.wait_ended(waited as u64);
     }
     counts.attending = system.attending.iter().sum();
 }

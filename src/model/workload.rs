@@ -524,7 +524,11 @@ pub fn deliver(
     let required = planned && o.report.treatment_requirement;
     if required || o.draws.uniform(week, Decision::Referral, 0) < broker {
         let m = &mut managers[index];
-        match refer(o, m, services, &s.services, week, required) {
+        let referral = refer(o, m, services, &s.services, week, required);
+        if !matches!(referral, Referral::NotMade) {
+            o.tallies.referred();
+        }
+        match referral {
             Referral::NotMade => {}
             Referral::Accepted => work.referrals += 1,
             Referral::Refused => {

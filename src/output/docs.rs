@@ -207,11 +207,12 @@ pub fn outputs_md() -> String {
          `recall_fixed_term_share` of stats.csv, `all`'s `recalls_per_week` its \
          `recalls_per_week`. With nobody on licence (the shipped baseline has no custody) \
          the file is still written: the counts are 0 and the shares empty (undefined), as \
-         by_disposal.csv leaves custody's rates empty.\n\n## timeseries.csv\n\nOne row per week (including the warm-up), each \
+         by_disposal.csv leaves custody's rates empty.\n\n{groups}## timeseries.csv\n\nOne row per week (including the warm-up), each \
          column the mean over replications of that week's value. Staff columns are of paid \
          staff; volunteers are counted apart.\n\n| column | unit | meaning |\n|---|---|---|\n\
          | `week` | week | the week, from 0 |\n",
-        case.join(", ")
+        case.join(", "),
+        groups = groups_md(),
     );
     for c in COLUMNS {
         let _ = writeln!(
@@ -229,6 +230,39 @@ pub fn outputs_md() -> String {
     }
     out.push_str(CASES_TAIL);
     out.push_str(TAIL);
+    out
+}
+
+/// The sections of `by_need.csv` and `by_offence.csv`, from their measure table.
+fn groups_md() -> String {
+    let mut out = String::from(
+        "## by_need.csv\n\n`need,metric,mean,ci_low,ci_high,n`: the outcomes of the sentences \
+         that ended in the measurement window (community orders terminated and licences ended), \
+         by the case's primary need: its most severe need at the start (the first of equals in \
+         the order `drugs`, `alcohol`, `mental_health`, `accommodation`, `employment`, \
+         `family`, `thinking`), or `none` for a case that started with no need. Each sentence \
+         counts once, when it ends, with what became of its needs and the referrals it had; its \
+         follow-up counts when it ends, as `reoffending_rate` counts it. The groups' counts sum \
+         to the totals of summary.csv (`cases` to `orders_terminated` + `licences_ended`, \
+         `followed_up` to `cohort_followed_up`). Mean over replications and 95% CI, as \
+         stats.csv; a count is per replication. It answers whether specialising by need (need \
+         streaming, `organisation.specialist_effect`) or more of a service helps the people \
+         with that need; `report.html` shows it where the arms differ in streaming or \
+         services.\n\n| metric | unit | meaning |\n|---|---|---|\n",
+    );
+    for m in crate::metrics::GROUP_MEASURES {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            m.name,
+            cell(&m.unit.words()),
+            cell(&m.meaning.split_whitespace().collect::<Vec<_>>().join(" "))
+        );
+    }
+    out.push_str(
+        "\n## by_offence.csv\n\n`offence,metric,mean,ci_low,ci_high,n`: the same measures by \
+         principal offence (`violent`, `sexual`, `acquisitive`, `drug`, `other`).\n\n",
+    );
     out
 }
 

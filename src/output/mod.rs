@@ -169,6 +169,29 @@ pub fn recalls_csv(g: &Grouped) -> Vec<u8> {
     })
 }
 
+/// `by_need.csv`: `need,metric,mean,ci_low,ci_high,n`: the outcomes of the sentences ended
+/// in the window by the case's primary need at the start (its most severe need, or `none`).
+pub fn by_need_csv(g: &Grouped) -> Vec<u8> {
+    case_stats_csv(g, "need", |results| {
+        results
+            .stats_by_need()
+            .into_iter()
+            .map(|(group, m, s)| (crate::metrics::groups::need_group_name(group), m.name, s))
+            .collect()
+    })
+}
+
+/// `by_offence.csv`: `offence,metric,mean,ci_low,ci_high,n`: the same by principal offence.
+pub fn by_offence_csv(g: &Grouped) -> Vec<u8> {
+    case_stats_csv(g, "offence", |results| {
+        results
+            .stats_by_offence()
+            .into_iter()
+            .map(|(group, m, s)| (crate::scenario::OffenceType::ALL[group].name(), m.name, s))
+            .collect()
+    })
+}
+
 /// The case-outcome metrics within groups (`group` names the column): one row per group and
 /// metric.
 fn case_stats_csv(
@@ -474,6 +497,8 @@ pub fn result_files(g: &Grouped) -> Vec<(String, Vec<u8>)> {
         ("by_disposal.csv".into(), by_disposal_csv(g)),
         ("by_age.csv".into(), by_age_csv(g)),
         ("recalls.csv".into(), recalls_csv(g)),
+        ("by_need.csv".into(), by_need_csv(g)),
+        ("by_offence.csv".into(), by_offence_csv(g)),
         ("timeseries.csv".into(), timeseries_csv(g)),
         ("survival.csv".into(), survival_csv(g)),
     ]

@@ -139,13 +139,17 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     if let Some(description) = dir.scenario(0).and_then(|s| s.get("description")?.as_str()) {
         let _ = writeln!(h, "<p class=\"lead\">{}</p>", esc(description));
     }
-    contents(&mut h, figures, has_enforcement(dir));
+    let groups = shows_groups(dir);
+    contents(&mut h, figures, has_enforcement(dir), groups);
     // The unit's caseload warning, if any, then the answer: findings, plots and tables; then
     // what was run and how it was set.
     unit_section(&mut h, dir);
     findings(&mut h, dir);
     cost_section(&mut h, dir);
     enforcement_section(&mut h, dir);
+    if groups {
+        groups_section(&mut h, dir);
+    }
     h.push_str("<section id=\"plots\">\n<h2>Plots</h2>\n");
     for f in figures {
         let _ = write!(
@@ -227,12 +231,15 @@ pub fn inline_svg(svg: &str) -> String {
     svg[start..].replacen("<svg ", "<svg role=\"img\" ", 1)
 }
 
-fn contents(h: &mut String, figures: &[Figure], enforcement: bool) {
+fn contents(h: &mut String, figures: &[Figure], enforcement: bool, groups: bool) {
     h.push_str(
         "<nav><a href=\"#findings\">Main findings</a> · <a href=\"#budget\">The budget</a> · ",
     );
     if enforcement {
         h.push_str("<a href=\"#enforcement\">Enforcement</a> · ");
+    }
+    if groups {
+        h.push_str("<a href=\"#by-need\">By need and offence type</a> · ");
     }
     h.push_str("<a href=\"#plots\">Plots</a>");
     for f in figures {
@@ -904,6 +911,137 @@ fn enforcement_section(h: &mut String, dir: &OutputDir) {
         recall_table(h, dir);
     }
     h.push_str("</section>\n");
+}
+
+/// Whether a setting is one of streaming or services: the settings whose effect on a need
+/// `by_need.csv` shows.
+fn is_streaming_or_services(key: &str) -> bool {
+    key == "organisation.streaming"
+        || key == "organisation.specialist_effect"
+        || key.starts_with("services.")
+}
+
+/// Whether the report shows outcomes by need and offence type: the arms differ in streaming or
+/// services, or a single run streams by need; and `by_need.csv` was read.
+fn shows_groups(dir: &OutputDir) -> bool {
+    if dir.arms.iter().all(|a| a.by_need.is_empty()) {
+        return false;
+    }
+    let arms: Vec<Vec<(String, Value)>> = (0..dir.arms.len())
+        .filter_map(|i| dir.scenario(i).map(flat))
+        .collect();
+    let Some(first) = arms.first() else {
+        return false;
+    };
+    if arms.len() == 1 {
+        return first.iter().any(|(k, v)| {
+            k == "organisation.streaming" && matches!(v.as_str(), Some("need" | "offence"))
+        });
+    }
+    first.iter().any(|(key, value)| {
+        is_streaming_or_services(key)
+            && arms[1..].iter().any(|other| {
+                other
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .is_none_or(|(_, v)| !same(v, value))
+            })
+    })
+}
+
+/// Outcomes by the case's primary need and by offence type, per arm (from `by_need.csv` and
+/// `by_offence.csv`): does specialising by need, or more of a service, help that need?
+fn groups_section(h: &mut String, dir: &OutputDir) {
+    use crate::metrics::groups::{NEED_GROUPS, need_group_label, need_group_name};
+    use crate::scenario::OffenceType;
+    h.push_str(
+        "<section id=\"by-need\">\n<h2>By need and offence type</h2>\n<p>Sentences that ended \
+         in the window, grouped by the case's primary need (its most severe need at the start) \
+         and by offence type. Each cell is the mean over replications with its 95% CI.</p>\n",
+    );
+    let needs: Vec<(String, &str)> = (0..NEED_GROUPS)
+        .map(|g| (need_group_name(g).to_string(), need_group_label(g)))
+        .collect();
+    let offences: Vec<(String, &str)> = OffenceType::ALL
+        .iter()
+        .map(|o| (o.name().to_string(), o.name()))
+        .collect();
+    let tables: [(&str, &[(String, &str)], bool, &str); 5] = [
+        (
+            "Primary need met, by primary need",
+            &needs,
+            true,
+            "primary_need_met_rate",
+        ),
+        (
+            "Referrals per sentence, by primary need",
+            &needs,
+            true,
+            "referrals_per_case",
+        ),
+        (
+            "Median weeks waiting for a service, by primary need",
+            &needs,
+            true,
+            "median_case_wait_weeks",
+        ),
+        (
+            "Reoffending, by primary need",
+            &needs,
+            true,
+            "reoffending_rate",
+        ),
+        (
+            "Reoffending, by offence type",
+            &offences,
+            false,
+            "reoffending_rate",
+        ),
+    ];
+    for (title, groups, by_need, metric) in tables {
+        let Some(m) = crate::metrics::GROUP_MEASURES
+            .iter()
+            .find(|m| m.name == metric)
+        else {
+            continue;
+        };
+        let get = |arm: &ArmResults, group: &str| {
+            let map = if by_need {
+                &arm.by_need
+            } else {
+                &arm.by_offence
+            };
+            map.get(&(group.to_string(), metric.to_string()))
+                .copied()
+                .unwrap_or_default()
+        };
+        let _ = write!(
+            h,
+            "<h3>{}</h3>\n<div class=\"wide\"><table>\n<tr><th>{}</th>",
+            esc(title),
+            if by_need { "primary need" } else { "offence" }
+        );
+        for arm in &dir.arms {
+            let _ = write!(h, "<th>{}</th>", esc(&arm.label));
+        }
+        h.push_str("</tr>\n");
+        for (name, label) in groups {
+            if dir.arms.iter().all(|a| get(a, name).mean.is_none()) {
+                continue;
+            }
+            let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(label)));
+            for arm in &dir.arms {
+                let _ = write!(h, "<td>{}</td>", estimate_text(m.unit, &get(arm, name)));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table></div>\n");
+    }
+    h.push_str(
+        "<p class=\"ci\">Cases, needs met, referrals, mean and median waits, reoffending and \
+         breach for every group are in <code>by_need.csv</code> and \
+         <code>by_offence.csv</code>.</p>\n</section>\n",
+    );
 }
 
 /// Recalls to custody by reason, and the fixed-term share, per arm (from `recalls.csv`).

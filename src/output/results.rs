@@ -47,6 +47,10 @@ pub struct ArmResults {
     /// `recalls.csv`: (reason, metric) → estimate (empty for output written before the file
     /// existed).
     pub recalls: BTreeMap<(String, String), Estimate>,
+    /// `by_need.csv` and `by_offence.csv`: (primary need, metric) and (offence, metric) →
+    /// estimate (empty for output written before the files existed).
+    pub by_need: BTreeMap<(String, String), Estimate>,
+    pub by_offence: BTreeMap<(String, String), Estimate>,
     /// `timeseries.csv`: column name → one value a week (weeks in order from 0).
     pub weekly: BTreeMap<String, Vec<Option<f64>>>,
     /// `survival.csv`: event (`reoffence`, `breach`) → the Kaplan–Meier curve.
@@ -145,7 +149,7 @@ fn at_line(path: &Path, line: u64, message: impl Into<String>) -> Error {
 }
 
 /// The files of an output directory that are read back, in the order they are checked.
-pub const READ_FILES: [&str; 10] = [
+pub const READ_FILES: [&str; 12] = [
     "run.json",
     "stats.csv",
     "summary.csv",
@@ -153,6 +157,8 @@ pub const READ_FILES: [&str; 10] = [
     "by_disposal.csv",
     "by_age.csv",
     "recalls.csv",
+    "by_need.csv",
+    "by_offence.csv",
     "timeseries.csv",
     "survival.csv",
     "compare.csv",
@@ -582,6 +588,12 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
     }
     for (i, key, e) in by_group("recalls.csv", "reason", true)?.unwrap_or_default() {
         arms[i].recalls.insert(key, e);
+    }
+    for (i, key, e) in by_group("by_need.csv", "need", true)?.unwrap_or_default() {
+        arms[i].by_need.insert(key, e);
+    }
+    for (i, key, e) in by_group("by_offence.csv", "offence", true)?.unwrap_or_default() {
+        arms[i].by_offence.insert(key, e);
     }
 
     let weekly_path = dir.join("timeseries.csv");

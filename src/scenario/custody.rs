@@ -310,6 +310,22 @@ pub struct Custody {
     )]
     pub handover_gap_weeks: u32,
 
+    /// Integrated Case Management in custody: multi-agency case conferences, the Community
+    /// Integration Plan and families at the conferences (the keys below, to `family`).
+    /// `false`: sentence management without them, as before ICM: prisoners serve their
+    /// sentence and are released on licence, but no conference is held, so nothing is planned
+    /// with an agency, no family is invited, no police risk plan is agreed and nobody is
+    /// referred at a pre-release conference; a service is in place at release only when the
+    /// case already waits for or attends one (a through-the-gate case manager's own referral),
+    /// and housing with `in_place_if_unplanned`. The other ICM keys are then ignored.
+    #[param(
+        default = true,
+        label = "Integrated Case Management (ICM)",
+        source = "Jardine & Rigby 2010 (1.14-1.16): ICM superseded SPS Sentence Management on 1 \
+                  June 2006 with a case conference approach involving all relevant service \
+                  providers, every prisoner leaving with a Community Integration Plan"
+    )]
+    pub icm: bool,
     /// Weeks between ICM case conferences in custody (the first is held this long after
     /// sentence); a pre-release conference is held `pre_release_conference_weeks` before
     /// release whatever the interval.

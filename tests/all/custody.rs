@@ -337,3 +337,55 @@ fn treatment_required_on_the_report_raises_needs_met_where_there_are_places() {
         "needs met, treatment required on the report minus not",
     );
 }
+
+/// `custody.icm = false`: sentence management without ICM case conferences.
+fn without_icm(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.custody.icm = false;
+    s
+}
+
+#[test]
+fn switching_icm_off_changes_nothing_when_nobody_is_sent_to_custody() {
+    let mut s = crate::common::small_scenario();
+    s.simulation.replications = 1;
+    let (with, without) = (simulate(&s, 0), simulate(&without_icm(&s), 0));
+    assert_eq!(
+        serde_json::to_string(&with).unwrap(),
+        serde_json::to_string(&without).unwrap()
+    );
+}
+
+#[test]
+fn icm_puts_more_services_and_housing_in_place_at_release_and_lowers_reoffending_after_it() {
+    // Without through-the-gate, only the conferences arrange anything before release.
+    let mut icm = custody_scenario();
+    icm.custody.through_the_gate = false;
+    let (with, without) = (replicate(&icm), replicate(&without_icm(&icm)));
+    assert!(
+        without
+            .iter()
+            .all(|r| r.metrics.get("icm_agency_attendance").is_none()),
+        "no conference is held without ICM"
+    );
+    assert!(
+        without
+            .iter()
+            .all(|r| r.weeks.iter().all(|w| w.steps.conferences.conferences == 0))
+    );
+    assert_higher(
+        &custody_metric(&with, "services_in_place_at_release"),
+        &custody_metric(&without, "services_in_place_at_release"),
+        "services in place at release, ICM minus none",
+    );
+    assert_higher(
+        &custody_metric(&with, "housing_in_place_at_release"),
+        &custody_metric(&without, "housing_in_place_at_release"),
+        "housing in place at release, ICM minus none",
+    );
+    assert_lower(
+        &custody_metric(&with, "reoffending_rate"),
+        &custody_metric(&without, "reoffending_rate"),
+        "reoffending within a year of release, ICM minus none",
+    );
+}

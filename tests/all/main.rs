@@ -4,6 +4,7 @@
 mod common;
 
 mod allocations;
+mod by_need;
 mod cases;
 mod cli;
 mod costs;

@@ -86,6 +86,8 @@ fn arm(label: &str, varied: &[(&str, &str)], shift: f64) -> ArmResults {
         by_tier,
         by_disposal: BTreeMap::new(),
         by_age: BTreeMap::new(),
+        by_need: BTreeMap::new(),
+        by_offence: BTreeMap::new(),
         recalls: BTreeMap::new(),
         weekly,
         survival,

@@ -12,13 +12,15 @@ use casesim::{ReplicationResult, Scenario};
 
 /// The result files a sweep writes, all of which must be byte-identical between runs that
 /// should agree (thread counts, shards, resumed runs).
-pub const SWEEP_CSVS: [&str; 9] = [
+pub const SWEEP_CSVS: [&str; 11] = [
     "summary.csv",
     "stats.csv",
     "by_tier.csv",
     "by_disposal.csv",
     "by_age.csv",
     "recalls.csv",
+    "by_need.csv",
+    "by_offence.csv",
     "timeseries.csv",
     "survival.csv",
     "compare.csv",
