@@ -171,6 +171,10 @@ pub enum Decision {
     GivenSettled = 48,
     /// The patch the case lives in.
     GivenPatch = 49,
+    // Services, again.
+    /// Whether, under open access, a free place the case would get goes to another user
+    /// waiting that week instead (index: the other users it has met that week).
+    PassedOver = 55,
 }
 
 /// An entity's random numbers: the Squares counter-based generator (Widynski 2020, "Squares:

@@ -25,6 +25,7 @@ mod robustness;
 mod schedule;
 mod serve;
 mod serve_browser;
+mod services_access;
 mod shards;
 mod unit;
 mod untrusted_inputs;
