@@ -171,6 +171,10 @@ pub enum Decision {
     GivenSettled = 48,
     /// The patch the case lives in.
     GivenPatch = 49,
+    // Services, again.
+    /// Whether, under open access, a free place the case would get goes to another user
+    /// waiting that week instead (index: the other users it has met that week).
+    PassedOver = 55,
     // Specialisation (numbered apart from the decisions above, which other work extends).
     /// Whether a new specialist post-holder is trained in the post's type of case.
     SpecialistTraining = 70,

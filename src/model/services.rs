@@ -2,17 +2,36 @@
 //! a completed service does.
 //!
 //! One provider per need type, with places, a treatment length and a completion probability
-//! that rises with motivation. Seed 002: services "often do not exist or are prioritised for
-//! other user groups"; some jurisdictions have protocols about access; in others providers
-//! must accept offenders. The access in force sets the share of places offenders reach and
-//! whether a provider may refuse (see [`Services::reach`]). A refused referral can be
-//! overturned by advocacy; a referral that waits longer than `max_wait_weeks`, or to a service
-//! with no places at all, leaves the case manager to provide "an equivalent service
-//! themselves": own work on the need, which costs extra hours at each contact and does less.
+//! that rises with motivation. Seed 002 (DOMICE 2011b): services "often do not exist or are
+//! prioritised for other user groups"; some jurisdictions have "protocols about access to
+//! services"; in others (DOMICE 2011a) providers have "a mandatory or statutory duty to
+//! co-operate with the plan".
+//!
+//! Every provider's places are shared with other users, who arrive in a steady stream (each
+//! holds a place for the provider's weeks of treatment; those not placed in their week go
+//! elsewhere). The access in force is a mechanism, not a share of places:
+//!
+//! - `open`: the provider may refuse a referral (`open_acceptance`; advocacy may overturn the
+//!   refusal), and a free place the next offender would get goes, with probability
+//!   `open_deprioritisation`, to another user waiting that week instead;
+//! - `protocol`: `protocol_share` of the places is reserved for offenders, other users fill
+//!   the rest, and every referral is accepted; a referral that has waited the agreed maximum
+//!   (`protocol_max_wait_weeks`) is escalated: served ahead of the waiting list, and given a
+//!   place outside the reserved share ahead of other users;
+//! - `statutory`: the provider must assess a referral within `statutory_assessment_weeks` (no
+//!   place before), accepts it when its need is at `statutory_eligibility` or above and refuses
+//!   it otherwise; an accepted referral takes any free place ahead of other users.
+//!
+//! A referral that waits longer than `max_wait_weeks`, or to a service with no places at all,
+//! leaves the case manager to provide "an equivalent service themselves": own work on the
+//! need, which costs extra hours at each contact and does less.
 //!
 //! A case has at most one referral at a time, for its most severe need: sentence plans
 //! sequence their objectives. Referrals are made when the plan is drawn up or reviewed (see
-//! `workload`); waiting lists are first come, first served.
+//! `workload`); the waiting list is served in the order `services.priority` sets (first come,
+//! first served by default; ties first come, then by place in the caseload). Under
+//! `nearest_release` cases in custody join the list, the soonest released first, and a place
+//! that comes to one is held for it from its release.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +40,7 @@ use crate::model::journey::Stage;
 use crate::model::offender::{MAX_SEVERITY, NEVER, Need, Offender, RiskTier};
 use crate::model::workforce::CaseManager;
 use crate::rng::Decision;
-use crate::scenario::{Mode, Scenario, Services};
+use crate::scenario::{Access, Mode, Scenario, ServicePriority, Services};
 
 /// Flags of what a case has done with services ([`SupervisionState::service_history`]).
 pub mod service_history {
@@ -82,13 +101,41 @@ pub struct ServiceCounts {
     pub cost: f64,
 }
 
-/// The providers of one replication: places and waiting lists.
+/// One entry of a week's waiting list.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    /// The order it is served in: its rank under the priority rule (escalated referrals
+    /// first), then the week referred, then the case's place in the caseload.
+    key: u128,
+    /// The case's place in the caseload.
+    case: u32,
+    /// The week referred.
+    since: i32,
+    need: u8,
+}
+
+/// The providers of one replication: places shared with other users, and waiting lists.
 pub struct ServiceSystem {
-    /// Places offenders can reach at each provider, after `capacity_scale` and access.
+    /// The most places offenders can hold at each provider at once (its places after
+    /// `capacity_scale`: other users and the access decide how many they get).
     pub reachable: [u32; Need::COUNT],
     /// Places in use by offenders (counted each week).
     pub attending: [u32; Need::COUNT],
     acceptance: f64,
+    access: Access,
+    priority: ServicePriority,
+    /// Places reserved for offenders under a protocol.
+    reserved: [u32; Need::COUNT],
+    /// Places held by other users, and how many of them leave in each week of the provider's
+    /// course (a ring of `weeks` slots per provider, from `others_slot[n]`).
+    others: [u32; Need::COUNT],
+    others_leaving: Vec<u32>,
+    others_slot: [usize; Need::COUNT],
+    /// Other users arriving a week (a steady stream), the fraction of one carried to the next
+    /// week, and those arrived this week and not yet placed.
+    others_per_week: [f64; Need::COUNT],
+    others_carried: [f64; Need::COUNT],
+    others_pending: [u32; Need::COUNT],
     weeks: [u32; Need::COUNT],
     completion_log_odds: [f64; Need::COUNT],
     cost_per_week: [f64; Need::COUNT],
@@ -111,16 +158,17 @@ pub struct ServiceSystem {
     /// For each service, a number no case's weekly dropout hazard reaches: a draw at or above
     /// it decides the week without working the hazard out.
     dropout_ceiling: [f64; Need::COUNT],
-    /// This week's waiting list: (week referred, position in the caseload, need).
-    queue: Vec<(i32, u32, u8)>,
+    /// This week's waiting list.
+    queue: Vec<Waiting>,
 }
 
 fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln().clamp(-40.0, 40.0)
 }
 
-/// Places offenders can reach at each provider: its places, scaled by `capacity_scale`, of
-/// which the access in force opens a share.
+/// Places contracted for offenders at each provider (what a block contract pays for): its
+/// places, scaled by `capacity_scale`, of which the access in force gives offenders a share
+/// (see [`Services::reach`]).
 pub fn reachable_places(s: &Services) -> [u32; Need::COUNT] {
     let (share, _) = s.reach();
     s.providers
@@ -132,10 +180,42 @@ impl ServiceSystem {
     pub fn new(s: &Services) -> Self {
         let (_, acceptance) = s.reach();
         let providers = s.providers.as_array();
+        let places = providers.map(|p| (f64::from(p.places) * s.capacity_scale).round() as u32);
+        let weeks = providers.map(|p| p.weeks.max(1));
+        let reserved = match s.access {
+            Access::Protocol => {
+                places.map(|p| (f64::from(p) * s.protocol_share).round().min(f64::from(p)) as u32)
+            }
+            _ => [0; Need::COUNT],
+        };
+        // Other users' steady demand, and the places it holds at the start (as if it had
+        // always run: an equal number leaving in each week of the course).
+        let others_places: [u32; Need::COUNT] = std::array::from_fn(|n| match s.access {
+            Access::Protocol => places[n] - reserved[n],
+            _ => (f64::from(places[n]) * s.other_users_share()).round() as u32,
+        });
+        let mut others_slot = [0; Need::COUNT];
+        let mut others_leaving = Vec::new();
+        for n in 0..Need::COUNT {
+            others_slot[n] = others_leaving.len();
+            let (held, w) = (u64::from(others_places[n]), u64::from(weeks[n]));
+            others_leaving.extend((0..w).map(|k| ((k + 1) * held / w - k * held / w) as u32));
+        }
         let mut system = ServiceSystem {
-            reachable: reachable_places(s),
+            reachable: places,
             attending: [0; Need::COUNT],
             acceptance,
+            access: s.access,
+            priority: s.priority,
+            reserved,
+            others: others_places,
+            others_leaving,
+            others_slot,
+            others_per_week: std::array::from_fn(|n| {
+                f64::from(others_places[n]) / f64::from(weeks[n])
+            }),
+            others_carried: [0.0; Need::COUNT],
+            others_pending: [0; Need::COUNT],
             weeks: providers.map(|p| p.weeks),
             completion_log_odds: providers.map(|p| logit(p.completion)),
             cost_per_week: providers.map(|p| p.cost_per_week),
@@ -231,11 +311,21 @@ pub fn refer(
         }
         return Referral::Refused;
     }
-    let accepted =
-        required || o.draws.uniform(week, Decision::ProviderAcceptance, 0) < system.acceptance || {
-            // Refused: the case manager argues for a place, if there are hours to.
-            m.try_use(s.advocacy_hours)
-                && o.draws.uniform(week, Decision::Advocacy, 0) < s.advocacy_success
+    let accepted = required
+        || match system.access {
+            // A provider open to all may refuse; the case manager argues for a place, if
+            // there are hours to.
+            Access::Open => {
+                o.draws.uniform(week, Decision::ProviderAcceptance, 0) < system.acceptance || {
+                    m.try_use(s.advocacy_hours)
+                        && o.draws.uniform(week, Decision::Advocacy, 0) < s.advocacy_success
+                }
+            }
+            // A protocol accepts every referral.
+            Access::Protocol => true,
+            // A duty is owed to the eligible: the provider's assessment (which the place waits
+            // for, see `fill_places`) accepts a need at the threshold and refuses the rest.
+            Access::Statutory => o.needs.severity(need) >= s.statutory_eligibility,
         };
     if accepted {
         o.supervision.service = ServiceState::Waiting { need, since: week };
@@ -347,6 +437,11 @@ pub fn case_services(
             counts.cost += system.cost_per_week[n];
             // A community service cannot be attended from prison.
             let in_custody = o.journey.stage == Stage::Custody;
+            if in_custody && week < until - system.weeks[n] as i32 {
+                // A place held from release (`nearest_release`): in use, not yet begun.
+                system.attending[n] += 1;
+                return;
+            }
             let u = o.draws.uniform(week, Decision::Dropout, 0);
             if in_custody || system.drops_out(o, need, s, u) {
                 o.supervision.service = ServiceState::None;
@@ -391,9 +486,12 @@ pub fn case_services(
             }
         }
         ServiceState::Waiting { need, since } => {
-            if o.journey.stage.is_supervised() {
-                system.queue.push((since, i as u32, need as u8));
-            } else if o.journey.stage == Stage::Custody && o.under_custodial_sentence() {
+            let before_release = o.journey.stage == Stage::Custody && o.under_custodial_sentence();
+            if o.journey.stage.is_supervised()
+                || (before_release && system.priority == ServicePriority::NearestRelease)
+            {
+                system.enqueue(i, o, need, since, week, s);
+            } else if before_release {
                 // Referred before release: the place is taken up after release.
                 counts.waiting += 1;
             } else {
@@ -412,8 +510,94 @@ pub fn case_services(
     }
 }
 
-/// Places freed go to the waiting list in order of referral; waits past the limit end in
-/// substitution (or lapse).
+impl ServiceSystem {
+    /// Puts a waiting referral on this week's list, with its place in the order: escalated
+    /// referrals (a protocol's maximum wait passed) first, then the priority rule's rank, then
+    /// first come, then the case's place in the caseload.
+    fn enqueue(&mut self, i: usize, o: &Offender, need: Need, since: i32, week: i32, s: &Services) {
+        let rank: u64 = if self.escalated(wait_so_far(o, since, week), s) {
+            0
+        } else {
+            1 + match self.priority {
+                ServicePriority::FirstCome => 0,
+                ServicePriority::HighestRisk => (RiskTier::COUNT - 1 - o.risk.index()) as u64,
+                ServicePriority::LowestRisk => o.risk.index() as u64,
+                ServicePriority::MostSevereNeed => {
+                    u64::from(MAX_SEVERITY - o.needs.severity(need).min(MAX_SEVERITY))
+                }
+                ServicePriority::NearestRelease => {
+                    if o.journey.stage == Stage::Custody {
+                        (o.journey.release_due - week).max(0) as u64
+                    } else {
+                        1 << 40
+                    }
+                }
+            }
+        };
+        // The week with its sign bit flipped orders as unsigned; a case waits for one service
+        // at a time, so the keys are distinct.
+        let key = (u128::from(rank) << 64)
+            | (u128::from(since as u32 ^ 1 << 31) << 32)
+            | u128::from(i as u32);
+        self.queue.push(Waiting {
+            key,
+            case: i as u32,
+            since,
+            need: need as u8,
+        });
+    }
+
+    /// Whether a referral that has waited `waited` weeks is escalated under a protocol.
+    fn escalated(&self, waited: u64, s: &Services) -> bool {
+        self.access == Access::Protocol && waited >= u64::from(s.protocol_max_wait_weeks)
+    }
+
+    /// Other users' week at the providers: those whose course ends leave, and this week's
+    /// stream arrives.
+    fn other_users_week(&mut self, week: i32) {
+        for n in 0..Need::COUNT {
+            let slot = self.others_slot[n] + week.rem_euclid(self.weeks[n].max(1) as i32) as usize;
+            self.others[n] -= self.others_leaving[slot];
+            self.others_leaving[slot] = 0;
+            let due = self.others_carried[n] + self.others_per_week[n];
+            self.others_pending[n] = due as u32;
+            self.others_carried[n] = due.fract();
+        }
+    }
+
+    /// Another user takes a place at `n` this week, for the course's weeks.
+    fn place_other_user(&mut self, n: usize, week: i32) {
+        let slot = self.others_slot[n] + week.rem_euclid(self.weeks[n].max(1) as i32) as usize;
+        self.others[n] += 1;
+        self.others_leaving[slot] += 1;
+        self.others_pending[n] -= 1;
+    }
+
+    /// Whether a place at `n` is free for an offender's referral (`escalated`: past a
+    /// protocol's agreed maximum wait).
+    fn free_for_offender(&self, n: usize, escalated: bool) -> bool {
+        let free = self.attending[n] + self.others[n] < self.reachable[n];
+        match self.access {
+            Access::Protocol if !escalated => free && self.attending[n] < self.reserved[n],
+            _ => free,
+        }
+    }
+
+    /// Whether a place at `n` is free for another user waiting this week (never one a
+    /// protocol reserves).
+    fn free_for_other_user(&self, n: usize) -> bool {
+        self.others_pending[n] > 0
+            && match self.access {
+                Access::Protocol => {
+                    self.others[n] + self.attending[n].max(self.reserved[n]) < self.reachable[n]
+                }
+                _ => self.attending[n] + self.others[n] < self.reachable[n],
+            }
+    }
+}
+
+/// Places freed go to the waiting list in the priority rule's order, and to other users as
+/// the access in force says; waits past the limit end in substitution (or lapse).
 pub fn fill_places(
     offenders: &mut [Offender],
     system: &mut ServiceSystem,
@@ -421,24 +605,49 @@ pub fn fill_places(
     week: i32,
     counts: &mut ServiceCounts,
 ) {
-    // In order of referral, then of arrival: one u64 key per entry (the week with its sign bit
-    // flipped, so that it orders as unsigned, above the position), which sorts faster than the
-    // tuple. A case waits for one service at a time, so the keys are distinct.
-    system.queue.sort_unstable_by_key(|&(since, i, _)| {
-        (u64::from(since as u32 ^ 1 << 31) << 32) | u64::from(i)
-    });
-    for &(since, i, need) in &system.queue {
-        let o = &mut offenders[i as usize];
+    system.other_users_week(week);
+    system.queue.sort_unstable_by_key(|w| w.key);
+    for q in 0..system.queue.len() {
+        let Waiting {
+            case, since, need, ..
+        } = system.queue[q];
+        let o = &mut offenders[case as usize];
         let need = Need::ALL[usize::from(need)];
         let n = need as usize;
-        let waited = wait_so_far(o, since, week) as i32;
-        if system.attending[n] < system.reachable[n] {
+        let waited = wait_so_far(o, since, week);
+        let in_custody = o.journey.stage == Stage::Custody;
+        // A statutory duty: no place before the provider's assessment.
+        let assessed = system.access != Access::Statutory
+            || week - since >= s.statutory_assessment_weeks as i32;
+        let escalated = system.escalated(waited, s);
+        let mut placed = assessed && system.free_for_offender(n, escalated);
+        if system.access == Access::Open {
+            // Open access: each other user still waiting this week is served first with the
+            // chance the provider ranks offenders below them (one draw per other user the
+            // case meets), until a free place is left for the case or none is.
+            let mut passed = 0;
+            while placed
+                && system.free_for_other_user(n)
+                && o.draws.uniform(week, Decision::PassedOver, passed) < s.open_deprioritisation
+            {
+                system.place_other_user(n, week);
+                passed += 1;
+                placed = system.free_for_offender(n, escalated);
+            }
+        }
+        if placed {
             if system.takes_up(o, s, o.draws.uniform(week, Decision::Uptake, 0)) {
                 system.attending[n] += 1;
                 system.attending_by_tier[n][o.risk.index()] += 1;
+                // In custody, the place is held from release.
+                let start = if in_custody {
+                    o.journey.release_due
+                } else {
+                    week + 1
+                };
                 o.supervision.service = ServiceState::Attending {
                     need,
-                    until: week + 1 + system.weeks[n] as i32,
+                    until: start + system.weeks[n] as i32,
                 };
                 counts.starts += 1;
             } else {
@@ -446,7 +655,7 @@ pub fn fill_places(
                 o.supervision.service = ServiceState::None;
                 counts.declined += 1;
             }
-        } else if waited >= s.max_wait_weeks as i32 {
+        } else if waited >= u64::from(s.max_wait_weeks) && !in_custody {
             o.supervision.service = if s.substitute {
                 counts.substitutions += 1;
                 ServiceState::Substituting { need }
@@ -458,8 +667,15 @@ pub fn fill_places(
             continue;
         }
         counts.waits_ended += 1;
-        counts.wait_weeks += waited as u64;
-        o.tallies.wait_ended(waited as u64);
+        counts.wait_weeks += waited;
+        o.tallies.wait_ended(waited);
+    }
+    // Other users take the places left (those not placed go elsewhere).
+    for n in 0..Need::COUNT {
+        while system.free_for_other_user(n) {
+            system.place_other_user(n, week);
+        }
+        system.others_pending[n] = 0;
     }
     counts.attending = system.attending.iter().sum();
 }
@@ -467,8 +683,13 @@ pub fn fill_places(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::journey::Disposal;
     use crate::model::offender::OffenderFactory;
-    use crate::scenario::{Access, Population};
+    use crate::scenario::{Access, Population, ServicePriority};
+
+    fn waiting(o: &mut Offender, need: Need, since: i32) {
+        o.supervision.service = ServiceState::Waiting { need, since };
+    }
 
     fn offenders(n: usize) -> Vec<Offender> {
         let mut factory = OffenderFactory::new(&Population::default());
@@ -476,11 +697,12 @@ mod tests {
         (0..n).map(|_| factory.draw(&mut rng, 0, false)).collect()
     }
 
-    /// Statutory access to one drugs place, everything else closed; a place that comes is
-    /// always taken up.
+    /// Statutory access to one drugs place, everything else closed and no other users; a
+    /// place that comes is always taken up.
     fn one_drugs_place() -> Scenario {
         let mut s = Scenario::default();
         s.services.access = Access::Statutory;
+        s.services.open_share = 1.0;
         s.services.uptake = 1.0;
         s.services.providers.drugs.places = 1;
         s.services.providers.drugs.completion = 1.0;
@@ -632,5 +854,136 @@ mod tests {
             engaged > average,
             "a working relationship keeps people in treatment"
         );
+    }
+
+    /// One drugs place a week: the course lasts a week, so other users' places turn over
+    /// weekly.
+    fn weekly_drugs_place(access: Access) -> Scenario {
+        let mut s = one_drugs_place();
+        s.services.access = access;
+        s.services.providers.drugs.weeks = 1;
+        s
+    }
+
+    #[test]
+    fn open_access_gives_a_free_place_to_a_waiting_other_user_first() {
+        let mut s = weekly_drugs_place(Access::Open);
+        // Other users' demand would fill the place on its own.
+        s.services.open_share = 0.0;
+        for (deprioritisation, placed) in [(1.0, false), (0.0, true)] {
+            s.services.open_deprioritisation = deprioritisation;
+            let mut system = ServiceSystem::new(&s.services);
+            let mut os = offenders(1);
+            waiting(&mut os[0], Need::Drugs, 3);
+            let counts = services_week(&mut os, &mut system, &s, 6);
+            assert_eq!(counts.starts, u32::from(placed), "{deprioritisation}");
+            assert_eq!(system.others[Need::Drugs as usize], u32::from(!placed));
+        }
+    }
+
+    #[test]
+    fn a_protocol_escalates_a_referral_past_the_agreed_wait_into_an_unreserved_place() {
+        let mut s = weekly_drugs_place(Access::Protocol);
+        s.services.providers.drugs.places = 2;
+        s.services.protocol_share = 0.5;
+        let max = s.services.protocol_max_wait_weeks as i32;
+        for (since, placed) in [(10 - max + 1, false), (10 - max, true)] {
+            let mut system = ServiceSystem::new(&s.services);
+            assert_eq!(system.reserved[Need::Drugs as usize], 1);
+            let mut os = offenders(2);
+            // The reserved place is taken; other users hold the other.
+            os[0].supervision.service = ServiceState::Attending {
+                need: Need::Drugs,
+                until: 100,
+            };
+            waiting(&mut os[1], Need::Drugs, since);
+            let counts = services_week(&mut os, &mut system, &s, 10);
+            assert_eq!(counts.starts, u32::from(placed), "waited {}", 10 - since);
+            assert_eq!(system.others[Need::Drugs as usize], u32::from(!placed));
+        }
+    }
+
+    #[test]
+    fn a_statutory_duty_offers_no_place_before_the_assessment_and_refuses_the_ineligible() {
+        let mut s = one_drugs_place();
+        s.services.statutory_assessment_weeks = 2;
+        let mut system = ServiceSystem::new(&s.services);
+        let mut os = offenders(1);
+        waiting(&mut os[0], Need::Drugs, 5);
+        assert_eq!(services_week(&mut os, &mut system, &s, 6).starts, 0);
+        assert_eq!(services_week(&mut os, &mut system, &s, 7).starts, 1);
+
+        let mut m = CaseManager::new(0);
+        m.hours_available = 100.0;
+        let mut os = offenders(1);
+        os[0].needs.0 = [0; Need::COUNT];
+        os[0].needs.0[Need::Drugs as usize] = s.services.statutory_eligibility - 1;
+        let refused = refer(&mut os[0], &mut m, &system, &s.services, 8, false);
+        assert_eq!(refused, Referral::Refused);
+        os[0].needs.0[Need::Drugs as usize] = s.services.statutory_eligibility;
+        let accepted = refer(&mut os[0], &mut m, &system, &s.services, 8, false);
+        assert_eq!(accepted, Referral::Accepted);
+    }
+
+    #[test]
+    fn the_priority_rule_orders_the_waiting_list_ties_first_come() {
+        let cases = |priority| {
+            let mut s = one_drugs_place();
+            s.services.priority = priority;
+            let mut system = ServiceSystem::new(&s.services);
+            let mut os = offenders(3);
+            // Case 0 came first, case 1 is of the highest tier, case 2 has the most severe
+            // need; cases 0 and 2 are of the lowest tier.
+            for (o, (since, risk, severity)) in os.iter_mut().zip([
+                (1, RiskTier::Low, 1),
+                (2, RiskTier::VeryHigh, 1),
+                (3, RiskTier::Low, 3),
+            ]) {
+                o.risk = risk;
+                o.needs.0[Need::Drugs as usize] = severity;
+                waiting(o, Need::Drugs, since);
+            }
+            services_week(&mut os, &mut system, &s, 6);
+            os.iter()
+                .position(|o| o.supervision.service.in_treatment().is_some())
+        };
+        assert_eq!(cases(ServicePriority::FirstCome), Some(0));
+        assert_eq!(cases(ServicePriority::HighestRisk), Some(1));
+        assert_eq!(
+            cases(ServicePriority::LowestRisk),
+            Some(0),
+            "a tie: first come"
+        );
+        assert_eq!(cases(ServicePriority::MostSevereNeed), Some(2));
+        assert_eq!(cases(ServicePriority::NearestRelease), Some(0));
+    }
+
+    #[test]
+    fn nearest_release_holds_a_place_for_a_case_in_custody_from_its_release() {
+        let mut s = one_drugs_place();
+        s.services.priority = ServicePriority::NearestRelease;
+        let mut system = ServiceSystem::new(&s.services);
+        let mut os = offenders(2);
+        waiting(&mut os[0], Need::Drugs, 1);
+        let prisoner = &mut os[1];
+        prisoner.journey.stage = Stage::Custody;
+        prisoner.journey.disposal = Disposal::Custody;
+        prisoner.journey.outcome = None;
+        prisoner.journey.release_due = 10;
+        waiting(prisoner, Need::Drugs, 4);
+        let counts = services_week(&mut os, &mut system, &s, 6);
+        assert_eq!(counts.starts, 1);
+        let weeks = s.services.providers.drugs.weeks as i32;
+        assert_eq!(
+            os[1].supervision.service,
+            ServiceState::Attending {
+                need: Need::Drugs,
+                until: 10 + weeks
+            }
+        );
+        // Held, not dropped, while the case is still inside.
+        let counts = services_week(&mut os, &mut system, &s, 7);
+        assert_eq!((counts.dropouts, counts.attending), (0, 1));
+        assert!(os[1].supervision.service.in_treatment().is_some());
     }
 }

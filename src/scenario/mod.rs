@@ -28,7 +28,7 @@ pub use load::{
     scenario_from_source,
 };
 pub use modes::{ModeSettings, Modes};
-pub use services::{Access, Costs, Provider, ServiceContract, Services};
+pub use services::{Access, Costs, Provider, ServiceContract, ServicePriority, Services};
 pub use sweep::{Sweep, SweepPoint, Vary, parse_vary_args, sweep_points, value_text};
 pub use table::Problem;
 pub use unit::{CaseRow, InflowWorkedOut, InitialStage, PostGrade, PostRow, UnitData};

@@ -30,18 +30,32 @@ pub struct Services {
                   sweeps it"
     )]
     pub capacity_scale: f64,
-    /// `open` access: share of a provider's places offenders can reach, competing with the
-    /// public.
+    /// The share of a provider's places other users' demand leaves to offenders: other users
+    /// (the public) arrive in a steady stream that on its own would keep `1 - open_share` of
+    /// the places full (under `open` and `statutory` access; under a protocol they fill the
+    /// places it does not reserve).
     #[param(
         default = 0.3,
         unit = "share of places",
         min = 0,
         max = 1,
-        label = "places offenders reach under open access",
+        label = "places other users leave to offenders",
         source = "assumption: no figures exist for the share of places offenders reach; \
                   services are \"often ... prioritised for other user groups\" (DOMICE 2011b)"
     )]
     pub open_share: f64,
+    /// `open` access: probability that a free place an offender would get goes to another
+    /// user waiting that week instead (the provider ranks offenders below other users).
+    #[param(
+        default = 1.0,
+        unit = "probability",
+        min = 0,
+        max = 1,
+        label = "offenders passed over for other users",
+        source = "DOMICE 2011b: services are \"prioritised for other user groups\"; 1 (always \
+                  passed over while another user waits) is an assumption"
+    )]
+    pub open_deprioritisation: f64,
     /// `open` access: probability a provider accepts a referral.
     #[param(
         default = 0.75,
@@ -62,6 +76,53 @@ pub struct Services {
         source = "assumption"
     )]
     pub protocol_share: f64,
+    /// `protocol` access: the agreed maximum wait. A referral that has waited this long is
+    /// escalated: it is served ahead of the waiting list and may take a place outside the
+    /// reserved share, ahead of other users.
+    #[param(
+        default = 6,
+        unit = "weeks",
+        min = 1,
+        max = MAX_WEEKS,
+        label = "agreed maximum wait under a protocol",
+        source = "assumption: DOMICE 2011b names protocols \"designed to ensure that sentence \
+                  plans can be implemented properly\" but gives no terms; half the longest wait \
+                  a case manager accepts"
+    )]
+    pub protocol_max_wait_weeks: u32,
+    /// `statutory` access: the provider's duty to assess a referral within this many weeks; a
+    /// place can be offered only once it is assessed.
+    #[param(
+        default = 1,
+        unit = "weeks",
+        max = MAX_WEEKS,
+        label = "weeks to assess under a statutory duty",
+        source = "assumption: DOMICE 2011a names a \"mandatory or statutory duty to co-operate \
+                  with the plan\" without its terms; a week to assess"
+    )]
+    pub statutory_assessment_weeks: u32,
+    /// `statutory` access: the severity of the referred need at or above which the referral is
+    /// eligible; the provider must accept an eligible referral and refuses the others
+    /// (advocacy cannot overturn the rule).
+    #[param(
+        default = 2,
+        unit = "level of need",
+        min = 1,
+        max = MAX_SEVERITY,
+        label = "need eligible under a statutory duty",
+        source = "assumption: a duty is owed to those whose need meets its threshold; moderate \
+                  need and above"
+    )]
+    pub statutory_eligibility: u8,
+    /// The order a provider's waiting list is served in (ties: first come, then the case's
+    /// place in the caseload).
+    #[param(
+        default = ServicePriority::FirstCome,
+        label = "order of the waiting list",
+        source = "assumption: first come, first served; DOMICE 2011b finds \"only a minority\" \
+                  set priorities in a structured way"
+    )]
+    pub priority: ServicePriority,
     /// Weeks on a waiting list after which the case manager stops waiting and, if
     /// `substitute`, works on the need personally.
     #[param(
@@ -264,27 +325,63 @@ impl Provider {
     }
 }
 
-/// Access to services (DOMICE 2011b).
+/// Access to services (DOMICE 2011a, 2011b). Every provider's places are shared with a steady
+/// stream of other users; the access decides who gets a free place first and whether a
+/// referral is accepted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
-    /// Offenders compete with the public: only `open_share` of places is reachable, and a
-    /// provider may refuse a referral.
+    /// Offenders compete with other users: the provider may refuse a referral
+    /// (`open_acceptance`), and gives a free place to another user waiting that week before an
+    /// offender (`open_deprioritisation`).
     Open,
-    /// A protocol reserves `protocol_share` of places for offenders; referrals are accepted.
+    /// A protocol reserves `protocol_share` of places for offenders and accepts every
+    /// referral; one that has waited `protocol_max_wait_weeks` is escalated: served first, and
+    /// given a place outside the reserved share ahead of other users.
     Protocol,
-    /// Providers must accept: every place is reachable, though waits are still possible when
-    /// all are full.
+    /// A statutory duty: the provider assesses a referral within `statutory_assessment_weeks`,
+    /// accepts it if its need is at `statutory_eligibility` or above (and refuses it if not),
+    /// and an accepted referral takes a free place ahead of other users.
     Statutory,
 }
 
+/// The order a provider's waiting list is served in; ties go to the earlier referral, then to
+/// the case earlier in the caseload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "snake_case")]
+pub enum ServicePriority {
+    /// First come, first served: in order of referral.
+    FirstCome,
+    /// The highest risk tier first.
+    HighestRisk,
+    /// The lowest risk tier first.
+    LowestRisk,
+    /// The most severe referred need first.
+    MostSevereNeed,
+    /// Cases in custody first, the soonest released first; a place that comes to one is held
+    /// for it from its release. Cases in the community after them.
+    NearestRelease,
+}
+
 impl Services {
-    /// Share of places reachable and probability of acceptance under the access in force.
+    /// Share of places contracted for offenders (the places a block contract pays for) and
+    /// the probability a provider accepts a referral, under the access in force: `open` the
+    /// share other users leave and `open_acceptance`; a protocol its reserved share; a
+    /// statutory duty every place and (for an eligible referral) acceptance.
     pub fn reach(&self) -> (f64, f64) {
         match self.access {
             Access::Open => (self.open_share, self.open_acceptance),
             Access::Protocol => (self.protocol_share, 1.0),
             Access::Statutory => (1.0, 1.0),
+        }
+    }
+
+    /// The share of a provider's places other users' steady demand would keep full on its
+    /// own (under a protocol, the places it does not reserve).
+    pub fn other_users_share(&self) -> f64 {
+        match self.access {
+            Access::Open | Access::Statutory => 1.0 - self.open_share,
+            Access::Protocol => 1.0 - self.protocol_share,
         }
     }
 }

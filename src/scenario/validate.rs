@@ -4,7 +4,7 @@
 //! `--set` argument that supplied it.
 
 use crate::scenario::table::{Checker, Params, Problem, parameters, readable};
-use crate::scenario::{BetaParams, MAX_CASES, OrderLength, Scenario, Streaming};
+use crate::scenario::{Access, BetaParams, MAX_CASES, OrderLength, Scenario, Streaming};
 
 /// The fewest staff posts a streaming can work with: a report writer per patch (when there are
 /// reports) besides a supervising post per patch or per type.
@@ -155,6 +155,32 @@ fn rules(s: &Scenario, c: &mut Checker) {
                 ),
             );
         }
+    }
+
+    // A wait is given up at services.max_wait_weeks: an escalation or an assessment due later
+    // would never come.
+    let later = |weeks: u32| weeks > sv.max_wait_weeks;
+    if sv.access == Access::Protocol && later(sv.protocol_max_wait_weeks) {
+        c.fail_with(
+            "services.protocol_max_wait_weeks",
+            &["services.max_wait_weeks", "services.access"],
+            format!(
+                "must be at most services.max_wait_weeks ({}), when a wait is given up, for \
+                 the agreed maximum to act (got {})",
+                sv.max_wait_weeks, sv.protocol_max_wait_weeks
+            ),
+        );
+    }
+    if sv.access == Access::Statutory && later(sv.statutory_assessment_weeks) {
+        c.fail_with(
+            "services.statutory_assessment_weeks",
+            &["services.max_wait_weeks", "services.access"],
+            format!(
+                "must be at most services.max_wait_weeks ({}), when a wait is given up, for \
+                 an assessed referral to get a place (got {})",
+                sv.max_wait_weeks, sv.statutory_assessment_weeks
+            ),
+        );
     }
 
     let se = &s.sentencing;

@@ -26,6 +26,7 @@ mod robustness;
 mod schedule;
 mod serve;
 mod serve_browser;
+mod services_access;
 mod shards;
 mod specialisation;
 mod unit;

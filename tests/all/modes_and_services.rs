@@ -64,6 +64,8 @@ fn statutory_access_shortens_waits_against_open_access() {
     protocol.services.access = Access::Protocol;
     let mut statutory = unit();
     statutory.services.access = Access::Statutory;
+    // Assessed at once: the duty's places (any free place, ahead of other users) alone.
+    statutory.services.statutory_assessment_weeks = 0;
     let (open, protocol, statutory) = (
         replicate(&open),
         replicate(&protocol),
