@@ -733,6 +733,7 @@ columns! {
     requirement_cost, Unit::Money("a week"), "the modes' non-staff costs of allocated cases", |r| Some(r.costs.requirements);
     custody_cost, Unit::Money("a week"), "people in custody", |r| Some(r.costs.custody);
     leavers, Unit::Count("posts"), "post-holders who left", |r| count(r.steps.leavers);
+    contacts_covered, Unit::Count("contacts"), "contacts offered by cover for an absent case manager (a colleague in the cover group, or the duty rota)", |r| count(r.cases.contacts_covered);
 }
 
 impl WeekRecord {
