@@ -334,11 +334,12 @@ fn delivery(f: &mut Office, i: usize, o: &mut Offender) {
         report_weekly: f.report_weekly,
         teams: f.teams,
     };
-    let mask = deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
+    let (mask, least) = deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
     if mask != 0 {
         let cut = CutWork {
             case: i as u32,
             post: o.supervision.manager.index().expect("a case with work") as u32,
+            least_hours: least as f32,
             mask,
             tier: o.risk.index() as u8,
         };
@@ -366,11 +367,14 @@ fn unused_hours_and_cover(w: &mut World) {
     if f.scenario.organisation.unused_hours == UnusedHours::PassedOn && !f.cut.is_empty() {
         share_unused_hours(&mut f.managers, f.scenario.organisation.prioritisation);
         // Contacts rotate under the team approach; otherwise a case's work is all its lead's,
-        // and a case whose lead has no hours left is passed by without reading it.
+        // and a case whose lead has too few hours left for any of its cut tasks is passed by
+        // without reading it (`least_hours` less a margin for its rounding to f32).
         let rotating = f.scenario.organisation.approach == Approach::Team;
         for fill in [false, true] {
             for e in f.cut.iter_mut() {
-                if e.mask == 0 || !rotating && f.managers[e.post as usize].hours_left() <= 1e-9 {
+                let left = f.managers[e.post as usize].hours_left();
+                let no_room = left <= 1e-9 || left < f64::from(e.least_hours) - 1e-6;
+                if e.mask == 0 || !rotating && no_room {
                     continue;
                 }
                 let o = &mut cases[e.case as usize];

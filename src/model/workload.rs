@@ -420,6 +420,9 @@ pub struct CutWork {
     pub case: u32,
     /// Its case manager's post.
     pub post: u32,
+    /// Hours of the smallest task cut (0 for an assessment, which takes any hours): a case
+    /// whose case manager has fewer left is passed by.
+    pub least_hours: f32,
     pub mask: u8,
     /// The case's risk tier (cover takes the most urgent contacts first).
     pub tier: u8,
@@ -526,32 +529,34 @@ fn link(
 /// Delivers this week's work for one case (the first pass): a task is done when the case is
 /// within its manager's share for that kind of work and the hours are still there. Returns the
 /// work left undone (bits `CUT_*`, added to the manager's `unmet` hours), or, for a case whose
-/// case manager is absent, the work awaiting cover (`UNCOVERED_*`).
+/// case manager is absent, the work awaiting cover (`UNCOVERED_*`); and the hours of the
+/// smallest task cut.
 pub fn deliver(
     o: &mut Offender,
     managers: &mut [CaseManager],
     w: &WorkloadWeek,
     services: &ServiceSystem,
     work: &mut WorkCounts,
-) -> u8 {
+) -> (u8, f64) {
     let (modes, s, week) = (w.modes, w.scenario, w.week);
     let sup = &s.supervision;
     let (report_weekly, teams) = (w.report_weekly, w.teams);
     let Some(index) = o.supervision.manager.index() else {
-        return 0;
+        return (0, 0.0);
     };
     let supervised = o.journey.stage.is_supervised();
     if !supervised && !matches!(o.journey.stage, Stage::Custody | Stage::PreSentence) {
-        return 0;
+        return (0, 0.0);
     }
     // An absent case manager's contacts and report work wait for cover, after everyone's own
     // work.
     if managers[index].status == StaffStatus::Absent {
-        return match o.journey.stage {
+        let uncovered = match o.journey.stage {
             Stage::PreSentence => UNCOVERED_REPORT,
             _ if o.events.contact_due => UNCOVERED_CONTACT,
             _ => 0,
         };
+        return (uncovered, 0.0);
     }
     // One draw ranks the case for all its tasks: a manager who cuts a case's contact
     // also puts off its review.
@@ -560,12 +565,12 @@ pub fn deliver(
     if o.journey.stage == Stage::PreSentence {
         if rank < m.shares.reports && m.try_use(report_weekly) {
             write_report(o, report_weekly, false);
-            return 0;
+            return (0, 0.0);
         }
         m.unmet.reports += report_weekly;
-        return CUT_REPORT;
+        return (CUT_REPORT, report_weekly);
     }
-    let mut cut = 0;
+    let (mut cut, mut least) = (0, f64::INFINITY);
     let mut planned = false;
     if !o.supervision.assessed {
         if rank < m.shares.assessment {
@@ -575,6 +580,7 @@ pub fn deliver(
                 - f64::from(o.supervision.assessment_hours_done)
                 + expected_linking(o, modes, s);
             cut |= CUT_ASSESSMENT;
+            least = 0.0;
         }
     }
     if teams && supervised {
@@ -604,6 +610,7 @@ pub fn deliver(
         } else {
             h.unmet.contacts_by_tier[o.risk.index()] += hours;
             cut |= CUT_CONTACT;
+            least = least.min(hours);
         }
     }
     let m = &mut managers[index];
@@ -613,11 +620,12 @@ pub fn deliver(
         } else {
             m.unmet.reviews += sup.review_hours + expected_linking(o, modes, s);
             cut |= CUT_REVIEW;
+            least = least.min(sup.review_hours);
         }
     }
     let reviewed = o.events.reviewed;
     link(o, m, (planned, reviewed), w, services, work);
-    cut
+    (cut, least)
 }
 
 /// Delivers the work the first pass cut from one case (`mask`), from the hours its case
