@@ -32,11 +32,12 @@ use crate::model::services::{ServiceCounts, ServiceSystem, case_services, fill_p
 use crate::model::unit::case_from_row;
 use crate::model::workforce::{CaseManager, StaffEvent, StaffEventRates, staff_week};
 use crate::model::workload::{
-    WorkCounts, WorkloadWeek, add_demand, arrange_cover, decide_shares, deliver, open_accounts,
-    report_hours_per_week,
+    CutWork, UNCOVERED_CONTACT, UNCOVERED_REPORT, WorkCounts, WorkloadWeek, add_demand,
+    contact_hours, cover_absent, decide_shares, deliver, deliver_cut, open_accounts,
+    report_hours_per_week, share_unused_hours,
 };
 use crate::rng::{Stream, StreamRng, replication_stream};
-use crate::scenario::{Approach, Scenario, Streaming};
+use crate::scenario::{Approach, Scenario, Streaming, UnusedHours};
 
 /// What the week's steps reported, mechanism by mechanism (the metrics keep it in the week's
 /// record).
@@ -101,13 +102,14 @@ impl Clock for () {
 }
 
 /// The passes of [`World::step`], in order, by the name of their first step.
-pub const PASSES: [&str; 12] = [
+pub const PASSES: [&str; 13] = [
     "intake",
     "handover_of_misfits",
     "open_accounts",
     "allocation",
     "shares_and_cover",
     "delivery",
+    "unused_hours_and_cover",
     "open_services",
     "case_conference",
     "service_places",
@@ -160,6 +162,17 @@ pub struct Office<'s> {
     anyone_left: bool,
     /// How many records in the cases' array are removed.
     removed: usize,
+    /// This week's work left undone by the first delivery pass: cases whose work was cut
+    /// (`cut`), and absent case managers' cases awaiting cover (`uncovered`). Kept from week
+    /// to week to avoid allocating.
+    cut: Vec<CutWork>,
+    uncovered: Vec<CutWork>,
+    /// The duty rota's hours left this week.
+    pub duty_hours_left: f64,
+    /// A check for the tests ([`World::watch_idle_hours`]): whether to count, after the
+    /// week's cover, the due contacts left undone while hours for them sat idle.
+    watch_idle: bool,
+    idle_while_due: u32,
     /// What this week's steps report.
     pub counts: StepCounts,
 }
@@ -208,8 +221,9 @@ macro_rules! week {
         redivision(w);
         clock.lap("handover_of_misfits");
         // 3-4. Allocation and the workload: each case manager's account opens, waiting cases
-        //    are allocated oldest first, demand is added up, shares are decided and cover
-        //    arranged, and the work is delivered.
+        //    are allocated oldest first, demand is added up, shares are decided, and the work
+        //    is delivered; hours left unused go to the work cut (a second pass over the cut
+        //    cases only), and then to absent colleagues' contacts, with the duty rota's hours.
         open_accounts(
             &mut w.office.managers,
             w.office.week,
@@ -227,6 +241,8 @@ macro_rules! week {
         clock.lap("shares_and_cover");
         pass!($mode, w, [delivery]);
         clock.lap("delivery");
+        unused_hours_and_cover(w);
+        clock.lap("unused_hours_and_cover");
         // 5-8. Supervision: ICM case conferences, contacts and compliance, needs, services,
         //    work and accommodation; then free places go to the waiting lists.
         w.office.services.begin_week();
@@ -323,16 +339,18 @@ fn demand(f: &mut Office, _: usize, o: &mut Offender) {
     add_demand(o, &mut f.managers, &w);
 }
 
-/// 4. Each case manager's shares of their demand under the prioritisation rule, and cover for
-/// absent colleagues.
+/// 4. Each case manager's shares of their demand under the prioritisation rule (and the week's
+/// lists of cut work emptied, the duty rota's hours opened).
 fn shares_and_cover(f: &mut Office) {
     decide_shares(&mut f.managers, f.scenario.organisation.prioritisation);
-    arrange_cover(&mut f.managers, &f.establishment.cover_groups);
+    f.cut.clear();
+    f.uncovered.clear();
+    f.duty_hours_left = f.scenario.workforce.duty_hours_per_week;
 }
 
 /// 4. The case's work is delivered, within its manager's shares and hours.
 #[inline(always)]
-fn delivery(f: &mut Office, _: usize, o: &mut Offender) {
+fn delivery(f: &mut Office, i: usize, o: &mut Offender) {
     let w = WorkloadWeek {
         modes: &f.modes,
         scenario: f.scenario,
@@ -340,7 +358,105 @@ fn delivery(f: &mut Office, _: usize, o: &mut Offender) {
         report_weekly: f.report_weekly,
         teams: f.teams,
     };
-    deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
+    let (mask, least) = deliver(o, &mut f.managers, &w, &f.services, &mut f.counts.work);
+    if mask != 0 {
+        let cut = CutWork {
+            case: i as u32,
+            post: o.supervision.manager.index().expect("a case with work") as u32,
+            least_hours: least as f32,
+            mask,
+            tier: o.risk.index() as u8,
+        };
+        if mask & (UNCOVERED_REPORT | UNCOVERED_CONTACT) != 0 {
+            f.uncovered.push(cut);
+        } else {
+            f.cut.push(cut);
+        }
+    }
+}
+
+/// 4. Hours the first pass left unused go to the work it cut: shared again over it by the
+/// prioritisation rule and delivered in a second pass over the cut cases only (reading each
+/// case's same rank), then whatever still fits, case by case. Then absent case managers' work
+/// is covered from the hours left in their cover group and the duty rota's.
+fn unused_hours_and_cover(w: &mut World) {
+    let World { cases, office: f } = w;
+    let wk = WorkloadWeek {
+        modes: &f.modes,
+        scenario: f.scenario,
+        week: f.week,
+        report_weekly: f.report_weekly,
+        teams: f.teams,
+    };
+    if f.scenario.organisation.unused_hours == UnusedHours::PassedOn && !f.cut.is_empty() {
+        share_unused_hours(&mut f.managers, f.scenario.organisation.prioritisation);
+        // Contacts rotate under the team approach; otherwise a case's work is all its lead's,
+        // and a case whose lead has too few hours left for any of its cut tasks is passed by
+        // without reading it (`least_hours` less a margin for its rounding to f32).
+        let rotating = f.scenario.organisation.approach == Approach::Team;
+        for fill in [false, true] {
+            for e in f.cut.iter_mut() {
+                let left = f.managers[e.post as usize].hours_left();
+                let no_room = left <= 1e-9 || left < f64::from(e.least_hours) - 1e-6;
+                if e.mask == 0 || !rotating && no_room {
+                    continue;
+                }
+                let o = &mut cases[e.case as usize];
+                let (services, work) = (&f.services, &mut f.counts.work);
+                deliver_cut(o, &mut f.managers, &wk, services, work, &mut e.mask, fill);
+            }
+        }
+    }
+    if !f.uncovered.is_empty() {
+        let groups = &f.establishment.cover_groups;
+        let duty = &mut f.duty_hours_left;
+        cover_absent(cases, &mut f.uncovered, &mut f.managers, groups, duty, &wk);
+    }
+    if f.watch_idle {
+        f.idle_while_due = idle_while_due(cases, f, &wk);
+    }
+}
+
+/// Due contacts left undone this week while hours that could have made them sat idle: the
+/// case manager's own (the lead's, apart from the team approach, whose contacts rotate), or,
+/// for an absent case manager, a colleague's in the cover group or the duty rota's. Counted
+/// over every case, apart from the cut lists, for [`World::watch_idle_hours`].
+fn idle_while_due(cases: &[Offender], f: &Office, w: &WorkloadWeek) -> u32 {
+    let mut idle = 0;
+    for o in cases.iter().filter(|o| !o.removed) {
+        let Some(lead) = o.supervision.manager.index() else {
+            continue;
+        };
+        let stage = o.journey.stage;
+        if !o.events.contact_due
+            || o.events.contact_offered
+            || !(stage.is_supervised() || stage == Stage::Custody)
+        {
+            continue;
+        }
+        let hours = contact_hours(o, w.modes, w.scenario) - 1e-9;
+        let m = &f.managers[lead];
+        let had_hours = match m.status {
+            crate::model::workforce::StaffStatus::Present => {
+                f.scenario.organisation.approach != Approach::Team && m.hours_left() >= hours
+            }
+            _ => {
+                f.duty_hours_left >= hours
+                    || f.establishment
+                        .cover_groups
+                        .get(m.cover_group as usize)
+                        .is_some_and(|g| {
+                            g.iter().filter_map(|id| id.index()).any(|c| {
+                                let c = &f.managers[c];
+                                c.status == crate::model::workforce::StaffStatus::Present
+                                    && c.hours_left() >= hours
+                            })
+                        })
+            }
+        };
+        idle += u32::from(had_hours);
+    }
+    idle
 }
 
 /// 5. An ICM case conference for a prisoner due one (after the workload, whose shares decide
@@ -563,6 +679,11 @@ impl<'s> World<'s> {
             report_weekly: report_hours_per_week(scenario),
             teams: scenario.organisation.approach != Approach::Individual,
             removed: 0,
+            cut: Vec::new(),
+            uncovered: Vec::new(),
+            duty_hours_left: 0.0,
+            watch_idle: false,
+            idle_while_due: 0,
             counts: StepCounts::default(),
         };
         World { cases, office }
@@ -623,6 +744,18 @@ impl<'s> World<'s> {
     /// for checking that running steps together case by case changes nothing.
     pub fn step_one_pass_per_step(&mut self, observer: &mut impl Observer) {
         week!(separate, self, observer, &mut ());
+    }
+
+    /// From now on, count after each week's cover the due contacts left undone while hours
+    /// that could have made them sat idle (a check for the tests; it costs a pass).
+    pub fn watch_idle_hours(&mut self) {
+        self.office.watch_idle = true;
+    }
+
+    /// Under [`World::watch_idle_hours`], last week's due contacts left undone while hours for
+    /// them sat idle (none, when unused hours are passed on).
+    pub fn idle_while_due(&self) -> u32 {
+        self.office.idle_while_due
     }
 
     /// The model's invariants; an error names the first one broken. Checked after every week
@@ -729,6 +862,10 @@ impl<'s> World<'s> {
             if m.paperwork_backlog < 0.0 {
                 return Err(format!("manager {i} has negative backlog"));
             }
+        }
+        let duty = self.office.duty_hours_left;
+        if !(0.0..=self.office.scenario.workforce.duty_hours_per_week + 1e-9).contains(&duty) {
+            return Err(format!("the duty rota has {duty} hours left"));
         }
         let mut in_treatment = [0u32; Need::COUNT];
         for o in self.cases() {

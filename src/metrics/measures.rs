@@ -734,6 +734,7 @@ columns! {
     custody_cost, Unit::Money("a week"), "people in custody", |r| Some(r.costs.custody);
     leavers, Unit::Count("posts"), "post-holders who left", |r| count(r.steps.leavers);
     posts_redivided, Unit::Count("posts"), "specialist posts moved to another type of case at a re-division of posts", |r| count(r.steps.posts_redivided);
+    contacts_covered, Unit::Count("contacts"), "contacts offered by cover for an absent case manager (a colleague in the cover group, or the duty rota)", |r| count(r.cases.contacts_covered);
 }
 
 impl WeekRecord {

@@ -92,6 +92,10 @@ pub struct CaseCounts {
     pub contacts_due: u32,
     pub contacts_delivered: u32,
     pub contacts_attended: u32,
+    /// Contacts offered by cover for an absent case manager (a colleague in the cover group or
+    /// the duty rota).
+    #[serde(default)]
+    pub contacts_covered: u32,
     /// People in custody (serving a sentence, recalled, or after a revoked order), and on
     /// licence.
     pub in_custody: u32,
@@ -564,6 +568,8 @@ impl Recorder {
             rec.contacts_due += u32::from(o.events.contact_due);
             rec.contacts_delivered += u32::from(o.events.contact_offered);
             rec.contacts_attended += u32::from(o.events.contact_attended);
+            rec.contacts_covered +=
+                u32::from(o.events.contact_offered && o.events.contact_by_cover);
         }
         rec.proven_in_custody += u32::from(o.events.proven_in_custody);
         if !open.in_window {

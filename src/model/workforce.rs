@@ -138,13 +138,9 @@ pub struct CaseManager {
     pub hours_used: f64,
     pub demand: Demand,
     pub shares: DeliveryShares,
-    /// Hours left after this week's own planned work, offered to absent colleagues in the
-    /// cover group.
-    pub spare: f64,
-    /// While absent: the colleague covering this week, and the share of the contacts they can
-    /// take.
-    pub covered_by: ManagerId,
-    pub cover_share: f64,
+    /// Hours of this week's work cut in the first delivery pass (by the shares, or for want
+    /// of hours), by kind: what the hours left over are shared over in the second pass.
+    pub unmet: Demand,
     /// The post's own random numbers (absence, leaving, each new holder's ways), by week.
     pub draws: Draws,
     /// Whether the present holder is trained in core correctional practices.
@@ -181,9 +177,7 @@ impl CaseManager {
             hours_used: 0.0,
             demand: Demand::default(),
             shares: DeliveryShares::default(),
-            spare: 0.0,
-            covered_by: ManagerId::NONE,
-            cover_share: 0.0,
+            unmet: Demand::default(),
             draws: Draws::new(0, 0, Entity::Post, 0),
             trained: false,
             specialist_trained: false,

@@ -13,8 +13,20 @@
 //! case manager, who protects the tiers they personally weight more (`discretion_spread`).
 //! This is the channel by which caseload reaches outcomes.
 //!
-//! In a cover group, a present colleague with spare hours delivers an absent case manager's
-//! contacts and report work, up to those spare hours.
+//! The shares are decided before delivery, from the demand; a case's work is done when its
+//! rank (its `Priority` draw) falls within its manager's share for that kind of work. Hours the
+//! shares leave unused (a kind of work needed fewer than its share, or the draws fell short)
+//! are passed on (`organisation.unused_hours = "passed_on"`): after the first pass each case
+//! manager's hours left are shared again, in the same order and under the same rule, over the
+//! work the first pass cut, and a second pass over the cut cases only delivers it, reading the
+//! same rank; what the draws still leave is filled case by case while the hours last. So no
+//! hours sit idle while a due contact, assessment or review of the manager's goes undone, and
+//! no task is done twice (each cut task is marked on the cut list and cleared when done).
+//!
+//! An absent case manager's due contacts and report work are covered after everyone's own
+//! work: by whichever present colleague in the cover group has the most hours left, and
+//! failing them by the unit's duty rota (`workforce.duty_hours_per_week`); report work first
+//! (a court deadline), then contacts, under `structured` the highest tier first.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,9 +34,11 @@ use crate::model::journey::Stage;
 use crate::model::modes::{ModeTable, contact_interval};
 use crate::model::offender::{NEVER, Offender, RiskTier};
 use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
-use crate::model::workforce::{CaseManager, DeliveryShares, ManagerId, StaffStatus};
+use crate::model::workforce::{
+    CaseManager, DeliveryShares, Demand, ManagerId, NO_GROUP, StaffStatus,
+};
 use crate::rng::Decision;
-use crate::scenario::{Approach, Practice, Prioritisation, Scenario};
+use crate::scenario::{Approach, Practice, Prioritisation, Scenario, Supervision};
 
 /// What the workload's steps need to know of the week, worked out once for it.
 pub struct WorkloadWeek<'a> {
@@ -51,7 +65,7 @@ impl<'a> WorkloadWeek<'a> {
 
 /// Hours of this case's contact: the mode's, plus the extra while substituting for a service;
 /// in custody, a prison visit.
-fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
+pub(crate) fn contact_hours(o: &Offender, modes: &ModeTable, s: &Scenario) -> f64 {
     if o.journey.stage == Stage::Custody {
         return s.custody.prison_visit_hours;
     }
@@ -106,10 +120,9 @@ pub fn open_accounts(managers: &mut [CaseManager], week: i32, practice: &Practic
         } else {
             0.0
         };
-        m.covered_by = ManagerId::NONE;
-        m.cover_share = 0.0;
         m.hours_used = 0.0;
         m.demand = Default::default();
+        m.unmet = Default::default();
         let paid = m.paperwork_backlog.min(m.hours_available);
         m.hours_used = paid;
         m.paperwork_backlog -= paid;
@@ -318,75 +331,101 @@ fn weighted_shares(
     shares
 }
 
-/// Splits each case manager's remaining hours over the demand, by the prioritisation rule, and
-/// works out the spare hours offered to colleagues.
-pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
-    for m in managers.iter_mut() {
-        let mut left = m.hours_left();
-        let d = m.demand;
-        let reports = share(left, d.reports);
-        left -= reports * d.reports;
-        let team = share(left, d.team);
-        left -= team * d.team;
-        let assessment = share(left, d.assessment);
-        left -= assessment * d.assessment;
-        let mut contacts = [0.0; RiskTier::COUNT];
-        match rule {
-            Prioritisation::Structured => {
-                for tier in RiskTier::ALL.iter().rev() {
-                    let t = tier.index();
-                    contacts[t] = share(left, d.contacts_by_tier[t]);
-                    left -= contacts[t] * d.contacts_by_tier[t];
-                }
-            }
-            Prioritisation::Discretionary => {
-                contacts = weighted_shares(left, d.contacts_by_tier, m.discretion);
-                left -= (0..RiskTier::COUNT)
-                    .map(|t| contacts[t] * d.contacts_by_tier[t])
-                    .sum::<f64>();
+/// Shares of each kind of `demand` met from `hours`, in order (reports, team, assessment,
+/// contacts by the prioritisation rule, reviews), and the hours left over.
+fn split(
+    hours: f64,
+    d: &Demand,
+    rule: Prioritisation,
+    weights: [f64; RiskTier::COUNT],
+) -> (DeliveryShares, f64) {
+    let mut left = hours;
+    let reports = share(left, d.reports);
+    left -= reports * d.reports;
+    let team = share(left, d.team);
+    left -= team * d.team;
+    let assessment = share(left, d.assessment);
+    left -= assessment * d.assessment;
+    let mut contacts = [0.0; RiskTier::COUNT];
+    match rule {
+        Prioritisation::Structured => {
+            for tier in RiskTier::ALL.iter().rev() {
+                let t = tier.index();
+                contacts[t] = share(left, d.contacts_by_tier[t]);
+                left -= contacts[t] * d.contacts_by_tier[t];
             }
         }
-        let reviews = share(left, d.reviews);
-        left -= reviews * d.reviews;
-        m.spare = left.max(0.0);
-        m.shares = DeliveryShares {
-            reports,
-            team,
-            assessment,
-            contacts_by_tier: contacts,
-            reviews,
-        };
+        Prioritisation::Discretionary => {
+            contacts = weighted_shares(left, d.contacts_by_tier, weights);
+            left -= (0..RiskTier::COUNT)
+                .map(|t| contacts[t] * d.contacts_by_tier[t])
+                .sum::<f64>();
+        }
+    }
+    let reviews = share(left, d.reviews);
+    left -= reviews * d.reviews;
+    let shares = DeliveryShares {
+        reports,
+        team,
+        assessment,
+        contacts_by_tier: contacts,
+        reviews,
+    };
+    (shares, left.max(0.0))
+}
+
+/// Splits each case manager's remaining hours over the demand, by the prioritisation rule.
+pub fn decide_shares(managers: &mut [CaseManager], rule: Prioritisation) {
+    for m in managers.iter_mut() {
+        m.shares = split(m.hours_left(), &m.demand, rule, m.discretion).0;
     }
 }
 
-/// Cover groups: each absent case manager's contacts and report work go to the present
-/// colleague in the group with the most spare hours, up to those hours.
-pub fn arrange_cover(managers: &mut [CaseManager], groups: &[Vec<ManagerId>]) {
-    for group in groups {
-        for absent in group {
-            let a = absent.index().expect("real post");
-            if managers[a].status != StaffStatus::Absent {
-                continue;
-            }
-            let best = group
-                .iter()
-                .filter(|id| {
-                    managers[id.index().expect("real post")].status == StaffStatus::Present
-                })
-                .max_by(|x, y| {
-                    let (mx, my) = (&managers[x.index().unwrap()], &managers[y.index().unwrap()]);
-                    mx.spare.total_cmp(&my.spare).then(y.cmp(x))
-                });
-            let Some(&coverer) = best else { continue };
-            let c = coverer.index().expect("real post");
-            let d = managers[a].demand;
-            let wanted = d.reports + d.contacts_by_tier.iter().sum::<f64>();
-            let cover = share(managers[c].spare, wanted);
-            managers[c].spare -= cover * wanted;
-            managers[a].covered_by = coverer;
-            managers[a].cover_share = cover;
+/// The hours the first delivery pass left unused are shared over the work it cut, in the same
+/// order and under the same rule: a second share `s2` of the cut work widens each kind's share
+/// from `s1` to `s1 + s2·(1 − s1)`, so that the cut cases whose rank falls in the widened part
+/// (a share `s2` of them, the rank being uniform above `s1`) are done in the second pass.
+pub fn share_unused_hours(managers: &mut [CaseManager], rule: Prioritisation) {
+    let widen = |first: &mut f64, second: f64| *first += second * (1.0 - *first);
+    for m in managers.iter_mut() {
+        if m.status != StaffStatus::Present || m.unmet == Demand::default() {
+            continue;
         }
+        let (extra, _) = split(m.hours_left(), &m.unmet, rule, m.discretion);
+        let s = &mut m.shares;
+        widen(&mut s.reports, extra.reports);
+        widen(&mut s.assessment, extra.assessment);
+        for (first, second) in s.contacts_by_tier.iter_mut().zip(extra.contacts_by_tier) {
+            widen(first, second);
+        }
+        widen(&mut s.reviews, extra.reviews);
     }
+}
+
+/// Work of a case left undone by the week's first delivery pass (bits of [`CutWork::mask`]):
+/// cut by its case manager's shares or for want of hours.
+pub const CUT_REPORT: u8 = 1;
+pub const CUT_ASSESSMENT: u8 = 2;
+pub const CUT_CONTACT: u8 = 4;
+pub const CUT_REVIEW: u8 = 8;
+/// An absent case manager's report work and due contact, awaiting cover.
+pub const UNCOVERED_REPORT: u8 = 16;
+pub const UNCOVERED_CONTACT: u8 = 32;
+
+/// One case's work left undone by the first delivery pass; a bit is cleared when the task is
+/// done, so that no task is done twice.
+#[derive(Clone, Copy, Debug)]
+pub struct CutWork {
+    /// The case's position in the cases' array.
+    pub case: u32,
+    /// Its case manager's post.
+    pub post: u32,
+    /// Hours of the smallest task cut (0 for an assessment, which takes any hours): a case
+    /// whose case manager has fewer left is passed by.
+    pub least_hours: f32,
+    pub mask: u8,
+    /// The case's risk tier (cover takes the most urgent contacts first).
+    pub tier: u8,
 }
 
 /// What the workload phase did besides casework, for the time series.
@@ -401,77 +440,151 @@ pub struct WorkCounts {
     pub substitutions: u32,
 }
 
-/// Delivers this week's work for one case: a task is done when the case is within its
-/// manager's share for that kind of work and the hours are still there.
+/// The report's work of the week; the first is its interview, the offender's first contact
+/// with the service.
+fn write_report(o: &mut Offender, hours: f64, by_cover: bool) {
+    o.report.hours_done += hours as f32;
+    if !o.report.interviewed {
+        o.report.interviewed = true;
+        o.events.contact_offered = true;
+        o.events.contact_by_cover = by_cover;
+    }
+}
+
+/// A due contact is offered (by the case's own post, or by cover).
+fn make_contact(o: &mut Offender, modes: &ModeTable, s: &Scenario, week: i32, by_cover: bool) {
+    o.events.contact_offered = true;
+    o.events.contact_by_cover = by_cover;
+    o.tallies.contacts_delivered += u16::from(o.journey.stage.is_supervised());
+    schedule_next_contact(o, modes, s, week);
+}
+
+/// Assessment and planning, which may take more than a week's hours: work done is kept.
+/// Returns whether the plan was drawn up.
+fn assess(o: &mut Offender, m: &mut CaseManager, s: &Scenario, week: i32) -> bool {
+    let needed = assessment_hours(o, s) - f64::from(o.supervision.assessment_hours_done);
+    let used = needed.min(m.hours_left()).max(0.0);
+    m.hours_used += used;
+    o.supervision.assessment_hours_done += used as f32;
+    if used < needed - 1e-6 {
+        return false;
+    }
+    o.supervision.assessed = true;
+    // In custody the reviews start at release.
+    if o.journey.stage.is_supervised() {
+        o.supervision.next_review = week + s.supervision.review_interval_weeks as i32;
+        o.team.next_conference = week + s.team.conference_interval_weeks as i32;
+    }
+    true
+}
+
+/// Whether the plan is due its review by the case manager this week (under a team, the case
+/// conference reviews it).
+fn review_due(o: &Offender, teams: bool, week: i32) -> bool {
+    !teams
+        && o.journey.stage.is_supervised()
+        && o.supervision.assessed
+        && o.supervision.next_review != NEVER
+        && week >= o.supervision.next_review
+}
+
+fn review(o: &mut Offender, sup: &Supervision, week: i32) {
+    o.supervision.next_review = week + sup.review_interval_weeks as i32;
+    o.events.reviewed = true;
+}
+
+/// Linking: a new or reviewed plan refers the most severe need to a service when the mode
+/// brokers it this time, and a new plan always does when the order requires treatment (the
+/// court made the requirement on the report's assessment).
+fn link(
+    o: &mut Offender,
+    m: &mut CaseManager,
+    (planned, reviewed): (bool, bool),
+    w: &WorkloadWeek,
+    services: &ServiceSystem,
+    work: &mut WorkCounts,
+) {
+    if !(planned || reviewed) || o.supervision.service != ServiceState::None {
+        return;
+    }
+    let (modes, s, week) = (w.modes, w.scenario, w.week);
+    let broker = modes.get(o.risk).referral_share;
+    let required = planned && o.report.treatment_requirement;
+    if required || o.draws.uniform(week, Decision::Referral, 0) < broker {
+        let referral = refer(o, m, services, &s.services, week, required);
+        if !matches!(referral, Referral::NotMade) {
+            o.tallies.referred();
+        }
+        match referral {
+            Referral::NotMade => {}
+            Referral::Accepted => work.referrals += 1,
+            Referral::Refused => {
+                work.referrals += 1;
+                work.refusals += 1;
+            }
+            Referral::Substituted => {
+                work.referrals += 1;
+                work.substitutions += 1;
+            }
+        }
+    }
+}
+
+/// Delivers this week's work for one case (the first pass): a task is done when the case is
+/// within its manager's share for that kind of work and the hours are still there. Returns the
+/// work left undone (bits `CUT_*`, added to the manager's `unmet` hours), or, for a case whose
+/// case manager is absent, the work awaiting cover (`UNCOVERED_*`); and the hours of the
+/// smallest task cut.
 pub fn deliver(
     o: &mut Offender,
     managers: &mut [CaseManager],
     w: &WorkloadWeek,
     services: &ServiceSystem,
     work: &mut WorkCounts,
-) {
+) -> (u8, f64) {
     let (modes, s, week) = (w.modes, w.scenario, w.week);
     let sup = &s.supervision;
     let (report_weekly, teams) = (w.report_weekly, w.teams);
-    let Some(mut index) = o.supervision.manager.index() else {
-        return;
+    let Some(index) = o.supervision.manager.index() else {
+        return (0, 0.0);
     };
+    let supervised = o.journey.stage.is_supervised();
+    if !supervised && !matches!(o.journey.stage, Stage::Custody | Stage::PreSentence) {
+        return (0, 0.0);
+    }
+    // An absent case manager's contacts and report work wait for cover, after everyone's own
+    // work.
+    if managers[index].status == StaffStatus::Absent {
+        let uncovered = match o.journey.stage {
+            Stage::PreSentence => UNCOVERED_REPORT,
+            _ if o.events.contact_due => UNCOVERED_CONTACT,
+            _ => 0,
+        };
+        return (uncovered, 0.0);
+    }
     // One draw ranks the case for all its tasks: a manager who cuts a case's contact
     // also puts off its review.
     let rank = o.draws.uniform(week, Decision::Priority, 0);
-    // An absent case manager's contacts and report work go to the colleague covering.
-    let mut by_cover = false;
-    if managers[index].status == StaffStatus::Absent {
-        let m = &managers[index];
-        match m.covered_by.index() {
-            Some(c) if rank < m.cover_share => {
-                index = c;
-                by_cover = true;
-            }
-            _ => return,
-        }
-    }
     let m = &mut managers[index];
     if o.journey.stage == Stage::PreSentence {
-        if (by_cover || rank < m.shares.reports) && m.try_use(report_weekly) {
-            o.report.hours_done += report_weekly as f32;
-            if !o.report.interviewed {
-                // The report's interview: the offender's first contact with the service.
-                o.report.interviewed = true;
-                o.events.contact_offered = true;
-                o.events.contact_by_cover = by_cover;
-            }
+        if rank < m.shares.reports && m.try_use(report_weekly) {
+            write_report(o, report_weekly, false);
+            return (0, 0.0);
         }
-        return;
+        m.unmet.reports += report_weekly;
+        return (CUT_REPORT, report_weekly);
     }
-    let supervised = o.journey.stage.is_supervised();
-    if !supervised && o.journey.stage != Stage::Custody {
-        return;
-    }
-    if by_cover {
-        if o.events.contact_due && m.try_use(contact_hours(o, modes, s)) {
-            o.events.contact_offered = true;
-            o.events.contact_by_cover = true;
-            o.tallies.contacts_delivered += u16::from(supervised);
-            schedule_next_contact(o, modes, s, week);
-        }
-        return;
-    }
+    let (mut cut, mut least) = (0, f64::INFINITY);
     let mut planned = false;
-    if !o.supervision.assessed && rank < m.shares.assessment {
-        // Assessment and planning may take more than a week's hours: work done is kept.
-        let needed = assessment_hours(o, s) - f64::from(o.supervision.assessment_hours_done);
-        let used = needed.min(m.hours_left()).max(0.0);
-        m.hours_used += used;
-        o.supervision.assessment_hours_done += used as f32;
-        if used >= needed - 1e-6 {
-            o.supervision.assessed = true;
-            planned = true;
-            // In custody the reviews start at release.
-            if supervised {
-                o.supervision.next_review = week + sup.review_interval_weeks as i32;
-                o.team.next_conference = week + s.team.conference_interval_weeks as i32;
-            }
+    if !o.supervision.assessed {
+        if rank < m.shares.assessment {
+            planned = assess(o, m, s, week);
+        } else {
+            m.unmet.assessment += assessment_hours(o, s)
+                - f64::from(o.supervision.assessment_hours_done)
+                + expected_linking(o, modes, s);
+            cut |= CUT_ASSESSMENT;
+            least = 0.0;
         }
     }
     if teams && supervised {
@@ -495,49 +608,152 @@ pub fn deliver(
     if o.events.contact_due {
         let holder = contact_holder(o, managers, s);
         let h = &mut managers[holder];
-        if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(contact_hours(o, modes, s))
-        {
-            o.events.contact_offered = true;
-            o.tallies.contacts_delivered += u16::from(supervised);
-            schedule_next_contact(o, modes, s, week);
+        let hours = contact_hours(o, modes, s);
+        if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(hours) {
+            make_contact(o, modes, s, week, false);
+        } else {
+            h.unmet.contacts_by_tier[o.risk.index()] += hours;
+            cut |= CUT_CONTACT;
+            least = least.min(hours);
         }
     }
     let m = &mut managers[index];
-    if !teams
-        && supervised
-        && o.supervision.assessed
-        && o.supervision.next_review != NEVER
-        && week >= o.supervision.next_review
-        && rank < m.shares.reviews
-        && m.try_use(sup.review_hours)
-    {
-        o.supervision.next_review = week + sup.review_interval_weeks as i32;
-        o.events.reviewed = true;
+    if review_due(o, teams, week) {
+        if rank < m.shares.reviews && m.try_use(sup.review_hours) {
+            review(o, sup, week);
+        } else {
+            m.unmet.reviews += sup.review_hours + expected_linking(o, modes, s);
+            cut |= CUT_REVIEW;
+            least = least.min(sup.review_hours);
+        }
     }
-    // Linking: a new or reviewed plan refers the most severe need to a service when the
-    // mode brokers it this time, and a new plan always does when the order requires
-    // treatment (the court made the requirement on the report's assessment).
-    if !(planned || o.events.reviewed) || o.supervision.service != ServiceState::None {
+    let reviewed = o.events.reviewed;
+    link(o, m, (planned, reviewed), w, services, work);
+    (cut, least)
+}
+
+/// Delivers the work the first pass cut from one case (`mask`), from the hours its case
+/// manager has left: within the widened shares of [`share_unused_hours`], reading the same
+/// rank as the first pass, or with `fill`, any task that still fits. Clears each task done.
+pub fn deliver_cut(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    w: &WorkloadWeek,
+    services: &ServiceSystem,
+    work: &mut WorkCounts,
+    mask: &mut u8,
+    fill: bool,
+) {
+    let (modes, s, week) = (w.modes, w.scenario, w.week);
+    let index = o.supervision.manager.index().expect("a case with cut work");
+    let rank = o.draws.uniform(week, Decision::Priority, 0);
+    let within = |share: f64| fill || rank < share;
+    let m = &mut managers[index];
+    if *mask & CUT_REPORT != 0 {
+        if within(m.shares.reports) && m.try_use(w.report_weekly) {
+            write_report(o, w.report_weekly, false);
+            *mask &= !CUT_REPORT;
+        }
         return;
     }
-    let broker = modes.get(o.risk).referral_share;
-    let required = planned && o.report.treatment_requirement;
-    if required || o.draws.uniform(week, Decision::Referral, 0) < broker {
-        let m = &mut managers[index];
-        let referral = refer(o, m, services, &s.services, week, required);
-        if !matches!(referral, Referral::NotMade) {
-            o.tallies.referred();
+    let mut planned = false;
+    if *mask & CUT_ASSESSMENT != 0 && within(m.shares.assessment) && m.hours_left() > 1e-9 {
+        planned = assess(o, m, s, week);
+        *mask &= !CUT_ASSESSMENT;
+    }
+    if *mask & CUT_CONTACT != 0 {
+        let holder = contact_holder(o, managers, s);
+        let h = &mut managers[holder];
+        if within(h.shares.contacts_by_tier[o.risk.index()])
+            && h.try_use(contact_hours(o, modes, s))
+        {
+            make_contact(o, modes, s, week, false);
+            *mask &= !CUT_CONTACT;
         }
-        match referral {
-            Referral::NotMade => {}
-            Referral::Accepted => work.referrals += 1,
-            Referral::Refused => {
-                work.referrals += 1;
-                work.refusals += 1;
+    }
+    let m = &mut managers[index];
+    let mut reviewed = false;
+    if *mask & CUT_REVIEW != 0 && within(m.shares.reviews) && m.try_use(s.supervision.review_hours)
+    {
+        review(o, &s.supervision, week);
+        *mask &= !CUT_REVIEW;
+        reviewed = true;
+    }
+    link(o, m, (planned, reviewed), w, services, work);
+}
+
+/// Hours of cover for one task of an absent case manager's case: from the present colleague in
+/// the cover group with the most hours left (the lowest post on a tie), else from the duty
+/// rota's hours, if either has the hours. Returns whether the task is covered.
+fn take_cover(
+    lead: usize,
+    hours: f64,
+    managers: &mut [CaseManager],
+    groups: &[Vec<ManagerId>],
+    duty: &mut f64,
+) -> bool {
+    let group = managers[lead].cover_group;
+    if group != NO_GROUP {
+        let best = groups[group as usize]
+            .iter()
+            .filter_map(|id| id.index())
+            .filter(|&c| {
+                managers[c].status == StaffStatus::Present
+                    && managers[c].hours_left() + 1e-9 >= hours
+            })
+            .max_by(|&x, &y| {
+                (managers[x].hours_left())
+                    .total_cmp(&managers[y].hours_left())
+                    .then(y.cmp(&x))
+            });
+        if let Some(c) = best {
+            return managers[c].try_use(hours);
+        }
+    }
+    if *duty + 1e-9 >= hours {
+        *duty = (*duty - hours).max(0.0);
+        return true;
+    }
+    false
+}
+
+/// Cover of absent case managers' work (`uncovered`, from the first pass) after everyone's own
+/// work, from the cover groups' hours left and the duty rota's `duty` hours: report work
+/// first (a court deadline), then due contacts, under `structured` the highest tier first
+/// (under discretion in arrival order: the tiers alike).
+pub fn cover_absent(
+    cases: &mut [Offender],
+    uncovered: &mut [CutWork],
+    managers: &mut [CaseManager],
+    groups: &[Vec<ManagerId>],
+    duty: &mut f64,
+    w: &WorkloadWeek,
+) {
+    let (modes, s, week) = (w.modes, w.scenario, w.week);
+    for e in uncovered.iter_mut() {
+        if e.mask & UNCOVERED_REPORT == 0 {
+            continue;
+        }
+        let o = &mut cases[e.case as usize];
+        let lead = o.supervision.manager.index().expect("an allocated case");
+        if take_cover(lead, w.report_weekly, managers, groups, duty) {
+            write_report(o, w.report_weekly, true);
+            e.mask &= !UNCOVERED_REPORT;
+        }
+    }
+    let by_tier = s.organisation.prioritisation == Prioritisation::Structured;
+    let rounds = if by_tier { RiskTier::COUNT } else { 1 };
+    for round in 0..rounds {
+        let tier = (RiskTier::COUNT - 1 - round) as u8;
+        for e in uncovered.iter_mut() {
+            if e.mask & UNCOVERED_CONTACT == 0 || (by_tier && e.tier != tier) {
+                continue;
             }
-            Referral::Substituted => {
-                work.referrals += 1;
-                work.substitutions += 1;
+            let o = &mut cases[e.case as usize];
+            let lead = o.supervision.manager.index().expect("an allocated case");
+            if take_cover(lead, contact_hours(o, modes, s), managers, groups, duty) {
+                make_contact(o, modes, s, week, true);
+                e.mask &= !UNCOVERED_CONTACT;
             }
         }
     }
@@ -584,6 +800,24 @@ mod tests {
         }
         let used: f64 = s.iter().map(|x| x * 4.0).sum();
         assert!((used - 8.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unused_hours_widen_the_shares_of_the_work_cut_in_the_same_order() {
+        // 10 hours for 16 of contacts: structured meets the top two tiers and half the second
+        // lowest. Say the first pass used only 8 hours and cut 2 hours of tier 1 and all 4 of
+        // tier 0: the 2 left go to tier 1 first, which is then met in full.
+        let mut ms = [manager_with(10.0, [4.0, 4.0, 4.0, 4.0])];
+        decide_shares(&mut ms, Prioritisation::Structured);
+        ms[0].hours_used = 8.0;
+        ms[0].unmet.contacts_by_tier = [4.0, 2.0, 0.0, 0.0];
+        share_unused_hours(&mut ms, Prioritisation::Structured);
+        assert_eq!(ms[0].shares.contacts_by_tier, [0.0, 1.0, 1.0, 1.0]);
+        // With 4 hours left, tier 0 gets half its cut work: its share widens from 0 to 0.5.
+        ms[0].hours_used = 6.0;
+        ms[0].shares.contacts_by_tier = [0.0, 0.5, 1.0, 1.0];
+        share_unused_hours(&mut ms, Prioritisation::Structured);
+        assert_eq!(ms[0].shares.contacts_by_tier, [0.5, 1.0, 1.0, 1.0]);
     }
 
     #[test]

@@ -882,6 +882,20 @@ pub struct Workforce {
         source = "assumption"
     )]
     pub absence_mean_weeks: f64,
+    /// Hours a week of a duty rota in the unit, apart from the case managers' own: when an
+    /// absent case manager's cover group has no hours left, the duty officer makes their most
+    /// urgent due contacts (and report work) from these hours. 0: no duty rota.
+    #[param(
+        default = 0.0,
+        unit = "hours a week",
+        min = 0,
+        max = 100_000,
+        label = "duty rota hours a week",
+        source = "assumption: no duty rota by default, so that the unit's hours are its case \
+                  managers' alone (duty hours are not costed); probation offices commonly keep \
+                  a duty officer for absent colleagues' cases, and this is the lever for one"
+    )]
+    pub duty_hours_per_week: f64,
     /// Share of case managers leaving in a year.
     #[param(
         default = 0.12,
@@ -1054,6 +1068,18 @@ pub struct Organisation {
                   discretion of the individual case manager\""
     )]
     pub prioritisation: Prioritisation,
+    /// What becomes of hours the week's shares leave unused (because a kind of work needed
+    /// fewer hours than its share, or a case's rank fell outside it): `passed_on`, they go to
+    /// the work that was cut, under the prioritisation rule, in a second pass over the cut
+    /// cases; `idle`, the shares are fixed and the hours stay unused (the model before).
+    #[param(
+        default = UnusedHours::PassedOn,
+        label = "unused hours",
+        source = "assumption: a case manager with hours left in the week spends them on the \
+                  contacts, assessments and reviews they had put off; `idle` keeps the fixed \
+                  shares for comparison"
+    )]
+    pub unused_hours: UnusedHours,
     /// Under `discretionary` prioritisation, how unevenly each case manager cuts contact across
     /// risk tiers: the standard deviation of the log of each manager's personal weight for each
     /// tier. 0: every case's contact is equally likely to go.
@@ -1179,6 +1205,16 @@ pub enum Prioritisation {
     Structured,
     /// Each case manager cuts as they see fit: every case's contact is equally likely to go.
     Discretionary,
+}
+
+/// What becomes of the hours the week's shares leave unused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Choice)]
+#[serde(rename_all = "snake_case")]
+pub enum UnusedHours {
+    /// Passed to the work that was cut this week, under the prioritisation rule.
+    PassedOn,
+    /// Left idle: each kind of work gets its share and no more.
+    Idle,
 }
 
 /// The work each case generates besides contacts and referrals (which the mode and the

@@ -12,6 +12,7 @@ mod custody;
 mod enforcement;
 mod experiments;
 mod generated;
+mod hours;
 mod layers;
 mod mechanisms;
 mod modes_and_services;
