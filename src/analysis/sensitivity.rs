@@ -487,7 +487,7 @@ mod tests {
     #[test]
     fn a_parameter_that_drives_a_measure_has_an_elasticity_of_the_right_sign() {
         let mut base = Scenario::default();
-        base.simulation.replications = 8;
+        base.simulation.replications = 16;
         base.simulation.weeks = 200;
         base.simulation.warmup_weeks = 80;
         base.population.initial_cases = 1_200;
