@@ -226,9 +226,9 @@ fn standing_in(o: &Offender, managers: &[CaseManager], teams: bool) -> Option<(u
 }
 
 /// The post that makes a case's contact this week, and its member place (`None`: the lead):
-/// the lead, except under the team approach, where
-/// contacts rotate among the members present (each monitoring their own tasks); when the post
-/// whose turn it is is away, a member present stands in for the lead.
+/// the lead, except under the team approach, where contacts rotate among the members present
+/// (each monitoring their own tasks); when the post whose turn it is is away, a member present
+/// stands in for an absent lead.
 fn contact_holder(
     o: &Offender,
     managers: &[CaseManager],
@@ -255,10 +255,9 @@ fn contact_holder(
 
 /// A case conference (team and hybrid approaches): the lead and each member attend if present,
 /// drawn to attend, within their share of reviews (the conference is the team's review) and
-/// with the hours. It reviews
-/// the plan if anyone attends; the senior chairing spends `chair_hours`. The members who
-/// attend are kept (`events.conference_members`): a no-show's discipline is missing from the
-/// plan. Returns the chair's hours.
+/// with the hours. It reviews the plan if anyone attends; the senior chairing spends
+/// `chair_hours`. The members who attend are kept (`events.conference_members`): a no-show's
+/// discipline is missing from the plan. Returns the chair's hours.
 fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
     let t = &s.team;
     let rank = o.draws.uniform(week, Decision::Priority, 0);
