@@ -652,6 +652,8 @@ impl<'s> World<'s> {
         });
         let modes = ModeTable::new(&scenario.modes);
         let hazard = HazardModel::new(scenario, &factory, &modes);
+        let mut services = ServiceSystem::new(&scenario.services);
+        services.plan_uptake_effect = scenario.team.plan_uptake_effect;
         let growth_scale = match scenario.organisation.approach {
             Approach::Team => 1.0 / f64::from(scenario.team.size),
             Approach::Individual | Approach::Hybrid => 1.0,
@@ -663,7 +665,7 @@ impl<'s> World<'s> {
             anyone_left: false,
             managers,
             establishment,
-            services: ServiceSystem::new(&scenario.services),
+            services,
             modes,
             sends_anyone: sentencer.sends_anyone() && scenario.custody.icm,
             divides_posts: scenario.organisation.streaming != Streaming::Generic,

@@ -11,15 +11,21 @@
 //! take a specialist service). A need the case manager is substituting for a service gets a
 //! second piece of work at each kept appointment, achieving `services.substitute_effect` of the
 //! first. Services themselves are in `services`.
+//!
+//! Under a team (DOMICE 2011a: members "are (or who represent) providers of services", and
+//! "tasks from within the plan are assigned to each member"), each member brings the need of
+//! their discipline (`organisation::discipline`): their work on it, at the conferences they
+//! attend and (under `team`) at the contacts they make, achieves `team.member_expertise_effect`
+//! times a generalist's.
 
 use crate::model::engagement::after_progress;
 use crate::model::journey::Stage;
 use crate::model::modes::ModeTable;
 use crate::model::offender::{MAX_SEVERITY, Need, Offender};
-use crate::model::organisation::case_type;
+use crate::model::organisation::{case_type, discipline};
 use crate::model::workforce::CaseManager;
 use crate::rng::Decision;
-use crate::scenario::{NeedDynamics, Scenario};
+use crate::scenario::{NeedDynamics, Scenario, TeamWork};
 
 /// Probability that one attended contact's work lowers `need` by a level (times the reach of
 /// own work on that need), by a case manager of `skill` in core correctional practices (structuring, cognitive techniques):
@@ -69,6 +75,22 @@ fn own_work_target(o: &Offender, n: &NeedDynamics) -> Option<Need> {
     best.map(|(need, _)| need)
 }
 
+/// The task of the member in place `slot` of a case's team (team and hybrid approaches) and how
+/// much their expertise adds to it: once they have made their own assessment, the need of their
+/// discipline when the case has it and no provider is treating it, where their work achieves
+/// `team.member_expertise_effect` times a generalist's; otherwise the need where own work does
+/// most, as a generalist.
+fn member_task(o: &Offender, n: &NeedDynamics, slot: usize, t: &TeamWork) -> Option<(Need, f64)> {
+    let treated = o.supervision.service.in_treatment();
+    let assessed = o.team.assessed & (1 << slot) != 0;
+    match discipline(o.team.members[slot]).filter(|_| assessed) {
+        Some(need) if o.needs.severity(need) > 0 && Some(need) != treated => {
+            Some((need, t.member_expertise_effect))
+        }
+        _ => own_work_target(o, n).map(|need| (need, 1.0)),
+    }
+}
+
 /// The needs phase for one case still in the follow-up: work at attended contacts and
 /// conferences lowers needs; chaotic needs may flare up.
 pub fn needs_week(
@@ -90,33 +112,60 @@ pub fn needs_week(
         .manager
         .index()
         .map_or(1.0, |i| managers[i].skill_this_week);
-    // Work agreed at a case conference: each member who attended works on the most severe
-    // need, as at an attended contact.
-    let members = i32::from(o.events.conference_members);
-    if o.journey.stage.is_supervised() && members > 0 {
-        if let Some(need) = own_work_target(o, n) {
-            let one = work_success_probability(o, n, need, skill, 1.0).min(1.0);
-            let p = 1.0 - (1.0 - one).powi(members);
-            if d.uniform(week, Decision::TeamWork, 0) < p {
-                meet_a_level(o, need, s);
+    // Work agreed at a case conference: each member who attended takes a task of the plan
+    // (DOMICE 2011a), on the need of their own discipline where they can (see `member_task`),
+    // as at an attended contact.
+    let attended = o.events.conference_members;
+    if o.journey.stage.is_supervised() && attended != 0 {
+        for slot in 0..o.team.members.len() {
+            let member = o.team.members[slot].index();
+            let Some(m) = member.filter(|_| attended & (1 << slot) != 0) else {
+                continue;
+            };
+            if let Some((need, expertise)) = member_task(o, n, slot, &s.team) {
+                let p =
+                    work_success_probability(o, n, need, managers[m].skill_this_week, expertise)
+                        .min(1.0);
+                if d.uniform(week, Decision::TeamWork, slot as u32) < p {
+                    meet_a_level(o, need, s);
+                }
             }
         }
     }
     if o.journey.stage.is_supervised() && o.events.contact_attended {
-        // Work at a covered contact is not the specialist's.
-        let specialist = match o.supervision.manager.index() {
-            Some(i)
-                if !o.events.contact_by_cover
-                    && managers[i].trained_specialist_in(case_type(o, org.streaming)) =>
-            {
-                org.specialist_effect
-            }
-            _ => 1.0,
-        };
         let own_work = modes.get(o.risk).own_work;
-        if let Some(need) = own_work_target(o, n) {
-            let p = work_success_probability(o, n, need, skill, specialist) * own_work;
-            if d.uniform(week, Decision::NeedWork, 0) < p {
+        // Under the team approach, a member who made the contact does its work, on their own
+        // task (see `member_task`), with their skill.
+        let member = (o.events.contact_by_member)
+            .checked_sub(1)
+            .map(usize::from)
+            .and_then(|slot| Some((slot, o.team.members[slot].index()?)));
+        let work = match member {
+            Some((slot, m)) => member_task(o, n, slot, &s.team).map(|(need, expertise)| {
+                let skill = managers[m].skill_this_week;
+                (need, work_success_probability(o, n, need, skill, expertise))
+            }),
+            None => {
+                // Work at a covered contact is not the specialist's.
+                let specialist = match o.supervision.manager.index() {
+                    Some(i)
+                        if !o.events.contact_by_cover
+                            && managers[i].trained_specialist_in(case_type(o, org.streaming)) =>
+                    {
+                        org.specialist_effect
+                    }
+                    _ => 1.0,
+                };
+                own_work_target(o, n).map(|need| {
+                    (
+                        need,
+                        work_success_probability(o, n, need, skill, specialist),
+                    )
+                })
+            }
+        };
+        if let Some((need, p)) = work {
+            if d.uniform(week, Decision::NeedWork, 0) < p * own_work {
                 meet_a_level(o, need, s);
             }
         }

@@ -70,8 +70,12 @@ pub struct WeekEvents {
     pub contact_by_cover: bool,
     /// The plan was reviewed this week.
     pub reviewed: bool,
-    /// Team members other than the lead who attended a case conference this week.
+    /// Team members other than the lead who attended a case conference this week (bit i:
+    /// member place i).
     pub conference_members: u8,
+    /// The team member who made this week's contact under the `team` approach (member place
+    /// + 1; 0: the lead).
+    pub contact_by_member: u8,
     /// Unacceptable failures to comply detected this week (missed appointments, violations).
     pub failures: u8,
     /// An ICM case conference was held this week (custody), with this many agencies present.
@@ -298,6 +302,9 @@ pub struct CaseTeam {
     pub members: [ManagerId; MAX_MEMBERS],
     /// Which members have made their own assessment (bit i: `members[i]`).
     pub assessed: u8,
+    /// The referral waiting or in treatment was made from a plan agreed at a case conference
+    /// with its service's member present (see `workload`): taken up more readily.
+    pub plan_referral: bool,
     /// Week of the next case conference.
     pub next_conference: i32,
 }
@@ -753,6 +760,7 @@ impl OffenderFactory {
             team: CaseTeam {
                 members: [ManagerId::NONE; MAX_MEMBERS],
                 assessed: 0,
+                plan_referral: false,
                 next_conference: NEVER,
             },
             report: PreSentenceReport {

@@ -920,16 +920,37 @@ impl Establishment {
     }
 
     /// Fills a team's empty member places (team and hybrid approaches) from the posts that
-    /// could supervise the case, other than its lead and current members: the post on fewest
-    /// teams first. Members sit on teams without taking a caseload place; their hours are the
-    /// limit.
-    pub fn fill_team(&self, o: &mut Offender, managers: &mut [CaseManager], size: u32) {
+    /// could supervise the case, other than its lead and current members, composing the team to
+    /// match the case's needs where the posts allow: a post whose [`discipline`] is a need the
+    /// case has and no member covers yet comes first (among those, the post on fewest teams,
+    /// then the need that comes first in the plan); otherwise the post on fewest teams. Members
+    /// sit on teams without taking a caseload place; their hours are the limit.
+    pub fn fill_team(
+        &self,
+        o: &mut Offender,
+        managers: &mut [CaseManager],
+        size: u32,
+        sequencing: bool,
+    ) {
         let pool = &self.pools[self.pool_for(o)];
         for slot in 0..(size as usize - 1).min(o.team.members.len()) {
             if o.team.members[slot].is_some() {
                 continue;
             }
             let taken = |id: ManagerId| id == o.supervision.manager || o.team.members.contains(&id);
+            // Needs the team already brings.
+            let covered = o
+                .team
+                .members
+                .iter()
+                .filter_map(|&m| discipline(m))
+                .fold(0u8, |mask, need| mask | 1 << need as u8);
+            let match_rank = |id: ManagerId| {
+                discipline(id)
+                    .filter(|&need| covered & (1 << need as u8) == 0)
+                    .and_then(|need| plan_rank(o, need, sequencing))
+                    .unwrap_or(u32::MAX)
+            };
             let best = pool
                 .iter()
                 .copied()
@@ -937,7 +958,11 @@ impl Establishment {
                     let m = &managers[id.index().expect("real post")];
                     m.in_post() && m.is_staff() && !taken(id)
                 })
-                .min_by_key(|id| managers[id.index().expect("real post")].memberships);
+                .min_by_key(|&id| {
+                    let rank = match_rank(id);
+                    let memberships = managers[id.index().expect("real post")].memberships;
+                    (rank == u32::MAX, memberships, rank)
+                });
             if let Some(id) = best {
                 o.team.members[slot] = id;
                 managers[id.index().expect("real post")].memberships += 1;
@@ -970,6 +995,31 @@ impl Establishment {
             (_, f) => f == Function::Supervision,
         }
     }
+}
+
+/// The discipline a post brings to a case's team as a member (team and hybrid approaches):
+/// the need its service works on (drugs, alcohol, mental health, accommodation, employment,
+/// family, thinking: a drug worker, an alcohol worker, a mental health nurse, a housing officer,
+/// an employment adviser, a family worker, a programmes tutor). The posts' disciplines go round
+/// the needs in post order (an assumption: the unit draws on every provider alike).
+pub fn discipline(id: ManagerId) -> Option<Need> {
+    id.index().map(|i| Need::ALL[i % Need::COUNT])
+}
+
+/// Where `need` comes in the plan agreed at a case conference (lower first), or `None` when the
+/// case does not have it: under sequencing, in the order of [`Need::ALL`] (drugs, alcohol,
+/// mental health and accommodation, which stabilise a life, before employment, family and
+/// thinking); otherwise the most severe first (ties in that order), as a review refers.
+pub fn plan_rank(o: &Offender, need: Need, sequencing: bool) -> Option<u32> {
+    let severity = u32::from(o.needs.severity(need));
+    (severity > 0).then(|| {
+        if sequencing {
+            need as u32
+        } else {
+            (u32::from(crate::model::offender::MAX_SEVERITY) - severity) * Need::COUNT as u32
+                + need as u32
+        }
+    })
 }
 
 /// Gives a case to a case manager. A case that has had a case manager before counts a handoff,
@@ -1085,7 +1135,12 @@ pub fn allocate_if_waiting(
     }
     let teams = scenario.organisation.approach != Approach::Individual;
     if teams && offender.journey.stage.is_supervised() && offender.is_allocated() {
-        establishment.fill_team(offender, managers, scenario.team.size);
+        establishment.fill_team(
+            offender,
+            managers,
+            scenario.team.size,
+            scenario.team.plan_sequencing,
+        );
     }
     !offender.is_allocated()
 }

@@ -155,6 +155,9 @@ pub struct ServiceSystem {
     requirement_higher_share: [[f64; RiskTier::COUNT]; Mode::COUNT],
     /// The log-odds of taking up a place at motivation 0.5 and no relationship.
     uptake_log_odds: f64,
+    /// Log-odds added for a place referred from a plan agreed at a team's case conference
+    /// (`team.plan_uptake_effect`; set by the engine under the team approaches).
+    pub plan_uptake_effect: f64,
     /// For each service, a number no case's weekly dropout hazard reaches: a draw at or above
     /// it decides the week without working the hazard out.
     dropout_ceiling: [f64; Need::COUNT],
@@ -227,6 +230,7 @@ impl ServiceSystem {
             requirement_by_tier: [[0; RiskTier::COUNT]; Mode::COUNT],
             requirement_higher_share: [[0.0; RiskTier::COUNT]; Mode::COUNT],
             uptake_log_odds: logit(s.uptake),
+            plan_uptake_effect: 0.0,
             dropout_ceiling: [f64::INFINITY; Need::COUNT],
             queue: Vec::new(),
         };
@@ -283,7 +287,8 @@ pub enum Referral {
     Substituted,
 }
 
-/// The case manager links the case's most severe need to its provider (called when the plan is
+/// The case manager links `need` (the case's most severe need, or under a team the need its
+/// agreed plan takes first; none: no referral) to its provider (called when the plan is
 /// drawn up or reviewed and the mode brokers this time, or the order requires treatment); the
 /// provider accepts or refuses, and a refusal may be argued against. A referral the order
 /// `required` is not refused: the court may make a treatment requirement only when
@@ -297,8 +302,9 @@ pub fn refer(
     s: &Services,
     week: i32,
     required: bool,
+    need: Option<Need>,
 ) -> Referral {
-    let Some(need) = o.needs.most_severe() else {
+    let Some(need) = need else {
         return Referral::NotMade;
     };
     if !m.try_use(s.referral_hours) {
@@ -381,7 +387,12 @@ impl ServiceSystem {
     fn takes_up(&self, o: &Offender, s: &Services, u: f64) -> bool {
         let x = self.uptake_log_odds
             + s.uptake_motivation_effect * (f64::from(o.motivation) - 0.5)
-            + s.relationship_effect * f64::from(o.supervision.relationship);
+            + s.relationship_effect * f64::from(o.supervision.relationship)
+            + if o.team.plan_referral {
+                self.plan_uptake_effect
+            } else {
+                0.0
+            };
         u < 1.0 / (1.0 + (-x).exp())
     }
 
@@ -918,10 +929,26 @@ mod tests {
         let mut os = offenders(1);
         os[0].needs.0 = [0; Need::COUNT];
         os[0].needs.0[Need::Drugs as usize] = s.services.statutory_eligibility - 1;
-        let refused = refer(&mut os[0], &mut m, &system, &s.services, 8, false);
+        let refused = refer(
+            &mut os[0],
+            &mut m,
+            &system,
+            &s.services,
+            8,
+            false,
+            Some(Need::Drugs),
+        );
         assert_eq!(refused, Referral::Refused);
         os[0].needs.0[Need::Drugs as usize] = s.services.statutory_eligibility;
-        let accepted = refer(&mut os[0], &mut m, &system, &s.services, 8, false);
+        let accepted = refer(
+            &mut os[0],
+            &mut m,
+            &system,
+            &s.services,
+            8,
+            false,
+            Some(Need::Drugs),
+        );
         assert_eq!(accepted, Referral::Accepted);
     }
 

@@ -52,8 +52,9 @@ pub struct Demand {
     pub oversight: f64,
     /// Pre-sentence report writing (a court deadline, so done before casework).
     pub reports: f64,
-    /// Team coordination: members' own assessments and case conferences (meetings at set
-    /// times, so done before casework).
+    /// Case conferences in custody (ICM: meetings at set times, so done before casework). A
+    /// team's members' assessments and conferences are planned with the assessments and the
+    /// reviews (see `workload::add_demand`).
     pub team: f64,
     pub assessment: f64,
     pub contacts_by_tier: [f64; RiskTier::COUNT],

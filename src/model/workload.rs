@@ -27,12 +27,21 @@
 //! work: by whichever present colleague in the cover group has the most hours left, and
 //! failing them by the unit's duty rota (`workforce.duty_hours_per_week`); report work first
 //! (a court deadline), then contacts, under `structured` the highest tier first.
+//! Under a team, a member present stands in for an absent lead, within their own hours.
+//!
+//! Teams (team and hybrid approaches, DOMICE 2011a): members make their own assessments, and
+//! case conferences review the plan. A conference agrees a plan with the members who attend:
+//! it takes first the need whose member attended, in the plan's order (under
+//! `team.plan_sequencing`, the needs that stabilise a life first), and refers it through that
+//! member more readily (`team.plan_referral_effect`), to a place more readily taken up
+//! (`team.plan_uptake_effect`). A no-show's need is missing from the plan.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::journey::Stage;
 use crate::model::modes::{ModeTable, contact_interval};
-use crate::model::offender::{NEVER, Offender, RiskTier};
+use crate::model::offender::{NEVER, Need, Offender, RiskTier};
+use crate::model::organisation::{discipline, plan_rank};
 use crate::model::services::{Referral, ServiceState, ServiceSystem, refer};
 use crate::model::workforce::{
     CaseManager, DeliveryShares, Demand, ManagerId, NO_GROUP, StaffStatus,
@@ -181,23 +190,25 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
         return;
     };
     if o.events.contact_due {
-        let holder = contact_holder(o, managers, s);
+        let (holder, _) = contact_holder(o, managers, s, teams);
         managers[holder].demand.contacts_by_tier[o.risk.index()] += contact_hours(o, modes, s);
     }
     if teams {
-        // Conference hours are planned for the members expected to attend.
+        // A team's work is planned with the same priority as the individual approach's: each
+        // member's own assessment with the assessments, the case conference (the team's review
+        // of the plan) with the reviews, for the members expected to attend.
         let conference = o.supervision.assessed && week >= o.team.next_conference;
         let expected = s.team.conference_hours * s.team.conference_attendance;
         if conference {
-            managers[index].demand.team += expected;
+            managers[index].demand.reviews += expected;
         }
         for (slot, member) in o.team.members.iter().enumerate() {
             let Some(m) = member.index() else { continue };
             if o.team.assessed & (1 << slot) == 0 {
-                managers[m].demand.team += s.team.member_assessment_hours;
+                managers[m].demand.assessment += s.team.member_assessment_hours;
             }
             if conference {
-                managers[m].demand.team += expected;
+                managers[m].demand.reviews += expected;
             }
         }
     }
@@ -212,27 +223,54 @@ pub fn add_demand(o: &mut Offender, managers: &mut [CaseManager], w: &WorkloadWe
     }
 }
 
-/// The post that makes a case's contact this week: the lead, except under the team approach,
-/// where contacts rotate among the members present (each monitoring their own tasks).
-fn contact_holder(o: &Offender, managers: &[CaseManager], s: &Scenario) -> usize {
+/// The post that stands in for an absent lead under a team (team and hybrid approaches): the
+/// first member present, who takes the lead's contacts ("cover for one another", DOMICE
+/// 2011a). `None` when the lead is present, under the individual approach, outside the
+/// supervised stages (where cases have no team), or when no member is present either.
+fn standing_in(o: &Offender, managers: &[CaseManager], teams: bool) -> Option<(usize, usize)> {
+    let lead = o.supervision.manager.index()?;
+    if !teams || !o.journey.stage.is_supervised() || managers[lead].status == StaffStatus::Present {
+        return None;
+    }
+    o.team.members.iter().enumerate().find_map(|(slot, m)| {
+        let m = m.index()?;
+        (managers[m].status == StaffStatus::Present).then_some((m, slot))
+    })
+}
+
+/// The post that makes a case's contact this week, and its member place (`None`: the lead):
+/// the lead, except under the team approach, where contacts rotate among the members present
+/// (each monitoring their own tasks); when the post whose turn it is is away, a member present
+/// stands in for an absent lead.
+fn contact_holder(
+    o: &Offender,
+    managers: &[CaseManager],
+    s: &Scenario,
+    teams: bool,
+) -> (usize, Option<usize>) {
     let lead = o.supervision.manager.index().expect("an allocated case");
+    let lead_or_stand_in = match standing_in(o, managers, teams) {
+        Some((m, slot)) => (m, Some(slot)),
+        None => (lead, None),
+    };
     if s.organisation.approach != Approach::Team {
-        return lead;
+        return lead_or_stand_in;
     }
     let k = usize::from(o.tallies.contacts_delivered) % s.team.size as usize;
-    match k
-        .checked_sub(1)
-        .and_then(|slot| o.team.members.get(slot)?.index())
-    {
-        Some(m) if managers[m].status == StaffStatus::Present => m,
-        _ => lead,
+    match k.checked_sub(1).and_then(|slot| {
+        let m = o.team.members.get(slot)?.index()?;
+        Some((m, slot))
+    }) {
+        Some((m, slot)) if managers[m].status == StaffStatus::Present => (m, Some(slot)),
+        _ => lead_or_stand_in,
     }
 }
 
 /// A case conference (team and hybrid approaches): the lead and each member attend if present,
-/// drawn to attend, within their share of coordination work and with the hours. It reviews
-/// the plan if anyone attends; the senior chairing spends `chair_hours`. Returns the chair's
-/// hours.
+/// drawn to attend, within their share of reviews (the conference is the team's review) and
+/// with the hours. It reviews the plan if anyone attends; the senior chairing spends
+/// `chair_hours`. The members who attend are kept (`events.conference_members`): a no-show's
+/// discipline is missing from the plan. Returns the chair's hours.
 fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario, week: i32) -> f64 {
     let t = &s.team;
     let rank = o.draws.uniform(week, Decision::Priority, 0);
@@ -247,13 +285,13 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
             && o.draws
                 .uniform(week, Decision::ConferenceAttendance, j as u32)
                 < t.conference_attendance
-            && rank < m.shares.team
+            && rank < m.shares.reviews
             && m.try_use(t.conference_hours)
         {
             if j == 0 {
                 lead_attended = true;
             } else {
-                members += 1;
+                members |= 1 << (j - 1);
             }
         }
     }
@@ -265,6 +303,39 @@ fn hold_conference(o: &mut Offender, managers: &mut [CaseManager], s: &Scenario,
     o.events.conference_members = members;
     o.supervision.next_review = week + s.supervision.review_interval_weeks as i32;
     t.chair_hours
+}
+
+/// The need a plan agreed at this week's case conference refers, and the attending member of
+/// its discipline (DOMICE 2011a: "tasks from within the plan are assigned to each member of the
+/// team"): under `team.plan_sequencing`, the first need in the plan's order (see
+/// [`plan_rank`]) whose member attended; otherwise the most severe need, when its member
+/// attended. `None`: no member for it came, and the conference refers as a review does.
+fn plan_need(o: &Offender, s: &Scenario) -> Option<(Need, usize)> {
+    let attended = o.events.conference_members;
+    if attended == 0 {
+        return None;
+    }
+    let member_for = |need: Need| {
+        o.team
+            .members
+            .iter()
+            .enumerate()
+            .find(|&(slot, &m)| {
+                // A member brings their discipline to the plan through their own assessment.
+                let present = attended & o.team.assessed & (1 << slot) != 0;
+                present && discipline(m) == Some(need)
+            })
+            .and_then(|(_, m)| m.index())
+    };
+    if !s.team.plan_sequencing {
+        // Referral follows severity, as at a review.
+        let need = o.needs.most_severe()?;
+        return member_for(need).map(|m| (need, m));
+    }
+    Need::ALL
+        .into_iter()
+        .filter(|&need| plan_rank(o, need, true).is_some())
+        .find_map(|need| member_for(need).map(|m| (need, m)))
 }
 
 /// Report writing spread evenly over the weeks before sentence.
@@ -459,6 +530,19 @@ fn make_contact(o: &mut Offender, modes: &ModeTable, s: &Scenario, week: i32, by
     schedule_next_contact(o, modes, s, week);
 }
 
+/// Marks a contact made by a team member (`slot`) rather than the lead: under `team` the
+/// relationship is with the whole team and the member works on their tasks; under `hybrid` the
+/// relationship is the lead's, so a member standing in covers.
+fn by_member(o: &mut Offender, slot: Option<usize>, s: &Scenario) {
+    if let Some(slot) = slot {
+        if s.organisation.approach == Approach::Team {
+            o.events.contact_by_member = slot as u8 + 1;
+        } else {
+            o.events.contact_by_cover = true;
+        }
+    }
+}
+
 /// Assessment and planning, which may take more than a week's hours: work done is kept.
 /// Returns whether the plan was drawn up.
 fn assess(o: &mut Offender, m: &mut CaseManager, s: &Scenario, week: i32) -> bool {
@@ -498,7 +582,8 @@ fn review(o: &mut Offender, sup: &Supervision, week: i32) {
 /// court made the requirement on the report's assessment).
 fn link(
     o: &mut Offender,
-    m: &mut CaseManager,
+    managers: &mut [CaseManager],
+    index: usize,
     (planned, reviewed): (bool, bool),
     w: &WorkloadWeek,
     services: &ServiceSystem,
@@ -510,8 +595,25 @@ fn link(
     let (modes, s, week) = (w.modes, w.scenario, w.week);
     let broker = modes.get(o.risk).referral_share;
     let required = planned && o.report.treatment_requirement;
-    if required || o.draws.uniform(week, Decision::Referral, 0) < broker {
-        let referral = refer(o, m, services, &s.services, week, required);
+    // A plan agreed at a case conference refers the need it takes first, by the member of its
+    // discipline who was there, more readily; otherwise the most severe need, by the lead.
+    let plan = if w.teams && !planned {
+        plan_need(o, s)
+    } else {
+        None
+    };
+    let (need, referrer, chance) = match plan {
+        Some((need, member)) => (
+            Some(need),
+            member,
+            (broker * s.team.plan_referral_effect).min(1.0),
+        ),
+        None => (o.needs.most_severe(), index, broker),
+    };
+    if required || o.draws.uniform(week, Decision::Referral, 0) < chance {
+        o.team.plan_referral = plan.is_some();
+        let m = &mut managers[referrer];
+        let referral = refer(o, m, services, &s.services, week, required, need);
         if !matches!(referral, Referral::NotMade) {
             o.tallies.referred();
         }
@@ -554,7 +656,10 @@ pub fn deliver(
     }
     // An absent case manager's contacts and report work wait for cover, after everyone's own
     // work.
-    if managers[index].status == StaffStatus::Absent {
+    // Under a team, a member present stands in for an absent lead instead (see
+    // `contact_holder`): the contacts, the members' own work and the conferences go on, and
+    // the lead's assessment and reviews wait (an absent lead has no hours).
+    if managers[index].status == StaffStatus::Absent && standing_in(o, managers, teams).is_none() {
         let uncovered = match o.journey.stage {
             Stage::PreSentence => UNCOVERED_REPORT,
             _ if o.events.contact_due => UNCOVERED_CONTACT,
@@ -588,6 +693,9 @@ pub fn deliver(
         }
     }
     if teams && supervised {
+        if o.supervision.service == ServiceState::None {
+            o.team.plan_referral = false;
+        }
         for slot in 0..o.team.members.len() {
             let Some(p) = o.team.members[slot].index() else {
                 continue;
@@ -595,7 +703,7 @@ pub fn deliver(
             let member = &mut managers[p];
             if o.team.assessed & (1 << slot) == 0
                 && member.status == StaffStatus::Present
-                && rank < member.shares.team
+                && rank < member.shares.assessment
                 && member.try_use(s.team.member_assessment_hours)
             {
                 o.team.assessed |= 1 << slot;
@@ -606,11 +714,12 @@ pub fn deliver(
         }
     }
     if o.events.contact_due {
-        let holder = contact_holder(o, managers, s);
+        let (holder, slot) = contact_holder(o, managers, s, teams);
         let h = &mut managers[holder];
         let hours = contact_hours(o, modes, s);
         if rank < h.shares.contacts_by_tier[o.risk.index()] && h.try_use(hours) {
             make_contact(o, modes, s, week, false);
+            by_member(o, slot, s);
         } else {
             h.unmet.contacts_by_tier[o.risk.index()] += hours;
             cut |= CUT_CONTACT;
@@ -628,7 +737,7 @@ pub fn deliver(
         }
     }
     let reviewed = o.events.reviewed;
-    link(o, m, (planned, reviewed), w, services, work);
+    link(o, managers, index, (planned, reviewed), w, services, work);
     (cut, least)
 }
 
@@ -662,12 +771,13 @@ pub fn deliver_cut(
         *mask &= !CUT_ASSESSMENT;
     }
     if *mask & CUT_CONTACT != 0 {
-        let holder = contact_holder(o, managers, s);
+        let (holder, slot) = contact_holder(o, managers, s, w.teams);
         let h = &mut managers[holder];
         if within(h.shares.contacts_by_tier[o.risk.index()])
             && h.try_use(contact_hours(o, modes, s))
         {
             make_contact(o, modes, s, week, false);
+            by_member(o, slot, s);
             *mask &= !CUT_CONTACT;
         }
     }
@@ -679,7 +789,7 @@ pub fn deliver_cut(
         *mask &= !CUT_REVIEW;
         reviewed = true;
     }
-    link(o, m, (planned, reviewed), w, services, work);
+    link(o, managers, index, (planned, reviewed), w, services, work);
 }
 
 /// Hours of cover for one task of an absent case manager's case: from the present colleague in

@@ -424,6 +424,63 @@ pub struct TeamWork {
                   \"far fewer\"; the social workers' figure, generous for other disciplines"
     )]
     pub conference_attendance: f64,
+    /// How much more a member's work on the need of their own discipline achieves (a drug
+    /// worker on a drugs or alcohol need, a housing officer on accommodation, an employment
+    /// adviser on employment...), as a multiplier on the chance that the work lowers the need.
+    /// 1: a member's work is a generalist's.
+    #[param(
+        default = 1.5,
+        unit = "multiplier",
+        above = 0,
+        max = 10,
+        label = "member's advantage on their own need",
+        source = "assumption: DOMICE 2011a: team members \"are (or who represent) providers of \
+                  services\" and are assigned the plan's tasks in their field; own work reaches \
+                  addiction, mental health and housing least because they take a specialist \
+                  (`needs.own_work_reach`), so a specialist's work on them is taken to do half \
+                  as much again"
+    )]
+    pub member_expertise_effect: f64,
+    /// After a case conference at which the member of the discipline for the plan's first
+    /// need was present, the chance that the plan refers that need, as a multiplier on the
+    /// mode's `referral_share` (at most 1). 1: a conference refers as a review does.
+    #[param(
+        default = 1.5,
+        unit = "multiplier",
+        min = 1,
+        max = 10,
+        label = "referral from an agreed plan",
+        source = "assumption; Scottish Executive 2007 (ICM Practice Guidance, quoted by Jardine \
+                  & Rigby 2010, 1.15): the conference involves \"all relevant service \
+                  providers\" to \"facilitate fully integrated service provision\""
+    )]
+    pub plan_referral_effect: f64,
+    /// Log-odds added to taking up a place referred from a plan agreed at a conference with
+    /// that service's member present. 0: no more than any referral.
+    #[param(
+        default = 0.5,
+        unit = "log-odds",
+        min = 0,
+        max = 5,
+        label = "take-up of a service from an agreed plan",
+        source = "assumption; Scottish Executive 2007 (ICM Practice Guidance, quoted by Jardine \
+                  & Rigby 2010, 1.15): the conference \"should encourage greater engagement with \
+                  the action planning process\"; DOMICE 2011a: the plan is \"arrived at in \
+                  collaboration with the offender\""
+    )]
+    pub plan_uptake_effect: f64,
+    /// Whether a plan agreed at a conference refers needs in their order (drugs, alcohol,
+    /// mental health and accommodation, which stabilise a life, before employment, family and
+    /// thinking), the first present need with its member at the conference; `false`: the most
+    /// severe need, as a review does.
+    #[param(
+        default = true,
+        label = "the agreed plan sequences services",
+        source = "Scottish Executive 2007 (ICM Practice Guidance, quoted by Jardine & Rigby \
+                  2010, 1.15): \"sequence interventions appropriately\"; Jardine & Rigby 2010 \
+                  (1.8): \"coordination and sequencing of work through the Order\""
+    )]
+    pub plan_sequencing: bool,
 }
 
 /// Horizon, measurement window, replications and seed.

@@ -30,6 +30,7 @@ mod serve_browser;
 mod services_access;
 mod shards;
 mod specialisation;
+mod teams;
 mod unit;
 mod untrusted_inputs;
 mod volunteers;
