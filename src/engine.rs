@@ -390,10 +390,12 @@ fn unused_hours_and_cover(w: &mut World) {
     };
     if f.scenario.organisation.unused_hours == UnusedHours::PassedOn && !f.cut.is_empty() {
         share_unused_hours(&mut f.managers, f.scenario.organisation.prioritisation);
-        // Contacts rotate under the team approach; otherwise a case's work is all its lead's,
-        // and a case whose lead has too few hours left for any of its cut tasks is passed by
-        // without reading it (`least_hours` less a margin for its rounding to f32).
-        let rotating = f.scenario.organisation.approach == Approach::Team;
+        // Under a team approach a member may make the contact (contacts rotate under `team`,
+        // and a member stands in for an absent lead under either); otherwise a case's work is
+        // all its lead's, and a case whose lead has too few hours left for any of its cut
+        // tasks is passed by without reading it (`least_hours` less a margin for its rounding
+        // to f32).
+        let rotating = f.scenario.organisation.approach != Approach::Individual;
         for fill in [false, true] {
             for e in f.cut.iter_mut() {
                 let left = f.managers[e.post as usize].hours_left();

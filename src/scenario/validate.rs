@@ -4,7 +4,9 @@
 //! `--set` argument that supplied it.
 
 use crate::scenario::table::{Checker, Params, Problem, parameters, readable};
-use crate::scenario::{Access, BetaParams, MAX_CASES, OrderLength, Scenario, Streaming};
+use crate::scenario::{
+    Access, AgeProfile, BetaParams, MAX_CASES, OrderLength, Scenario, Streaming,
+};
 
 /// The fewest staff posts a streaming can work with: a report writer per patch (when there are
 /// reports) besides a supervising post per patch or per type.
@@ -96,6 +98,7 @@ fn rules(s: &Scenario, c: &mut Checker) {
     beta(c, "population.motivation", &pop.motivation);
     beta(c, "population.family_support", &pop.family_support);
     lengths(c, "population.order_length", &pop.order_length, 1);
+    ages(c, &pop.age);
 
     let w = &s.workforce;
     let complex_share: f64 = s.population.risk_mix.as_array()[w.qualified_from_tier.index()..]
@@ -235,6 +238,51 @@ fn lengths(c: &mut Checker, key: &str, ol: &OrderLength, min_weeks: u16) {
         }
     }
     if !ol.weights.is_empty() && ol.weights.iter().all(|w| *w == 0.0) {
+        c.fail(format!("{key}.weights"), "must not all be 0");
+    }
+}
+
+/// The age profile: at least one band, bands in increasing order and starting below the
+/// oldest age, one weight per band, weights not all zero. (Each value's own range is in the
+/// table.)
+fn ages(c: &mut Checker, a: &AgeProfile) {
+    let key = "population.age";
+    if a.bands_from.is_empty() {
+        c.fail(format!("{key}.bands_from"), "must list at least one band");
+    }
+    if a.bands_from.len() != a.weights.len() {
+        c.fail(
+            key,
+            format!(
+                "bands_from and weights must pair up, one weight per band ({} bands, {} weights)",
+                a.bands_from.len(),
+                a.weights.len()
+            ),
+        );
+    }
+    for (i, pair) in a.bands_from.windows(2).enumerate() {
+        if pair[1] <= pair[0] {
+            c.fail(
+                format!("{key}.bands_from[{}]", i + 1),
+                format!(
+                    "must be above the band before ({} after {}): bands go in increasing order",
+                    pair[1], pair[0]
+                ),
+            );
+        }
+    }
+    if let Some(&last) = a.bands_from.last() {
+        if last >= a.oldest {
+            c.fail(
+                format!("{key}.oldest"),
+                format!(
+                    "must be above the last band's start ({last}); got {}",
+                    a.oldest
+                ),
+            );
+        }
+    }
+    if !a.weights.is_empty() && a.weights.iter().all(|w| *w == 0.0) {
         c.fail(format!("{key}.weights"), "must not all be 0");
     }
 }
