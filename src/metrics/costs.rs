@@ -29,6 +29,8 @@ pub struct CostBreakdown {
     pub volunteers: f64,
     /// Seniors' hours chairing team case conferences.
     pub chairs: f64,
+    /// The duty rota's hours (`workforce.duty_hours_per_week`), paid whether used or not.
+    pub duty: f64,
     /// Service places.
     pub services: f64,
     /// The modes' non-staff costs of allocated orders and licences (requirements).
@@ -45,14 +47,16 @@ impl CostBreakdown {
             + self.recruitment
             + self.volunteers
             + self.chairs
+            + self.duty
             + self.services
             + self.requirements
             + self.custody
     }
 
-    /// The workforce's part: posts, agency cover, recruitment, volunteers and chairs.
+    /// The workforce's part: posts, agency cover, recruitment, volunteers, chairs and the duty
+    /// rota.
     pub fn staff(&self) -> f64 {
-        self.posts + self.agency + self.recruitment + self.volunteers + self.chairs
+        self.posts + self.agency + self.recruitment + self.volunteers + self.chairs + self.duty
     }
 }
 
@@ -68,6 +72,8 @@ pub struct UnitCosts {
     /// A volunteer in post for a week.
     volunteer_week: f64,
     staff_hour: f64,
+    /// The duty rota's hours for a week, at `staff_hour`.
+    duty_week: f64,
     custody_week: f64,
     /// A mode's non-staff cost for a case-week on an order or licence, by tier.
     pub case_week: [f64; RiskTier::COUNT],
@@ -97,6 +103,7 @@ impl UnitCosts {
             recruitment: c.recruitment_per_leaver,
             volunteer_week: c.volunteer_coordination_hours * c.staff_hour + c.volunteer_expenses,
             staff_hour: c.staff_hour,
+            duty_week: s.workforce.duty_hours_per_week * c.staff_hour,
             custody_week: c.custody_week,
             case_week: RiskTier::ALL.map(|t| s.modes.for_tier(t).cost_per_week),
             block_services,
@@ -156,6 +163,7 @@ impl UnitCosts {
         }
         cost.recruitment = f64::from(leavers) * self.recruitment;
         cost.chairs = chair_hours * self.staff_hour;
+        cost.duty = self.duty_week;
         cost.services = self.block_services.unwrap_or(services_in_use);
         cost.requirements = requirements;
         cost.custody = f64::from(in_custody) * self.custody_week;
@@ -246,6 +254,14 @@ mod tests {
         let sum = 2.0 * post_week + 3_000.0 + 105.0 + 400.0 + 50.0 + 9_950.0;
         assert!((week.total() - sum).abs() < 1e-9);
         assert!((week.staff() - (2.0 * post_week + 3_105.0)).abs() < 1e-9);
+        assert_eq!(week.duty, 0.0);
+        // A duty rota of 20 hours a week is paid at the senior's hour, used or not.
+        let mut rota = Scenario::default();
+        rota.workforce.duty_hours_per_week = 20.0;
+        let with_rota = UnitCosts::new(&rota).week(&managers, 2, 3.0, 400.0, 50.0, 10);
+        assert_eq!(with_rota.duty, 20.0 * 35.0);
+        assert!((with_rota.total() - week.total() - 700.0).abs() < 1e-9);
+        assert!((with_rota.staff() - week.staff() - 700.0).abs() < 1e-9);
     }
 
     #[test]

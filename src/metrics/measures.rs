@@ -488,9 +488,9 @@ measures! {
             t.sentence_to_first_contact_weeks as f64,
             t.orders_first_contacted as f64,
         );    /// The workforce's part of `cost`: `post_cost`, `agency_cost`, `recruitment_cost`,
-    /// `volunteer_cost` and `chair_cost`.
+    /// `volunteer_cost`, `chair_cost` and `duty_cost`.
     staff_cost: Window, Unit::Money("a week"), "staff cost a week",
-        "(posts + agency + recruitment + volunteers + chairs) / weeks",
+        "(posts + agency + recruitment + volunteers + chairs + duty rota) / weeks",
         |t, w| ratio(w.total(|r| r.costs.staff()), w.len());
     /// Pay and on-costs of the case-manager posts held by employed staff, present or absent
     /// (a vacant post is unpaid), by grade.
@@ -514,6 +514,11 @@ measures! {
     chair_cost: Window, Unit::Money("a week"), "chairs of conferences a week",
         "chairs' hours x cost of a senior's hour / weeks",
         |t, w| ratio(w.total(|r| r.costs.chairs), w.len());
+    /// The duty rota covering absent case managers' work (`workforce.duty_hours_per_week`),
+    /// paid whether its hours are used or not.
+    duty_cost: Window, Unit::Money("a week"), "duty rota a week",
+        "duty hours a week x cost of a senior's hour",
+        |t, w| ratio(w.total(|r| r.costs.duty), w.len());
     /// Service places: those in use, or under block contracts every place offenders can
     /// reach.
     service_cost: Window, Unit::Money("a week"), "service places a week",
@@ -729,6 +734,7 @@ columns! {
     recruitment_cost, Unit::Money("a week"), "recruiting replacements for leavers", |r| Some(r.costs.recruitment);
     volunteer_cost, Unit::Money("a week"), "volunteers' coordination and expenses", |r| Some(r.costs.volunteers);
     chair_cost, Unit::Money("a week"), "seniors chairing team case conferences", |r| Some(r.costs.chairs);
+    duty_cost, Unit::Money("a week"), "the duty rota's hours (paid whether used or not)", |r| Some(r.costs.duty);
     service_cost, Unit::Money("a week"), "service places", |r| Some(r.costs.services);
     requirement_cost, Unit::Money("a week"), "the modes' non-staff costs of allocated cases", |r| Some(r.costs.requirements);
     custody_cost, Unit::Money("a week"), "people in custody", |r| Some(r.costs.custody);

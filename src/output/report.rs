@@ -677,12 +677,13 @@ fn per_week(v: f64) -> String {
 /// paired by replication with Fieller's interval ([`crate::experiment::cost_effect`], the same
 /// figures as `cost_effectiveness.csv`).
 fn cost_section(h: &mut String, dir: &OutputDir) {
-    const PARTS: [(&str, &str); 8] = [
+    const PARTS: [(&str, &str); 9] = [
         ("post_cost", "posts"),
         ("agency_cost", "agency cover"),
         ("recruitment_cost", "recruitment"),
         ("volunteer_cost", "volunteers"),
         ("chair_cost", "chairs"),
+        ("duty_cost", "duty rota"),
         ("service_cost", "service places"),
         ("requirement_cost", "requirements"),
         ("custody_cost", "custody"),

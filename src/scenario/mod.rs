@@ -941,7 +941,8 @@ pub struct Workforce {
     pub absence_mean_weeks: f64,
     /// Hours a week of a duty rota in the unit, apart from the case managers' own: when an
     /// absent case manager's cover group has no hours left, the duty officer makes their most
-    /// urgent due contacts (and report work) from these hours. 0: no duty rota.
+    /// urgent due contacts (and report work) from these hours. 0: no duty rota. The rota is
+    /// paid whether its hours are used or not, at `costs.staff_hour` (`duty_cost`).
     #[param(
         default = 0.0,
         unit = "hours a week",
@@ -949,7 +950,7 @@ pub struct Workforce {
         max = 100_000,
         label = "duty rota hours a week",
         source = "assumption: no duty rota by default, so that the unit's hours are its case \
-                  managers' alone (duty hours are not costed); probation offices commonly keep \
+                  managers' alone; probation offices commonly keep \
                   a duty officer for absent colleagues' cases, and this is the lever for one"
     )]
     pub duty_hours_per_week: f64,
