@@ -144,8 +144,19 @@ fn with_nobody_absent_a_duty_rota_changes_nothing() {
     with_duty.workforce.duty_hours_per_week = 40.0;
     let (a, b) = (replicate(&present), replicate(&with_duty));
     assert!(covered(&a).iter().all(|&c| c == 0.0));
+    // The same weeks in everything but the rota's pay (`duty_cost`, paid whether used or not).
     for (x, y) in a.iter().zip(&b) {
-        assert!(x.weeks == y.weeks, "weekly records differ");
+        assert_eq!(x.weeks.len(), y.weeks.len());
+        for (u, v) in x.weeks.iter().zip(&y.weeks) {
+            assert!(
+                u.steps == v.steps && u.cases == v.cases && u.staff == v.staff,
+                "week {} differs",
+                u.week
+            );
+            assert_eq!(u.costs.duty, 0.0);
+            assert!((v.costs.duty - 40.0 * present.costs.staff_hour).abs() < 1e-9);
+            assert!((v.cost - u.cost - v.costs.duty).abs() < 1e-6);
+        }
     }
     for name in ["completion_rate", "breach_rate", "contact_delivery_rate"] {
         assert_eq!(metric(&a, name), metric(&b, name), "{name}");
