@@ -11,12 +11,14 @@
 //! - [`engine`]: the weekly step as an ordered list of phases;
 //! - [`metrics`]: what is recorded;
 //! - [`experiment`]: replications in parallel and their summaries;
+//! - [`calibration`]: estimating parameters from observed figures (ABC-SMC, `casesim calibrate`);
 //! - [`output`]: the files of the contract;
 //! - [`commands`]: what each subcommand of the `casesim` binary does;
 //! - [`cluster`]: shards of an experiment and merging them (Slurm job arrays);
 //! - [`serve`]: the training room, `casesim serve`.
 
 pub mod analysis;
+pub mod calibration;
 pub mod commands;
 pub mod engine;
 pub mod error;

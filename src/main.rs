@@ -38,6 +38,10 @@ enum Command {
     /// Rank parameters by their effect on the headline measures: each moved down and up by a
     /// share of its value, one at a time, on common random numbers; elasticities with 95% CIs.
     Sensitivity(SensitivityArgs),
+    /// Estimate uncertain parameters from observed figures (published or a unit's own) by
+    /// approximate Bayesian computation (ABC-SMC); write posterior.csv, the fit to each
+    /// target, plots and a report (docs/calibration.md).
+    Calibrate(CalibrateArgs),
     /// Run the built-in checks of the model against published base rates and research
     /// findings; print a pass/fail table, write validation.csv, exit 1 if a check fails.
     Validate(ValidateArgs),
@@ -169,6 +173,32 @@ struct SensitivityArgs {
     /// (docs/robustness.md).
     #[arg(long)]
     force: bool,
+}
+
+#[derive(Args)]
+struct CalibrateArgs {
+    /// Calibration file (TOML): the base scenario, the arms, the targets and the priors, e.g.
+    /// scenarios/calibration_local_example.toml.
+    file: PathBuf,
+    /// Output directory [default: output/<name>-calibration/]. A calibration killed part-way
+    /// and started again with the same file resumes from the generations it finished.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Particles per generation (overrides the file's smc.particles).
+    #[arg(long, allow_negative_numbers = true)]
+    particles: Option<usize>,
+    /// Most generations, the prior's included (overrides smc.max_generations).
+    #[arg(long, allow_negative_numbers = true)]
+    generations: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
+    /// Write into an output directory that holds another experiment's outputs, replacing them.
+    #[arg(long)]
+    replace: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -373,6 +403,7 @@ fn main() -> ExitCode {
         Command::Sensitivity(args) => {
             on_threads(threads(args.threads, false), || sensitivity(&args))
         }
+        Command::Calibrate(args) => on_threads(threads(args.threads, true), || calibrate(&args)),
         Command::Validate(args) => {
             return match on_threads(threads(args.threads, false), || validate(&args)) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -521,6 +552,26 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
         casesim::analysis::sensitivity::table(&screened, args.top)
     );
     println!("Every parameter and measure: {}", path.display());
+    Ok(())
+}
+
+/// Runs a calibration and prints what it found.
+fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
+    use casesim::calibration;
+    let options = calibration::Options {
+        out: args.out.clone(),
+        progress: !args.quiet,
+        replace: args.replace,
+        particles: args.particles,
+        max_generations: args.generations,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let problem = calibration::load(&args.file, &options)?;
+    let done = calibration::calibrate(&problem, &options)?;
+    if args.quiet {
+        return Ok(());
+    }
+    print!("{}", calibration::report::summary_text(&problem, &done));
     Ok(())
 }
 

@@ -661,6 +661,21 @@ fn core_correctional_practices(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) 
     }]
 }
 
+/// Year 3's hazard of a first proven reoffence among those without one in years 1 and 2, over
+/// year 1's rate, from a replication's Kaplan–Meier curve; `None` without three years of
+/// follow-up.
+pub fn front_loading_ratio(r: &ReplicationResult) -> Option<f64> {
+    let curve = kaplan_meier(&r.survival.reoffence);
+    let at = |week: usize| curve.iter().take_while(|row| row.week <= week).last();
+    let (s52, s104, s156) = (at(52)?, at(104)?, at(156)?);
+    if s156.week < 156 {
+        return None;
+    }
+    let year_one = 1.0 - s52.survival;
+    let year_three = (s104.survival - s156.survival) / s104.survival;
+    (year_one > 0.0).then(|| year_three / year_one)
+}
+
 /// How front-loaded reoffending is over three years: year 3's hazard among those not
 /// reoffending in years 1 and 2, over year 1's rate, in the unit with prisoners followed for
 /// three years.
@@ -670,17 +685,7 @@ fn front_loading(scenarios: &Scenarios, done: &(dyn Fn() + Sync)) -> Vec<Finding
     s.simulation.follow_up_weeks = 156;
     s.simulation.weeks = s.simulation.warmup_weeks + 156 + 104;
     let results = run_arms(&[&s], done);
-    let ratio = summarise(values(&results[0], |r| {
-        let curve = kaplan_meier(&r.survival.reoffence);
-        let at = |week: usize| curve.iter().take_while(|row| row.week <= week).last();
-        let (s52, s104, s156) = (at(52)?, at(104)?, at(156)?);
-        if s156.week < 156 {
-            return None;
-        }
-        let year_one = 1.0 - s52.survival;
-        let year_three = (s104.survival - s156.survival) / s104.survival;
-        (year_one > 0.0).then(|| year_three / year_one)
-    }));
+    let ratio = summarise(values(&results[0], front_loading_ratio));
     vec![Finding {
         check: "front_loading",
         kind: Kind::Validation,

@@ -50,11 +50,11 @@ pub struct Figure {
 }
 
 const FONT: &str = "sans-serif";
-const TITLE_SIZE: u32 = 26;
-const PANEL_SIZE: u32 = 19;
-const LABEL_SIZE: u32 = 15;
+pub(crate) const TITLE_SIZE: u32 = 26;
+pub(crate) const PANEL_SIZE: u32 = 19;
+pub(crate) const LABEL_SIZE: u32 = 15;
 
-fn register_fonts() {
+pub(crate) fn register_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
         // The fonts are compiled in and valid; a failure here would be a broken build.
@@ -67,7 +67,7 @@ fn register_fonts() {
 
 /// The Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"), in the order used for
 /// arms: blue, vermillion, bluish green, orange, sky blue, reddish purple, black, yellow.
-const OKABE_ITO: [RGBColor; 8] = [
+pub(crate) const OKABE_ITO: [RGBColor; 8] = [
     RGBColor(0, 114, 178),
     RGBColor(213, 94, 0),
     RGBColor(0, 158, 115),
@@ -88,7 +88,7 @@ fn arm_colour(i: usize, n: usize) -> RGBColor {
     }
 }
 
-const GRID: RGBColor = RGBColor(225, 225, 225);
+pub(crate) const GRID: RGBColor = RGBColor(225, 225, 225);
 
 /// How a unit reads on an axis.
 trait Axis {
@@ -174,7 +174,7 @@ fn plots(dir: &OutputDir) -> Vec<Box<dyn Plot + '_>> {
 
 /// One kind of plot. Drawing is generic over the backend so each plot is written once and
 /// drawn as SVG and as PNG.
-trait Plot {
+pub(crate) trait Plot {
     fn name(&self) -> &'static str;
     fn title(&self) -> String;
     fn caption(&self) -> String;
@@ -195,7 +195,7 @@ macro_rules! both_backends {
 }
 
 /// Draws a plot as SVG and, when `png`, as PNG.
-fn draw(plot: &dyn Plot, png: bool) -> Result<Figure, Error> {
+pub(crate) fn draw(plot: &dyn Plot, png: bool) -> Result<Figure, Error> {
     let (w, h) = plot.size();
     let fail = |e: Box<dyn StdError>| Error::Draw {
         figure: plot.name().to_string(),
@@ -279,11 +279,11 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError>
     Ok(bytes)
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(crate) fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
-fn bold(size: u32) -> TextStyle<'static> {
+pub(crate) fn bold(size: u32) -> TextStyle<'static> {
     (FONT, size)
         .into_font()
         .style(FontStyle::Bold)
@@ -291,7 +291,7 @@ fn bold(size: u32) -> TextStyle<'static> {
 }
 
 /// White background, the title on top; returns the area below it.
-fn titled<DB: DrawingBackend>(
+pub(crate) fn titled<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, Box<dyn StdError>>

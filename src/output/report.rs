@@ -1544,7 +1544,7 @@ fn caveats(h: &mut String, dir: &OutputDir) {
     );
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 :root { color-scheme: light; }
 body { margin: 0; background: #f6f6f4; color: #1d1d1d;
   font: 16px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif; }

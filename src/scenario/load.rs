@@ -50,7 +50,7 @@ pub struct Override {
 }
 
 /// A dotted key: one or more bare TOML keys joined by dots.
-pub(crate) fn is_dotted_key(key: &str) -> bool {
+pub fn is_dotted_key(key: &str) -> bool {
     !key.is_empty()
         && key.split('.').all(|part| {
             !part.is_empty()

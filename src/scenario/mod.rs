@@ -24,8 +24,8 @@ pub use categories::{MAX_SEVERITY, Mode, ModePolicy, Need, OffenceType, RiskTier
 pub use court::{ByCompliance, Court, CurfewWeeks};
 pub use custody::{Agencies, Agency, Custody, Family, OffenceFactor, Preparation, Sentencing};
 pub use load::{
-    Override, ScenarioSource, line_of_key, load_scenario, parse_override, read_source,
-    scenario_from_source,
+    Override, ScenarioSource, is_dotted_key, line_of_key, load_scenario, parse_override,
+    read_source, scenario_from_source,
 };
 pub use modes::{ModeSettings, Modes};
 pub use services::{Access, Costs, Provider, ServiceContract, ServicePriority, Services};

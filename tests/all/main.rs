@@ -5,6 +5,7 @@ mod common;
 
 mod allocations;
 mod by_need;
+mod calibration;
 mod cases;
 mod cli;
 mod costs;
