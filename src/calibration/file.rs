@@ -108,6 +108,8 @@ struct RawTarget {
     range: Option<[f64; 2]>,
     #[serde(default)]
     source: String,
+    #[serde(default)]
+    hold_out: bool,
 }
 
 /// The name of the implicit first arm: the base scenario with the file's `set`.
@@ -427,6 +429,13 @@ impl CalibrationFile {
                 }),
             }
         }
+        if !raw.target.is_empty() && raw.target.iter().all(|t| t.hold_out) {
+            problems.push(InputProblem {
+                origin: at(None),
+                key: Some("target".into()),
+                message: "every target is held out: at least one must be fitted".into(),
+            });
+        }
         if !problems.is_empty() {
             return Err(InputError(problems));
         }
@@ -677,5 +686,6 @@ fn target_of(t: &RawTarget, arms: &[String]) -> Result<Target, (&'static str, St
         observed: t.observed,
         standard_error,
         source: t.source.clone(),
+        held_out: t.hold_out,
     })
 }

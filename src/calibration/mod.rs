@@ -28,8 +28,11 @@ pub use target::{Contrast, Group, Quantity, Target};
 /// A calibration ready to run: the file, checked, with every arm's scenario shown to build.
 pub struct Problem {
     pub file: CalibrationFile,
-    /// Whether each arm is measured by a target (the others are not run).
+    /// Whether each arm is measured by a fitted target (the others are not run while
+    /// fitting).
     used: Vec<bool>,
+    /// Whether each arm is measured by a held-out target (run for the predictive checks).
+    held_out_arms: Vec<bool>,
     /// Offender-weeks simulated by this process (the unit of throughput).
     offender_weeks: std::sync::atomic::AtomicU64,
 }
@@ -73,13 +76,17 @@ impl Problem {
     /// Checks that every arm's scenario loads with its overrides and the priors' means (bad
     /// input names the arm's scenario file and key).
     pub fn new(file: CalibrationFile) -> Result<Problem, InputError> {
-        let mut used = vec![false; file.arms.len()];
-        for t in &file.targets {
-            used[t.arm] = true;
-            if let Some((arm, _, _)) = &t.versus {
-                used[*arm] = true;
+        let arms_of = |held_out: bool| {
+            let mut used = vec![false; file.arms.len()];
+            for t in file.targets.iter().filter(|t| t.held_out == held_out) {
+                used[t.arm] = true;
+                if let Some((arm, _, _)) = &t.versus {
+                    used[*arm] = true;
+                }
             }
-        }
+            used
+        };
+        let (used, held_out_arms) = (arms_of(false), arms_of(true));
         let means: Vec<f64> = file.priors.iter().map(Prior::mean).collect();
         let mut problems = Vec::new();
         for arm in &file.arms {
@@ -130,6 +137,7 @@ impl Problem {
             Ok(Problem {
                 file,
                 used,
+                held_out_arms,
                 offender_weeks: Default::default(),
             })
         } else {
@@ -156,11 +164,22 @@ impl Problem {
         Some(s)
     }
 
-    /// The arms' replications at `values` (an empty list for an arm no target measures); the
-    /// arms share random numbers (common random numbers within a particle).
-    pub fn results(&self, values: &[f64], seed: u64) -> Option<Vec<Vec<ReplicationResult>>> {
+    /// The arms' replications at `values` (an empty list for an arm that none of the targets
+    /// asked for measures); the arms share random numbers (common random numbers within a
+    /// particle).
+    pub fn results(
+        &self,
+        values: &[f64],
+        seed: u64,
+        held_out: bool,
+    ) -> Option<Vec<Vec<ReplicationResult>>> {
+        let used = if held_out {
+            &self.held_out_arms
+        } else {
+            &self.used
+        };
         let mut results = Vec::with_capacity(self.file.arms.len());
-        for (arm, used) in self.used.iter().enumerate() {
+        for (arm, used) in used.iter().enumerate() {
             if !used {
                 results.push(Vec::new());
                 continue;
@@ -177,19 +196,52 @@ impl Problem {
         Some(results)
     }
 
-    /// The targets' simulated values at `values`.
-    pub fn summaries(&self, values: &[f64], seed: u64) -> Option<Vec<f64>> {
-        let results = self.results(values, seed)?;
+    /// The targets fitted (`held_out` false) or held out, in the file's order.
+    pub fn targets(&self, held_out: bool) -> impl Iterator<Item = &Target> {
         self.file
             .targets
             .iter()
-            .map(|t| t.value(&results))
+            .filter(move |t| t.held_out == held_out)
+    }
+
+    /// The fitted targets' simulated values at `values` (the particles' summaries).
+    pub fn summaries(&self, values: &[f64], seed: u64) -> Option<Vec<f64>> {
+        let results = self.results(values, seed, false)?;
+        self.targets(false).map(|t| t.value(&results)).collect()
+    }
+
+    /// The held-out targets' values for each particle of a generation (a posterior, or the
+    /// prior's, predictive check), each particle on random numbers of its own; NaN where a
+    /// value cannot be measured.
+    pub fn held_out_values(&self, generation: &Generation) -> Vec<Vec<f64>> {
+        use rayon::prelude::*;
+        if self.targets(true).next().is_none() {
+            return vec![Vec::new(); generation.particles.len()];
+        }
+        generation
+            .particles
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // Not any proposal's seed: proposals draw theirs from their own streams.
+                let seed = self.file.settings.seed
+                    ^ (u64::from(generation.index) << 48)
+                    ^ (0x4e1d_0000_0000 + i as u64);
+                match self.results(&p.values, seed, true) {
+                    Some(results) => self
+                        .targets(true)
+                        .map(|t| t.value(&results).unwrap_or(f64::NAN))
+                        .collect(),
+                    None => vec![f64::NAN; self.targets(true).count()],
+                }
+            })
             .collect()
     }
 
-    /// The distance of summaries from the targets.
+    /// The distance of the fitted targets' summaries from their observed values.
     pub fn distance(&self, summaries: &[f64]) -> f64 {
-        target::distance(&self.file.targets, summaries)
+        let fitted: Vec<Target> = self.targets(false).cloned().collect();
+        target::distance(&fitted, summaries)
     }
 
     /// Offender-weeks simulated so far by this process.
@@ -237,6 +289,9 @@ pub struct Options {
 pub struct Calibrated {
     pub dir: PathBuf,
     pub outcome: Outcome,
+    /// The held-out targets' values for each particle of the prior's generation and of the
+    /// posterior ([`Problem::held_out_values`]).
+    pub held_out: [Vec<Vec<f64>>; 2],
     pub seconds: f64,
     pub offender_weeks: u64,
     pub resumed_generations: usize,
@@ -302,11 +357,16 @@ pub fn calibrate(problem: &Problem, options: &Options) -> Result<Calibrated, Err
     })
     .map_err(|message| Error::in_file(&problem.file.path, message))?;
     bar.finish();
+    let held_out = [
+        problem.held_out_values(&outcome.generations[0]),
+        problem.held_out_values(outcome.posterior()),
+    ];
     let seconds = started.elapsed().as_secs_f64();
     let offender_weeks = problem.offender_weeks();
     let calibrated = Calibrated {
         dir: dir.clone(),
         outcome,
+        held_out,
         seconds,
         offender_weeks,
         resumed_generations: resumed,

@@ -314,7 +314,12 @@ impl Fits<'_> {
             .y_label_formatter(&|v| {
                 let i = v.round();
                 if (v - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
-                    self.fits[n - 1 - i as usize].name.clone()
+                    let f = &self.fits[n - 1 - i as usize];
+                    if f.held_out {
+                        format!("{} (held out)", f.name)
+                    } else {
+                        f.name.clone()
+                    }
                 } else {
                     String::new()
                 }

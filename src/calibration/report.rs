@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use crate::calibration::smc::{
-    self, Generation, Particle, Settings, weighted_moments, weighted_value_quantile,
+    self, Generation, Settings, weighted_moments, weighted_value_quantile,
 };
 use crate::calibration::{Calibrated, Problem, plots};
 use crate::error::Error;
@@ -103,16 +103,27 @@ pub fn check_directory(dir: &Path, problem: &Problem, replace: bool) -> Result<(
     ))
 }
 
-/// The prior's predictive distribution (generation 0, drawn from the prior and all kept)
-/// and the posterior's (the last generation).
-fn predictive(particles: &[Particle], i: usize) -> (f64, f64, f64) {
-    let value = |p: &Particle| p.summaries.get(i).copied().unwrap_or(f64::NAN);
-    let mean: f64 = particles.iter().map(|p| p.weight * value(p)).sum();
-    (
-        mean,
-        weighted_value_quantile(particles, value, 0.05),
-        weighted_value_quantile(particles, value, 0.95),
-    )
+/// The mean and 90% interval of values weighted by their particles' weights (values that
+/// could not be measured left out, the rest reweighted).
+fn predictive(weighted: impl Iterator<Item = (f64, f64)>) -> (f64, f64, f64) {
+    let mut pairs: Vec<(f64, f64)> = weighted.filter(|(_, v)| v.is_finite()).collect();
+    let total: f64 = pairs.iter().map(|(w, _)| w).sum();
+    if pairs.is_empty() || total <= 0.0 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    pairs.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mean = pairs.iter().map(|(w, v)| w * v).sum::<f64>() / total;
+    let quantile = |q: f64| {
+        let mut sum = 0.0;
+        for (w, v) in &pairs {
+            sum += w / total;
+            if sum >= q {
+                return *v;
+            }
+        }
+        pairs[pairs.len() - 1].1
+    };
+    (mean, quantile(0.05), quantile(0.95))
 }
 
 /// `posterior.csv`: `particle,weight,distance,` then one column per parameter key.
@@ -268,6 +279,8 @@ pub struct Fit {
     pub describe: String,
     pub observed: f64,
     pub standard_error: f64,
+    /// Held out: not fitted, measured on the posterior as a check.
+    pub held_out: bool,
     pub prior: (f64, f64, f64),
     pub posterior: (f64, f64, f64),
 }
@@ -279,20 +292,50 @@ impl Fit {
     }
 }
 
-pub fn fits(problem: &Problem, outcome: &smc::Outcome) -> Vec<Fit> {
+pub fn fits(problem: &Problem, calibrated: &Calibrated) -> Vec<Fit> {
     let names = problem.arm_names();
+    let outcome = &calibrated.outcome;
+    let generations = [&outcome.generations[0], outcome.posterior()];
+    let (mut fitted, mut held) = (0, 0);
     problem
         .file
         .targets
         .iter()
-        .enumerate()
-        .map(|(i, t)| Fit {
-            name: t.name.clone(),
-            describe: t.describe(&names),
-            observed: t.observed,
-            standard_error: t.standard_error,
-            prior: predictive(&outcome.generations[0].particles, i),
-            posterior: predictive(&outcome.posterior().particles, i),
+        .map(|t| {
+            // Fitted targets are the particles' summaries; held-out ones were measured after.
+            let [prior, posterior] = [0, 1].map(|g| {
+                let particles = &generations[g].particles;
+                if t.held_out {
+                    let values = &calibrated.held_out[g];
+                    predictive(
+                        particles
+                            .iter()
+                            .zip(values)
+                            .map(|(p, v)| (p.weight, v.get(held).copied().unwrap_or(f64::NAN))),
+                    )
+                } else {
+                    predictive(particles.iter().map(|p| {
+                        (
+                            p.weight,
+                            p.summaries.get(fitted).copied().unwrap_or(f64::NAN),
+                        )
+                    }))
+                }
+            });
+            if t.held_out {
+                held += 1;
+            } else {
+                fitted += 1;
+            }
+            Fit {
+                name: t.name.clone(),
+                describe: t.describe(&names),
+                observed: t.observed,
+                standard_error: t.standard_error,
+                held_out: t.held_out,
+                prior,
+                posterior,
+            }
         })
         .collect()
 }
@@ -302,6 +345,7 @@ fn fit_csv(fits: &[Fit]) -> Vec<u8> {
     let _ = w.write_record([
         "target",
         "measured",
+        "role",
         "observed",
         "standard_error",
         "prior_mean",
@@ -316,6 +360,7 @@ fn fit_csv(fits: &[Fit]) -> Vec<u8> {
         let _ = w.write_record([
             f.name.clone(),
             f.describe.clone(),
+            if f.held_out { "held_out" } else { "fitted" }.to_string(),
             f.observed.to_string(),
             f.standard_error.to_string(),
             f.prior.0.to_string(),
@@ -338,7 +383,7 @@ pub fn files(
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let outcome = &calibrated.outcome;
     let summaries = parameter_summaries(problem, outcome);
-    let fits = fits(problem, outcome);
+    let fits = fits(problem, calibrated);
     let figures = plots::figures(problem, outcome, &summaries, &fits)?;
     let record = json!({
         "kind": "calibrate",
@@ -444,15 +489,17 @@ pub fn report_html(
     h.push_str("<h2>The fit to each target</h2>\n<p>The observed value with its standard error, \
         beside what the model gives under the prior and under the posterior (mean and 90% \
         interval of the particles' simulated values). z is the posterior mean's distance from \
-        the observed value in standard errors.</p>\n<table>\n<tr><th>target</th><th>measured</th>\
-        <th>observed (se)</th><th>prior: mean (90%)</th><th>posterior: mean (90%)</th><th>z</th></tr>\n");
+        the observed value in standard errors. A held-out target was not fitted: it was measured \
+        on the posterior afterwards, a check of what the calibration was not given.</p>\n<table>\n\
+        <tr><th>target</th><th>measured</th><th>role</th><th>observed (se)</th><th>prior: mean (90%)</th><th>posterior: mean (90%)</th><th>z</th></tr>\n");
     for fit in fits {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{} ({} to {})</td>\
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{} ({} to {})</td>\
              <td>{} ({} to {})</td><td>{:.1}</td></tr>",
             esc(&fit.name),
             esc(&fit.describe),
+            if fit.held_out { "held out" } else { "fitted" },
             number(fit.observed),
             number(fit.standard_error),
             number(fit.prior.0),
@@ -565,7 +612,7 @@ pub fn summary_text(problem: &Problem, done: &Calibrated) -> String {
         "\n{:<36} {:>10} {:>10} {:>22} {:>6}",
         "target", "observed", "posterior", "90% interval", "z"
     );
-    for f in fits(problem, outcome) {
+    for f in fits(problem, done) {
         let _ = writeln!(
             t,
             "{:<36} {:>10} {:>10} {:>22} {:>6.1}",

@@ -195,6 +195,9 @@ pub struct Target {
     pub standard_error: f64,
     /// Where the observed value comes from.
     pub source: String,
+    /// Not fitted: measured on the posterior afterwards, as a check of what the calibration
+    /// was not given (a held-out finding stays a validation, not a calibration).
+    pub held_out: bool,
 }
 
 impl Target {

@@ -111,14 +111,17 @@ fn calibration_recovers_the_parameters_that_made_its_targets() {
         ("breach_rate", obs[0].0, obs[0].1),
         ("reoffending_rate", obs[1].0, obs[1].1),
     ];
+    // And a held-out target: not fitted, measured on the posterior afterwards.
+    let held_out = "[[target]]\nname = \"completion_check\"\nmeasure = \"completion_rate\"\n\
+                    observed = 0.7\nstandard_error = 0.02\nhold_out = true\n";
     let file = write(
         dir.path(),
         "recovery.toml",
-        &calibration_file(
+        &(calibration_file(
             &scenario,
             &targets,
             "particles = 80\nmax_generations = 6\nmin_tolerance_drop = 0.0",
-        ),
+        ) + held_out),
     );
     let out = dir.path().join("calibrated");
     let o = casesim(
