@@ -36,7 +36,9 @@ enum Command {
     /// Parse and validate a scenario without running it; print it as resolved.
     Check(CheckArgs),
     /// Rank parameters by their effect on the headline measures: each moved down and up by a
-    /// share of its value, one at a time, on common random numbers; elasticities with 95% CIs.
+    /// share of its value, one at a time, on common random numbers; elasticities with 95% CIs
+    /// (--method oat); or varied over ranges all at once: Sobol' indices (--method sobol) or
+    /// Morris elementary effects (--method morris).
     Sensitivity(SensitivityArgs),
     /// Estimate uncertain parameters from observed figures (published or a unit's own) by
     /// approximate Bayesian computation (ABC-SMC); write posterior.csv, the fit to each
@@ -145,13 +147,31 @@ struct CheckArgs {
 struct SensitivityArgs {
     /// Scenario file (TOML), e.g. scenarios/baseline.toml.
     scenario: PathBuf,
-    /// Parameters to screen (dotted numeric keys; repeatable). Default: the model's main
-    /// assumptions and levers (docs/validation.md).
+    /// How: `oat` moves each parameter down and up by --step, one at a time (elasticities);
+    /// `sobol` gives Sobol' first-order and total indices (Saltelli's design, N × (k + 2)
+    /// points); `morris` gives elementary effects μ*, σ and μ (r × (k + 1) points). Each point
+    /// is run --reps times (docs/validation.md).
+    #[arg(long, value_enum, default_value_t = Method::Oat)]
+    method: Method,
+    /// Parameters to screen (dotted numeric keys; repeatable). For sobol and morris,
+    /// KEY=LOW..HIGH gives the range to vary it over; KEY alone, its value ± --step of it.
+    /// Default: the model's main assumptions and levers (docs/validation.md): 35 for oat, 8
+    /// for sobol and morris.
     #[arg(long = "key", value_name = "KEY")]
     keys: Vec<String>,
-    /// Share of each value to move it down and up by.
+    /// Share of each value to move it down and up by (oat), or to vary it over either side
+    /// of its value (sobol and morris, for a --key given without a range).
     #[arg(long, default_value_t = 0.2, allow_negative_numbers = true)]
     step: f64,
+    /// sobol: base sample size N (a power of two is best); N × (k + 2) points.
+    #[arg(long, default_value_t = 64, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..=65_536))]
+    samples: u32,
+    /// morris: trajectories r; r × (k + 1) points.
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    trajectories: u32,
+    /// morris: levels of the grid p (even).
+    #[arg(long, default_value_t = 4, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(2..=100))]
+    levels: u32,
     /// Parameters listed for each measure in the printed ranking.
     #[arg(long, default_value_t = 8, allow_negative_numbers = true)]
     top: usize,
@@ -163,7 +183,8 @@ struct SensitivityArgs {
     /// Worker threads (default: all cores).
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
-    /// Where to write sensitivity.csv (default: output/<scenario name>-sensitivity/).
+    /// Where to write sensitivity.csv, or sobol.csv or morris.csv with plots and report.html
+    /// (default: output/<scenario name>-sensitivity/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// No progress bar.
@@ -173,6 +194,14 @@ struct SensitivityArgs {
     /// (docs/robustness.md).
     #[arg(long)]
     force: bool,
+}
+
+/// `casesim sensitivity --method`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Method {
+    Oat,
+    Sobol,
+    Morris,
 }
 
 #[derive(Args)]
@@ -499,6 +528,17 @@ fn sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
             "must be between 0 and 1".into(),
         ));
     }
+    if args.method != Method::Oat {
+        return global_sensitivity(args);
+    }
+    if let Some(spec) = args.keys.iter().find(|k| k.contains('=')) {
+        return Err(bad(
+            &format!("--key {spec}"),
+            "a range KEY=LOW..HIGH is for --method sobol or morris; one-at-a-time screening \
+             (--method oat) moves a key by --step"
+                .into(),
+        ));
+    }
     let mut base = commands::resolve_scenario(&args.scenario, &args.set)?;
     base.simulation.replications = args.reps;
     let keys: Vec<String> = if args.keys.is_empty() {
@@ -572,6 +612,86 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
         return Ok(());
     }
     print!("{}", calibration::report::summary_text(&problem, &done));
+/// `casesim sensitivity --method sobol|morris`: varies the parameters over their ranges, all
+/// at once, prints the ranking and writes the CSV, plots and report.html.
+fn global_sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
+    use casesim::analysis::global;
+    let bad = |argument: &str, message: String| {
+        Error::Input(
+            InputProblem {
+                origin: Origin::Argument(argument.to_string()),
+                key: None,
+                message,
+            }
+            .into(),
+        )
+    };
+    let method = match args.method {
+        Method::Morris => global::Method::Morris,
+        _ => global::Method::Sobol,
+    };
+    if args.levels % 2 != 0 {
+        return Err(bad(
+            &format!("--levels {}", args.levels),
+            "must be even (Morris 1991: every level then equally likely)".into(),
+        ));
+    }
+    let mut base = commands::resolve_scenario(&args.scenario, &args.set)?;
+    base.simulation.replications = args.reps;
+    let keys: Vec<String> = if args.keys.is_empty() {
+        global::DEFAULT_KEYS.iter().map(|k| k.to_string()).collect()
+    } else {
+        args.keys.clone()
+    };
+    if method == global::Method::Sobol && keys.len() > casesim::analysis::sobol::MAX_PARAMETERS {
+        return Err(bad(
+            "--key",
+            format!(
+                "{} keys: Sobol' indices take at most {}",
+                keys.len(),
+                casesim::analysis::sobol::MAX_PARAMETERS
+            ),
+        ));
+    }
+    let ranges = global::ranges(
+        &base,
+        &keys,
+        args.step,
+        !args.keys.is_empty(),
+        &args.scenario,
+    )?;
+    let sizes = global::Sizes {
+        samples: args.samples as usize,
+        trajectories: args.trajectories as usize,
+        levels: args.levels as usize,
+    };
+    let points = global::points(method, ranges.len(), &sizes);
+    let started = std::time::Instant::now();
+    let bar = commands::progress_bar(points as u64 * u64::from(args.reps), !args.quiet);
+    let analysis = global::analyse(&base, ranges, method, sizes, args.force, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let dir = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(casesim::files::safe_file_name(&format!(
+            "{}-sensitivity",
+            base.name
+        )))
+    });
+    let path = global::write(&dir, &analysis, &base.name)?;
+    println!(
+        "casesim sensitivity --method {}: {} — {} parameters, {} points, {} replications \
+         each, {:.1} s\n",
+        method.name(),
+        base.name,
+        keys.len(),
+        points,
+        args.reps,
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", global::table(&analysis, args.top));
+    println!(
+        "Every parameter and measure: {} (plots and report.html beside it)",
+        path.display()
+    );
     Ok(())
 }
 

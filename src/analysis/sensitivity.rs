@@ -79,7 +79,7 @@ pub struct Screened {
 }
 
 /// Reads a numeric key of a resolved scenario.
-fn number_at(table: &toml::Value, key: &str) -> Option<f64> {
+pub(crate) fn number_at(table: &toml::Value, key: &str) -> Option<f64> {
     let mut v = table;
     for part in key.split('.') {
         v = v.get(part)?;
@@ -153,7 +153,7 @@ impl std::fmt::Display for ScreenError {
 
 /// Keys that are not assumptions of the model but of the experiment: moving them changes how
 /// many replications there are or which random numbers they draw, not what is simulated.
-const NOT_PARAMETERS: [(&str, &str); 2] = [
+pub(crate) const NOT_PARAMETERS: [(&str, &str); 2] = [
     (
         "simulation.replications",
         "is the number of replications, not a parameter of the model: give it with --reps",

@@ -74,6 +74,25 @@ pub fn run_jobs(
         .collect()
 }
 
+/// As [`run_jobs`], keeping of each replication only what `measure` takes from it (a few
+/// numbers), so that an experiment of many thousand points (`casesim sensitivity --method
+/// sobol`) does not hold every replication's weekly series. Results come back in the jobs'
+/// order, whatever the number of threads.
+pub fn run_jobs_measured<T: Send>(
+    arms: &[&Scenario],
+    jobs: &[(usize, u32)],
+    measure: &(dyn Fn(&ReplicationResult) -> T + Sync),
+    replication_done: &(dyn Fn() + Sync),
+) -> Vec<T> {
+    jobs.par_iter()
+        .map(|&(a, r)| {
+            let result = measure(&simulate(arms[a], r));
+            replication_done();
+            result
+        })
+        .collect()
+}
+
 /// As [`run_jobs`], handing each result to `keep` as it finishes (to keep a checkpoint); the
 /// first error `keep` returns stops the run and is returned.
 pub fn run_jobs_keeping<E: Send>(

@@ -10,6 +10,7 @@ pub mod effects;
 pub mod plots;
 pub mod report;
 pub mod results;
+pub mod sensitivity_report;
 pub mod table;
 
 use std::path::{Path, PathBuf};

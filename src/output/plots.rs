@@ -1566,3 +1566,133 @@ impl Plot for MainEffects<'_> {
     }
     both_backends!();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Global sensitivity (`casesim sensitivity --method sobol|morris`)
+
+/// One parameter's bar in a ranked sensitivity plot: its value with a 95% interval, and a
+/// second, narrower bar under it when the plot shows two measures (Sobol's first-order index
+/// under the total).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RankedBar {
+    pub label: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    pub second: Option<(f64, f64, f64)>,
+}
+
+/// A ranked horizontal bar plot, drawn as SVG and PNG: the bars in the order given, the first
+/// on top; `legend` names the bar and the second bar.
+pub struct Ranked {
+    pub title: String,
+    pub axis: String,
+    pub legend: Vec<String>,
+    pub bars: Vec<RankedBar>,
+}
+
+impl Ranked {
+    fn size(&self) -> (u32, u32) {
+        (1100, 170 + 46 * self.bars.len().max(1) as u32)
+    }
+
+    fn draw_on<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let area = titled(root, &self.title)?;
+        let colours = [OKABE_ITO[0], OKABE_ITO[1]];
+        let legend: Vec<(String, RGBColor, Swatch)> = self
+            .legend
+            .iter()
+            .zip(colours)
+            .map(|(l, c)| (l.clone(), c, Swatch::Block))
+            .collect();
+        let area = with_legend(&area, &legend)?;
+        let n = self.bars.len();
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let label_width = text_width(&area, &labels, &font(LABEL_SIZE - 1))? + 48;
+        let values: Vec<f64> = self
+            .bars
+            .iter()
+            .flat_map(|b| {
+                let second = b.second.map_or([0.0; 3], |(v, l, h)| [v, l, h]);
+                [b.value, b.low, b.high].into_iter().chain(second)
+            })
+            .filter(|v| v.is_finite())
+            .collect();
+        let lo = values.iter().copied().fold(0.0f64, f64::min);
+        let hi = values.iter().copied().fold(0.0f64, f64::max);
+        let xs = drawable(lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.06 + 1e-9);
+        let mut chart = ChartBuilder::on(&area)
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(xs, categories(n.max(1)))?;
+        chart
+            .configure_mesh()
+            .light_line_style(WHITE)
+            .bold_line_style(GRID)
+            .disable_y_mesh()
+            .x_desc(self.axis.clone())
+            .x_labels(6)
+            .x_label_formatter(&|v| format!("{}", round_tick(*v)))
+            .y_labels(n.max(1))
+            .y_label_formatter(&|v| arm_at_row(*v, &labels))
+            .label_style(font(LABEL_SIZE - 1))
+            .axis_desc_style(font(LABEL_SIZE))
+            .draw()?;
+        for (i, b) in self.bars.iter().enumerate() {
+            let row = arm_row(i, n);
+            // With a second bar, the first takes the upper half of the row.
+            let (centre, half) = if b.second.is_some() {
+                (row + 0.19, 0.17)
+            } else {
+                (row, 0.3)
+            };
+            let mut bar = |value: f64, low: f64, high: f64, centre: f64, colour: RGBColor| {
+                if !value.is_finite() {
+                    return Ok::<(), Box<dyn StdError>>(());
+                }
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, centre - half), (value, centre + half)],
+                    colour.filled(),
+                )))?;
+                if low.is_finite() && high.is_finite() {
+                    chart.draw_series(std::iter::once(ErrorBar::new_horizontal(
+                        centre,
+                        low,
+                        value,
+                        high,
+                        BLACK.stroke_width(2),
+                        8,
+                    )))?;
+                }
+                Ok(())
+            };
+            bar(b.value, b.low, b.high, centre, colours[0])?;
+            if let Some((v, l, h)) = b.second {
+                bar(v, l, h, row - 0.19, colours[1])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Draws a ranked bar plot: its SVG and PNG.
+pub fn ranked_bars(plot: &Ranked) -> Result<(String, Vec<u8>), Error> {
+    register_fonts();
+    let (w, h) = plot.size();
+    let fail = |e: Box<dyn StdError>| Error::Draw {
+        figure: plot.title.clone(),
+        message: e.to_string(),
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        plot.draw_on(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.into()))?;
+    }
+    let png = rasterise(&svg, w, h).map_err(fail)?;
+    Ok((svg, png))
+}
