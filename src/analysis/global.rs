@@ -652,10 +652,7 @@ fn plot(a: &Analysis, m: usize) -> Option<Ranked> {
         Method::Sobol => Ranked {
             title: format!("{}: Sobol' indices (95% CIs)", measure.title()),
             axis: "share of the variance of the measure".into(),
-            legend: vec![
-                "total index (with interactions)".into(),
-                "first order (alone)".into(),
-            ],
+            legend: vec!["total index".into(), "first-order index".into()],
             bars,
         },
         Method::Morris => Ranked {
@@ -664,7 +661,7 @@ fn plot(a: &Analysis, m: usize) -> Option<Ranked> {
                 "mean absolute change over the parameter's range ({})",
                 unit_words(measure.unit)
             ),
-            legend: vec!["μ*, mean |elementary effect|".into()],
+            legend: vec!["μ*".into()],
             bars,
         },
     })

@@ -16,7 +16,9 @@
 //!   S_Ti = mean_j( (f(A)_j − f(A_B^(i))_j)² ) / 2 / V.
 //!
 //! These are SALib's `first_order` and `total_order` (Herman & Usher 2017), with V the
-//! population variance of A's and B's outputs together as there. The 95% intervals are
+//! population variance of A's and B's outputs together as there, and f(B) centred on the mean
+//! of A's and B's outputs in the first-order sum (SALib standardises every output first, to
+//! the same end: the uncentred sum multiplies noise by the output's level). The 95% intervals are
 //! percentile bootstrap intervals over the N rows (each resample draws N rows with
 //! replacement and recomputes V and both indices from them); SALib gives a normal interval
 //! from the bootstrap's standard deviation instead, which can reach below zero.
@@ -113,7 +115,10 @@ fn estimate(k: usize, outputs: &[f64], rows: &[usize]) -> Option<(Vec<f64>, Vec<
         let (mut s, mut t) = (0.0, 0.0);
         for &j in rows {
             let (a, b, ab) = (f(j, 0), f(j, 1), f(j, 2 + i));
-            s += b * (ab - a);
+            // f(B) centred on the mean: the same estimator in expectation (the mean of
+            // f(A_B^(i)) − f(A) is zero), without the noise that an output far from zero
+            // (a rate near 70%) multiplies into it. SALib centres the outputs likewise.
+            s += (b - mean) * (ab - a);
             t += (a - ab).powi(2);
         }
         first.push(s / n / variance);

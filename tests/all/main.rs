@@ -13,6 +13,7 @@ mod custody;
 mod enforcement;
 mod experiments;
 mod generated;
+mod global_sensitivity;
 mod hours;
 mod layers;
 mod mechanisms;
