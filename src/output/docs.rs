@@ -145,6 +145,20 @@ One self-contained page (inline SVG and CSS; no scripts, no fonts or images fetc
   SVG), so the file works wherever it is copied; the PNG and SVG files beside it are the same
   plots.
 
+## Sensitivity analysis (`casesim sensitivity`)
+
+Written into `output/<scenario name>-sensitivity/` (or `--out DIR`); the methods are in
+docs/validation.md ("Sensitivity" and "Global sensitivity"). An index that cannot be computed
+(a measure undefined at a point, or one that does not vary over the design) is an empty cell.
+
+| file | holds |
+|---|---|
+| `sensitivity.csv` | `--method oat` (the default): `key,base,low,high,metric,elasticity,ci_low,ci_high,n`, one row per key and measure |
+| `sobol.csv` | `--method sobol`: `key,measure,first_order,first_low,first_high,total,total_low,total_high`, one row per key and measure (`completion_rate`, `breach_rate`, `reoffending_rate`, `needs_met_rate`, `cost`), keys in the order given: the first-order and total Sobol' indices with their 95% percentile bootstrap intervals (500 resamples of the base points) |
+| `morris.csv` | `--method morris`: `key,measure,mu_star,mu_star_low,mu_star_high,sigma,mu`: μ* (the mean absolute elementary effect, in the measure's units over the key's whole range) with its 95% bootstrap interval over trajectories, σ (their standard deviation) and μ (their mean) |
+| `sobol_MEASURE.png/.svg`, `morris_MEASURE.png/.svg` | one ranked horizontal bar plot per measure: the keys by total index (the first-order index under it) or by μ*, the largest on top, with 95% CI whiskers |
+| `report.html` | `sobol` and `morris`: what was run (points, replications), the keys' ranges, the plots and the table of every index, on one self-contained page |
+
 "#;
 
 fn cell(text: &str) -> String {
