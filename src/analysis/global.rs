@@ -196,10 +196,12 @@ pub fn ranges(
                     (None, Some(b)) if value + delta >= b => b - (b - value) / 2.0,
                     _ => value + delta,
                 };
+                // Ten significant figures: 0.7 − 0.7 × 0.2 is 0.56, not 0.5599999999999999.
+                let tidy = |x: f64| format!("{x:.9e}").parse::<f64>().unwrap_or(x);
                 let (low, high) = if integer {
                     (low.ceil(), high.floor())
                 } else {
-                    (low, high)
+                    (tidy(low), tidy(high))
                 };
                 if !(low < high) {
                     return Err(fail(format!(
@@ -661,7 +663,7 @@ fn plot(a: &Analysis, m: usize) -> Option<Ranked> {
                 "mean absolute change over the parameter's range ({})",
                 unit_words(measure.unit)
             ),
-            legend: vec!["μ*".into()],
+            legend: Vec::new(),
             bars,
         },
     })
