@@ -382,7 +382,11 @@ pub fn analyse(
         _ => unreachable!("one design"),
     };
     let arms = scenarios(base, &ranges, unit_points)?;
-    check_cost(base, arms.len(), force)?;
+    let size_argument = match method {
+        Method::Sobol => "--samples",
+        Method::Morris => "--trajectories",
+    };
+    check_cost(base, arms.len(), size_argument, force)?;
     let outputs = evaluate(&arms, reps, done);
     drop(arms);
     let found = match method {
@@ -428,7 +432,7 @@ pub fn analyse(
 /// Refuses (without `force`) a design that would take longer than the machine's limits allow,
 /// and warns of a long one. Only the measures of each replication are kept, so the memory is
 /// that of the replications running at once.
-fn check_cost(base: &Scenario, points: usize, force: bool) -> Result<(), Error> {
+fn check_cost(base: &Scenario, points: usize, argument: &str, force: bool) -> Result<(), Error> {
     use crate::experiment::resources::{Limits, estimate};
     let threads = rayon::current_num_threads();
     let reps = |s: &Scenario| u64::from(s.simulation.replications);
@@ -442,7 +446,7 @@ fn check_cost(base: &Scenario, points: usize, force: bool) -> Result<(), Error> 
         }
         Ok(None) => Ok(()),
         Err(message) => Err(bad(
-            "--samples".into(),
+            argument.into(),
             format!("{points} points of the design: {message}"),
         )),
     }

@@ -178,6 +178,13 @@ fn runs_far_too_big_for_the_machine_are_refused_before_anything_is_written() {
             "population.inflow_per_week=1000000".into(),
         ],
         vec!["sensitivity".into(), "--reps".into(), "100000".into()],
+        vec![
+            "sensitivity".into(),
+            "--method".into(),
+            "sobol".into(),
+            "--reps".into(),
+            "100000".into(),
+        ],
     ];
     let mut sweep = vec!["sweep".to_string()];
     sweep.extend(grid);
