@@ -612,6 +612,9 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
         return Ok(());
     }
     print!("{}", calibration::report::summary_text(&problem, &done));
+    Ok(())
+}
+
 /// `casesim sensitivity --method sobol|morris`: varies the parameters over their ranges, all
 /// at once, prints the ranking and writes the CSV, plots and report.html.
 fn global_sensitivity(args: &SensitivityArgs) -> Result<(), Error> {
