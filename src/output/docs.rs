@@ -159,6 +159,21 @@ docs/validation.md ("Sensitivity" and "Global sensitivity"). An index that canno
 | `sobol_MEASURE.png/.svg`, `morris_MEASURE.png/.svg` | one ranked horizontal bar plot per measure: the keys by total index (the first-order index under it) or by μ*, the largest on top, with 95% CI whiskers |
 | `report.html` | `sobol` and `morris`: what was run (points, replications), the keys' ranges, the plots and the table of every index, on one self-contained page |
 
+## Calibration (`casesim calibrate`)
+
+Written into `output/<name>-calibration/` (or `--out DIR`); docs/calibration.md explains the
+method and how to read each file. A value that cannot be measured is an empty cell.
+
+| file | holds |
+|---|---|
+| `posterior.csv` | `particle,weight,distance,` then one column per estimated parameter, named by its scenario key: the last generation's particles, `weight` summing to 1, `distance` the root mean square of the fitted targets' standardised differences; an integer key's value is rounded. The file `--posterior` reads |
+| `parameters.csv` | `key,prior,default,prior_mean,prior_sd,posterior_mean,posterior_sd,posterior_q05,posterior_median,posterior_q95,shrinkage`: each parameter's prior (as written), its default in the parameter table, the prior's and the posterior's moments (weighted), and 1 − posterior sd / prior sd |
+| `fit.csv` | `target,measured,role,observed,standard_error,prior_mean,prior_q05,prior_q95,posterior_mean,posterior_q05,posterior_q95,posterior_z`: each target (`role` `fitted` or `held_out`) beside the model's mean and 90% interval over the prior's and the posterior's particles, and the posterior mean less the observed value in standard errors |
+| `generations.csv` | `generation,tolerance,particles,simulations,accepted,acceptance_rate,effective_sample_size,redrawn,simulations_total`: the tolerance (empty for generation 0, drawn from the prior), simulations run and accepted, Kish's effective sample size of the weights, proposals drawn again outside the prior (not simulated), and the running total |
+| `calibration.json` | the settings, why the run stopped, generations, simulations, wall time, offender-weeks and offender-weeks a second, and what identifies the calibration (the file's and its scenarios' texts, the version) |
+| `marginals`, `pairs`, `fit`, `generations` `.png/.svg` | each parameter's posterior over its prior; the posterior two parameters at a time; each target in its standard errors; tolerance and acceptance by generation |
+| `report.html` | the fit, the parameters and the generations as tables, and the plots, on one self-contained page |
+
 "#;
 
 fn cell(text: &str) -> String {
