@@ -389,15 +389,20 @@ fn bad_calibration_files_are_refused_naming_the_key() {
     assert!(stderr(&o).contains("--particles"), "{}", stderr(&o));
 }
 
-/// The shipped calibration files load, and their arms build (a generation of the local
-/// example is cheap enough to run here).
+/// The shipped calibration files (`scenarios/calibration_*.toml`) load, and their arms build
+/// with the priors' means.
 #[test]
 fn the_shipped_calibration_files_are_valid() {
-    for file in [
-        "scenarios/calibration_evidence.toml",
-        "scenarios/calibration_local_example.toml",
-    ] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| crate::common::is_calibration_file(p))
+            .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for path in files {
+        let file = path.display().to_string();
         let options = casesim::calibration::Options {
             out: None,
             progress: false,

@@ -95,6 +95,14 @@ pub fn casesim(args: &[&str], threads: Option<&str>) -> Output {
     cmd.output().expect("the binary runs")
 }
 
+/// A calibration file among the shipped scenarios (`scenarios/calibration_*.toml`): not a
+/// scenario itself, but names one (tests/all/calibration.rs checks them).
+pub fn is_calibration_file(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("calibration_"))
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
