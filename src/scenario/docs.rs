@@ -21,6 +21,13 @@ plausible), or **calibration** (chosen so that the baseline approaches a publish
 docs/validation.md says which, and those checks are labelled calibration, not validation).
 A key inside a table that gives no source of its own takes the table's.
 
+A source ending **[estimated]** marks a key that `scenarios/calibration_evidence.toml` estimates
+from the published findings `casesim validate` checks (`casesim calibrate`, docs/calibration.md):
+its posterior, with an interval, is in docs/calibration.md (section Measured). The default shown is
+still the value set by hand: no default has yet been replaced by a posterior mean, and every
+key not so marked keeps its source as given. A planner's own calibration can estimate any
+numeric key; `casesim run --posterior` then carries its uncertainty into the results.
+
 `casesim check SCENARIO` prints every key as resolved; `scenarios/casesim.schema.json` is the
 same table as a JSON Schema, for editors that complete and check TOML as you type (a scenario's
 first line `#:schema ./casesim.schema.json` points taplo and Even Better TOML at it). Keys
@@ -133,6 +140,22 @@ pub fn parameters_md() -> String {
     out
 }
 
+/// The keys the shipped evidence calibration estimates (its `[[prior]]` keys).
+fn estimated_keys() -> Vec<String> {
+    let text = include_str!("../../scenarios/calibration_evidence.toml");
+    let table: toml::Table = text.parse().unwrap_or_default();
+    table
+        .get("prior")
+        .and_then(|p| p.as_array())
+        .map(|priors| {
+            priors
+                .iter()
+                .filter_map(|p| p.get("key")?.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The table of a section's keys, one row per declaration (a key's tiers or needs together).
 fn rows_of(out: &mut String, section: &str, rows: &[&Parameter]) {
     {
@@ -140,6 +163,7 @@ fn rows_of(out: &mut String, section: &str, rows: &[&Parameter]) {
         out.push_str("|---|---|---|---|---|---|\n");
         let mut i = 0;
         let mut previous_source = None;
+        let estimated = estimated_keys();
         while i < rows.len() {
             let pattern = &rows[i].pattern;
             let group: Vec<&Parameter> = rows[i..]
@@ -170,6 +194,11 @@ fn rows_of(out: &mut String, section: &str, rows: &[&Parameter]) {
                 first.source
             };
             previous_source = Some(first.source);
+            let source = if group.iter().any(|p| estimated.contains(&p.key)) {
+                format!("{source} **[estimated]**")
+            } else {
+                source.to_string()
+            };
             let _ = writeln!(
                 out,
                 "| `{key}` | {} | {} | {} | {} | {} |",
@@ -177,7 +206,7 @@ fn rows_of(out: &mut String, section: &str, rows: &[&Parameter]) {
                 cell(first.unit),
                 cell(&accepted(first)),
                 cell(&meaning(first)),
-                cell(source),
+                cell(&source),
             );
         }
     }
