@@ -580,6 +580,12 @@ fn review(o: &mut Offender, sup: &Supervision, week: i32) {
 /// Linking: a new or reviewed plan refers the most severe need to a service when the mode
 /// brokers it this time, and a new plan always does when the order requires treatment (the
 /// court made the requirement on the report's assessment).
+///
+/// Most case-weeks have no new or reviewed plan: that test is made where the case's work is
+/// delivered, and only a plan calls the referral (`link_plan`, not inlined). The call for every
+/// case-week cost 36 instructions; without it a baseline replication takes 1.6% fewer
+/// (callgrind: 897.8 M to 883.2 M).
+#[inline(always)]
 fn link(
     o: &mut Offender,
     managers: &mut [CaseManager],
@@ -592,6 +598,20 @@ fn link(
     if !(planned || reviewed) || o.supervision.service != ServiceState::None {
         return;
     }
+    link_plan(o, managers, index, planned, w, services, work);
+}
+
+/// Linking for a new or reviewed plan of a case with no service (see [`link`]).
+#[inline(never)]
+fn link_plan(
+    o: &mut Offender,
+    managers: &mut [CaseManager],
+    index: usize,
+    planned: bool,
+    w: &WorkloadWeek,
+    services: &ServiceSystem,
+    work: &mut WorkCounts,
+) {
     let (modes, s, week) = (w.modes, w.scenario, w.week);
     let broker = modes.get(o.risk).referral_share;
     let required = planned && o.report.treatment_requirement;
