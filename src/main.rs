@@ -121,6 +121,10 @@ struct SlurmArgs {
     /// them (and pass --replace to the shards); without it such a directory is refused.
     #[arg(long)]
     replace: bool,
+    /// As for run and sweep: draw each replication's parameters from a posterior file (passed
+    /// on to the shards, which must see the same file: the merge refuses shards of another).
+    #[arg(long, value_name = "FILE")]
+    posterior: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -353,6 +357,12 @@ struct Common {
     /// .gz, and timeseries_by_replication.csv to the output directory (docs/outputs.md).
     #[arg(long, value_name = "PATH")]
     cases: Option<PathBuf>,
+    /// Draw each replication's parameters from a posterior (posterior.csv, as `casesim
+    /// calibrate` writes it): the same particle in replication r of every arm, so differences
+    /// stay paired. stats.csv and compare.csv then add interval_low and interval_high, the
+    /// 95% interval over replications including parameter uncertainty (docs/posterior.md).
+    #[arg(long, value_name = "FILE")]
+    posterior: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -403,6 +413,7 @@ impl Common {
             force: self.force,
             replace: self.replace,
             cases: self.cases.clone(),
+            posterior: self.posterior.clone(),
         }
     }
 }
@@ -780,6 +791,7 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
         force: args.force,
         replace: args.replace,
         cases: None,
+        posterior: args.posterior.clone(),
     };
     let scenario = args.scenario.display().to_string();
     let is_sweep = !args.vary.is_empty()
@@ -806,6 +818,9 @@ fn slurm(args: &SlurmArgs) -> Result<(), Error> {
     }
     if args.force {
         command.push("--force".to_string());
+    }
+    if let Some(p) = &args.posterior {
+        command.extend(["--posterior".to_string(), p.display().to_string()]);
     }
     // Refused here, before the scripts go into the directory, as each shard would refuse it.
     commands::check_experiment(&plan, args.replace)?;

@@ -38,6 +38,9 @@ pub enum Entity {
     Case = 1,
     /// A staff post, by its index.
     Post = 2,
+    /// A replication as a whole (id 0): draws that every arm of a comparison shares whatever
+    /// its scenario, such as the posterior particle the replication runs on.
+    Replication = 3,
 }
 
 /// Every random decision of the model that a case or a post makes, each with its own numbers.
@@ -178,6 +181,10 @@ pub enum Decision {
     // Specialisation (numbered apart from the decisions above, which other work extends).
     /// Whether a new specialist post-holder is trained in the post's type of case.
     SpecialistTraining = 70,
+    // The experiment (entity `Replication`, read in week 0).
+    /// Which particle of the posterior (`--posterior`) the replication runs on, the same in
+    /// every arm.
+    PosteriorParticle = 71,
 }
 
 /// An entity's random numbers: the Squares counter-based generator (Widynski 2020, "Squares:

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::commands::{Options, write_results};
 use crate::error::{Error, InputProblem, Origin};
 use crate::experiment::ReplicationResult;
-use crate::experiment::{Plan, Shard, by_arm, check_result, run_jobs, work_list};
+use crate::experiment::{Plan, Shard, by_arm, check_result, run_plan_jobs, work_list};
 use crate::files::{lock_dir, safe_file_name, write_atomically};
 use std::collections::BTreeMap;
 
@@ -78,7 +78,7 @@ pub fn run_shard(plan: Plan, shard: Shard, options: &Options) -> Result<ShardRep
     crate::commands::check_experiment(&plan, options.replace)?;
     let bar = crate::commands::progress_bar(jobs.len() as u64, options.progress);
     let started = Instant::now();
-    let results = run_jobs(&scenarios, &jobs, &|| bar.inc(1));
+    let results = run_plan_jobs(&plan, &jobs, &|| bar.inc(1));
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let file = ShardFile {

@@ -11,17 +11,22 @@ use std::time::Instant;
 use crate::error::{Error, InputError, InputProblem, Origin};
 use crate::experiment::ReplicationResult;
 use crate::experiment::checkpoint::{self, Checkpoint};
+use crate::experiment::posterior::Posterior;
 use crate::experiment::resources::{self, Estimate, Limits};
 use crate::experiment::{
-    Arm, Kind, Plan, RunResults, by_arm, independent_seed, paired_differences, run_jobs_keeping,
-    work_list,
+    Arm, Kind, Plan, RunResults, by_arm, independent_seed, paired_differences,
+    run_plan_jobs_keeping, work_list,
 };
 use crate::files::{lock_dir, safe_file_name};
 use crate::model::unit::UnitSummary;
-use crate::output::table::{compare_table, headline_table, sweep_table};
+use crate::output::metric_intervals;
+use crate::output::table::{
+    compare_table, headline_table, headline_table_with_intervals, sweep_table,
+};
 use crate::output::{
-    ArmRecord, ExperimentRecord, Grouped, RunRecord, compare_csv, cost_effectiveness_csv,
-    draw_outputs, json_file, result_files, write_outputs,
+    ArmRecord, ExperimentRecord, Grouped, PosteriorRecord, RunRecord, compare_csv,
+    compare_csv_with_intervals, cost_effectiveness_csv, draw_outputs, json_file, result_files,
+    stats_csv_with_intervals, write_outputs,
 };
 use crate::scenario::{
     Override, Scenario, Sweep, line_of_key, load_scenario, parse_override, parse_vary_args,
@@ -97,6 +102,9 @@ pub struct Options {
     /// `--cases PATH`: write every case's record there (gzip when it ends in `.gz`), and
     /// `timeseries_by_replication.csv` in the output directory.
     pub cases: Option<PathBuf>,
+    /// `--posterior FILE`: each replication draws its parameters from this posterior (the
+    /// same draw in every arm); see [`crate::experiment::posterior`].
+    pub posterior: Option<PathBuf>,
 }
 
 impl Options {
@@ -172,6 +180,22 @@ pub struct RunReport {
     pub ran: Ran,
     /// The `--set` arguments, `key=value`.
     pub settings: Vec<String>,
+    /// `--posterior`: the posterior the replications drew their parameters from.
+    pub posterior: Option<Posterior>,
+}
+
+/// What the printed report says of a posterior: where the intervals' parameter uncertainty
+/// comes from, and what the two intervals are.
+fn posterior_text(posterior: &Posterior) -> String {
+    format!(
+        "Parameters drawn from the posterior {} ({} particles; keys {}): each replication \
+         runs on one particle, the same in every arm. The 95% CI of the mean is the luck of \
+         the draw; the 95% interval over replications includes parameter uncertainty from \
+         the posterior (docs/posterior.md).\n",
+        posterior.path.display(),
+        posterior.particles.len(),
+        posterior.keys.join(", ")
+    )
 }
 
 impl RunReport {
@@ -188,6 +212,17 @@ impl RunReport {
             .iter()
             .map(|l| format!("{l}\n"))
             .collect();
+        let table = match &self.posterior {
+            None => headline_table(&self.results.stats()),
+            Some(p) => format!(
+                "{}\n{}",
+                posterior_text(p),
+                headline_table_with_intervals(
+                    &self.results.stats(),
+                    &metric_intervals(&self.results)
+                )
+            ),
+        };
         format!(
             "casesim run: {}{set} — {} replications of {} weeks (measured from week {}), seed {}\n\
              {}\n{unit}\n{}\nOutputs in {}\n",
@@ -197,7 +232,7 @@ impl RunReport {
             sim.warmup_weeks,
             sim.seed,
             rate_text(&self.ran),
-            headline_table(&self.results.stats()),
+            table,
             self.out.display()
         )
     }
@@ -272,22 +307,101 @@ pub fn plan_run(path: &Path, options: &Options) -> Result<Plan, Error> {
         .out
         .clone()
         .unwrap_or_else(|| default_out(&scenario.name, &settings_label(&set)));
-    Ok(Plan {
-        kind: Kind::Run,
-        arms: vec![Arm {
-            label: scenario.name.clone(),
-            scenario_file: path.to_path_buf(),
-            varied: Vec::new(),
-            scenario,
-        }],
-        varied_keys: Vec::new(),
-        notes: Vec::new(),
-        out,
-        command: options.command.clone(),
-        settings: settings_text(&set),
-        vary: Vec::new(),
-        cases: options.cases.clone(),
-    })
+    with_posterior(
+        Plan {
+            kind: Kind::Run,
+            arms: vec![Arm {
+                label: scenario.name.clone(),
+                scenario_file: path.to_path_buf(),
+                varied: Vec::new(),
+                scenario,
+            }],
+            varied_keys: Vec::new(),
+            notes: Vec::new(),
+            out,
+            command: options.command.clone(),
+            settings: settings_text(&set),
+            vary: Vec::new(),
+            cases: options.cases.clone(),
+            posterior: None,
+        },
+        options,
+        &set,
+    )
+}
+
+/// Adds `--posterior` to a plan: reads the file, refuses a key the user sets (`--set`),
+/// varies (`--vary`, a sweep's entries) or compares (arms that differ on it), since the
+/// posterior would override it in every replication, and checks every particle the
+/// replications draw against every arm. The draws are keyed by the first arm's seed (the
+/// master seed every arm shares; the first arm keeps it under `--independent`). Without
+/// `--out`, the default directory gets `-posterior=<file name>` after its name.
+fn with_posterior(mut plan: Plan, options: &Options, set: &[Override]) -> Result<Plan, Error> {
+    let Some(path) = &options.posterior else {
+        return Ok(plan);
+    };
+    let seed = plan.arms[0].scenario.simulation.seed;
+    let posterior = crate::experiment::posterior::Posterior::read(path, seed)?;
+    let mut problems = Vec::new();
+    for key in &posterior.keys {
+        if let Some(ov) = set.iter().find(|o| &o.key == key) {
+            problems.push(posterior.refuse_key(key, &format!("is set by {}", ov.origin)));
+        } else if plan.varied_keys.contains(key) {
+            problems.push(posterior.refuse_key(key, "is varied by the sweep"));
+        } else if plan.kind == Kind::Compare {
+            let values: Vec<_> = plan
+                .arms
+                .iter()
+                .map(|a| crate::experiment::posterior::value_at(&a.scenario, key))
+                .collect();
+            if values.iter().any(|v| v != &values[0]) {
+                let shown: Vec<String> = plan
+                    .arms
+                    .iter()
+                    .zip(&values)
+                    .map(|(a, v)| {
+                        format!(
+                            "{} has {}",
+                            a.scenario_file.display(),
+                            v.as_ref().map_or("none".into(), value_text)
+                        )
+                    })
+                    .collect();
+                problems.push(posterior.refuse_key(
+                    key,
+                    &format!(
+                        "differs between the compared scenarios ({})",
+                        shown.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        for arm in &plan.arms {
+            problems.extend(posterior.check_against(&arm.scenario, &arm.label));
+            if !problems.is_empty() {
+                break;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError(problems).into());
+    }
+    if options.out.is_none() {
+        let stem = path
+            .file_stem()
+            .map_or("posterior".into(), |s| s.to_string_lossy().into_owned());
+        let name = plan
+            .out
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        plan.out = plan
+            .out
+            .with_file_name(safe_file_name(&format!("{name}-posterior={stem}")));
+    }
+    plan.posterior = Some(posterior);
+    Ok(plan)
 }
 
 /// Refuses a scenario whose `focus` names something that is not a measure.
@@ -535,7 +649,7 @@ fn run_resumably(
         bar.inc(1);
         checkpoint.save(a, r, result)
     };
-    let fresh = run_jobs_keeping(&arms, &missing, &keep)?;
+    let fresh = run_plan_jobs_keeping(plan, &missing, &keep)?;
     bar.finish_and_clear();
     let ran = Ran {
         replications: fresh.len(),
@@ -564,6 +678,7 @@ fn report(plan: Plan, mut results: Vec<RunResults>, ran: Ran) -> Report {
             out: plan.out,
             ran,
             settings: plan.settings,
+            posterior: plan.posterior,
         }))
     } else {
         Report::Experiment(ExperimentReport {
@@ -573,6 +688,7 @@ fn report(plan: Plan, mut results: Vec<RunResults>, ran: Ran) -> Report {
             notes: plan.notes,
             out: plan.out,
             ran,
+            posterior: plan.posterior,
         })
     }
 }
@@ -643,7 +759,15 @@ pub fn output_files(
             measurement_window_weeks: [scenario.simulation.warmup_weeks, scenario.simulation.weeks],
             scenario,
             unit: crate::experiment::steady::measured(scenario, results),
+            posterior: posterior_record(plan),
         }));
+        if plan.posterior.is_some() {
+            replace_file(
+                &mut files,
+                "stats.csv",
+                stats_csv_with_intervals(&Grouped::single(results)),
+            );
+        }
     } else {
         let grouped = Grouped {
             columns: std::iter::once("arm".to_string())
@@ -661,10 +785,13 @@ pub fn output_files(
                 .collect(),
         };
         files = result_files(&grouped);
-        files.push((
-            "compare.csv".to_string(),
-            compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
-        ));
+        let compared = if plan.posterior.is_some() {
+            replace_file(&mut files, "stats.csv", stats_csv_with_intervals(&grouped));
+            compare_csv_with_intervals(&labels(arms), &results.iter().collect::<Vec<_>>())
+        } else {
+            compare_csv(&labels(arms), &results.iter().collect::<Vec<_>>())
+        };
+        files.push(("compare.csv".to_string(), compared));
         files.push((
             "cost_effectiveness.csv".to_string(),
             cost_effectiveness_csv(&labels(arms), &results.iter().collect::<Vec<_>>()),
@@ -702,10 +829,26 @@ pub fn output_files(
                     unit,
                 })
                 .collect(),
+            posterior: posterior_record(plan),
         }));
     }
     files.extend(by_replication);
     files
+}
+
+/// What run.json records of the plan's posterior, if it has one.
+fn posterior_record(plan: &Plan) -> Option<PosteriorRecord> {
+    let replications = plan.arms.first()?.scenario.simulation.replications;
+    plan.posterior
+        .as_ref()
+        .map(|p| PosteriorRecord::of(p, replications))
+}
+
+/// Puts `bytes` in place of the file named `name`.
+fn replace_file(files: &mut [(String, Vec<u8>)], name: &str, bytes: Vec<u8>) {
+    if let Some(slot) = files.iter_mut().find(|(n, _)| n == name) {
+        slot.1 = bytes;
+    }
 }
 
 /// The results of a plan could not be read back (a number that is not finite, from inputs so
@@ -742,6 +885,8 @@ pub struct ExperimentReport {
     pub notes: Vec<String>,
     pub out: PathBuf,
     pub ran: Ran,
+    /// `--posterior`: the posterior the replications drew their parameters from.
+    pub posterior: Option<Posterior>,
 }
 
 /// The arms' labels, in order.
@@ -787,6 +932,17 @@ impl ExperimentReport {
                     .map(move |line| format!("{}: {line}\n", arm.label))
             })
             .collect();
+        let mut table = table;
+        if let Some(p) = &self.posterior {
+            table.push_str(&format!("\n{}", posterior_text(p)));
+            for (arm, r) in self.arms.iter().zip(&self.results) {
+                table.push_str(&format!(
+                    "\n{}:\n{}",
+                    arm.label,
+                    headline_table_with_intervals(&r.stats(), &metric_intervals(r))
+                ));
+            }
+        }
         format!(
             "casesim {}: {} arms x {} replications of {} weeks (measured from week {}), seed {}\n\
              {}\n{unit}\n{}\nOutputs in {}\n",
@@ -922,17 +1078,22 @@ pub fn plan_sweep(path: &Path, vary: &[String], options: &Options) -> Result<Pla
         }
         default_out(&format!("{}-sweep", base.name), &label)
     });
-    Ok(Plan {
-        kind: Kind::Sweep,
-        arms,
-        varied_keys,
-        notes: Vec::new(),
-        out,
-        command: options.command.clone(),
-        settings: settings_text(&set),
-        vary: vary.to_vec(),
-        cases: options.cases.clone(),
-    })
+    with_posterior(
+        Plan {
+            kind: Kind::Sweep,
+            arms,
+            varied_keys,
+            notes: Vec::new(),
+            out,
+            command: options.command.clone(),
+            settings: settings_text(&set),
+            vary: vary.to_vec(),
+            cases: options.cases.clone(),
+            posterior: None,
+        },
+        options,
+        &set,
+    )
 }
 
 /// Checks a sweep's size before its points are made: a grid of many keys with many values
@@ -1050,17 +1211,22 @@ pub fn plan_compare(
         let names: Vec<&str> = arms.iter().map(|a| a.scenario.name.as_str()).collect();
         default_out(&names.join("-vs-"), &settings_label(&set))
     });
-    Ok(Plan {
-        kind: Kind::Compare,
-        arms,
-        varied_keys: Vec::new(),
-        notes,
-        out,
-        command: options.command.clone(),
-        settings: settings_text(&set),
-        vary: Vec::new(),
-        cases: options.cases.clone(),
-    })
+    with_posterior(
+        Plan {
+            kind: Kind::Compare,
+            arms,
+            varied_keys: Vec::new(),
+            notes,
+            out,
+            command: options.command.clone(),
+            settings: settings_text(&set),
+            vary: Vec::new(),
+            cases: options.cases.clone(),
+            posterior: None,
+        },
+        options,
+        &set,
+    )
 }
 
 /// `casesim plot DIR`: redraws the plots and `report.html` of an existing output directory from

@@ -9,6 +9,7 @@
 pub mod checkpoint;
 pub mod compare;
 pub mod plan;
+pub mod posterior;
 pub mod replication;
 pub mod resources;
 pub mod shard;
@@ -103,6 +104,37 @@ pub fn run_jobs_keeping<E: Send>(
     jobs.par_iter()
         .map(|&(a, r)| {
             let result = simulate(arms[a], r);
+            keep(a, r, &result)?;
+            Ok((a, result))
+        })
+        .collect()
+}
+
+/// As [`run_jobs`], for a plan: each job runs [`Plan::scenario_for`] its arm and replication
+/// (the arm's scenario, with the particle of a posterior the replication draws).
+pub fn run_plan_jobs(
+    plan: &Plan,
+    jobs: &[(usize, u32)],
+    replication_done: &(dyn Fn() + Sync),
+) -> Vec<(usize, ReplicationResult)> {
+    jobs.par_iter()
+        .map(|&(a, r)| {
+            let result = simulate(&plan.scenario_for(a, r), r);
+            replication_done();
+            (a, result)
+        })
+        .collect()
+}
+
+/// As [`run_jobs_keeping`], for a plan (see [`run_plan_jobs`]).
+pub fn run_plan_jobs_keeping<E: Send>(
+    plan: &Plan,
+    jobs: &[(usize, u32)],
+    keep: &(dyn Fn(usize, u32, &ReplicationResult) -> Result<(), E> + Sync),
+) -> Result<Vec<(usize, ReplicationResult)>, E> {
+    jobs.par_iter()
+        .map(|&(a, r)| {
+            let result = simulate(&plan.scenario_for(a, r), r);
             keep(a, r, &result)?;
             Ok((a, result))
         })

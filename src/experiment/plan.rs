@@ -2,10 +2,12 @@
 //! Plans are made (and every input validated) before anything runs; shards and checkpoints
 //! carry them, so `casesim merge` and a resumed run write what the whole command would have.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::experiment::posterior::Posterior;
 use crate::scenario::Scenario;
 
 /// What kind of command wrote the directory (or will run: a command's plan).
@@ -63,6 +65,10 @@ pub struct Plan {
     /// agree on: it changes what is written, not what is run).
     #[serde(skip)]
     pub cases: Option<PathBuf>,
+    /// `--posterior FILE`: the particles replication r of every arm draws its parameters from
+    /// (part of what shards and checkpoints agree on: its contents, not only its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<Posterior>,
 }
 
 impl Plan {
@@ -91,7 +97,25 @@ impl Plan {
         for s in &self.settings {
             text.push_str(&format!(" --set {s}"));
         }
+        if let Some(p) = &self.posterior {
+            text.push_str(&format!(" --posterior {}", p.path.display()));
+        }
         text
+    }
+
+    /// The scenario replication `replication` of arm `arm` runs: the arm's own, or, with a
+    /// posterior, the arm's with the values of the particle the replication draws (the same
+    /// particle in every arm). The plan's particles were checked against every arm when it was
+    /// made ([`Posterior::check_against`]); a particle that still fails runs the arm's own.
+    pub fn scenario_for(&self, arm: usize, replication: u32) -> Cow<'_, Scenario> {
+        let scenario = &self.arms[arm].scenario;
+        match &self.posterior {
+            None => Cow::Borrowed(scenario),
+            Some(p) => match p.apply(scenario, p.particle(replication)) {
+                Ok(drawn) => Cow::Owned(drawn),
+                Err(_) => Cow::Borrowed(scenario),
+            },
+        }
     }
 
     /// The plan without what may differ between two invocations of the same experiment (the
@@ -150,6 +174,26 @@ impl Plan {
                     "arm `{}` of its plan is not a valid scenario: key `{}`: {}",
                     arm.label, p.key, p.message
                 ));
+            }
+            if let Some(posterior) = &self.posterior {
+                if let Some(p) = posterior.check_against(&arm.scenario, &arm.label).first() {
+                    return Err(format!("its plan's posterior: {p}"));
+                }
+            }
+        }
+        if let Some(p) = &self.posterior {
+            let total: f64 = p.particles.iter().map(|x| x.weight).sum();
+            let sound = !p.particles.is_empty()
+                && total > 0.0
+                && total.is_finite()
+                && p.particles
+                    .iter()
+                    .all(|x| x.weight >= 0.0 && x.values.len() == p.keys.len());
+            if !sound {
+                return Err(
+                    "its plan's posterior has no particles, a weight that is not a                      non-negative number, or a particle without a value of every key"
+                        .into(),
+                );
             }
         }
         Ok(())

@@ -121,6 +121,49 @@ pub fn stats_csv(g: &Grouped) -> Vec<u8> {
     )
 }
 
+/// The 95% interval over replications (2.5th and 97.5th percentiles) of every metric, in
+/// [`Metrics::NAMES`] order: with a posterior, the spread that includes parameter
+/// uncertainty.
+pub fn metric_intervals(results: &RunResults) -> Vec<(Option<f64>, Option<f64>)> {
+    (0..Metrics::NAMES.len())
+        .map(|i| {
+            crate::experiment::posterior::interval(
+                results.replications.iter().map(|r| r.metrics.values()[i]),
+            )
+        })
+        .collect()
+}
+
+/// `stats.csv` with a posterior: `metric,mean,ci_low,ci_high,n,interval_low,interval_high`,
+/// the interval the 2.5th and 97.5th percentiles of the replications' values.
+pub fn stats_csv_with_intervals(g: &Grouped) -> Vec<u8> {
+    csv_bytes(
+        &g.header(&[
+            "metric",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "n",
+            "interval_low",
+            "interval_high",
+        ]),
+        g.rows(|results| {
+            let intervals = metric_intervals(results);
+            results
+                .stats()
+                .into_iter()
+                .zip(intervals)
+                .map(|((name, s), (lo, hi))| {
+                    std::iter::once(name.to_string())
+                        .chain(summary_cells(&s))
+                        .chain([cell(lo), cell(hi)])
+                        .collect()
+                })
+                .collect::<Vec<_>>()
+        }),
+    )
+}
+
 /// `by_tier.csv`: `tier,metric,mean,ci_low,ci_high,n` for the case-outcome metrics.
 pub fn by_tier_csv(g: &Grouped) -> Vec<u8> {
     case_stats_csv(g, "tier", |results| {
@@ -335,7 +378,17 @@ pub fn survival_csv(g: &Grouped) -> Vec<u8> {
 /// `compare.csv`: for every arm after the first (the reference) and every metric, the paired
 /// difference `arm − reference` with its 95% CI.
 pub fn compare_csv(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
-    let header = [
+    compare_csv_with(labels, arms, false)
+}
+
+/// `compare.csv` with a posterior: `interval_low,interval_high` after `n`, the 2.5th and
+/// 97.5th percentiles of the paired differences.
+pub fn compare_csv_with_intervals(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
+    compare_csv_with(labels, arms, true)
+}
+
+fn compare_csv_with(labels: &[String], arms: &[&RunResults], intervals: bool) -> Vec<u8> {
+    let mut header: Vec<String> = [
         "arm",
         "reference",
         "metric",
@@ -346,7 +399,11 @@ pub fn compare_csv(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
         "ci_high",
         "n",
     ]
-    .map(String::from);
+    .map(String::from)
+    .to_vec();
+    if intervals {
+        header.extend(["interval_low".to_string(), "interval_high".to_string()]);
+    }
     let reference = arms[0];
     let reference_stats = reference.stats();
     let mut rows = Vec::new();
@@ -363,6 +420,19 @@ pub fn compare_csv(labels: &[String], arms: &[&RunResults]) -> Vec<u8> {
                 ]
                 .into_iter()
                 .chain(summary_cells(&d))
+                .chain(
+                    intervals
+                        .then(|| {
+                            let (lo, hi) = crate::experiment::posterior::interval(
+                                reference.replications.iter().zip(&arm.replications).map(
+                                    |(a, b)| Some(b.metrics.values()[i]? - a.metrics.values()[i]?),
+                                ),
+                            );
+                            [cell(lo), cell(hi)]
+                        })
+                        .into_iter()
+                        .flatten(),
+                )
                 .collect(),
             );
         }
@@ -439,6 +509,9 @@ pub struct RunRecord<'a> {
     /// The unit: the inflow `cases_in_force` worked out, and whether the posts can hold the
     /// caseload expected (the report's warning).
     pub unit: UnitSummary,
+    /// `--posterior`: the file the parameters were drawn from (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
 }
 
 /// What `run.json` records about a sweep or comparison.
@@ -463,6 +536,36 @@ pub struct ExperimentRecord<'a> {
     pub wall_time_seconds: f64,
     pub offender_weeks: u64,
     pub arms: Vec<ArmRecord<'a>>,
+    /// `--posterior`: the file the parameters were drawn from (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
+}
+
+/// What `run.json` records of a posterior (`--posterior`): the file, its fingerprint, its
+/// particles and keys, and the particle each replication ran on (the same in every arm).
+#[derive(Serialize)]
+pub struct PosteriorRecord {
+    pub file: std::path::PathBuf,
+    /// FNV-1a 64-bit hash of the file's bytes, in hex.
+    pub fnv1a64: String,
+    pub particles: usize,
+    pub keys: Vec<String>,
+    /// The `particle` column of the particle replication r ran on, at index r.
+    pub particle_by_replication: Vec<u64>,
+}
+
+impl PosteriorRecord {
+    pub fn of(p: &crate::experiment::posterior::Posterior, replications: u32) -> Self {
+        PosteriorRecord {
+            file: p.path.clone(),
+            fnv1a64: p.digest.clone(),
+            particles: p.particles.len(),
+            keys: p.keys.clone(),
+            particle_by_replication: (0..replications)
+                .map(|r| p.particles[p.particle(r)].particle)
+                .collect(),
+        }
+    }
 }
 
 /// One arm in `run.json`.

@@ -144,6 +144,7 @@ pub fn report_html(dir: &OutputDir, figures: &[Figure]) -> String {
     // The unit's caseload warning, if any, then the answer: findings, plots and tables; then
     // what was run and how it was set.
     unit_section(&mut h, dir);
+    posterior_section(&mut h, dir);
     findings(&mut h, dir);
     cost_section(&mut h, dir);
     enforcement_section(&mut h, dir);
@@ -1413,6 +1414,75 @@ fn tables(h: &mut String, dir: &OutputDir) {
          <code>summary.csv</code>, <code>stats.csv</code>, <code>by_tier.csv</code> and \
          <code>by_disposal.csv</code>; docs/outputs.md defines each.</p>\n</section>\n",
     );
+}
+
+/// With `--posterior` (run.json's `posterior`): where the parameter uncertainty comes from,
+/// and for every headline measure and arm both intervals: the mean with its 95% CI (the luck
+/// of the draw, from `stats.csv`) and the 95% interval over replications, which includes
+/// parameter uncertainty (the 2.5th to 97.5th percentile of `summary.csv`'s values, as
+/// `stats.csv`'s `interval_low` and `interval_high`). Nothing without a posterior.
+fn posterior_section(h: &mut String, dir: &OutputDir) {
+    let Some(posterior) = dir.record.get("posterior") else {
+        return;
+    };
+    let file = posterior.get("file").and_then(Value::as_str).unwrap_or("?");
+    let particles = posterior
+        .get("particles")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let keys: Vec<String> = posterior
+        .get("keys")
+        .and_then(Value::as_array)
+        .map(|k| {
+            k.iter()
+                .filter_map(Value::as_str)
+                .map(|k| format!("<code>{}</code>", esc(k)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = write!(
+        h,
+        "<section id=\"posterior\">\n<h2>Parameter uncertainty</h2>\n<p>Each replication \
+         drew its values of {} from the posterior <code>{}</code> ({particles} particles), the \
+         same particle in replication r of every arm, so differences stay paired. The \
+         intervals of this report therefore include parameter uncertainty from the \
+         posterior. Each cell gives the mean with its 95% confidence interval (the luck of the \
+         draw: how precisely the replications pin down the mean) and, in brackets, the 95% \
+         interval over replications (the 2.5th to 97.5th percentile: where one replication's \
+         value falls, given both the posterior and the luck of a single run).</p>\n\
+         <div class=\"wide\"><table>\n<tr><th>measure</th>",
+        keys.join(", "),
+        esc(file)
+    );
+    for arm in &dir.arms {
+        let _ = write!(h, "<th>{}</th>", esc(&arm.label));
+    }
+    h.push_str("</tr>\n");
+    for m in focus_first(dir, headline_measures()) {
+        if !dir.arms.iter().any(|a| a.mean(m.name).is_some()) {
+            continue;
+        }
+        let _ = write!(h, "<tr><td>{}</td>", esc(&capitalise(m.label)));
+        for arm in &dir.arms {
+            let e = arm.stats.get(m.name).copied().unwrap_or_default();
+            let values: Vec<Option<f64>> = arm
+                .by_replication
+                .get(m.name)
+                .map(|v| v.values().map(|x| Some(*x)).collect())
+                .unwrap_or_default();
+            let interval = match crate::experiment::posterior::interval(values) {
+                (Some(lo), Some(hi)) => format!(
+                    " <span class=\"ci\">[{} to {}]</span>",
+                    value_text(m.unit, lo),
+                    value_text(m.unit, hi)
+                ),
+                _ => String::new(),
+            };
+            let _ = write!(h, "<td>{}{interval}</td>", estimate_text(m.unit, &e));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n</section>\n");
 }
 
 /// Community orders beside custodial sentences, when anyone was released from custody.

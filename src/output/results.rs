@@ -165,6 +165,9 @@ pub const READ_FILES: [&str; 12] = [
 ];
 
 const ESTIMATE: [&str; 4] = ["mean", "ci_low", "ci_high", "n"];
+/// The columns `stats.csv` and `compare.csv` add with `--posterior`: the 2.5th and 97.5th
+/// percentiles of the replications' values (of the paired differences in `compare.csv`).
+const INTERVAL: [&str; 2] = ["interval_low", "interval_high"];
 
 /// A CSV file as a header and rows of text, each with its line in the file.
 struct Table {
@@ -458,6 +461,11 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
     }
     let mut fixed = vec!["metric"];
     fixed.extend(ESTIMATE);
+    // With `--posterior`, the interval over replications follows.
+    let intervals = stats.header.ends_with(&INTERVAL.map(String::from));
+    if intervals {
+        fixed.extend(INTERVAL);
+    }
     stats.expect_columns(&groups, &fixed, false)?;
     let varied_keys: Vec<String> = groups.iter().skip(1).cloned().collect();
     let run_label = record
@@ -699,6 +707,9 @@ pub fn parse_output(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<OutputDir
                 "difference",
             ];
             fixed.extend(&ESTIMATE[1..]);
+            if compare.header.ends_with(&INTERVAL.map(String::from)) {
+                fixed.extend(INTERVAL);
+            }
             compare.expect_columns(&[], &fixed, false)?;
             let labels: BTreeSet<&str> = arms.iter().map(|a| a.label.as_str()).collect();
             for (line, row) in &compare.rows {

@@ -262,3 +262,38 @@ pub fn headline_table(stats: &[(&'static str, Summary)]) -> String {
     }
     out
 }
+
+/// The headline table with a posterior (`--posterior`): beside the mean and its 95% CI (the
+/// luck of the draw), the 95% interval over replications (2.5th to 97.5th percentile), which
+/// includes parameter uncertainty. `intervals` is in [`crate::metrics::Metrics::NAMES`] order.
+pub fn headline_table_with_intervals(
+    stats: &[(&'static str, Summary)],
+    intervals: &[(Option<f64>, Option<f64>)],
+) -> String {
+    let mut out = format!(
+        "{:<36} {:>9}   {:<22} {}\n",
+        "", "mean", "95% CI of the mean", "95% interval with parameter uncertainty"
+    );
+    for m in HEADLINES.map(headline) {
+        let Some(i) = stats.iter().position(|(name, _)| *name == m.name) else {
+            continue;
+        };
+        let s = &stats[i].1;
+        if s.mean.is_none() {
+            continue;
+        }
+        let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
+            (Some(lo), Some(hi)) => format!("{} to {}", number(Some(lo), m), number(Some(hi), m)),
+            _ => "-".into(),
+        };
+        let (lo, hi) = intervals.get(i).copied().unwrap_or((None, None));
+        out.push_str(&format!(
+            "{:<36} {:>9}   {:<22} {}\n",
+            m.label,
+            number(s.mean, m),
+            range(s.ci_low, s.ci_high),
+            range(lo, hi)
+        ));
+    }
+    out
+}

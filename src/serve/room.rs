@@ -322,6 +322,7 @@ fn plan(question: &str, file: &Path, number: u32, settings: &Settings) -> Plan {
         notes: Vec::new(),
         out: Path::new("training-room").to_path_buf(),
         cases: None,
+        posterior: None,
         command: format!(
             "casesim serve: {question}, try {number}{}",
             settings

@@ -22,6 +22,7 @@ mod organisation;
 mod outputs;
 mod pinned;
 mod plots_and_report;
+mod posterior;
 mod recalls;
 mod report_browser;
 mod resume;

@@ -606,6 +606,7 @@ fn any_values_in_a_slurm_script_are_refused_or_read_back_by_bash_as_given() {
                 settings: Vec::new(),
                 vary: Vec::new(),
                 cases: None,
+                posterior: None,
             };
             let mut command = vec!["run".to_string(), "scenarios/baseline.toml".to_string()];
             for v in &sets {
