@@ -48,7 +48,10 @@ standard errors and log(−log) 95% intervals. Definitions in docs/experiments.m
 
 `arm,reference,metric,reference_mean,arm_mean,difference,ci_low,ci_high,n`: for every arm after
 the first and every metric, the mean of the paired differences `arm − reference` over
-replications and its 95% t interval.
+replications and its 95% t interval. With `--posterior`, `interval_low,interval_high` follow
+`n`: the 2.5th and 97.5th percentiles of the paired differences over replications, each
+replication's arms on the same posterior particle, so the interval includes the parameters'
+uncertainty about the difference (docs/posterior.md).
 
 ## cost_effectiveness.csv (sweeps and comparisons)
 
@@ -89,7 +92,10 @@ comparison): what `population.cases_in_force` worked out (`inflow_worked_out`: c
 new case is held, inflow, initial cases) and `capacity`, the posts against the caseload the run
 measured (cases held or waiting, room under the caps, share of posts vacant, cases waiting,
 posts and posts needed at the cap) with a `warning` when cases waited; report.html shows both in
-"The unit's caseload". run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
+"The unit's caseload". With `--posterior`, `posterior` records the file, the FNV-1a hash of
+its bytes (`fnv1a64`), `particles`, `keys` and `particle_by_replication`, the `particle` each
+replication ran on, the same in every arm (docs/posterior.md).
+run.json is the one output that differs between identical runs (wall time, threads), with report.html, which quotes them.
 
 ## Plots
 
@@ -166,7 +172,7 @@ method and how to read each file. A value that cannot be measured is an empty ce
 
 | file | holds |
 |---|---|
-| `posterior.csv` | `particle,weight,distance,` then one column per estimated parameter, named by its scenario key: the last generation's particles, `weight` summing to 1, `distance` the root mean square of the fitted targets' standardised differences; an integer key's value is rounded. The file `--posterior` reads |
+| `posterior.csv` | `particle,weight,distance,` then one column per estimated parameter, named by its scenario key: the last generation's particles, `weight` summing to 1, `distance` the root mean square of the fitted targets' standardised differences; an integer key's value is rounded. The file `--posterior` reads (run, sweep, compare; docs/posterior.md): it may also be written by hand or by another tool, as long as it has these three columns first, a positive total weight and only keys of the scenario; anything else is refused naming the line and column |
 | `parameters.csv` | `key,prior,default,prior_mean,prior_sd,posterior_mean,posterior_sd,posterior_q05,posterior_median,posterior_q95,shrinkage`: each parameter's prior (as written), its default in the parameter table, the prior's and the posterior's moments (weighted), and 1 − posterior sd / prior sd |
 | `fit.csv` | `target,measured,role,observed,standard_error,prior_mean,prior_q05,prior_q95,posterior_mean,posterior_q05,posterior_q95,posterior_z`: each target (`role` `fitted` or `held_out`) beside the model's mean and 90% interval over the prior's and the posterior's particles, and the posterior mean less the observed value in standard errors |
 | `generations.csv` | `generation,tolerance,particles,simulations,accepted,acceptance_rate,effective_sample_size,redrawn,simulations_total`: the tolerance (empty for generation 0, drawn from the prior), simulations run and accepted, Kish's effective sample size of the weights, proposals drawn again outside the prior (not simulated), and the running total |
@@ -213,7 +219,11 @@ pub fn outputs_md() -> String {
          interval everywhere else; a bootstrap or log-scale interval would respect the bound \
          without it but would change every interval. \
          `n` counts the replications in which the metric was defined; with n = 1 the interval is \
-         empty.\n\n## by_tier.csv\n\n`tier,metric,mean,ci_low,ci_high,n`: as stats.csv, for the \
+         empty. With `--posterior FILE`, `interval_low,interval_high` follow `n`: the 2.5th and \
+         97.5th percentiles (type 7) of the replications' values, each replication run on a \
+         particle drawn from the posterior, so the interval includes parameter uncertainty as \
+         well as the luck of the draw, while `ci_low,ci_high` stay the Monte Carlo error of the \
+         mean (docs/posterior.md). Without it the columns are absent.\n\n## by_tier.csv\n\n`tier,metric,mean,ci_low,ci_high,n`: as stats.csv, for the \
          case measures within each risk tier: {}.\n\n## by_disposal.csv\n\n\
          `disposal,metric,mean,ci_low,ci_high,n`: the same measures as by_tier.csv for community \
          orders (`community`) and custodial sentences (`custody`) apart. For custodial sentences \
